@@ -1,0 +1,44 @@
+# ember — two commands set everything up on a fresh Debian 12 machine:
+#   make demo   install missing packages, build, run word count on the sample
+#   make test   build, run the C++ and Python test suites
+PYTHON ?= /usr/bin/python3
+BUILD ?= build
+JOBS ?= $(shell nproc)
+PYTEST_TIMEOUT ?= 300
+
+export PYTHONPATH := $(CURDIR)/python$(if $(PYTHONPATH),:$(PYTHONPATH))
+
+.PHONY: all deps build demo test test-cpp test-python test-slow bench clean
+
+all: build
+
+deps:
+	@PYTHON=$(PYTHON) scripts/install-deps.sh
+
+$(BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD) -G Ninja -DPYTHON=$(PYTHON)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	$(BUILD)/ember submit --master 'local[2]' examples/wordcount.py examples/data/sample.txt
+
+test: build
+	$(MAKE) --no-print-directory test-cpp test-python
+
+test-cpp:
+	cd $(BUILD) && ctest --output-on-failure -j 2
+
+test-python:
+	$(PYTHON) -m pytest -n 2 --timeout=$(PYTEST_TIMEOUT) -q -p no:cacheprovider \
+		--doctest-modules python/ember tests/python
+
+test-slow: build
+	$(PYTHON) -m pytest -q -p no:cacheprovider --timeout=1800 -m slow tests
+
+bench: build
+	$(PYTHON) bench/run.py
+
+clean:
+	rm -rf $(BUILD) python/ember/_core*.so

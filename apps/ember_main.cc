@@ -1,0 +1,98 @@
+// The `ember` command: `ember submit [--master M] [--conf k=v]... [--py-files
+// a.py,b.zip] script.py [args]`, `ember shell`, `ember version`. submit and
+// shell run the Python interpreter ($PYTHON or /usr/bin/python3) directly
+// with execv — never through a shell — passing the master and settings in
+// the EMBER_MASTER / EMBER_CONF environment that ember.SparkConf reads.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+std::string PythonPath() {
+  const char* p = std::getenv("PYTHON");
+  return p && *p ? p : "/usr/bin/python3";
+}
+
+// Makes `import ember` work when run from a build tree: <exe>/../python.
+void AddPackageToPythonPath(const char* argv0) {
+  char exe[4096];
+  ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) return;
+  exe[n] = '\0';
+  std::string dir(exe);
+  dir = dir.substr(0, dir.rfind('/'));
+  std::string candidate = dir.substr(0, dir.rfind('/')) + "/python";
+  if (::access((candidate + "/ember/__init__.py").c_str(), R_OK) != 0) return;
+  const char* old = std::getenv("PYTHONPATH");
+  std::string value = candidate + (old && *old ? ":" + std::string(old) : "");
+  ::setenv("PYTHONPATH", value.c_str(), 1);
+}
+
+[[noreturn]] void ExecPython(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  ::execv(argv[0], argv.data());
+  std::cerr << "ember: cannot run " << argv[0] << ": " << std::strerror(errno) << "\n";
+  std::exit(127);
+}
+
+void ExportSettings(const std::string& master, const std::vector<std::string>& confs,
+                    const std::string& py_files) {
+  std::string lines;
+  for (const auto& c : confs) {
+    if (c.find('=') == std::string::npos) {
+      std::cerr << "ember: --conf expects key=value, got '" << c << "'\n";
+      std::exit(2);
+    }
+    lines += c + "\n";
+  }
+  if (!master.empty()) lines += "spark.master=" + master + "\n";
+  if (!py_files.empty()) lines += "spark.submit.pyFiles=" + py_files + "\n";
+  ::setenv("EMBER_CONF", lines.c_str(), 1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ember: Spark's RDD engine in C++ with a PySpark-compatible API"};
+  app.require_subcommand(1);
+  std::string master, py_files, script;
+  std::vector<std::string> confs, script_args;
+
+  auto* submit = app.add_subcommand("submit", "run a Python program");
+  submit->add_option("--master", master, "master URL, e.g. local[2]");
+  submit->add_option("--conf", confs, "a setting key=value (repeatable)");
+  submit->add_option("--py-files", py_files, "comma-separated .py/.zip/.egg files for workers");
+  submit->add_option("script", script, "the program")->required();
+  submit->add_option("args", script_args, "its arguments");
+  submit->prefix_command();
+
+  auto* shell = app.add_subcommand("shell", "interactive Python shell with `sc` ready");
+  shell->add_option("--master", master, "master URL");
+  shell->add_option("--conf", confs, "a setting key=value (repeatable)");
+
+  app.add_subcommand("version", "print the version");
+  CLI11_PARSE(app, argc, argv);
+
+  AddPackageToPythonPath(argv[0]);
+  if (app.got_subcommand("version")) {
+    std::cout << "ember 0.1.0\n";
+    return 0;
+  }
+  if (app.got_subcommand("submit")) {
+    ExportSettings(master, confs, py_files);
+    std::vector<std::string> args = {PythonPath(), script};
+    args.insert(args.end(), script_args.begin(), script_args.end());
+    ExecPython(args);
+  }
+  ExportSettings(master, confs, "");
+  ExecPython({PythonPath(), "-i", "-m", "ember.shell"});
+}

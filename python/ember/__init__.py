@@ -1,0 +1,24 @@
+"""ember: Spark's RDD engine in C++ with a PySpark-compatible Python API.
+
+Replace ``pyspark`` by ``ember`` in an import and an RDD program runs:
+
+    from ember import SparkContext
+    sc = SparkContext("local[2]", "wordcount")
+"""
+
+from .accumulators import Accumulator, AccumulatorParam
+from .conf import SparkConf
+from .context import SparkContext, __version__
+from .errors import EmberError, PythonException
+from .hashing import portable_hash
+from .rdd import RDD
+from .resultiterable import ResultIterable
+from .statcounter import StatCounter
+from .storagelevel import StorageLevel
+from .taskcontext import TaskContext
+
+__all__ = [
+    "Accumulator", "AccumulatorParam", "EmberError", "PythonException", "RDD",
+    "ResultIterable", "SparkConf", "SparkContext", "StatCounter", "StorageLevel",
+    "TaskContext", "portable_hash", "__version__",
+]

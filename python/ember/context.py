@@ -1,0 +1,279 @@
+"""SparkContext: the entry point, holding one engine (ember._core.Engine).
+
+Behaves like PySpark's: one active context per process (a second raises),
+``getOrCreate``, use as a context manager, ``stop()`` (idempotent; later
+calls on the context raise), and the same creation methods and defaults.
+"""
+
+import atexit
+import getpass
+import itertools
+import os
+import pickle
+import sys
+import threading
+import time
+
+from . import _core, accumulators, errors
+from . import serializers as ser
+from .conf import SparkConf
+
+__version__ = "0.1.0"
+_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_LOG_LEVELS = {"ALL", "DEBUG", "ERROR", "FATAL", "INFO", "OFF", "TRACE", "WARN"}
+
+
+class SparkContext:
+    """The connection to an ember engine, used to create RDDs.
+
+    >>> sc.parallelize(range(5)).map(lambda x: x * x).collect()
+    [0, 1, 4, 9, 16]
+    """
+
+    _active_context = None
+    _lock = threading.RLock()
+
+    def __init__(self, master=None, appName=None, sparkHome=None, pyFiles=None,
+                 environment=None, batchSize=0, serializer=None, conf=None,
+                 gateway=None, jsc=None, profiler_cls=None):
+        with SparkContext._lock:
+            active = SparkContext._active_context
+            if active is not None:
+                raise ValueError(
+                    "Cannot run multiple SparkContexts at once; existing SparkContext(app=%s, "
+                    "master=%s) is still active: call stop() on it first"
+                    % (active.appName, active.master))
+            self._conf = conf if conf is not None else SparkConf()
+            if master:
+                self._conf.setMaster(master)
+            if appName:
+                self._conf.setAppName(appName)
+            self._conf.setIfMissing("spark.master", "local[*]")
+            self._conf.setIfMissing("spark.app.name", "ember")
+            for key, value in (environment or {}).items():
+                self._conf.setExecutorEnv(key, value)
+            self._conf.setIfMissing("spark.pyspark.python",
+                                    os.environ.get("PYSPARK_PYTHON", sys.executable))
+            engine_conf = dict(self._conf.getAll())
+            engine_conf["ember.pythonpath"] = _PACKAGE_PARENT
+            try:
+                self._engine = _core.Engine(engine_conf)
+            except _core.EngineError as e:
+                raise errors.translate(e) from None
+            self._stopped = False
+            self._start_time = int(time.time() * 1000)
+            self._local = threading.local()
+            SparkContext._active_context = self
+        atexit.register(self._stop_at_exit)
+
+    # ----------------------------------------------------------------- info
+    @property
+    def master(self):
+        return self._conf.get("spark.master")
+
+    @property
+    def appName(self):
+        return self._conf.get("spark.app.name")
+
+    @property
+    def version(self):
+        return __version__
+
+    @property
+    def applicationId(self):
+        return self._engine.app_id
+
+    @property
+    def startTime(self):
+        return self._start_time
+
+    @property
+    def defaultParallelism(self):
+        value = self._conf.get("spark.default.parallelism")
+        return int(value) if value is not None else self._engine.default_parallelism
+
+    @property
+    def defaultMinPartitions(self):
+        return min(self.defaultParallelism, 2)
+
+    def sparkUser(self):
+        return getpass.getuser()
+
+    def getConf(self):
+        copy = SparkConf(loadDefaults=False)
+        copy.setAll(self._conf.getAll())
+        return copy
+
+    def setLogLevel(self, logLevel):
+        if logLevel.upper() not in _LOG_LEVELS:
+            raise errors.IllegalArgumentException(
+                "Supplied level %s did not match one of: %s"
+                % (logLevel, ",".join(sorted(_LOG_LEVELS))))
+        self._log_level = logLevel.upper()
+
+    @classmethod
+    def getOrCreate(cls, conf=None):
+        with cls._lock:
+            if cls._active_context is None:
+                cls(conf=conf)
+            return cls._active_context
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def __repr__(self):
+        return "<SparkContext master=%s appName=%s>" % (self.master, self.appName)
+
+    # ---------------------------------------------------------- lifecycle
+    def stop(self):
+        with SparkContext._lock:
+            if self._stopped:
+                return
+            self._stopped = True
+            self._engine.stop()
+            if SparkContext._active_context is self:
+                SparkContext._active_context = None
+
+    def _stop_at_exit(self):
+        if not self._stopped:
+            self.stop()
+
+    # ------------------------------------------------------ creating RDDs
+    def parallelize(self, c, numSlices=None):
+        """Distribute a local collection; slices as PySpark's (glom matches).
+
+        >>> sc.parallelize(range(7), 3).glom().collect()
+        [[0, 1], [2, 3], [4, 5, 6]]
+        """
+        from .rdd import SourceRDD
+        n = self.defaultParallelism if numSlices is None else int(numSlices)
+        if n < 1:
+            raise errors.IllegalArgumentException("Positive number of partitions required, got %d" % n)
+        if isinstance(c, range):
+            size = len(c)
+            slices = [c[i * size // n:(i + 1) * size // n] for i in range(n)]
+        else:
+            data = list(c)
+            size = len(data)
+            slices = [data[i * size // n:(i + 1) * size // n] for i in range(n)]
+        node = self._call(self._engine.add_parallel, [ser.dumps(s) for s in slices])
+        return SourceRDD(self, node)
+
+    def range(self, start, end=None, step=1, numSlices=None):
+        """``parallelize(range(start, end, step))``; one argument is the end.
+
+        >>> sc.range(1, 7, 2).collect()
+        [1, 3, 5]
+        """
+        if end is None:
+            start, end = 0, start
+        return self.parallelize(range(start, end, step), numSlices)
+
+    def emptyRDD(self):
+        from .rdd import SourceRDD
+        return SourceRDD(self, self._call(self._engine.add_parallel, []))
+
+    def textFile(self, name, minPartitions=None, use_unicode=True):
+        """Lines of text files: a path, directory, glob or comma-separated list;
+        .gz/.bz2/.zst/.lz4 read transparently."""
+        from .rdd import SourceRDD
+        n = self.defaultMinPartitions if minPartitions is None else int(minPartitions)
+        node = self._call(self._engine.add_text_file, str(name), n, bool(use_unicode))
+        return SourceRDD(self, node)
+
+    def wholeTextFiles(self, path, minPartitions=None, use_unicode=True):
+        """(path, contents) of each file; contents are bytes if use_unicode=False."""
+        from .rdd import SourceRDD
+        n = self.defaultMinPartitions if minPartitions is None else int(minPartitions)
+        node = self._call(self._engine.add_whole_files, str(path), n, bool(use_unicode))
+        return SourceRDD(self, node)
+
+    def binaryFiles(self, path, minPartitions=None):
+        """(path, bytes) of each file."""
+        return self.wholeTextFiles(path, minPartitions, use_unicode=False)
+
+    def union(self, rdds):
+        """The union of a list of RDDs (duplicates kept).
+
+        >>> sc.union([sc.parallelize([1]), sc.parallelize([2, 3])]).collect()
+        [1, 2, 3]
+        """
+        from .rdd import SourceRDD
+        rdds = list(rdds)
+        if not rdds:
+            raise ValueError("union() needs at least one RDD")
+        node = self._call(self._engine.add_union, [r._node_id() for r in rdds])
+        return SourceRDD(self, node)
+
+    def accumulator(self, value, accum_param=None):
+        """A shared variable tasks add to; read ``.value`` on the driver.
+
+        >>> acc = sc.accumulator(0)
+        >>> sc.parallelize(range(10)).foreach(lambda x: acc.add(x))
+        >>> acc.value
+        45
+        """
+        if accum_param is None:
+            if isinstance(value, bool) or not isinstance(value, (int, float, complex)):
+                raise TypeError("No default accumulator param for type %s" % type(value).__name__)
+            accum_param = {int: accumulators.INT_ACCUMULATOR_PARAM,
+                           float: accumulators.FLOAT_ACCUMULATOR_PARAM,
+                           complex: accumulators.COMPLEX_ACCUMULATOR_PARAM}[type(value)]
+        return accumulators.new_accumulator(value, accum_param)
+
+    # --------------------------------------------------------- running jobs
+    def runJob(self, rdd, partitionFunc, partitions=None, allowLocal=False):
+        """Run ``partitionFunc(iterator)`` on the given partitions; return all
+        the results as one list."""
+        mapped = rdd.mapPartitions(partitionFunc)
+        return list(self._run(mapped, partitions))
+
+    def cancelAllJobs(self):
+        self._engine.cancel_all_jobs()
+
+    def setLocalProperty(self, key, value):
+        props = self._properties()
+        if value is None:
+            props.pop(key, None)
+        else:
+            props[key] = str(value)
+
+    def getLocalProperty(self, key):
+        return self._properties().get(key)
+
+    def _properties(self):
+        props = getattr(self._local, "properties", None)
+        if props is None:
+            props = self._local.properties = {}
+        return props
+
+    def _call(self, fn, *args):
+        if self._stopped:
+            raise errors.IllegalArgumentException(
+                "SparkContext has been stopped: create a new one")
+        try:
+            return fn(*args)
+        except _core.EngineError as e:
+            raise errors.translate(e) from None
+
+    def _run_frames(self, rdd, partitions=None):
+        """Run a job on `rdd`; per-partition lists of (type, payload) frames."""
+        node = rdd._node_id()
+        if partitions is None:
+            partitions = range(rdd.getNumPartitions())
+        try:
+            return self._call(self._engine.run_job, node, list(partitions), dict(self._properties()))
+        finally:
+            self._apply_accumulator_updates()
+
+    def _run(self, rdd, partitions=None):
+        """Run a job on `rdd`; an iterator over the records of the partitions."""
+        results = self._run_frames(rdd, partitions)
+        return itertools.chain.from_iterable(ser.decode_frames(frames) for frames in results)
+
+    def _apply_accumulator_updates(self):
+        for payload in self._engine.take_accumulator_updates():
+            accumulators.apply_updates(pickle.loads(payload))

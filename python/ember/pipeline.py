@@ -1,0 +1,83 @@
+"""Fused narrow transformations: what a Python node of the engine runs.
+
+A PipelinedRDD records its operations as a flat list of ops instead of
+nesting functions, so a chain of thousands of ``map`` calls neither
+recurses when built nor per record when run. Consecutive per-record ops
+(map, filter, flatMap) are compiled into one generator function with
+plain nested loops (one loop level per flatMap); partition-level ops
+(mapPartitions and friends) wrap the iterator as PySpark's do.
+
+``Command`` is the pickled unit the engine ships: the ops plus what the
+worker does with the output (pickled batches, shuffle buckets, text lines).
+"""
+
+MAP, FILTER, FLATMAP, PARTITION = "map", "filter", "flatMap", "partition"
+
+# Python allows 20 statically nested blocks; keep well below it.
+_MAX_LOOPS_PER_SEGMENT = 15
+
+
+class Command:
+    """ops: list of (kind, f); f(x) for record ops, f(split, iterator) for
+    PARTITION. output: "pickle", "lines" or ("buckets", n, partition_func)."""
+
+    def __init__(self, ops, output="pickle"):
+        self.ops = ops
+        self.output = output
+
+    def compile(self):
+        """A function (split, iterator) -> iterator running every op."""
+        stages = []
+        segment = []
+        for kind, f in self.ops:
+            if kind == PARTITION:
+                stages.extend(_compile_segments(segment))
+                segment = []
+                stages.append(f)
+            else:
+                segment.append((kind, f))
+        stages.extend(_compile_segments(segment))
+
+        def run(split, iterator):
+            for stage in stages:
+                iterator = stage(split, iterator)
+            return iterator
+        return run
+
+
+def _compile_segments(ops):
+    """Split record ops into segments of bounded loop depth; compile each."""
+    segments, current, loops = [], [], 0
+    for kind, f in ops:
+        if kind == FLATMAP and loops == _MAX_LOOPS_PER_SEGMENT:
+            segments.append(current)
+            current, loops = [], 0
+        current.append((kind, f))
+        loops += kind == FLATMAP
+    if current:
+        segments.append(current)
+    return [_compile_segment(seg) for seg in segments]
+
+
+def _compile_segment(ops):
+    env = {}
+    lines = ["def segment(split, it):", "    for x0 in it:"]
+    depth, var = 2, "x0"
+    for i, (kind, f) in enumerate(ops):
+        fn = "f%d" % i
+        env[fn] = f
+        pad = "    " * depth
+        if kind == MAP:
+            lines.append("%s%s = %s(%s)" % (pad, var, fn, var))
+        elif kind == FILTER:
+            lines.append("%sif not %s(%s): continue" % (pad, fn, var))
+        elif kind == FLATMAP:
+            inner = "x%d" % depth
+            lines.append("%sfor %s in %s(%s):" % (pad, inner, fn, var))
+            depth, var = depth + 1, inner
+        else:
+            raise ValueError("unknown op kind %r" % kind)
+    lines.append("%syield %s" % ("    " * depth, var))
+    code = compile("\n".join(lines), "<ember pipeline>", "exec")
+    exec(code, env)
+    return env["segment"]

@@ -1,0 +1,712 @@
+"""RDD: an immutable, partitioned collection computed by the engine.
+
+Transformations build new RDDs lazily; actions run jobs. Narrow Python
+transformations fuse into one PipelinedRDD (one engine node, one pass);
+key-based aggregations shuffle through the engine (see shuffle.py).
+Behaviour, names, signatures and defaults follow PySpark's RDD API.
+"""
+
+import copy
+import heapq
+import itertools
+import math
+import operator
+import random
+import shlex
+import subprocess
+import sys
+import threading
+from collections import defaultdict
+from functools import reduce as _reduce
+
+import cloudpickle
+
+from . import pipeline, sampling, serializers as ser
+from .errors import PicklingError
+from .hashing import portable_hash
+from .resultiterable import ResultIterable
+from .shuffle import Aggregator, Partitioner, combine_locally, merge_combiners
+from .statcounter import StatCounter
+
+
+def _pickle_command(command):
+    try:
+        return cloudpickle.dumps(command, ser.PROTOCOL)
+    except Exception as e:
+        raise PicklingError(
+            "Could not serialize the function of this RDD operation: %s: %s "
+            "(a closure must not capture objects that cannot be pickled, such as locks, "
+            "sockets, open files or the SparkContext)" % (type(e).__name__, e)) from None
+
+
+class RDD:
+    """A Resilient Distributed Dataset.
+
+    >>> rdd = sc.parallelize([1, 2, 3, 4], 2)
+    >>> rdd.map(lambda x: x * 10).filter(lambda x: x > 10).collect()
+    [20, 30, 40]
+    """
+
+    def __init__(self, ctx, partitioner=None):
+        self.ctx = ctx
+        self.partitioner = partitioner
+        self._name = None
+        self._id = None
+
+    # ------------------------------------------------------------- engine
+    def _node_id(self):
+        raise NotImplementedError
+
+    @property
+    def context(self):
+        return self.ctx
+
+    def id(self):
+        if self._id is None:
+            self._id = self._node_id()
+        return self._id
+
+    def getNumPartitions(self):
+        return self.ctx._call(self.ctx._engine.num_partitions, self._node_id())
+
+    def name(self):
+        return self._name
+
+    def setName(self, name):
+        self._name = name
+        return self
+
+    def __repr__(self):
+        return "%s[%d] at %s" % (self._name or type(self).__name__, self.id(), type(self).__name__)
+
+    def toDebugString(self):
+        lines, rdd, depth = [], self, 0
+        while rdd is not None:
+            lines.append("%s(%d) %r" % ("  " * depth, rdd.getNumPartitions(), rdd))
+            rdd, shuffled = rdd._lineage_parent()
+            depth += shuffled
+        return "\n".join(lines).encode("utf-8")
+
+    def _lineage_parent(self):
+        """(parent RDD or None, 1 if a shuffle lies between) for toDebugString."""
+        return None, 0
+
+    # ------------------------------------------------------ narrow, Python
+    def _pipe(self, kind, f, preservesPartitioning=False):
+        return PipelinedRDD(self, (kind, f), preservesPartitioning)
+
+    def map(self, f, preservesPartitioning=False):
+        """>>> sc.parallelize(["b", "a", "c"]).map(lambda x: (x, 1)).collect()
+        [('b', 1), ('a', 1), ('c', 1)]
+        """
+        return self._pipe(pipeline.MAP, f, preservesPartitioning)
+
+    def flatMap(self, f, preservesPartitioning=False):
+        """>>> sc.parallelize([2, 3, 4]).flatMap(lambda x: range(1, x)).collect()
+        [1, 1, 2, 1, 2, 3]
+        """
+        return self._pipe(pipeline.FLATMAP, f, preservesPartitioning)
+
+    def filter(self, f):
+        """>>> sc.parallelize([1, 2, 3, 4, 5]).filter(lambda x: x % 2 == 0).collect()
+        [2, 4]
+        """
+        return self._pipe(pipeline.FILTER, f, True)
+
+    def mapPartitions(self, f, preservesPartitioning=False):
+        """>>> sc.parallelize([1, 2, 3, 4], 2).mapPartitions(lambda it: [sum(it)]).collect()
+        [3, 7]
+        """
+        return self._pipe(pipeline.PARTITION, lambda _, it: f(it), preservesPartitioning)
+
+    def mapPartitionsWithIndex(self, f, preservesPartitioning=False):
+        """>>> sc.parallelize([1, 2, 3, 4], 4).mapPartitionsWithIndex(lambda i, it: [i]).sum()
+        6
+        """
+        return self._pipe(pipeline.PARTITION, f, preservesPartitioning)
+
+    def mapPartitionsWithSplit(self, f, preservesPartitioning=False):
+        return self.mapPartitionsWithIndex(f, preservesPartitioning)
+
+    def glom(self):
+        """>>> sc.parallelize([1, 2, 3, 4], 2).glom().collect()
+        [[1, 2], [3, 4]]
+        """
+        return self.mapPartitions(lambda it: [list(it)])
+
+    def keys(self):
+        return self.map(lambda kv: kv[0])
+
+    def values(self):
+        return self.map(lambda kv: kv[1])
+
+    def mapValues(self, f):
+        """>>> sc.parallelize([("a", ["x", "y"]), ("b", ["p"])]).mapValues(len).collect()
+        [('a', 2), ('b', 1)]
+        """
+        return self.map(lambda kv: (kv[0], f(kv[1])), preservesPartitioning=True)
+
+    def flatMapValues(self, f):
+        """>>> sc.parallelize([("a", ["x", "y"]), ("b", ["p"])]).flatMapValues(lambda v: v).collect()
+        [('a', 'x'), ('a', 'y'), ('b', 'p')]
+        """
+        return self.flatMap(lambda kv: ((kv[0], v) for v in f(kv[1])), preservesPartitioning=True)
+
+    def keyBy(self, f):
+        return self.map(lambda x: (f(x), x))
+
+    def zipWithUniqueId(self):
+        """>>> sc.parallelize(["a", "b", "c", "d", "e"], 3).zipWithUniqueId().collect()
+        [('a', 0), ('b', 1), ('c', 4), ('d', 2), ('e', 5)]
+        """
+        n = self.getNumPartitions()
+        return self.mapPartitionsWithIndex(
+            lambda k, it: ((x, i * n + k) for i, x in enumerate(it)))
+
+    def zipWithIndex(self):
+        """>>> sc.parallelize(["a", "b", "c", "d"], 3).zipWithIndex().collect()
+        [('a', 0), ('b', 1), ('c', 2), ('d', 3)]
+        """
+        starts = [0]
+        if self.getNumPartitions() > 1:
+            counts = self.mapPartitions(lambda it: [sum(1 for _ in it)]).collect()
+            for c in counts[:-1]:
+                starts.append(starts[-1] + c)
+        return self.mapPartitionsWithIndex(
+            lambda k, it: ((x, i) for i, x in enumerate(it, starts[k])))
+
+    def sample(self, withReplacement, fraction, seed=None):
+        if fraction < 0:
+            raise ValueError("Fraction must be nonnegative, got %r" % fraction)
+        seed = random.randint(0, 2 ** 63 - 1) if seed is None else seed
+        return self.mapPartitionsWithIndex(
+            lambda split, it: sampling.sample_partition(split, it, withReplacement, fraction, seed),
+            True)
+
+    def randomSplit(self, weights, seed=None):
+        total = float(sum(weights))
+        if any(w < 0 for w in weights) or total <= 0:
+            raise ValueError("Weights must be nonnegative with a positive sum, got %r" % (weights,))
+        seed = random.randint(0, 2 ** 63 - 1) if seed is None else seed
+        bounds = list(itertools.accumulate([w / total for w in weights], initial=0.0))
+        return [self.mapPartitionsWithIndex(
+                    lambda split, it, lb=lb, ub=ub: sampling.split_range_partition(split, it, lb, ub, seed),
+                    True)
+                for lb, ub in zip(bounds, bounds[1:])]
+
+    def pipe(self, command, env=None, checkCode=False):
+        """Pipe each partition's records, one per line, through a program
+        (run without a shell: the command is split with shlex).
+
+        >>> sc.parallelize(["b", "a"], 1).pipe("sort").collect()
+        ['a', 'b']
+        """
+        argv = shlex.split(command)
+
+        def run(iterator):
+            proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+            def feed():
+                try:
+                    for x in iterator:
+                        proc.stdin.write(str(x).encode("utf-8") + b"\n")
+                finally:
+                    proc.stdin.close()
+            writer = threading.Thread(target=feed, daemon=True)
+            writer.start()
+            for line in proc.stdout:
+                yield line.rstrip(b"\n").decode("utf-8")
+            writer.join()
+            code = proc.wait()
+            if checkCode and code:
+                raise RuntimeError("Pipe function `%s' exited with error code %d" % (command, code))
+        return self.mapPartitions(run)
+
+    # ----------------------------------------------------- narrow, structure
+    def union(self, other):
+        """>>> sc.parallelize([1, 2]).union(sc.parallelize([3])).collect()
+        [1, 2, 3]
+        """
+        return self.ctx.union([self, other])
+
+    def __add__(self, other):
+        return self.union(other)
+
+    def coalesce(self, numPartitions, shuffle=False):
+        """>>> sc.parallelize([1, 2, 3, 4, 5], 3).coalesce(1).glom().collect()
+        [[1, 2, 3, 4, 5]]
+        """
+        if shuffle:
+            return self.repartition(numPartitions)
+        n = self.getNumPartitions()
+        k = max(1, min(int(numPartitions), n)) if n else 0
+        groups = [list(range(i * n // k, (i + 1) * n // k)) for i in range(k)]
+        node = self.ctx._call(self.ctx._engine.add_coalesce, self._node_id(), groups)
+        return SourceRDD(self.ctx, node, parent=self)
+
+    def repartition(self, numPartitions):
+        """Reshuffle into ``numPartitions`` partitions of similar size."""
+        def spread(split, iterator):
+            rng = random.Random(split)
+            for x in iterator:
+                yield rng.randrange(numPartitions), x
+        keyed = self.mapPartitionsWithIndex(spread)
+        return keyed.partitionBy(numPartitions, lambda k: k).values()
+
+    # ------------------------------------------------------------- shuffles
+    def _defaultReducePartitions(self):
+        if self.ctx._conf.contains("spark.default.parallelism"):
+            return self.ctx.defaultParallelism
+        return self.getNumPartitions()
+
+    def partitionBy(self, numPartitions, partitionFunc=portable_hash):
+        """Hash-partition a (k, v) RDD: record goes to partitionFunc(k) % n.
+
+        >>> sorted(sc.parallelize([(1, 'a'), (2, 'b'), (3, 'c')]).partitionBy(2).glom().collect())
+        [[(1, 'a'), (3, 'c')], [(2, 'b')]]
+        """
+        if numPartitions is None:
+            numPartitions = self._defaultReducePartitions()
+        partitioner = Partitioner(numPartitions, partitionFunc)
+        if self.partitioner == partitioner:
+            return self
+        return ShuffledRDD(self, partitioner)
+
+    def combineByKey(self, createCombiner, mergeValue, mergeCombiners, numPartitions=None,
+                     partitionFunc=portable_hash):
+        """>>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 2)]).combineByKey(
+        ...     lambda v: [v], lambda c, v: c + [v], lambda a, b: a + b).collect())
+        [('a', [1, 2]), ('b', [1])]
+        """
+        if numPartitions is None:
+            numPartitions = self._defaultReducePartitions()
+        agg = Aggregator(createCombiner, mergeValue, mergeCombiners)
+        partitioner = Partitioner(numPartitions, partitionFunc)
+        if self.partitioner == partitioner:
+            return self.mapPartitions(lambda it: combine_locally(agg, it), True)
+        combined = self.mapPartitions(lambda it: combine_locally(agg, it), True)
+        shuffled = combined.partitionBy(numPartitions, partitionFunc)
+        return shuffled.mapPartitions(lambda it: merge_combiners(agg, it), True)
+
+    def reduceByKey(self, func, numPartitions=None, partitionFunc=portable_hash):
+        """>>> from operator import add
+        >>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 1)]).reduceByKey(add).collect())
+        [('a', 2), ('b', 1)]
+        """
+        return self.combineByKey(lambda x: x, func, func, numPartitions, partitionFunc)
+
+    def foldByKey(self, zeroValue, func, numPartitions=None, partitionFunc=portable_hash):
+        """>>> from operator import add
+        >>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 1)]).foldByKey(0, add).collect())
+        [('a', 2), ('b', 1)]
+        """
+        return self.combineByKey(lambda v: func(copy.deepcopy(zeroValue), v), func, func,
+                                 numPartitions, partitionFunc)
+
+    def aggregateByKey(self, zeroValue, seqFunc, combFunc, numPartitions=None,
+                       partitionFunc=portable_hash):
+        """>>> sorted(sc.parallelize([("a", 1), ("b", 2), ("a", 3)]).aggregateByKey(
+        ...     0, lambda acc, v: acc + v, lambda a, b: a + b).collect())
+        [('a', 4), ('b', 2)]
+        """
+        return self.combineByKey(lambda v: seqFunc(copy.deepcopy(zeroValue), v), seqFunc,
+                                 combFunc, numPartitions, partitionFunc)
+
+    def groupByKey(self, numPartitions=None, partitionFunc=portable_hash):
+        """>>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 1)]).groupByKey().mapValues(len).collect())
+        [('a', 2), ('b', 1)]
+        """
+        def append(c, v):
+            c.append(v)
+            return c
+
+        def extend(a, b):
+            a.extend(b)
+            return a
+        grouped = self.combineByKey(lambda v: [v], append, extend, numPartitions, partitionFunc)
+        return grouped.mapValues(ResultIterable)
+
+    def groupBy(self, f, numPartitions=None, partitionFunc=portable_hash):
+        """>>> sorted((k, sorted(v)) for k, v in sc.parallelize([1, 1, 2, 3, 5, 8]).groupBy(
+        ...     lambda x: x % 2).collect())
+        [(0, [2, 8]), (1, [1, 1, 3, 5])]
+        """
+        return self.map(lambda x: (f(x), x)).groupByKey(numPartitions, partitionFunc)
+
+    def distinct(self, numPartitions=None):
+        """>>> sorted(sc.parallelize([1, 1, 2, 3]).distinct().collect())
+        [1, 2, 3]
+        """
+        return (self.map(lambda x: (x, None))
+                .reduceByKey(lambda x, _: x, numPartitions)
+                .map(lambda kv: kv[0]))
+
+    # -------------------------------------------------------------- actions
+    def collect(self):
+        return list(self.ctx._run(self))
+
+    def collectAsMap(self):
+        """>>> sc.parallelize([(1, 2), (3, 4)]).collectAsMap()[3]
+        4
+        """
+        return dict(self.collect())
+
+    def count(self):
+        """>>> sc.parallelize([2, 3, 4]).count()
+        3
+        """
+        return self.mapPartitions(lambda it: [sum(1 for _ in it)]).sum()
+
+    def sum(self):
+        """>>> sc.parallelize([1.0, 2.0, 3.0]).sum()
+        6.0
+        """
+        return self.mapPartitions(lambda it: [sum(it)]).fold(0, operator.add)
+
+    def reduce(self, f):
+        """>>> from operator import add
+        >>> sc.parallelize([1, 2, 3, 4, 5]).reduce(add)
+        15
+        """
+        def reduce_partition(iterator):
+            it = iter(iterator)
+            for first in it:
+                yield _reduce(f, it, first)
+                return
+        values = self.mapPartitions(reduce_partition).collect()
+        if not values:
+            raise ValueError("Can not reduce() empty RDD")
+        return _reduce(f, values)
+
+    def treeReduce(self, f, depth=2):
+        """>>> from operator import add
+        >>> sc.parallelize([-5, -4, -3, -2, -1, 1, 2, 3, 4], 10).treeReduce(add, 2)
+        -5
+        """
+        if depth < 1:
+            raise ValueError("Depth cannot be smaller than 1 but got %d." % depth)
+        empty = object()
+
+        def op(x, y):
+            if x is empty:
+                return y
+            if y is empty:
+                return x
+            return f(x, y)
+        result = self.map(lambda x: x).treeAggregate(empty, op, op, depth)
+        if result is empty:
+            raise ValueError("Can not reduce() empty RDD")
+        return result
+
+    def fold(self, zeroValue, op):
+        """>>> from operator import add
+        >>> sc.parallelize([1, 2, 3, 4, 5]).fold(0, add)
+        15
+        """
+        def fold_partition(iterator):
+            acc = zeroValue
+            for x in iterator:
+                acc = op(acc, x)
+            yield acc
+        return _reduce(op, self.mapPartitions(fold_partition).collect(), zeroValue)
+
+    def aggregate(self, zeroValue, seqOp, combOp):
+        """>>> sc.parallelize([1, 2, 3, 4]).aggregate((0, 0),
+        ...     lambda acc, x: (acc[0] + x, acc[1] + 1), lambda a, b: (a[0] + b[0], a[1] + b[1]))
+        (10, 4)
+        """
+        def agg_partition(iterator):
+            acc = zeroValue
+            for x in iterator:
+                acc = seqOp(acc, x)
+            yield acc
+        return _reduce(combOp, self.mapPartitions(agg_partition).collect(), zeroValue)
+
+    def treeAggregate(self, zeroValue, seqOp, combOp, depth=2):
+        """>>> sc.parallelize(range(10), 6).treeAggregate(0, lambda a, x: a + x, lambda a, b: a + b)
+        45
+        """
+        if depth < 1:
+            raise ValueError("Depth cannot be smaller than 1 but got %d." % depth)
+        n = self.getNumPartitions()
+        if n == 0:
+            return zeroValue
+
+        def agg_partition(iterator):
+            acc = zeroValue
+            for x in iterator:
+                acc = seqOp(acc, x)
+            yield acc
+        partial = self.mapPartitions(agg_partition)
+        scale = max(int(math.ceil(math.pow(n, 1.0 / depth))), 2)
+        while n > scale + n / scale:
+            n //= scale
+            target = n
+            partial = (partial.mapPartitionsWithIndex(
+                           lambda i, it, t=target: ((i % t, x) for x in it))
+                       .reduceByKey(combOp, target).values())
+        return _reduce(combOp, partial.collect(), zeroValue)
+
+    def max(self, key=None):
+        """>>> sc.parallelize([1.0, 5.0, 43.0, 10.0]).max()
+        43.0
+        """
+        return self.reduce(max if key is None else (lambda a, b: max(a, b, key=key)))
+
+    def min(self, key=None):
+        """>>> sc.parallelize([2.0, 5.0, 43.0, 10.0]).min()
+        2.0
+        """
+        return self.reduce(min if key is None else (lambda a, b: min(a, b, key=key)))
+
+    def stats(self):
+        """>>> sc.parallelize([1, 2, 3]).stats()
+        (count: 3, mean: 2.0, stdev: 0.816496580927726, max: 3.0, min: 1.0)
+        """
+        return self.mapPartitions(lambda it: [StatCounter(it)]).reduce(
+            lambda a, b: a.mergeStats(b))
+
+    def mean(self):
+        return self.stats().mean()
+
+    def variance(self):
+        return self.stats().variance()
+
+    def stdev(self):
+        return self.stats().stdev()
+
+    def sampleVariance(self):
+        return self.stats().sampleVariance()
+
+    def sampleStdev(self):
+        return self.stats().sampleStdev()
+
+    def histogram(self, buckets):
+        """>>> sc.parallelize(range(51)).histogram(2)
+        ([0, 25, 50], [25, 26])
+        >>> sc.parallelize([1, 2, 1, 3]).histogram([0, 2, 4])
+        ([0, 2, 4], [2, 2])
+        """
+        from .histogram import bucket_bounds, count_partition
+        buckets = bucket_bounds(self, buckets)
+        counts = self.mapPartitions(lambda it: [count_partition(it, buckets)]).reduce(
+            lambda a, b: [x + y for x, y in zip(a, b)])
+        return buckets, counts
+
+    def countByValue(self):
+        """>>> sorted(sc.parallelize([1, 2, 1, 2, 2], 2).countByValue().items())
+        [(1, 2), (2, 3)]
+        """
+        def count_partition(iterator):
+            counts = defaultdict(int)
+            for x in iterator:
+                counts[x] += 1
+            yield counts
+
+        def merge(a, b):
+            for k, v in b.items():
+                a[k] += v
+            return a
+        return self.mapPartitions(count_partition).reduce(merge) if self.getNumPartitions() else defaultdict(int)
+
+    def countByKey(self):
+        """>>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 1)]).countByKey().items())
+        [('a', 2), ('b', 1)]
+        """
+        return self.map(lambda kv: kv[0]).countByValue()
+
+    def isEmpty(self):
+        """>>> sc.parallelize([]).isEmpty()
+        True
+        """
+        return self.getNumPartitions() == 0 or len(self.take(1)) == 0
+
+    def first(self):
+        """>>> sc.parallelize([2, 3, 4]).first()
+        2
+        """
+        rs = self.take(1)
+        if rs:
+            return rs[0]
+        raise ValueError("RDD is empty")
+
+    def take(self, num):
+        """The first ``num`` records, scanning 1 partition, then more (up to 4x
+        the partitions scanned so far) until enough are found.
+
+        >>> sc.parallelize([2, 3, 4, 5, 6], 3).take(2)
+        [2, 3]
+        """
+        items = []
+        total = self.getNumPartitions()
+        scanned = 0
+        while len(items) < num and scanned < total:
+            to_try = 1
+            if scanned > 0:
+                if not items:
+                    to_try = scanned * 4
+                else:
+                    to_try = int(1.5 * num * scanned / len(items)) - scanned
+                    to_try = min(max(to_try, 1), scanned * 4)
+            left = num - len(items)
+            parts = range(scanned, min(scanned + to_try, total))
+            items += self.ctx.runJob(self, lambda it, left=left: itertools.islice(it, left), parts)
+            scanned += to_try
+        return items[:num]
+
+    def takeOrdered(self, num, key=None):
+        """>>> sc.parallelize([10, 1, 2, 9, 3, 4, 5, 6, 7]).takeOrdered(6)
+        [1, 2, 3, 4, 5, 6]
+        """
+        if num <= 0:
+            return []
+        return self.mapPartitions(lambda it: [heapq.nsmallest(num, it, key)]).fold(
+            [], lambda a, b: heapq.nsmallest(num, a + b, key))
+
+    def top(self, num, key=None):
+        """>>> sc.parallelize([10, 4, 2, 12, 3]).top(3)
+        [12, 10, 4]
+        """
+        if num <= 0:
+            return []
+        return self.mapPartitions(lambda it: [heapq.nlargest(num, it, key)]).fold(
+            [], lambda a, b: heapq.nlargest(num, a + b, key))
+
+    def takeSample(self, withReplacement, num, seed=None):
+        """>>> len(sc.parallelize(range(0, 10)).takeSample(False, 5, 2))
+        5
+        """
+        if num < 0:
+            raise ValueError("Sample size cannot be negative.")
+        if num == 0:
+            return []
+        total = self.count()
+        if total == 0:
+            return []
+        rng = random.Random(seed)
+        if not withReplacement and num >= total:
+            samples = self.collect()
+            rng.shuffle(samples)
+            return samples
+        if num > sys.maxsize - int(10.0 * math.sqrt(sys.maxsize)):
+            raise ValueError("Sample size cannot be greater than %d." % sys.maxsize)
+        fraction = sampling.compute_fraction_for_sample_size(num, total, withReplacement)
+        samples = self.sample(withReplacement, fraction, rng.randint(0, sys.maxsize)).collect()
+        while len(samples) < num:
+            samples = self.sample(withReplacement, fraction, rng.randint(0, sys.maxsize)).collect()
+        rng.shuffle(samples)
+        return samples[:num]
+
+    def foreach(self, f):
+        def run(iterator):
+            for x in iterator:
+                f(x)
+            return iter(())
+        self.mapPartitions(run).count()
+
+    def foreachPartition(self, f):
+        def run(iterator):
+            f(iterator)
+            return iter(())
+        self.mapPartitions(run).count()
+
+    def toLocalIterator(self, prefetchPartitions=False):
+        """Records partition by partition, one job per partition.
+
+        >>> list(sc.parallelize(range(5), 2).toLocalIterator())
+        [0, 1, 2, 3, 4]
+        """
+        for p in range(self.getNumPartitions()):
+            yield from self.ctx._run(self, [p])
+
+    def saveAsTextFile(self, path, compressionCodecClass=None):
+        """Write str(record) lines as part-NNNNN files under ``path`` (which
+        must not exist), through a commit protocol: a failed job leaves no
+        output, a finished one leaves _SUCCESS."""
+        lines = PipelinedRDD(self, None, output="lines")
+        self.ctx._call(self.ctx._engine.save_as_text_file, lines._node_id(), str(path),
+                       compressionCodecClass or "", dict(self.ctx._properties()))
+
+
+class SourceRDD(RDD):
+    """An RDD that is an engine node made by the context (parallelize,
+    textFile, union...) or a structural node (coalesce)."""
+
+    def __init__(self, ctx, node, parent=None, partitioner=None):
+        super().__init__(ctx, partitioner)
+        self._nid = node
+        self._parent = parent
+
+    def _node_id(self):
+        return self._nid
+
+    def _lineage_parent(self):
+        return self._parent, 0
+
+
+class PipelinedRDD(RDD):
+    """Consecutive narrow Python operations fused into one engine node.
+
+    Each PipelinedRDD links to its predecessor and adds one op; the op list
+    is flattened iteratively when the node is built, so long chains neither
+    copy lists quadratically nor recurse.
+    """
+
+    def __init__(self, prev, op, preservesPartitioning=False, output="pickle"):
+        super().__init__(prev.ctx, prev.partitioner if preservesPartitioning else None)
+        if isinstance(prev, PipelinedRDD) and prev._output == "pickle":
+            self._prev_pipeline, self._source = prev, prev._source
+        else:
+            self._prev_pipeline, self._source = None, prev
+        self._op = op
+        self._output = output
+        self._nid = None
+
+    def _ops(self):
+        ops, rdd = [], self
+        while rdd is not None:
+            if rdd._op is not None:
+                ops.append(rdd._op)
+            rdd = rdd._prev_pipeline
+        ops.reverse()
+        return ops
+
+    def _command(self, output):
+        return _pickle_command(pipeline.Command(self._ops(), output))
+
+    def _node_id(self):
+        if self._nid is None:
+            self._nid = self.ctx._call(self.ctx._engine.add_python, self._source._node_id(),
+                                       self._command(self._output))
+        return self._nid
+
+    def _lineage_parent(self):
+        return self._source, 0
+
+
+class ShuffledRDD(RDD):
+    """The output of a hash shuffle: (k, v) records, partitioned by key.
+
+    The map side runs the parent's fused pipeline and buckets its records
+    with the partitioner; the engine writes and reads the shuffle files.
+    """
+
+    def __init__(self, prev, partitioner):
+        super().__init__(prev.ctx, partitioner)
+        self._prev = prev
+        self._nid = None
+
+    def _node_id(self):
+        if self._nid is None:
+            out = ("buckets", self.partitioner.numPartitions, self.partitioner.partitionFunc)
+            if isinstance(self._prev, PipelinedRDD) and self._prev._output == "pickle":
+                source, command = self._prev._source, self._prev._command(out)
+            else:
+                source, command = self._prev, _pickle_command(pipeline.Command([], out))
+            engine = self.ctx._engine
+            map_node = self.ctx._call(engine.add_python, source._node_id(), command)
+            self._nid = self.ctx._call(engine.add_shuffled, map_node, self.partitioner.numPartitions)
+        return self._nid
+
+    def _lineage_parent(self):
+        return self._prev, 1

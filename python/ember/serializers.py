@@ -1,0 +1,94 @@
+"""Frames and record batches: the Python side of ember's wire format.
+
+Mirrors src/ember/common/frame.h: a frame is ``<u32 LE length><u8 type>``
+followed by the payload. Data frames carry batches of records; control
+frames end a stream, report an error or carry accumulator updates.
+``decode_frame`` turns any data frame into its records; ``write_batches``
+pickles records in batches whose size adapts towards ~64 KiB.
+"""
+
+import itertools
+import pickle
+import struct
+
+PICKLE_BATCH = 1
+UTF8_LINES = 2
+BYTE_LINES = 3
+BUCKET_BATCH = 4
+END = 5
+ERROR = 6
+ACCUMULATORS = 7
+TASK = 8
+TEXT_FILE = 9
+BINARY_FILE = 10
+
+HEADER = struct.Struct("<IB")
+U32 = struct.Struct("<I")
+PROTOCOL = pickle.HIGHEST_PROTOCOL
+TARGET_BATCH_BYTES = 64 * 1024
+
+
+def dumps(obj):
+    return pickle.dumps(obj, PROTOCOL)
+
+
+def read_frame(stream):
+    """Next (type, payload) from a buffered binary stream; None at clean EOF."""
+    header = stream.read(HEADER.size)
+    if not header:
+        return None
+    if len(header) < HEADER.size:
+        raise EOFError("stream ended inside a frame header")
+    length, ftype = HEADER.unpack(header)
+    payload = stream.read(length)
+    if len(payload) < length:
+        raise EOFError("stream ended inside a frame")
+    return ftype, payload
+
+
+def write_frame(stream, ftype, payload=b""):
+    stream.write(HEADER.pack(len(payload), ftype))
+    stream.write(payload)
+
+
+def _decode_file(data, as_text):
+    (n,) = U32.unpack_from(data, 0)
+    path = "file:" + data[4:4 + n].decode("utf-8", "surrogateescape")
+    body = data[4 + n:]
+    return [(path, body.decode("utf-8") if as_text else bytes(body))]
+
+
+def decode_frame(ftype, data):
+    """The records of one data frame, as an iterable."""
+    if ftype == PICKLE_BATCH:
+        return pickle.loads(data)
+    if ftype == UTF8_LINES:
+        return data.decode("utf-8").split("\n")
+    if ftype == BYTE_LINES:
+        return bytes(data).split(b"\n")
+    if ftype == TEXT_FILE:
+        return _decode_file(data, as_text=True)
+    if ftype == BINARY_FILE:
+        return _decode_file(data, as_text=False)
+    raise ValueError("not a data frame type: %d" % ftype)
+
+
+def decode_frames(frames):
+    """Chain the records of a list of (type, payload) frames."""
+    for ftype, data in frames:
+        yield from decode_frame(ftype, data)
+
+
+def write_batches(iterator, emit, batch_size=16):
+    """Pickle records from ``iterator`` in adaptive batches; ``emit(payload)``."""
+    it = iter(iterator)
+    while True:
+        batch = list(itertools.islice(it, batch_size))
+        if not batch:
+            return
+        payload = dumps(batch)
+        emit(payload)
+        if len(payload) < TARGET_BATCH_BYTES // 2 and batch_size < 1 << 16:
+            batch_size *= 2
+        elif len(payload) > TARGET_BATCH_BYTES * 2 and batch_size > 1:
+            batch_size //= 2

@@ -1,0 +1,138 @@
+"""A Python worker: runs one task at a time for the executor, reused.
+
+Protocol (see src/ember/exec/python_stream.h): a TASK frame (u32 header
+length, JSON header, pickled Command), then the input's data frames and
+END. The worker streams its output frames back, drains any input the
+user function did not consume, sends its accumulator updates and END, and
+waits for the next task. If user code raises, the worker sends an ERROR
+frame with the traceback and exits; the executor starts a fresh one.
+"""
+
+import json
+import os
+import sys
+import traceback
+
+import cloudpickle
+
+from . import accumulators, serializers as ser
+from .taskcontext import _set_task_context
+
+
+def _input_records(stream):
+    while True:
+        frame = stream.read_frame()
+        if frame is None:
+            raise EOFError("executor closed the stream before the end of input")
+        ftype, data = frame
+        if ftype == ser.END:
+            stream.input_done = True
+            return
+        yield from ser.decode_frame(ftype, data)
+
+
+class _Stream:
+    def __init__(self, rfile):
+        self.rfile = rfile
+        self.input_done = False
+
+    def read_frame(self):
+        return ser.read_frame(self.rfile)
+
+
+def _emit_buckets(records, num_buckets, partition_func, write):
+    """Group (k, v) records by bucket and write BUCKET_BATCH frames."""
+    buckets = {}
+    limit = 512
+    for kv in records:
+        b = partition_func(kv[0]) % num_buckets
+        items = buckets.get(b)
+        if items is None:
+            buckets[b] = items = []
+        items.append(kv)
+        if len(items) >= limit:
+            write(ser.BUCKET_BATCH, ser.U32.pack(b) + ser.dumps(items))
+            del buckets[b]
+    for b, items in buckets.items():
+        write(ser.BUCKET_BATCH, ser.U32.pack(b) + ser.dumps(items))
+
+
+def _emit_lines(records, write):
+    """saveAsTextFile: str(record) (bytes as they are), UTF-8, joined."""
+    chunk, size = [], 0
+    for x in records:
+        if isinstance(x, str):
+            x = x.encode("utf-8")
+        elif not isinstance(x, (bytes, bytearray)):
+            x = str(x).encode("utf-8")
+        chunk.append(x)
+        size += len(x) + 1
+        if size >= ser.TARGET_BATCH_BYTES:
+            write(ser.BYTE_LINES, b"\n".join(chunk))
+            chunk, size = [], 0
+    if chunk:
+        write(ser.BYTE_LINES, b"\n".join(chunk))
+
+
+def run_task(payload, stream, write):
+    (hlen,) = ser.U32.unpack_from(payload, 0)
+    header = json.loads(payload[4:4 + hlen])
+    command = cloudpickle.loads(payload[4 + hlen:])
+    _set_task_context(header)
+    stream.input_done = False
+    split = header["partition"]
+    records = command.compile()(split, _input_records(stream))
+    out = command.output
+    if out == "pickle":
+        ser.write_batches(records, lambda data: write(ser.PICKLE_BATCH, data))
+    elif out == "lines":
+        _emit_lines(records, write)
+    else:
+        _, num_buckets, partition_func = out
+        _emit_buckets(records, num_buckets, partition_func, write)
+    if not stream.input_done:
+        for _ in _input_records(stream):
+            pass
+    updates = accumulators.take_worker_updates()
+    if updates:
+        write(ser.ACCUMULATORS, ser.dumps(updates))
+    write(ser.END)
+    _set_task_context(None)
+
+
+def serve(sock):
+    """Run tasks from the executor on ``sock`` until it closes."""
+    rfile = sock.makefile("rb", buffering=1 << 16)
+    wfile = sock.makefile("wb", buffering=1 << 16)
+    stream = _Stream(rfile)
+
+    def write(ftype, data=b""):
+        ser.write_frame(wfile, ftype, data)
+
+    while True:
+        frame = ser.read_frame(rfile)
+        if frame is None:
+            return 0
+        ftype, payload = frame
+        if ftype != ser.TASK:
+            print("ember worker: expected a task frame, got type %d" % ftype, file=sys.stderr)
+            return 1
+        try:
+            run_task(payload, stream, write)
+            wfile.flush()
+        except BaseException:
+            try:
+                write(ser.ERROR, _format_error().encode("utf-8", "replace"))
+                wfile.flush()
+            except OSError:
+                pass
+            return 1
+
+
+def _format_error():
+    etype, value, tb = sys.exc_info()
+    try:
+        text = "".join(traceback.format_exception(etype, value, tb))
+    except BaseException:  # an exception whose __str__ raises
+        text = "".join(traceback.format_tb(tb)) + "%s: <exception str() failed>\n" % etype.__name__
+    return "Traceback from Python worker (pid %d):\n%s" % (os.getpid(), text)

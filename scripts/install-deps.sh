@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs the Debian packages ember needs, skipping what is present.
+# Runs `apt-get update` only when something is missing. Idempotent.
+set -eu
+PACKAGES="cmake ninja-build g++ pkg-config python3-dev pybind11-dev libprotobuf-dev
+protobuf-compiler libasio-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+zlib1g-dev libbz2-dev libzstd-dev liblz4-dev libsnappy-dev libxxhash-dev libssl-dev
+libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev python3-cloudpickle
+python3-pytest python3-pytest-xdist python3-pytest-timeout python3-hypothesis
+python3-psutil python3-dask python3-numpy python3-venv python3-pip"
+
+missing=""
+for p in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "installing:$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,119 @@
+// ember._core: the pybind11 face of the engine. Thin by design: it converts
+// arguments and results and turns a failed Status into
+// `_core.EngineError(code, message, stage, partition, attempts, task_code)`,
+// which ember/errors.py translates into the public exception classes.
+// Blocking calls release the GIL.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "ember/deploy/engine.h"
+
+namespace py = pybind11;
+using ember::Status;
+using ember::deploy::Engine;
+
+namespace {
+
+PyObject* g_engine_error = nullptr;
+
+[[noreturn]] void Raise(const Status& st, const ember::scheduler::JobFailure* f = nullptr) {
+  py::tuple args = py::make_tuple(static_cast<int>(st.code()), st.message(), f ? f->stage : -1,
+                                  f ? f->partition : -1, f ? f->attempts : 0,
+                                  f ? f->task_error_code : 0);
+  PyErr_SetObject(g_engine_error, args.ptr());
+  throw py::error_already_set();
+}
+
+template <typename T>
+T Check(ember::Result<T> r) {
+  if (!r.ok()) Raise(r.status());
+  return std::move(r).value();
+}
+
+py::list FramesToPython(std::vector<std::vector<ember::proto::Frame>>& results) {
+  py::list out;
+  for (auto& part : results) {
+    py::list frames;
+    for (auto& f : part) {
+      frames.append(py::make_tuple(f.type(), py::bytes(f.data())));
+      std::string().swap(*f.mutable_data());  // free as we go: never two full copies
+    }
+    out.append(frames);
+  }
+  return out;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "ember engine (C++)";
+  g_engine_error = PyErr_NewException("ember._core.EngineError", PyExc_RuntimeError, nullptr);
+  m.attr("EngineError") = py::handle(g_engine_error);
+
+  py::class_<Engine>(m, "Engine")
+      .def(py::init([](const std::map<std::string, std::string>& conf) {
+        return Check(Engine::Start(conf)).release();
+      }))
+      .def("add_parallel",
+           [](Engine& e, const std::vector<py::bytes>& slices) {
+             std::vector<std::string> s;
+             s.reserve(slices.size());
+             for (const auto& b : slices) s.emplace_back(b);
+             return Check(e.AddParallel(std::move(s)));
+           })
+      .def("add_text_file", [](Engine& e, const std::string& p, int n, bool u) {
+        py::gil_scoped_release nogil;
+        return Check(e.AddTextFile(p, n, u));
+      })
+      .def("add_whole_files", [](Engine& e, const std::string& p, int n, bool t) {
+        py::gil_scoped_release nogil;
+        return Check(e.AddWholeFiles(p, n, t));
+      })
+      .def("add_python", [](Engine& e, int parent, py::bytes cmd) {
+        return Check(e.AddPython(parent, std::string(cmd)));
+      })
+      .def("add_shuffled", [](Engine& e, int map_node, int n) { return Check(e.AddShuffled(map_node, n)); })
+      .def("add_union", [](Engine& e, const std::vector<int>& p) { return Check(e.AddUnion(p)); })
+      .def("add_coalesce", [](Engine& e, int parent, const std::vector<std::vector<int>>& g) {
+        return Check(e.AddCoalesce(parent, g));
+      })
+      .def("num_partitions", [](Engine& e, int node) { return Check(e.NumPartitions(node)); })
+      .def("remove_node", &Engine::RemoveNode)
+      .def("run_job",
+           [](Engine& e, int node, std::vector<int> partitions,
+              std::map<std::string, std::string> props) {
+             ember::scheduler::JobOutput out;
+             {
+               py::gil_scoped_release nogil;
+               out = e.RunJob(node, std::move(partitions), std::move(props));
+             }
+             if (!out.failure.status.ok()) Raise(out.failure.status, &out.failure);
+             return FramesToPython(out.results);
+           })
+      .def("save_as_text_file",
+           [](Engine& e, int node, const std::string& path, const std::string& codec,
+              std::map<std::string, std::string> props) {
+             ember::scheduler::JobFailure f;
+             {
+               py::gil_scoped_release nogil;
+               f = e.SaveAsTextFile(node, path, codec, std::move(props));
+             }
+             if (!f.status.ok()) Raise(f.status, &f);
+           })
+      .def("cancel_all_jobs", [](Engine& e) {
+        py::gil_scoped_release nogil;
+        e.CancelAllJobs();
+      })
+      .def("take_accumulator_updates", [](Engine& e) {
+        py::list out;
+        for (auto& u : e.TakeAccumulatorUpdates()) out.append(py::bytes(u));
+        return out;
+      })
+      .def("stop", [](Engine& e) {
+        py::gil_scoped_release nogil;
+        e.Stop();
+      })
+      .def_property_readonly("default_parallelism", &Engine::default_parallelism)
+      .def_property_readonly("app_id", &Engine::app_id)
+      .def_property_readonly("local_dir", &Engine::local_dir);
+}

@@ -1,0 +1,65 @@
+#include "ember/common/file_util.h"
+
+#include <ftw.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <vector>
+
+namespace ember {
+
+Status MakeDirs(const std::string& path) {
+  for (size_t pos = 0; pos != std::string::npos;) {
+    pos = path.find('/', pos + 1);
+    std::string prefix = path.substr(0, pos);
+    if (prefix.empty()) continue;
+    if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) return ErrnoError("mkdir", prefix, errno);
+  }
+  return Status::OK();
+}
+
+namespace {
+int RemoveEntry(const char* path, const struct stat*, int, struct FTW*) {
+  ::remove(path);
+  return 0;
+}
+}  // namespace
+
+Status RemoveTree(const std::string& path) {
+  if (!PathExists(path)) return Status::OK();
+  if (::nftw(path.c_str(), RemoveEntry, 32, FTW_DEPTH | FTW_PHYS) != 0)
+    return ErrnoError("remove", path, errno);
+  if (PathExists(path)) return IOError("could not remove " + path);
+  return Status::OK();
+}
+
+Result<std::string> MakeTempDir(const std::string& parent, const std::string& prefix) {
+  EMBER_RETURN_IF_ERROR(MakeDirs(parent));
+  std::string templ = parent + "/" + prefix + "XXXXXX";
+  std::vector<char> buf(templ.begin(), templ.end());
+  buf.push_back('\0');
+  if (!::mkdtemp(buf.data())) return ErrnoError("mkdtemp", templ, errno);
+  return std::string(buf.data());
+}
+
+bool PathExists(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+std::string RandomHex(size_t n) {
+  std::vector<unsigned char> bytes(n);
+  RAND_bytes(bytes.data(), static_cast<int>(n));
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+}  // namespace ember

@@ -1,0 +1,22 @@
+// Small file-system helpers shared by the engine layers.
+//
+// Contract: MakeDirs creates every missing directory of `path` (like
+// mkdir -p); RemoveTree deletes a file or directory tree, ignoring what is
+// already gone; MakeTempDir creates a fresh private directory under
+// `parent` whose name starts with `prefix`.
+#pragma once
+
+#include <string>
+
+#include "ember/common/status.h"
+
+namespace ember {
+
+Status MakeDirs(const std::string& path);
+Status RemoveTree(const std::string& path);
+Result<std::string> MakeTempDir(const std::string& parent, const std::string& prefix);
+bool PathExists(const std::string& path);
+// 2*n random hex digits from a cryptographic source.
+std::string RandomHex(size_t n);
+
+}  // namespace ember

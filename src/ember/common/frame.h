@@ -1,0 +1,81 @@
+// Frames: the unit that crosses every byte stream in ember (executor <->
+// Python worker, shuffle blocks, task results).
+//
+// Wire format: [u32 little-endian payload length][u8 type][payload].
+// Data frames carry a batch of records in one of a few encodings; control
+// frames end a stream, report an error with its traceback, or carry
+// accumulator updates. The Python side (ember/serializers.py) mirrors the
+// numbers below; keep them in sync.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ember/common/status.h"
+
+namespace ember {
+
+enum class FrameType : uint8_t {
+  kPickleBatch = 1,   // pickle of an iterable of records
+  kUtf8Lines = 2,     // UTF-8 text lines joined by '\n' (no trailing '\n')
+  kByteLines = 3,     // the same, records are bytes (use_unicode=False)
+  kBucketBatch = 4,   // shuffle map output: u32 LE bucket + pickled batch
+  kEnd = 5,           // end of a stream; payload empty
+  kError = 6,         // a task failed: UTF-8 message with Python traceback
+  kAccumulators = 7,  // pickled accumulator updates of one task
+  kTask = 8,          // executor -> worker: task header (see python_runner.h)
+  kTextFile = 9,      // one whole file: u32 LE path length, path, UTF-8 contents
+  kBinaryFile = 10,   // the same with raw contents (binaryFiles)
+};
+
+constexpr size_t kFrameHeaderSize = 5;
+// A frame payload larger than this is rejected as corrupt (guards against
+// garbage lengths from a damaged file or stream).
+constexpr uint32_t kMaxFramePayload = 0x7fffffff;
+
+struct Frame {
+  FrameType type = FrameType::kEnd;
+  std::string data;
+};
+
+bool IsDataFrame(FrameType t);
+
+// Append the encoded frame to `out`.
+void EncodeFrame(FrameType type, std::string_view payload, std::string* out);
+
+// Blocking, buffered frame I/O over a file descriptor (socket or file).
+// Not thread-safe; one reader and one writer may use the same socket fd
+// from different threads.
+class FrameReader {
+ public:
+  explicit FrameReader(int fd) : fd_(fd) {}
+  // Reads the next frame. Returns false at a clean end of stream (EOF
+  // exactly at a frame boundary); a truncated frame is an error.
+  Result<bool> Next(Frame* frame);
+
+ private:
+  Status Fill(size_t need);
+  int fd_;
+  std::string buf_;
+  size_t pos_ = 0;
+};
+
+class FrameWriter {
+ public:
+  explicit FrameWriter(int fd) : fd_(fd) {}
+  ~FrameWriter() = default;
+  Status Write(FrameType type, std::string_view payload);
+  Status Flush();
+
+ private:
+  int fd_;
+  std::string buf_;
+};
+
+// Write all of `data` to fd, retrying on EINTR and short writes.
+Status WriteAll(int fd, std::string_view data);
+// Read up to n bytes; returns bytes read, 0 at EOF.
+Result<size_t> ReadSome(int fd, char* buf, size_t n);
+
+}  // namespace ember

@@ -1,0 +1,249 @@
+#include "ember/deploy/engine.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "ember/common/file_util.h"
+#include "ember/deploy/master_url.h"
+#include "ember/io/file_list.h"
+#include "ember/io/output_committer.h"
+#include "ember/io/text_split.h"
+
+namespace ember::deploy {
+
+namespace {
+std::string Get(const Conf& conf, const std::string& key, const std::string& def) {
+  auto it = conf.find(key);
+  return it == conf.end() ? def : it->second;
+}
+
+// "512m", "2g", "1024" (bytes) -> bytes; as Spark's byte-size settings.
+Result<int64_t> ParseBytes(const std::string& key, const std::string& v) {
+  char* end = nullptr;
+  double n = std::strtod(v.c_str(), &end);
+  std::string unit(end);
+  for (auto& c : unit) c = static_cast<char>(std::tolower(c));
+  int64_t mult = 1;
+  if (unit == "k" || unit == "kb") mult = 1 << 10;
+  else if (unit == "m" || unit == "mb") mult = 1 << 20;
+  else if (unit == "g" || unit == "gb") mult = 1LL << 30;
+  else if (unit == "t" || unit == "tb") mult = 1LL << 40;
+  else if (!unit.empty() && unit != "b") mult = -1;
+  if (end == v.c_str() || mult < 0 || n < 0)
+    return InvalidArgument("invalid size '" + v + "' for setting " + key);
+  return static_cast<int64_t>(n * static_cast<double>(mult));
+}
+
+Result<int> ParseInt(const Conf& conf, const std::string& key, int def) {
+  std::string v = Get(conf, key, "");
+  if (v.empty()) return def;
+  try {
+    size_t used = 0;
+    int n = std::stoi(v, &used);
+    if (used == v.size()) return n;
+  } catch (...) {
+  }
+  return InvalidArgument("invalid integer '" + v + "' for setting " + key);
+}
+}  // namespace
+
+Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
+  std::unique_ptr<Engine> e(new Engine());
+  e->conf_ = conf;
+  EMBER_ASSIGN_OR_RETURN(MasterSpec spec, ParseMasterUrl(Get(conf, "spark.master", "local[*]")));
+  e->slots_ = spec.slots;
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch()).count();
+  e->app_id_ = "local-" + std::to_string(ms);
+  std::string local_root = Get(conf, "spark.local.dir", "");
+  if (local_root.empty()) local_root = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
+  EMBER_ASSIGN_OR_RETURN(e->app_dir_, MakeTempDir(local_root, "ember-" + e->app_id_ + "-"));
+
+  exec::ExecutorOptions ex;
+  ex.executor_id = "driver";
+  ex.slots = spec.slots;
+  ex.work_dir = e->app_dir_ + "/executor-driver";
+  ex.workers.python = Get(conf, "spark.pyspark.python", "/usr/bin/python3");
+  ex.workers.pythonpath = Get(conf, "ember.pythonpath", "");
+  ex.workers.secret = RandomHex(32);
+  EMBER_ASSIGN_OR_RETURN(int64_t budget, ParseBytes("spark.shuffle.memory",
+                                                    Get(conf, "spark.shuffle.memory", "64m")));
+  ex.shuffle_memory_budget = static_cast<size_t>(budget);
+  EMBER_ASSIGN_OR_RETURN(ex.max_result_bytes,
+                         ParseBytes("spark.driver.maxResultSize",
+                                    Get(conf, "spark.driver.maxResultSize", "1g")));
+  auto executor = exec::Executor::Start(std::move(ex));
+  if (!executor.ok()) {
+    RemoveTree(e->app_dir_);
+    return executor.status();
+  }
+  e->backend_ = std::make_unique<LocalBackend>(std::move(executor).value());
+  scheduler::SchedulerOptions so;
+  so.max_task_failures = spec.max_task_failures;
+  EMBER_ASSIGN_OR_RETURN(so.max_stage_attempts,
+                         ParseInt(conf, "spark.stage.maxConsecutiveAttempts", 4));
+  e->scheduler_ = std::make_unique<scheduler::DAGScheduler>(&e->graph_, e->backend_.get(), so);
+  return e;
+}
+
+Engine::~Engine() { Stop(); }
+
+void Engine::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+  }
+  if (scheduler_) scheduler_->CancelAllJobs("SparkContext was shut down");
+  if (backend_) backend_->Stop();  // joins executor threads; their callbacks still reach the loop
+  scheduler_.reset();
+  backend_.reset();
+  if (!app_dir_.empty()) RemoveTree(app_dir_);
+}
+
+Status Engine::CheckRunning() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopped_) return InvalidArgument("SparkContext has been stopped: create a new one");
+  return Status::OK();
+}
+
+Result<int> Engine::Add(proto::Node node) {
+  EMBER_RETURN_IF_ERROR(CheckRunning());
+  return graph_.Add(std::move(node));
+}
+
+Result<int> Engine::AddParallel(std::vector<std::string> slices) {
+  proto::Node n;
+  n.set_num_partitions(static_cast<int>(slices.size()));
+  auto* par = n.mutable_parallel();
+  for (size_t i = 0; i < slices.size(); ++i) (*par->mutable_slices())[static_cast<int>(i)] = std::move(slices[i]);
+  return Add(std::move(n));
+}
+
+Result<int> Engine::AddTextFile(const std::string& paths, int min_partitions, bool use_unicode) {
+  EMBER_ASSIGN_OR_RETURN(auto files, io::ListInputFiles(paths));
+  auto splits = io::ComputeTextSplits(files, min_partitions);
+  proto::Node n;
+  n.set_num_partitions(static_cast<int>(splits.size()));
+  auto* text = n.mutable_text();
+  text->set_use_unicode(use_unicode);
+  for (size_t i = 0; i < splits.size(); ++i) {
+    proto::TextSplit s;
+    s.set_path(splits[i].path);
+    s.set_start(splits[i].start);
+    s.set_length(splits[i].length);
+    (*text->mutable_splits())[static_cast<int>(i)] = s;
+  }
+  return Add(std::move(n));
+}
+
+Result<int> Engine::AddWholeFiles(const std::string& paths, int min_partitions, bool as_text) {
+  EMBER_ASSIGN_OR_RETURN(auto files, io::ListInputFiles(paths));
+  int parts = std::max(1, std::min(min_partitions, static_cast<int>(files.size())));
+  proto::Node n;
+  n.set_num_partitions(files.empty() ? 0 : parts);
+  auto* wf = n.mutable_whole_file();
+  wf->set_as_text(as_text);
+  // Contiguous runs of files, as even in count as possible.
+  for (size_t i = 0; i < files.size(); ++i) {
+    int p = static_cast<int>(i * static_cast<size_t>(parts) / files.size());
+    (*wf->mutable_files())[p].add_paths(files[i].path);
+  }
+  return Add(std::move(n));
+}
+
+Result<int> Engine::AddPython(int parent, std::string command) {
+  EMBER_ASSIGN_OR_RETURN(int parts, NumPartitions(parent));
+  proto::Node n;
+  n.set_num_partitions(parts);
+  n.mutable_python()->set_parent(parent);
+  n.mutable_python()->set_command(std::move(command));
+  return Add(std::move(n));
+}
+
+Result<int> Engine::AddShuffled(int map_node, int num_partitions) {
+  if (num_partitions < 1) return InvalidArgument("number of partitions must be positive, got " +
+                                                 std::to_string(num_partitions));
+  proto::Node n;
+  n.set_num_partitions(num_partitions);
+  n.mutable_shuffled()->set_map_node(map_node);
+  return Add(std::move(n));
+}
+
+Result<int> Engine::AddUnion(const std::vector<int>& parents) {
+  proto::Node n;
+  int total = 0;
+  for (int p : parents) {
+    EMBER_ASSIGN_OR_RETURN(int parts, NumPartitions(p));
+    n.mutable_union_of()->add_parents(p);
+    n.mutable_union_of()->add_parent_partitions(parts);
+    total += parts;
+  }
+  n.set_num_partitions(total);
+  return Add(std::move(n));
+}
+
+Result<int> Engine::AddCoalesce(int parent, const std::vector<std::vector<int>>& groups) {
+  EMBER_ASSIGN_OR_RETURN(int parts, NumPartitions(parent));
+  proto::Node n;
+  n.set_num_partitions(static_cast<int>(groups.size()));
+  auto* c = n.mutable_coalesce();
+  c->set_parent(parent);
+  for (size_t g = 0; g < groups.size(); ++g) {
+    auto& group = (*c->mutable_groups())[static_cast<int>(g)];
+    for (int p : groups[g]) {
+      if (p < 0 || p >= parts) return Internal("coalesce group names a missing partition");
+      group.add_parent_partitions(p);
+    }
+  }
+  return Add(std::move(n));
+}
+
+Result<int> Engine::NumPartitions(int node) const {
+  auto n = graph_.Get(node);
+  if (!n) return Internal("unknown node " + std::to_string(node));
+  return n->num_partitions();
+}
+
+scheduler::JobOutput Engine::RunJob(int node, std::vector<int> partitions, Conf properties) {
+  Status st = CheckRunning();
+  if (!st.ok()) return {{st}, {}};
+  scheduler::JobSpec spec;
+  spec.final_node = node;
+  spec.partitions = std::move(partitions);
+  spec.properties = std::move(properties);
+  return scheduler_->RunJob(std::move(spec));
+}
+
+scheduler::JobFailure Engine::SaveAsTextFile(int node, const std::string& path,
+                                             const std::string& codec, Conf properties) {
+  Status st = CheckRunning();
+  if (!st.ok()) return {st};
+  auto parts = NumPartitions(node);
+  if (!parts.ok()) return {parts.status()};
+  auto committer = io::FileOutputCommitter::Setup(path, codec);
+  if (!committer.ok()) return {committer.status()};
+  scheduler::JobSpec spec;
+  spec.final_node = node;
+  for (int p = 0; p < *parts; ++p) spec.partitions.push_back(p);
+  spec.properties = std::move(properties);
+  const io::FileOutputCommitter* c = &*committer;
+  spec.configure_sink = [c](proto::TaskDescription* t) { c->ConfigureTask(t); };
+  auto out = scheduler_->RunJob(std::move(spec));
+  if (out.failure.status.ok()) out.failure.status = committer->CommitJob(*parts);
+  if (!out.failure.status.ok()) committer->AbortJob();
+  return out.failure;
+}
+
+void Engine::CancelAllJobs() {
+  if (CheckRunning().ok()) scheduler_->CancelAllJobs("Job cancelled because SparkContext.cancelAllJobs was called");
+}
+
+std::vector<std::string> Engine::TakeAccumulatorUpdates() {
+  if (!scheduler_) return {};
+  return scheduler_->TakeAccumulatorUpdates();
+}
+
+}  // namespace ember::deploy

@@ -1,0 +1,67 @@
+// Engine: one application's driver-side engine — graph, scheduler and the
+// backend its tasks run on. The Python SparkContext owns exactly one.
+//
+// Contract: Start() parses the master URL and settings, creates the
+// application's local directory (removed again by Stop() and by the
+// destructor) and starts the backend. Add*() register RDD nodes and return
+// their ids; errors name the input at fault (missing path, ...). RunJob()
+// and SaveAsTextFile() block until the job ends. After Stop() every call
+// fails with "SparkContext has been stopped".
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ember/deploy/local_backend.h"
+#include "ember/rdd/graph.h"
+#include "ember/scheduler/dag_scheduler.h"
+
+namespace ember::deploy {
+
+using Conf = std::map<std::string, std::string>;
+
+class Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> Start(const Conf& conf);
+  ~Engine();
+
+  Result<int> AddParallel(std::vector<std::string> slices);
+  Result<int> AddTextFile(const std::string& paths, int min_partitions, bool use_unicode);
+  Result<int> AddWholeFiles(const std::string& paths, int min_partitions, bool as_text);
+  Result<int> AddPython(int parent, std::string command);
+  Result<int> AddShuffled(int map_node, int num_partitions);
+  Result<int> AddUnion(const std::vector<int>& parents);
+  Result<int> AddCoalesce(int parent, const std::vector<std::vector<int>>& groups);
+  Result<int> NumPartitions(int node) const;
+  void RemoveNode(int node) { graph_.Remove(node); }
+
+  scheduler::JobOutput RunJob(int node, std::vector<int> partitions, Conf properties);
+  scheduler::JobFailure SaveAsTextFile(int node, const std::string& path, const std::string& codec,
+                                       Conf properties);
+  void CancelAllJobs();
+  std::vector<std::string> TakeAccumulatorUpdates();
+  void Stop();
+
+  int default_parallelism() const { return slots_; }
+  const std::string& app_id() const { return app_id_; }
+  const std::string& local_dir() const { return app_dir_; }
+
+ private:
+  Engine() = default;
+  Status CheckRunning() const;
+  Result<int> Add(proto::Node node);
+
+  Conf conf_;
+  int slots_ = 1;
+  std::string app_id_, app_dir_;
+  rdd::Graph graph_;
+  std::unique_ptr<LocalBackend> backend_;
+  std::unique_ptr<scheduler::DAGScheduler> scheduler_;
+  mutable std::mutex mu_;
+  bool stopped_ = false;
+};
+
+}  // namespace ember::deploy

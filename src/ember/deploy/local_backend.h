@@ -1,0 +1,28 @@
+// LocalBackend: local[N] — one in-process Executor with N slots.
+//
+// Contract: tasks go through the Executor's TaskDescription interface
+// (serialised and parsed again, exactly as a remote executor would receive
+// them), so nothing in local mode depends on sharing the driver's graph.
+#pragma once
+
+#include <memory>
+
+#include "ember/exec/executor.h"
+#include "ember/scheduler/backend.h"
+
+namespace ember::deploy {
+
+class LocalBackend : public scheduler::SchedulerBackend {
+ public:
+  explicit LocalBackend(std::unique_ptr<exec::Executor> executor) : executor_(std::move(executor)) {}
+  int TotalSlots() const override { return executor_->slots(); }
+  void LaunchTask(const proto::TaskDescription& task, Done done) override;
+  void KillTask(int64_t task_id) override { executor_->KillTask(task_id); }
+  // Stops the executor; waits for running tasks to end.
+  void Stop() { executor_.reset(); }
+
+ private:
+  std::unique_ptr<exec::Executor> executor_;
+};
+
+}  // namespace ember::deploy

@@ -1,0 +1,92 @@
+#include "ember/exec/executor.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+
+namespace ember::exec {
+
+Result<std::unique_ptr<Executor>> Executor::Start(ExecutorOptions options) {
+  std::unique_ptr<Executor> ex(new Executor(std::move(options)));
+  const std::string& dir = ex->options_.work_dir;
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return ErrnoError("mkdir", dir, errno);
+  ex->options_.workers.work_dir = dir;
+  EMBER_ASSIGN_OR_RETURN(ex->pool_, WorkerPool::Start(ex->options_.workers));
+  ex->env_ = {ex->options_.executor_id, dir, ex->pool_.get(), ex->options_.shuffle_memory_budget,
+              ex->options_.max_result_bytes};
+  for (int i = 0; i < ex->options_.slots; ++i) ex->threads_.emplace_back([e = ex.get()] { e->SlotLoop(); });
+  return ex;
+}
+
+Executor::~Executor() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    for (auto& [id, ctx] : running_) ctx->cancelled = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+  for (auto& q : queue_) {
+    proto::TaskResult r;
+    r.set_task_id(q.task.task_id());
+    r.set_state(proto::TaskResult::KILLED);
+    r.set_error("executor stopped");
+    q.done(std::move(r));
+  }
+  pool_.reset();
+}
+
+void Executor::Launch(proto::TaskDescription task, Done done) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back({std::move(task), std::move(done)});
+  }
+  cv_.notify_one();
+}
+
+void Executor::KillTask(int64_t task_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = running_.find(task_id);
+  if (it != running_.end()) it->second->cancelled = true;
+  for (auto& q : queue_) {
+    if (q.task.task_id() == task_id) q.task.mutable_properties()->insert({"ember.killed", "1"});
+  }
+}
+
+void Executor::SlotLoop() {
+  for (;;) {
+    Queued q;
+    TaskContext ctx;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      q = std::move(queue_.front());
+      queue_.pop_front();
+      running_[q.task.task_id()] = &ctx;
+    }
+    const auto& t = q.task;
+    ctx.task_id = t.task_id();
+    ctx.stage_id = t.stage_id();
+    ctx.stage_attempt = t.stage_attempt();
+    ctx.partition = t.partition();
+    ctx.attempt = t.attempt();
+    ctx.properties.insert(t.properties().begin(), t.properties().end());
+    if (t.properties().count("ember.killed")) ctx.cancelled = true;
+    proto::TaskResult result;
+    if (ctx.cancelled) {
+      result.set_task_id(t.task_id());
+      result.set_state(proto::TaskResult::KILLED);
+      result.set_error("task cancelled");
+    } else {
+      result = RunTask(t, env_, &ctx);
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      running_.erase(t.task_id());
+    }
+    q.done(std::move(result));
+  }
+}
+
+}  // namespace ember::exec

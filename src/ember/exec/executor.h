@@ -1,0 +1,69 @@
+// Executor: runs tasks in a fixed number of slots, each task in its own
+// thread, Python work in the executor's WorkerPool.
+//
+// Contract: Launch() queues a task and returns at once; `done` is called
+// exactly once per launched task, from an executor thread, with its
+// TaskResult. KillTask() asks a running or queued task to stop; it then
+// finishes with state KILLED. The executor receives tasks only as
+// TaskDescriptions, so the same code serves local mode (in-process) and
+// executor processes of the cluster modes. Destruction waits for running
+// tasks, then stops the worker daemon.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "ember/exec/task_context.h"
+#include "ember/exec/task_runner.h"
+#include "ember/exec/worker_pool.h"
+#include "ember.pb.h"
+
+namespace ember::exec {
+
+struct ExecutorOptions {
+  std::string executor_id = "driver";
+  int slots = 1;
+  std::string work_dir;  // shuffle files and worker scratch live here
+  WorkerPoolOptions workers;
+  size_t shuffle_memory_budget = 64 << 20;
+  int64_t max_result_bytes = 0;
+};
+
+class Executor {
+ public:
+  using Done = std::function<void(proto::TaskResult)>;
+
+  static Result<std::unique_ptr<Executor>> Start(ExecutorOptions options);
+  ~Executor();
+
+  void Launch(proto::TaskDescription task, Done done);
+  void KillTask(int64_t task_id);
+  int slots() const { return options_.slots; }
+
+ private:
+  explicit Executor(ExecutorOptions options) : options_(std::move(options)) {}
+  void SlotLoop();
+
+  struct Queued {
+    proto::TaskDescription task;
+    Done done;
+  };
+  ExecutorOptions options_;
+  std::unique_ptr<WorkerPool> pool_;
+  ExecutorEnv env_;
+  std::vector<std::thread> threads_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Queued> queue_;
+  std::map<int64_t, TaskContext*> running_;
+  bool stopping_ = false;
+};
+
+}  // namespace ember::exec

@@ -1,0 +1,177 @@
+#include "ember/exec/partition_reader.h"
+
+#include <functional>
+
+#include "ember/exec/python_stream.h"
+#include "ember/io/codec.h"
+#include "ember/io/line_reader.h"
+#include "ember/shuffle/shuffle_reader.h"
+
+namespace ember::exec {
+
+namespace {
+
+// Streams the concatenation of streams opened one after another.
+class ConcatStream : public FrameStream {
+ public:
+  using Opener = std::function<Result<std::unique_ptr<FrameStream>>(int)>;
+  ConcatStream(int count, Opener open) : count_(count), open_(std::move(open)) {}
+  Result<bool> Next(Frame* frame) override {
+    for (;;) {
+      if (!current_) {
+        if (index_ >= count_) return false;
+        auto s = open_(index_++);
+        if (!s.ok()) return s.status();
+        current_ = std::move(s).value();
+      }
+      auto more = current_->Next(frame);
+      if (!more.ok() || *more) return more;
+      current_.reset();
+    }
+  }
+
+ private:
+  int count_;
+  int index_ = 0;
+  Opener open_;
+  std::unique_ptr<FrameStream> current_;
+};
+
+class LineStream : public FrameStream {
+ public:
+  LineStream(std::unique_ptr<io::LineChunkReader> r, FrameType t) : reader_(std::move(r)), type_(t) {}
+  Result<bool> Next(Frame* frame) override {
+    frame->type = type_;
+    return reader_->Next(&frame->data);
+  }
+
+ private:
+  std::unique_ptr<io::LineChunkReader> reader_;
+  FrameType type_;
+};
+
+// One frame per file: [u32 path length][path][file bytes].
+Result<Frame> ReadWholeFile(const std::string& path, bool as_text) {
+  EMBER_ASSIGN_OR_RETURN(auto in, io::OpenInput(path));
+  Frame f{as_text ? FrameType::kTextFile : FrameType::kBinaryFile, {}};
+  uint32_t n = static_cast<uint32_t>(path.size());
+  for (int i = 0; i < 4; ++i) f.data.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+  f.data += path;
+  size_t header = f.data.size();
+  char buf[1 << 16];
+  for (;;) {
+    EMBER_ASSIGN_OR_RETURN(size_t got, in->Read(buf, sizeof buf));
+    if (got == 0) break;
+    f.data.append(buf, got);
+  }
+  size_t bad = 0;
+  if (as_text && !io::ValidateUtf8(std::string_view(f.data).substr(header), &bad))
+    return Corrupt("invalid UTF-8 in " + path + " at byte " + std::to_string(bad) +
+                   " (use_unicode=False reads bytes)");
+  return f;
+}
+
+}  // namespace
+
+PartitionReader::PartitionReader(const proto::TaskDescription& task, WorkerPool* pool,
+                                 TaskContext* ctx)
+    : pool_(pool), ctx_(ctx) {
+  for (const auto& n : task.nodes()) nodes_[n.id()] = &n;
+}
+
+Result<std::unique_ptr<FrameStream>> PartitionReader::Open(int node_id, int partition) {
+  auto it = nodes_.find(node_id);
+  if (it == nodes_.end()) return Internal("task lineage lacks node " + std::to_string(node_id));
+  const proto::Node& n = *it->second;
+  switch (n.kind_case()) {
+    case proto::Node::kParallel: return OpenParallel(n.parallel(), partition);
+    case proto::Node::kText: return OpenText(n.text(), partition);
+    case proto::Node::kWholeFile: return OpenWholeFiles(n.whole_file(), partition);
+    case proto::Node::kShuffled: return OpenShuffled(n.shuffled(), partition);
+    case proto::Node::kUnionOf: return OpenUnion(n.union_of(), partition);
+    case proto::Node::kCoalesce: return OpenCoalesce(n.coalesce(), partition);
+    case proto::Node::kPython: {
+      EMBER_ASSIGN_OR_RETURN(auto parent, Open(n.python().parent(), partition));
+      return std::unique_ptr<FrameStream>(
+          new PythonStream(pool_, ctx_, n.python().command(), std::move(parent)));
+    }
+    default: return Internal("node " + std::to_string(node_id) + " has no kind");
+  }
+}
+
+Result<std::unique_ptr<FrameStream>> PartitionReader::OpenParallel(const proto::ParallelNode& n,
+                                                                   int p) {
+  auto it = n.slices().find(p);
+  if (it == n.slices().end()) return Internal("task lacks slice " + std::to_string(p));
+  std::vector<Frame> frames;
+  frames.push_back({FrameType::kPickleBatch, it->second});
+  return std::unique_ptr<FrameStream>(new VectorStream(std::move(frames)));
+}
+
+Result<std::unique_ptr<FrameStream>> PartitionReader::OpenText(const proto::TextNode& n, int p) {
+  auto it = n.splits().find(p);
+  if (it == n.splits().end()) return Internal("task lacks text split " + std::to_string(p));
+  io::TextSplit split{it->second.path(), it->second.start(), it->second.length()};
+  EMBER_ASSIGN_OR_RETURN(auto reader, io::LineChunkReader::Open(split, n.use_unicode()));
+  return std::unique_ptr<FrameStream>(new LineStream(
+      std::move(reader), n.use_unicode() ? FrameType::kUtf8Lines : FrameType::kByteLines));
+}
+
+Result<std::unique_ptr<FrameStream>> PartitionReader::OpenWholeFiles(const proto::WholeFileNode& n,
+                                                                     int p) {
+  auto it = n.files().find(p);
+  if (it == n.files().end()) return Internal("task lacks file list " + std::to_string(p));
+  const proto::PathList* paths = &it->second;
+  bool as_text = n.as_text();
+  return std::unique_ptr<FrameStream>(new ConcatStream(
+      paths->paths_size(), [paths, as_text](int i) -> Result<std::unique_ptr<FrameStream>> {
+        EMBER_ASSIGN_OR_RETURN(Frame f, ReadWholeFile(paths->paths(i), as_text));
+        std::vector<Frame> frames;
+        frames.push_back(std::move(f));
+        return std::unique_ptr<FrameStream>(new VectorStream(std::move(frames)));
+      }));
+}
+
+Result<std::unique_ptr<FrameStream>> PartitionReader::OpenShuffled(const proto::ShuffledNode& n,
+                                                                   int p) {
+  const proto::ShuffledNode* node = &n;
+  TaskContext* ctx = ctx_;
+  return std::unique_ptr<FrameStream>(new ConcatStream(
+      n.maps_size(), [node, p, ctx](int i) -> Result<std::unique_ptr<FrameStream>> {
+        const auto& loc = node->maps(i);
+        auto batches = shuffle::ReadBlock(loc.data_path(), loc.index_path(), p);
+        if (!batches.ok()) {
+          ctx->fetch_failed_shuffle = node->shuffle_id();
+          ctx->fetch_failed_map = loc.map_id();
+          return Status(StatusCode::kFetchFailed,
+                        "shuffle " + std::to_string(node->shuffle_id()) + " map " +
+                            std::to_string(loc.map_id()) + ": " + batches.status().message());
+        }
+        std::vector<Frame> frames;
+        for (auto& b : *batches) frames.push_back({FrameType::kPickleBatch, std::move(b)});
+        return std::unique_ptr<FrameStream>(new VectorStream(std::move(frames)));
+      }));
+}
+
+Result<std::unique_ptr<FrameStream>> PartitionReader::OpenUnion(const proto::UnionNode& n, int p) {
+  int offset = 0;
+  for (int i = 0; i < n.parents_size(); ++i) {
+    int count = n.parent_partitions(i);
+    if (p < offset + count) return Open(n.parents(i), p - offset);
+    offset += count;
+  }
+  return Internal("union partition " + std::to_string(p) + " out of range");
+}
+
+Result<std::unique_ptr<FrameStream>> PartitionReader::OpenCoalesce(const proto::CoalesceNode& n,
+                                                                   int p) {
+  auto it = n.groups().find(p);
+  if (it == n.groups().end()) return Internal("task lacks coalesce group " + std::to_string(p));
+  const proto::PartitionGroup* group = &it->second;
+  int parent = n.parent();
+  return std::unique_ptr<FrameStream>(new ConcatStream(
+      group->parent_partitions_size(),
+      [this, group, parent](int i) { return Open(parent, group->parent_partitions(i)); }));
+}
+
+}  // namespace ember::exec

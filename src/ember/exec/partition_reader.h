@@ -1,0 +1,40 @@
+// PartitionReader: opens the stream of one partition of one node of a
+// task's lineage (the nodes in its TaskDescription).
+//
+// Contract: one method per node kind, dispatched by Open(). Sources are read
+// by C++ (parallel slices, text splits, whole files); Python nodes run in a
+// pooled worker over their parent's stream; shuffled nodes read bucket
+// `partition` of every map output listed in the node; union and coalesce
+// concatenate their parents' partitions. A lineage that refers to a node or
+// partition the task does not carry is an Internal error.
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "ember/exec/frame_stream.h"
+#include "ember/exec/task_context.h"
+#include "ember/exec/worker_pool.h"
+#include "ember.pb.h"
+
+namespace ember::exec {
+
+class PartitionReader {
+ public:
+  PartitionReader(const proto::TaskDescription& task, WorkerPool* pool, TaskContext* ctx);
+  Result<std::unique_ptr<FrameStream>> Open(int node_id, int partition);
+
+ private:
+  Result<std::unique_ptr<FrameStream>> OpenParallel(const proto::ParallelNode& n, int p);
+  Result<std::unique_ptr<FrameStream>> OpenText(const proto::TextNode& n, int p);
+  Result<std::unique_ptr<FrameStream>> OpenWholeFiles(const proto::WholeFileNode& n, int p);
+  Result<std::unique_ptr<FrameStream>> OpenShuffled(const proto::ShuffledNode& n, int p);
+  Result<std::unique_ptr<FrameStream>> OpenUnion(const proto::UnionNode& n, int p);
+  Result<std::unique_ptr<FrameStream>> OpenCoalesce(const proto::CoalesceNode& n, int p);
+
+  std::map<int, const proto::Node*> nodes_;
+  WorkerPool* pool_;
+  TaskContext* ctx_;
+};
+
+}  // namespace ember::exec

@@ -1,0 +1,111 @@
+#include "ember/exec/python_stream.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+namespace ember::exec {
+
+PythonStream::PythonStream(WorkerPool* pool, TaskContext* task, std::string command,
+                           std::unique_ptr<FrameStream> parent)
+    : pool_(pool), task_(task), command_(std::move(command)), parent_(std::move(parent)) {}
+
+PythonStream::~PythonStream() {
+  if (started_ && !done_) {
+    // Abandoned mid-stream: the worker's state is unknown, so it must go.
+    ::shutdown(worker_.fd, SHUT_RDWR);
+    StopFeeder();
+    pool_->Discard(worker_);
+  }
+}
+
+void PythonStream::StopFeeder() {
+  if (feeder_.joinable()) feeder_.join();
+}
+
+Status PythonStream::Start() {
+  EMBER_ASSIGN_OR_RETURN(worker_, pool_->Acquire());
+  started_ = true;
+  nlohmann::json header = {{"partition", task_->partition},   {"stage", task_->stage_id},
+                           {"stage_attempt", task_->stage_attempt},
+                           {"attempt", task_->attempt},       {"task_id", task_->task_id},
+                           {"properties", task_->properties}};
+  std::string h = header.dump();
+  std::string payload;
+  uint32_t n = static_cast<uint32_t>(h.size());
+  for (int i = 0; i < 4; ++i) payload.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
+  payload += h;
+  payload += command_;
+  std::string task_frame;
+  EncodeFrame(FrameType::kTask, payload, &task_frame);
+  EMBER_RETURN_IF_ERROR(WriteAll(worker_.fd, task_frame));
+  reader_ = std::make_unique<FrameReader>(worker_.fd);
+  feeder_ = std::thread([this] { Feed(); });
+  return Status::OK();
+}
+
+// Runs on the feeder thread: parent frames -> worker, then kEnd. A write
+// error means the worker is gone; the reading side finds out how.
+void PythonStream::Feed() {
+  FrameWriter out(worker_.fd);
+  Frame f;
+  for (;;) {
+    if (task_->cancelled) {
+      parent_status_ = Cancelled("task cancelled");
+      break;
+    }
+    auto more = parent_->Next(&f);
+    if (!more.ok()) {
+      parent_status_ = more.status();
+      break;
+    }
+    if (!*more) {
+      if (out.Write(FrameType::kEnd, "").ok()) out.Flush();
+      return;
+    }
+    if (!out.Write(f.type, f.data).ok()) return;
+  }
+  // The worker can no longer finish normally: unblock the reading side.
+  ::shutdown(worker_.fd, SHUT_RDWR);
+}
+
+Status PythonStream::Fail(Status st) {
+  done_ = true;
+  ::shutdown(worker_.fd, SHUT_RDWR);
+  StopFeeder();
+  pool_->Discard(worker_);
+  return parent_status_.ok() ? st : parent_status_;
+}
+
+Result<bool> PythonStream::Next(Frame* frame) {
+  if (done_) return false;
+  if (!started_) EMBER_RETURN_IF_ERROR(Start());
+  for (;;) {
+    auto more = reader_->Next(frame);
+    if (!more.ok() || !*more) {
+      StopFeeder();
+      if (!parent_status_.ok()) return Fail(parent_status_);
+      std::string how = pool_->DescribeExit(worker_.pid, 2000);
+      return Fail(TaskFailed("Python worker exited unexpectedly (" + how + ")"));
+    }
+    switch (frame->type) {
+      case FrameType::kAccumulators:
+        task_->AddAccumulatorUpdate(std::move(frame->data));
+        continue;
+      case FrameType::kError:
+        return Fail(TaskFailed(frame->data));
+      case FrameType::kEnd:
+        StopFeeder();
+        if (!parent_status_.ok()) return Fail(parent_status_);
+        done_ = true;
+        pool_->Release(worker_);
+        return false;
+      default:
+        if (!IsDataFrame(frame->type)) return Fail(Internal("unexpected frame from Python worker"));
+        return true;
+    }
+  }
+}
+
+}  // namespace ember::exec

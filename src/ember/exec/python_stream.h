@@ -1,0 +1,49 @@
+// PythonStream: runs one Python node of one task in a pooled Python worker.
+//
+// Contract: the worker receives a kTask frame (payload: u32 LE length of a
+// JSON header, the header — partition, stage, attempt, task id, local
+// properties — then the pickled command), then the parent's data frames
+// and kEnd, written by a feeder thread while this stream reads the
+// worker's output so neither side can block the other. The worker answers
+// with data frames, one kAccumulators frame and kEnd, after which it goes
+// back to the pool. A kError frame becomes a TaskFailed status carrying the
+// Python traceback; a worker that dies becomes TaskFailed naming how it
+// died. A parent stream failure is reported as itself, not as a worker error.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "ember/exec/frame_stream.h"
+#include "ember/exec/task_context.h"
+#include "ember/exec/worker_pool.h"
+
+namespace ember::exec {
+
+class PythonStream : public FrameStream {
+ public:
+  PythonStream(WorkerPool* pool, TaskContext* task, std::string command,
+               std::unique_ptr<FrameStream> parent);
+  ~PythonStream() override;
+  Result<bool> Next(Frame* frame) override;
+
+ private:
+  Status Start();
+  void Feed();
+  Status Fail(Status st);
+  void StopFeeder();
+
+  WorkerPool* pool_;
+  TaskContext* task_;
+  std::string command_;
+  std::unique_ptr<FrameStream> parent_;
+  WorkerConn worker_;
+  bool started_ = false;
+  bool done_ = false;
+  std::unique_ptr<class FrameReader> reader_;
+  std::thread feeder_;
+  Status parent_status_;  // written by the feeder; read after joining it
+};
+
+}  // namespace ember::exec

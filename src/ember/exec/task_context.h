@@ -1,0 +1,45 @@
+// TaskContext: what one running task attempt knows about itself, shared by
+// the streams that compute its partition.
+//
+// Contract: identity fields are set before the task starts and then only
+// read; accumulator updates and the cancel flag may be touched from the
+// task's helper threads (feeders), hence the mutex/atomic.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace ember::exec {
+
+struct TaskContext {
+  int64_t task_id = 0;
+  int stage_id = 0;
+  int stage_attempt = 0;
+  int partition = 0;
+  int attempt = 0;
+  std::map<std::string, std::string> properties;
+
+  std::atomic<bool> cancelled{false};
+  // Set by the shuffle reader when a map output cannot be read, so the
+  // driver knows which output to recompute.
+  std::atomic<int> fetch_failed_shuffle{-1};
+  std::atomic<int> fetch_failed_map{-1};
+
+  void AddAccumulatorUpdate(std::string update) {
+    std::lock_guard<std::mutex> lock(mu);
+    accumulator_updates.push_back(std::move(update));
+  }
+  std::vector<std::string> TakeAccumulatorUpdates() {
+    std::lock_guard<std::mutex> lock(mu);
+    return std::move(accumulator_updates);
+  }
+
+ private:
+  std::mutex mu;
+  std::vector<std::string> accumulator_updates;
+};
+
+}  // namespace ember::exec

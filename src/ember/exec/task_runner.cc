@@ -1,0 +1,138 @@
+#include "ember/exec/task_runner.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+
+#include "ember/common/file_util.h"
+#include "ember/exec/partition_reader.h"
+#include "ember/io/codec.h"
+#include "ember/shuffle/shuffle_writer.h"
+
+namespace ember::exec {
+
+namespace {
+
+Status CollectResult(FrameStream* in, proto::TaskResult* out, int64_t max_bytes) {
+  Frame f;
+  int64_t total = 0;
+  for (;;) {
+    EMBER_ASSIGN_OR_RETURN(bool more, in->Next(&f));
+    if (!more) return Status::OK();
+    total += static_cast<int64_t>(f.data.size());
+    if (max_bytes > 0 && total > max_bytes) {
+      return InvalidArgument("result of this task is larger than spark.driver.maxResultSize (" +
+                             std::to_string(max_bytes) + " bytes)");
+    }
+    auto* pf = out->add_frames();
+    pf->set_type(static_cast<int>(f.type));
+    pf->set_data(std::move(f.data));
+  }
+}
+
+Status WriteShuffle(FrameStream* in, const proto::TaskDescription& task, const ExecutorEnv& env,
+                    proto::TaskResult* out) {
+  const auto& sink = task.shuffle();
+  std::string base = env.shuffle_dir + "/shuffle_" + std::to_string(sink.shuffle_id()) + "_" +
+                     std::to_string(task.partition()) + "_" + std::to_string(task.task_id());
+  shuffle::ShuffleWriter writer(base + ".data", base + ".index", sink.num_buckets(),
+                                env.shuffle_memory_budget);
+  Frame f;
+  for (;;) {
+    EMBER_ASSIGN_OR_RETURN(bool more, in->Next(&f));
+    if (!more) break;
+    if (f.type != FrameType::kBucketBatch || f.data.size() < 4)
+      return Internal("shuffle map task produced a frame without a bucket");
+    uint32_t bucket = 0;
+    for (int i = 0; i < 4; ++i)
+      bucket |= static_cast<uint32_t>(static_cast<uint8_t>(f.data[i])) << (8 * i);
+    EMBER_RETURN_IF_ERROR(writer.Add(static_cast<int>(bucket), std::string_view(f.data).substr(4)));
+  }
+  EMBER_ASSIGN_OR_RETURN(auto output, writer.Finish());
+  auto* ms = out->mutable_map_status();
+  ms->set_executor_id(env.executor_id);
+  ms->set_data_path(output.data_path);
+  ms->set_index_path(output.index_path);
+  for (int64_t s : output.block_sizes) ms->add_block_sizes(s);
+  return Status::OK();
+}
+
+Status WriteTextOutput(FrameStream* in, const proto::TaskDescription& task) {
+  const auto& sink = task.text_output();
+  EMBER_ASSIGN_OR_RETURN(io::Codec codec, sink.codec().empty()
+                                              ? Result<io::Codec>(io::Codec::kNone)
+                                              : io::CodecFromClassName(sink.codec()));
+  EMBER_RETURN_IF_ERROR(MakeDirs(sink.attempt_dir()));
+  std::string tmp = sink.attempt_dir() + "/" + sink.file_name();
+  ::unlink(tmp.c_str());  // a previous attempt of this task may have left it
+  EMBER_ASSIGN_OR_RETURN(auto file, io::CreateOutput(tmp, codec));
+  Frame f;
+  Status st;
+  for (;;) {
+    auto more = in->Next(&f);
+    if (!more.ok()) { st = more.status(); break; }
+    if (!*more) break;
+    if (f.type != FrameType::kUtf8Lines && f.type != FrameType::kByteLines) {
+      st = Internal("text output task produced a non-text frame");
+      break;
+    }
+    f.data.push_back('\n');
+    st = file->Write(f.data);
+    if (!st.ok()) break;
+  }
+  if (st.ok()) st = file->Close();
+  if (!st.ok()) {
+    ::unlink(tmp.c_str());
+    return st;
+  }
+  EMBER_RETURN_IF_ERROR(MakeDirs(sink.task_commit_dir()));
+  std::string committed = sink.task_commit_dir() + "/" + sink.file_name();
+  if (::rename(tmp.c_str(), committed.c_str()) != 0) return ErrnoError("rename", tmp, errno);
+  return Status::OK();
+}
+
+}  // namespace
+
+proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv& env,
+                          TaskContext* ctx) {
+  auto start = std::chrono::steady_clock::now();
+  proto::TaskResult result;
+  result.set_task_id(task.task_id());
+  Status st;
+  {
+    PartitionReader reader(task, env.pool, ctx);
+    auto stream = reader.Open(task.final_node(), task.partition());
+    if (!stream.ok()) {
+      st = stream.status();
+    } else if (task.has_shuffle()) {
+      st = WriteShuffle(stream->get(), task, env, &result);
+    } else if (task.has_text_output()) {
+      st = WriteTextOutput(stream->get(), task);
+    } else {
+      st = CollectResult(stream->get(), &result, env.max_result_bytes);
+    }
+  }
+  if (st.ok()) {
+    result.set_state(proto::TaskResult::SUCCESS);
+    for (auto& u : ctx->TakeAccumulatorUpdates()) result.add_accumulator_updates(std::move(u));
+  } else {
+    result.clear_frames();
+    result.set_error(st.message());
+    result.set_error_code(static_cast<int>(st.code()));
+    if (st.code() == StatusCode::kFetchFailed) {
+      result.set_state(proto::TaskResult::FETCH_FAILED);
+      result.set_fetch_failed_shuffle(ctx->fetch_failed_shuffle);
+      result.set_fetch_failed_map(ctx->fetch_failed_map);
+    } else if (st.code() == StatusCode::kCancelled) {
+      result.set_state(proto::TaskResult::KILLED);
+    } else {
+      result.set_state(proto::TaskResult::FAILED);
+    }
+  }
+  result.set_run_seconds(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return result;
+}
+
+}  // namespace ember::exec

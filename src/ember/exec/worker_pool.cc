@@ -1,0 +1,232 @@
+#include "ember/exec/worker_pool.h"
+
+#include <fcntl.h>
+#include <openssl/hmac.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <sstream>
+
+#include "ember/common/frame.h"
+
+extern char** environ;
+
+namespace ember::exec {
+
+namespace {
+constexpr size_t kNonceSize = 32;
+
+Status ReadExact(int fd, char* buf, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    auto r = ReadSome(fd, buf + got, n - got);
+    if (!r.ok()) return r.status();
+    if (*r == 0) return IOError("worker closed the connection during the handshake");
+    got += *r;
+  }
+  return Status::OK();
+}
+
+std::vector<std::string> DaemonEnvironment(const WorkerPoolOptions& o) {
+  std::vector<std::string> env;
+  std::string pythonpath = o.pythonpath;
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    if (kv.rfind("PYTHONPATH=", 0) == 0) {
+      std::string old = kv.substr(11);
+      if (!old.empty()) pythonpath += (pythonpath.empty() ? "" : ":") + old;
+      continue;
+    }
+    env.push_back(kv);
+  }
+  env.push_back("PYTHONPATH=" + pythonpath);
+  for (const auto& [k, v] : o.env) env.push_back(k + "=" + v);
+  return env;
+}
+}  // namespace
+
+Result<std::unique_ptr<WorkerPool>> WorkerPool::Start(const WorkerPoolOptions& options) {
+  std::unique_ptr<WorkerPool> pool(new WorkerPool(options));
+  EMBER_RETURN_IF_ERROR(pool->Launch());
+  return pool;
+}
+
+Status WorkerPool::Launch() {
+  socket_path_ = options_.work_dir + "/daemon.sock";
+  int in_pipe[2], out_pipe[2];
+  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0)
+    return IOError(std::string("pipe: ") + std::strerror(errno));
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  std::vector<std::string> args = {options_.python, "-m", "ember.daemon", socket_path_,
+                                   options_.work_dir};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env = DaemonEnvironment(options_);
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  int rc = posix_spawn(&daemon_pid_, options_.python.c_str(), &actions, nullptr, argv.data(),
+                       envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(in_pipe[0]);
+  ::close(out_pipe[1]);
+  daemon_stdin_ = in_pipe[1];
+  daemon_stdout_ = out_pipe[0];
+  if (rc != 0) {
+    return IOError("cannot start Python worker daemon with " + options_.python + ": " +
+                   std::strerror(rc) + " (set spark.pyspark.python or PYSPARK_PYTHON)");
+  }
+  EMBER_RETURN_IF_ERROR(WriteAll(daemon_stdin_, options_.secret + "\n"));
+  reader_ = std::thread([this] { ReadDaemonOutput(); });
+
+  std::unique_lock<std::mutex> lock(mu_);
+  bool started = exits_cv_.wait_for(lock, std::chrono::seconds(30),
+                                    [this] { return ready_ || daemon_gone_; });
+  if (!started || !ready_) {
+    return IOError("Python worker daemon failed to start (" + options_.python + " -m ember.daemon)" +
+                   (daemon_error_.empty() ? "" : ": " + daemon_error_));
+  }
+  return Status::OK();
+}
+
+// The daemon reports on stdout: "READY", then "EXIT <pid> <description>" for
+// every worker that ends, and "ERROR <text>" if it cannot start.
+void WorkerPool::ReadDaemonOutput() {
+  std::string pending;
+  char buf[4096];
+  for (;;) {
+    auto n = ReadSome(daemon_stdout_, buf, sizeof buf);
+    if (!n.ok() || *n == 0) break;
+    pending.append(buf, *n);
+    size_t nl;
+    while ((nl = pending.find('\n')) != std::string::npos) {
+      std::string line = pending.substr(0, nl);
+      pending.erase(0, nl + 1);
+      std::lock_guard<std::mutex> lock(mu_);
+      if (line == "READY") {
+        ready_ = true;
+      } else if (line.rfind("EXIT ", 0) == 0) {
+        std::istringstream in(line.substr(5));
+        int pid = 0;
+        in >> pid;
+        std::string how;
+        std::getline(in >> std::ws, how);
+        exits_[pid] = how;
+      } else if (line.rfind("ERROR ", 0) == 0) {
+        daemon_error_ = line.substr(6);
+      }
+      exits_cv_.notify_all();
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  daemon_gone_ = true;
+  exits_cv_.notify_all();
+}
+
+WorkerPool::~WorkerPool() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& w : idle_) ::close(w.fd);
+    idle_.clear();
+  }
+  if (daemon_stdin_ >= 0) ::close(daemon_stdin_);  // the daemon exits on EOF
+  if (daemon_pid_ > 0) {
+    // Give it a moment to stop its workers, then make sure.
+    for (int i = 0; i < 200; ++i) {
+      if (::waitpid(daemon_pid_, nullptr, WNOHANG) == daemon_pid_) {
+        daemon_pid_ = -1;
+        break;
+      }
+      ::usleep(10000);
+    }
+    if (daemon_pid_ > 0) {
+      ::kill(-daemon_pid_, SIGKILL);
+      ::kill(daemon_pid_, SIGKILL);
+      ::waitpid(daemon_pid_, nullptr, 0);
+    }
+  }
+  if (reader_.joinable()) reader_.join();
+  if (daemon_stdout_ >= 0) ::close(daemon_stdout_);
+}
+
+Result<WorkerConn> WorkerPool::Connect() {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return IOError(std::string("socket: ") + std::strerror(errno));
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, socket_path_.c_str(), sizeof(addr.sun_path) - 1);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    int err = errno;
+    ::close(fd);
+    return IOError("cannot reach the Python worker daemon at " + socket_path_ + ": " +
+                   std::strerror(err));
+  }
+  // Handshake: nonce in, HMAC-SHA256(secret, nonce) out, pid (u32 LE) in.
+  char nonce[kNonceSize];
+  Status st = ReadExact(fd, nonce, kNonceSize);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_len = 0;
+  if (st.ok()) {
+    HMAC(EVP_sha256(), options_.secret.data(), static_cast<int>(options_.secret.size()),
+         reinterpret_cast<unsigned char*>(nonce), kNonceSize, mac, &mac_len);
+    st = WriteAll(fd, std::string_view(reinterpret_cast<char*>(mac), mac_len));
+  }
+  char pid_bytes[4];
+  if (st.ok()) st = ReadExact(fd, pid_bytes, 4);
+  if (!st.ok()) {
+    ::close(fd);
+    return IOError("Python worker handshake failed: " + st.message());
+  }
+  WorkerConn conn;
+  conn.fd = fd;
+  for (int i = 0; i < 4; ++i) conn.pid |= static_cast<int>(static_cast<uint8_t>(pid_bytes[i])) << (8 * i);
+  return conn;
+}
+
+Result<WorkerConn> WorkerPool::Acquire() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      WorkerConn w = idle_.back();
+      idle_.pop_back();
+      return w;
+    }
+  }
+  return Connect();
+}
+
+void WorkerPool::Release(WorkerConn worker) {
+  std::lock_guard<std::mutex> lock(mu_);
+  idle_.push_back(worker);
+}
+
+void WorkerPool::Discard(WorkerConn worker) {
+  ::kill(worker.pid, SIGKILL);
+  ::close(worker.fd);
+}
+
+std::string WorkerPool::DescribeExit(int pid, int timeout_ms) {
+  std::unique_lock<std::mutex> lock(mu_);
+  exits_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                     [&] { return exits_.count(pid) > 0 || daemon_gone_; });
+  auto it = exits_.find(pid);
+  if (it == exits_.end()) return daemon_gone_ ? "the worker daemon died" : "unknown exit status";
+  std::string how = it->second;
+  exits_.erase(it);
+  return how;
+}
+
+}  // namespace ember::exec

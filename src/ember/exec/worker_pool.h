@@ -1,0 +1,75 @@
+// WorkerPool: the Python workers one executor runs its Python tasks in.
+//
+// Contract: Start() launches `python -m ember.daemon` (posix_spawn, no
+// shell; never fork the multi-threaded engine). The daemon reads the
+// shared secret from its stdin, listens on a Unix socket in `work_dir`, and
+// forks one worker per connection; it exits (taking its workers with it)
+// when its stdin closes, so a dead executor never leaves workers behind.
+// Each new connection proves it knows the secret (HMAC-SHA256 over a
+// nonce) before the worker reads anything else. Acquire() hands out an idle
+// authenticated worker or connects a new one; Release() returns a worker
+// whose last task ended cleanly; Discard() kills one whose stream is in an
+// unknown state. DescribeExit() says how a worker process ended ("killed by
+// signal 9", "exited with code 3"), as reported by the daemon.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "ember/common/status.h"
+
+namespace ember::exec {
+
+struct WorkerPoolOptions {
+  std::string python = "/usr/bin/python3";
+  std::string pythonpath;  // prepended to PYTHONPATH of the daemon
+  std::string work_dir;    // socket and worker scratch space
+  std::string secret;
+  std::vector<std::pair<std::string, std::string>> env;  // extra environment
+};
+
+struct WorkerConn {
+  int fd = -1;
+  int pid = 0;
+};
+
+class WorkerPool {
+ public:
+  static Result<std::unique_ptr<WorkerPool>> Start(const WorkerPoolOptions& options);
+  ~WorkerPool();
+
+  Result<WorkerConn> Acquire();
+  void Release(WorkerConn worker);
+  void Discard(WorkerConn worker);
+  std::string DescribeExit(int pid, int timeout_ms);
+  int daemon_pid() const { return daemon_pid_; }
+
+ private:
+  explicit WorkerPool(WorkerPoolOptions options) : options_(std::move(options)) {}
+  Status Launch();
+  Result<WorkerConn> Connect();
+  void ReadDaemonOutput();
+
+  WorkerPoolOptions options_;
+  std::string socket_path_;
+  int daemon_pid_ = -1;
+  int daemon_stdin_ = -1;
+  int daemon_stdout_ = -1;
+  std::thread reader_;
+
+  std::mutex mu_;
+  std::condition_variable exits_cv_;
+  std::map<int, std::string> exits_;  // pid -> how it ended
+  bool daemon_gone_ = false;
+  bool ready_ = false;
+  std::string daemon_error_;
+  std::vector<WorkerConn> idle_;
+};
+
+}  // namespace ember::exec

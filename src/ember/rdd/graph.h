@@ -1,0 +1,57 @@
+// Graph: the driver's registry of RDD nodes and their dependencies.
+//
+// Contract: nodes are immutable once added; Add() assigns the id and, for a
+// shuffled node, registers its shuffle (a new shuffle id, the map-side node
+// and bucket count). Narrow dependencies are read from the node kinds; the
+// only wide dependency is a shuffled node's map-side node. BuildTaskLineage()
+// copies the nodes that one partition of `final_node` reads without
+// crossing a shuffle, keeping only the slices/splits/groups that partition
+// needs, so a task carries no data it does not use. Thread-safe: Python
+// threads add nodes while the scheduler reads them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "ember/common/status.h"
+#include "ember.pb.h"
+
+namespace ember::rdd {
+
+struct ShuffleInfo {
+  int shuffle_id = 0;
+  int map_node = 0;
+  int num_maps = 0;
+  int num_buckets = 0;
+};
+
+using NodePtr = std::shared_ptr<const proto::Node>;
+
+class Graph {
+ public:
+  // Validates parents and partition counts; returns the new node's id.
+  Result<int> Add(proto::Node node);
+  NodePtr Get(int id) const;
+  ShuffleInfo Shuffle(int shuffle_id) const;
+  // Releases a node the driver no longer references (its id is not reused).
+  void Remove(int id);
+
+  // Shuffle ids read, without crossing shuffles, by any partition of `node`.
+  std::vector<int> ShufflesRead(int node) const;
+  // The narrow lineage of (final_node, partition), restricted to what it reads.
+  Result<std::vector<proto::Node>> BuildTaskLineage(int final_node, int partition) const;
+
+ private:
+  Status Validate(const proto::Node& node) const;
+  void Collect(int node, int partition, std::map<int, proto::Node>* out) const;
+
+  mutable std::mutex mu_;
+  std::map<int, NodePtr> nodes_;
+  std::map<int, ShuffleInfo> shuffles_;
+  int next_node_ = 0;
+  int next_shuffle_ = 0;
+};
+
+}  // namespace ember::rdd

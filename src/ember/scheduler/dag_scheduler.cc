@@ -1,0 +1,348 @@
+#include "ember/scheduler/dag_scheduler.h"
+
+#include <fmt/format.h>
+
+#include <future>
+
+namespace ember::scheduler {
+
+struct DAGScheduler::Stage {
+  int id = 0;
+  int node = 0;
+  bool is_map = false;
+  int shuffle_id = -1;
+  int num_partitions = 0;
+  int attempt = 0;
+  int fetch_failures = 0;         // consecutive attempts ended by a fetch failure
+  std::set<int> inflight;         // partitions launched in the current attempt
+  std::map<int, int> failures;    // partition -> failed attempts
+  std::map<int, int> launches;    // partition -> attempts launched
+  std::set<int> job_ids;
+  int result_job = -1;            // result stages belong to one job
+};
+
+struct DAGScheduler::Job {
+  int id = 0;
+  JobSpec spec;
+  Stage* final_stage = nullptr;
+  std::vector<bool> done;
+  std::map<int, size_t> index;  // partition -> position in spec.partitions
+  size_t num_done = 0;
+  JobOutput output;
+  std::promise<JobOutput> promise;
+};
+
+struct DAGScheduler::TaskInfo {
+  int stage = 0;
+  int stage_attempt = 0;
+  int partition = 0;
+  int attempt = 0;
+};
+
+DAGScheduler::DAGScheduler(rdd::Graph* graph, SchedulerBackend* backend, SchedulerOptions options)
+    : graph_(graph), backend_(backend), options_(options) {}
+
+DAGScheduler::~DAGScheduler() { CancelAllJobs("SparkContext was shut down"); }
+
+JobOutput DAGScheduler::RunJob(JobSpec spec) {
+  auto job = std::make_shared<Job>();
+  job->spec = std::move(spec);
+  auto result = job->promise.get_future();
+  if (job->spec.partitions.empty()) return {};
+  loop_.Post([this, job] { HandleJobSubmitted(job); });
+  return result.get();
+}
+
+void DAGScheduler::CancelAllJobs(const std::string& reason) {
+  std::promise<void> done;
+  loop_.Post([&] {
+    std::vector<Job*> active;
+    for (auto& [id, job] : jobs_) active.push_back(job.get());
+    for (Job* job : active) FinishJob(job, {Cancelled(reason)});
+    done.set_value();
+  });
+  done.get_future().wait();
+}
+
+std::vector<std::string> DAGScheduler::TakeAccumulatorUpdates() {
+  std::lock_guard<std::mutex> lock(accum_mu_);
+  return std::move(accum_updates_);
+}
+
+void DAGScheduler::HandleJobSubmitted(std::shared_ptr<Job> job) {
+  job->id = next_job_++;
+  auto node = graph_->Get(job->spec.final_node);
+  if (!node) {
+    job->promise.set_value({{Internal("job on unknown node")}, {}});
+    return;
+  }
+  for (size_t i = 0; i < job->spec.partitions.size(); ++i) {
+    int p = job->spec.partitions[i];
+    if (p < 0 || p >= node->num_partitions()) {
+      job->promise.set_value({{InvalidArgument(fmt::format(
+          "partition {} out of range (the RDD has {} partitions)", p, node->num_partitions()))}, {}});
+      return;
+    }
+    job->index[p] = i;
+  }
+  job->done.assign(job->spec.partitions.size(), false);
+  job->output.results.resize(job->spec.partitions.size());
+
+  auto stage = std::make_unique<Stage>();
+  stage->id = next_stage_++;
+  stage->node = job->spec.final_node;
+  stage->num_partitions = node->num_partitions();
+  stage->result_job = job->id;
+  job->final_stage = stage.get();
+  Stage* s = stage.get();
+  stages_[s->id] = std::move(stage);
+  jobs_[job->id] = job;
+  SubmitStage(s, job->id);
+}
+
+DAGScheduler::Stage* DAGScheduler::MapStageFor(int shuffle_id) {
+  auto it = map_stages_.find(shuffle_id);
+  if (it != map_stages_.end()) return it->second;
+  rdd::ShuffleInfo info = graph_->Shuffle(shuffle_id);
+  auto stage = std::make_unique<Stage>();
+  stage->id = next_stage_++;
+  stage->node = info.map_node;
+  stage->is_map = true;
+  stage->shuffle_id = shuffle_id;
+  stage->num_partitions = info.num_maps;
+  map_outputs_[shuffle_id].resize(info.num_maps);
+  Stage* s = stage.get();
+  stages_[s->id] = std::move(stage);
+  map_stages_[shuffle_id] = s;
+  return s;
+}
+
+bool DAGScheduler::Available(const Stage* stage) const {
+  if (!stage->is_map) return false;
+  for (const auto& out : map_outputs_.at(stage->shuffle_id))
+    if (!out) return false;
+  return true;
+}
+
+std::vector<DAGScheduler::Stage*> DAGScheduler::MissingParents(Stage* stage) {
+  std::vector<Stage*> missing;
+  for (int sid : graph_->ShufflesRead(stage->node)) {
+    Stage* parent = MapStageFor(sid);
+    if (!Available(parent)) missing.push_back(parent);
+  }
+  return missing;
+}
+
+void DAGScheduler::SubmitStage(Stage* stage, int job_id) {
+  stage->job_ids.insert(job_id);
+  if (running_.count(stage) || waiting_.count(stage)) {
+    // Already under way; make sure its parents know this job needs them too.
+    for (Stage* p : MissingParents(stage)) p->job_ids.insert(job_id);
+    return;
+  }
+  auto missing = MissingParents(stage);
+  if (missing.empty()) {
+    SubmitTasks(stage);
+    return;
+  }
+  waiting_.insert(stage);
+  for (Stage* parent : missing) SubmitStage(parent, job_id);
+}
+
+void DAGScheduler::SubmitTasks(Stage* stage) {
+  running_.insert(stage);
+  if (stage->is_map) {
+    const auto& outputs = map_outputs_.at(stage->shuffle_id);
+    for (int p = 0; p < stage->num_partitions; ++p)
+      if (!outputs[p] && !stage->inflight.count(p)) LaunchTask(stage, p);
+    if (Available(stage)) {
+      running_.erase(stage);
+      OnMapOutputsChanged();
+    }
+    return;
+  }
+  Job* job = jobs_.at(stage->result_job).get();
+  for (size_t i = 0; i < job->spec.partitions.size(); ++i) {
+    int p = job->spec.partitions[i];
+    if (!job->done[i] && !stage->inflight.count(p)) LaunchTask(stage, p);
+  }
+}
+
+void DAGScheduler::LaunchTask(Stage* stage, int partition) {
+  proto::TaskDescription task;
+  int64_t tid = next_task_++;
+  int attempt = stage->launches[partition]++;
+  task.set_task_id(tid);
+  task.set_stage_id(stage->id);
+  task.set_stage_attempt(stage->attempt);
+  task.set_partition(partition);
+  task.set_attempt(attempt);
+  task.set_final_node(stage->node);
+  auto lineage = graph_->BuildTaskLineage(stage->node, partition);
+  if (!lineage.ok()) {
+    AbortStage(stage, {lineage.status()});
+    return;
+  }
+  for (auto& n : *lineage) {
+    if (n.has_shuffled()) {
+      auto* sh = n.mutable_shuffled();
+      const auto& outs = map_outputs_[sh->shuffle_id()];
+      for (size_t m = 0; m < outs.size(); ++m) {
+        auto* loc = sh->add_maps();
+        loc->set_map_id(static_cast<int>(m));
+        if (!outs[m]) continue;  // lost meanwhile: the read fails and triggers recovery
+        loc->set_executor_id(outs[m]->executor_id());
+        loc->set_data_path(outs[m]->data_path());
+        loc->set_index_path(outs[m]->index_path());
+      }
+    }
+    *task.add_nodes() = std::move(n);
+  }
+  if (stage->is_map) {
+    auto* sink = task.mutable_shuffle();
+    sink->set_shuffle_id(stage->shuffle_id);
+    sink->set_num_buckets(graph_->Shuffle(stage->shuffle_id).num_buckets);
+  } else {
+    Job* job = jobs_.at(stage->result_job).get();
+    task.mutable_properties()->insert(job->spec.properties.begin(), job->spec.properties.end());
+    if (job->spec.configure_sink) job->spec.configure_sink(&task);
+    else task.mutable_result();
+  }
+  stage->inflight.insert(partition);
+  tasks_[tid] = {stage->id, stage->attempt, partition, attempt};
+  backend_->LaunchTask(task, [this](proto::TaskResult r) {
+    loop_.Post([this, r = std::move(r)]() mutable { HandleTaskFinished(std::move(r)); });
+  });
+}
+
+void DAGScheduler::HandleTaskFinished(proto::TaskResult result) {
+  auto it = tasks_.find(result.task_id());
+  if (it == tasks_.end()) return;
+  TaskInfo info = it->second;
+  tasks_.erase(it);
+  auto sit = stages_.find(info.stage);
+  if (sit == stages_.end()) return;
+  Stage* stage = sit->second.get();
+  if (info.stage_attempt == stage->attempt) stage->inflight.erase(info.partition);
+  switch (result.state()) {
+    case proto::TaskResult::SUCCESS: HandleSuccess(info, result); break;
+    case proto::TaskResult::FETCH_FAILED: HandleFetchFailure(info, result); break;
+    case proto::TaskResult::KILLED: break;  // its job was cancelled or failed
+    default: HandleFailure(info, result); break;
+  }
+}
+
+void DAGScheduler::AddAccumulatorUpdates(proto::TaskResult& result) {
+  std::lock_guard<std::mutex> lock(accum_mu_);
+  for (auto& u : *result.mutable_accumulator_updates()) accum_updates_.push_back(std::move(u));
+}
+
+void DAGScheduler::HandleSuccess(const TaskInfo& info, proto::TaskResult& result) {
+  Stage* stage = stages_.at(info.stage).get();
+  if (stage->is_map) {
+    AddAccumulatorUpdates(result);
+    map_outputs_[stage->shuffle_id][info.partition] =
+        std::make_unique<proto::MapStatus>(result.map_status());
+    if (running_.count(stage) && Available(stage)) {
+      running_.erase(stage);
+      stage->fetch_failures = 0;
+      OnMapOutputsChanged();
+    }
+    return;
+  }
+  auto jit = jobs_.find(stage->result_job);
+  if (jit == jobs_.end()) return;  // job already failed or was cancelled
+  Job* job = jit->second.get();
+  size_t i = job->index.at(info.partition);
+  if (job->done[i]) return;  // a duplicate attempt; the first result counts
+  AddAccumulatorUpdates(result);
+  job->done[i] = true;
+  job->output.results[i].assign(std::make_move_iterator(result.mutable_frames()->begin()),
+                                std::make_move_iterator(result.mutable_frames()->end()));
+  if (++job->num_done == job->done.size()) FinishJob(job, {});
+}
+
+void DAGScheduler::OnMapOutputsChanged() {
+  std::vector<Stage*> ready;
+  for (Stage* w : waiting_)
+    if (MissingParents(w).empty()) ready.push_back(w);
+  for (Stage* w : ready) {
+    waiting_.erase(w);
+    SubmitTasks(w);
+  }
+}
+
+void DAGScheduler::HandleFailure(const TaskInfo& info, const proto::TaskResult& result) {
+  Stage* stage = stages_.at(info.stage).get();
+  if (info.stage_attempt != stage->attempt || !running_.count(stage)) return;
+  int failures = ++stage->failures[info.partition];
+  if (failures >= options_.max_task_failures) {
+    std::string msg = fmt::format(
+        "Job aborted due to stage failure: Task {} in stage {}.{} failed {} time{}, most recent "
+        "failure: Lost task {}.{} in stage {}.{}: {}",
+        info.partition, stage->id, stage->attempt, failures, failures == 1 ? "" : "s",
+        info.partition, info.attempt, stage->id, stage->attempt, result.error());
+    JobFailure f{TaskFailed(msg), stage->id, info.partition, failures, result.error_code()};
+    AbortStage(stage, f);
+    return;
+  }
+  LaunchTask(stage, info.partition);
+}
+
+void DAGScheduler::HandleFetchFailure(const TaskInfo& info, const proto::TaskResult& result) {
+  Stage* stage = stages_.at(info.stage).get();
+  int sid = result.fetch_failed_shuffle(), mid = result.fetch_failed_map();
+  auto out = map_outputs_.find(sid);
+  if (out != map_outputs_.end() && mid >= 0 && mid < static_cast<int>(out->second.size()))
+    out->second[mid].reset();
+  if (info.stage_attempt != stage->attempt) return;  // this attempt is already being redone
+  Stage* parent = map_stages_.count(sid) ? map_stages_.at(sid) : nullptr;
+  if (parent && ++parent->fetch_failures > options_.max_stage_attempts) {
+    AbortStage(stage, {FetchFailed(fmt::format(
+        "Job aborted: stage {} could not read the output of shuffle {} after {} attempts: {}",
+        stage->id, sid, options_.max_stage_attempts, result.error()))});
+    return;
+  }
+  // Start a new attempt of this stage once its parent's lost outputs exist.
+  stage->attempt++;
+  stage->inflight.clear();
+  running_.erase(stage);
+  std::set<int> jobs = stage->job_ids;
+  for (int j : jobs)
+    if (jobs_.count(j)) SubmitStage(stage, j);
+}
+
+void DAGScheduler::AbortStage(Stage* stage, JobFailure failure) {
+  std::vector<Job*> affected;
+  for (int j : stage->job_ids) {
+    auto it = jobs_.find(j);
+    if (it != jobs_.end()) affected.push_back(it->second.get());
+  }
+  for (Job* job : affected) FinishJob(job, failure);
+}
+
+void DAGScheduler::FinishJob(Job* job, JobFailure failure) {
+  Stage* final_stage = job->final_stage;
+  running_.erase(final_stage);
+  waiting_.erase(final_stage);
+  if (!failure.status.ok()) {
+    // Stop what only this job was waiting for.
+    for (auto& [tid, info] : tasks_)
+      if (info.stage == final_stage->id) backend_->KillTask(tid);
+    for (auto& [id, s] : stages_) {
+      if (s->is_map && s->job_ids.size() == 1 && s->job_ids.count(job->id)) {
+        waiting_.erase(s.get());
+        if (running_.erase(s.get())) s->attempt++;  // late results of this attempt are ignored
+        s->inflight.clear();
+      }
+    }
+    job->output.results.clear();
+  }
+  for (auto& [id, s] : stages_) s->job_ids.erase(job->id);
+  job->output.failure = std::move(failure);
+  job->promise.set_value(std::move(job->output));
+  stages_.erase(final_stage->id);
+  jobs_.erase(job->id);  // last: `job` is owned here
+}
+
+}  // namespace ember::scheduler

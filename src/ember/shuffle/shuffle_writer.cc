@@ -1,0 +1,137 @@
+#include "ember/shuffle/shuffle_writer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include <cerrno>
+
+#include "ember/common/frame.h"
+#include "ember/shuffle/shuffle_index.h"
+
+namespace ember::shuffle {
+
+namespace {
+void AppendRecord(std::string_view batch, std::string* out) {
+  uint32_t n = static_cast<uint32_t>(batch.size());
+  char len[4];
+  for (int i = 0; i < 4; ++i) len[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+  out->append(len, 4);
+  out->append(batch);
+}
+
+Result<int> CreateFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoError("create", path, errno);
+  return fd;
+}
+}  // namespace
+
+ShuffleWriter::ShuffleWriter(std::string data_path, std::string index_path, int num_buckets,
+                             size_t memory_budget)
+    : data_path_(std::move(data_path)),
+      index_path_(std::move(index_path)),
+      spill_path_(data_path_ + ".spill"),
+      num_buckets_(num_buckets),
+      memory_budget_(memory_budget),
+      buffers_(num_buckets),
+      spilled_(num_buckets) {}
+
+ShuffleWriter::~ShuffleWriter() {
+  if (spill_fd_ >= 0) ::close(spill_fd_);
+  ::unlink(spill_path_.c_str());
+  if (!finished_) {
+    ::unlink((data_path_ + ".tmp").c_str());
+    ::unlink((index_path_ + ".tmp").c_str());
+  }
+}
+
+Status ShuffleWriter::Add(int bucket, std::string_view batch) {
+  if (bucket < 0 || bucket >= num_buckets_)
+    return Internal("shuffle bucket " + std::to_string(bucket) + " out of range");
+  AppendRecord(batch, &buffers_[bucket]);
+  buffered_ += batch.size() + 4;
+  if (buffered_ > memory_budget_) return Spill();
+  return Status::OK();
+}
+
+Status ShuffleWriter::Spill() {
+  if (spill_fd_ < 0) {
+    EMBER_ASSIGN_OR_RETURN(spill_fd_, CreateFile(spill_path_));
+  }
+  for (int b = 0; b < num_buckets_; ++b) {
+    std::string& buf = buffers_[b];
+    if (buf.empty()) continue;
+    EMBER_RETURN_IF_ERROR(WriteAll(spill_fd_, buf));
+    spilled_[b].push_back({spill_size_, static_cast<int64_t>(buf.size())});
+    spill_size_ += static_cast<int64_t>(buf.size());
+    std::string().swap(buf);
+  }
+  buffered_ = 0;
+  return Status::OK();
+}
+
+Status ShuffleWriter::CopyRange(int from_fd, int64_t offset, int64_t length, int to_fd) {
+  std::string buf(std::min<int64_t>(length, 1 << 20), '\0');
+  while (length > 0) {
+    size_t want = static_cast<size_t>(std::min<int64_t>(length, static_cast<int64_t>(buf.size())));
+    ssize_t n = ::pread(from_fd, buf.data(), want, offset);
+    if (n <= 0) return IOError("reading shuffle spill " + spill_path_ + " failed");
+    EMBER_RETURN_IF_ERROR(WriteAll(to_fd, std::string_view(buf.data(), static_cast<size_t>(n))));
+    offset += n;
+    length -= n;
+  }
+  return Status::OK();
+}
+
+Result<MapOutput> ShuffleWriter::Finish() {
+  std::string tmp_data = data_path_ + ".tmp";
+  EMBER_ASSIGN_OR_RETURN(int out, CreateFile(tmp_data));
+  std::vector<BlockEntry> entries(num_buckets_);
+  MapOutput result{data_path_, index_path_, {}};
+  uint64_t offset = 0;
+  Status st;
+  for (int b = 0; b < num_buckets_ && st.ok(); ++b) {
+    XXH64_state_t* h = XXH64_createState();
+    XXH64_reset(h, 0);
+    uint64_t length = 0;
+    std::string chunk;
+    for (const Segment& s : spilled_[b]) {
+      chunk.resize(static_cast<size_t>(s.length));
+      if (::pread(spill_fd_, chunk.data(), chunk.size(), s.offset) != s.length) {
+        st = IOError("reading shuffle spill " + spill_path_ + " failed");
+        break;
+      }
+      XXH64_update(h, chunk.data(), chunk.size());
+      st = WriteAll(out, chunk);
+      if (!st.ok()) break;
+      length += chunk.size();
+    }
+    if (st.ok()) {
+      XXH64_update(h, buffers_[b].data(), buffers_[b].size());
+      st = WriteAll(out, buffers_[b]);
+      length += buffers_[b].size();
+      std::string().swap(buffers_[b]);
+    }
+    entries[b] = {offset, length, XXH64_digest(h)};
+    XXH64_freeState(h);
+    offset += length;
+    result.block_sizes.push_back(static_cast<int64_t>(length));
+  }
+  if (st.ok() && ::fsync(out) != 0 && errno != EINVAL) st = ErrnoError("fsync", tmp_data, errno);
+  if (::close(out) != 0 && st.ok()) st = ErrnoError("close", tmp_data, errno);
+  EMBER_RETURN_IF_ERROR(st);
+
+  std::string tmp_index = index_path_ + ".tmp";
+  EMBER_ASSIGN_OR_RETURN(int idx, CreateFile(tmp_index));
+  st = WriteAll(idx, EncodeIndex(entries));
+  ::close(idx);
+  EMBER_RETURN_IF_ERROR(st);
+  if (::rename(tmp_data.c_str(), data_path_.c_str()) != 0) return ErrnoError("rename", tmp_data, errno);
+  if (::rename(tmp_index.c_str(), index_path_.c_str()) != 0) return ErrnoError("rename", tmp_index, errno);
+  finished_ = true;
+  return result;
+}
+
+}  // namespace ember::shuffle

@@ -1,0 +1,59 @@
+// ShuffleWriter: turns one map task's bucket-tagged batches into one data
+// file and one index file.
+//
+// Contract: Add() may be called in any bucket order; memory held stays
+// within `memory_budget` bytes (above it, buffered buckets are spilled to a
+// spill file in arrival order). Finish() writes <data_path> with the blocks
+// of buckets 0..n-1 back to back (each block a sequence of
+// [u32 LE length][pickled batch] records, in the order they were added) and
+// <index_path> (see shuffle_index.h), both atomically (temp file + rename),
+// and removes its spill file. A writer destroyed without Finish() leaves no
+// files behind.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ember/common/status.h"
+
+namespace ember::shuffle {
+
+struct MapOutput {
+  std::string data_path;
+  std::string index_path;
+  std::vector<int64_t> block_sizes;
+};
+
+class ShuffleWriter {
+ public:
+  ShuffleWriter(std::string data_path, std::string index_path, int num_buckets,
+                size_t memory_budget);
+  ~ShuffleWriter();
+  ShuffleWriter(const ShuffleWriter&) = delete;
+  ShuffleWriter& operator=(const ShuffleWriter&) = delete;
+
+  Status Add(int bucket, std::string_view batch);
+  Result<MapOutput> Finish();
+
+ private:
+  struct Segment {
+    int64_t offset;
+    int64_t length;
+  };
+  Status Spill();
+  Status CopyRange(int from_fd, int64_t offset, int64_t length, int to_fd);
+
+  std::string data_path_, index_path_, spill_path_;
+  int num_buckets_;
+  size_t memory_budget_;
+  size_t buffered_ = 0;
+  std::vector<std::string> buffers_;
+  std::vector<std::vector<Segment>> spilled_;  // per bucket, in spill order
+  int spill_fd_ = -1;
+  int64_t spill_size_ = 0;
+  bool finished_ = false;
+};
+
+}  // namespace ember::shuffle
