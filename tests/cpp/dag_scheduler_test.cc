@@ -1,0 +1,198 @@
+// DAG scheduler with a fake backend: stages are cut at shuffles and run in
+// order, map outputs are reused, failed tasks are retried up to the limit,
+// and a fetch failure re-runs only the lost map output.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "ember/rdd/graph.h"
+#include "ember/scheduler/dag_scheduler.h"
+
+namespace ember::scheduler {
+namespace {
+
+// Runs each task on a thread; `decide` picks the outcome of each attempt.
+class FakeBackend : public SchedulerBackend {
+ public:
+  using Decide = std::function<proto::TaskResult::State(const proto::TaskDescription&)>;
+  explicit FakeBackend(Decide decide) : decide_(std::move(decide)) {}
+  ~FakeBackend() override {
+    for (auto& t : threads_) t.join();
+  }
+  int TotalSlots() const override { return 2; }
+  void KillTask(int64_t) override {}
+  void LaunchTask(const proto::TaskDescription& task, Done done) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    launched.push_back(task);
+    threads_.emplace_back([this, task, done] {
+      proto::TaskResult r;
+      r.set_task_id(task.task_id());
+      r.set_state(decide_(task));
+      if (r.state() == proto::TaskResult::FAILED) r.set_error("boom");
+      if (r.state() == proto::TaskResult::FETCH_FAILED) {
+        r.set_fetch_failed_shuffle(0);
+        r.set_fetch_failed_map(1);
+      }
+      if (task.has_shuffle()) r.mutable_map_status()->set_data_path("p" + std::to_string(task.partition()));
+      if (task.has_result()) {
+        auto* f = r.add_frames();
+        f->set_type(1);
+        f->set_data("part" + std::to_string(task.partition()));
+      }
+      done(r);
+    });
+  }
+  std::vector<proto::TaskDescription> Launched() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return launched;
+  }
+
+ private:
+  Decide decide_;
+  std::mutex mu_;
+  std::vector<proto::TaskDescription> launched;
+  std::vector<std::thread> threads_;
+};
+
+struct Fixture {
+  rdd::Graph graph;
+  int source = 0, map_node = 0, shuffled = 0, reduce = 0;
+  Fixture() {
+    proto::Node src;
+    src.set_num_partitions(3);
+    for (int i = 0; i < 3; ++i) (*src.mutable_parallel()->mutable_slices())[i] = "s";
+    source = *graph.Add(src);
+    proto::Node py;
+    py.set_num_partitions(3);
+    py.mutable_python()->set_parent(source);
+    map_node = *graph.Add(py);
+    proto::Node sh;
+    sh.set_num_partitions(2);
+    sh.mutable_shuffled()->set_map_node(map_node);
+    shuffled = *graph.Add(sh);
+    proto::Node red;
+    red.set_num_partitions(2);
+    red.mutable_python()->set_parent(shuffled);
+    reduce = *graph.Add(red);
+  }
+};
+
+int CountStage(const std::vector<proto::TaskDescription>& ts, bool map) {
+  int n = 0;
+  for (const auto& t : ts) n += t.has_shuffle() == map;
+  return n;
+}
+
+TEST(DAGScheduler, RunsMapStageThenResultStageAndReusesOutputs) {
+  Fixture fx;
+  FakeBackend backend([](const proto::TaskDescription&) { return proto::TaskResult::SUCCESS; });
+  DAGScheduler dag(&fx.graph, &backend, {});
+  JobSpec spec;
+  spec.final_node = fx.reduce;
+  spec.partitions = {0, 1};
+  JobOutput out = dag.RunJob(spec);
+  ASSERT_TRUE(out.failure.status.ok()) << out.failure.status.ToString();
+  ASSERT_EQ(out.results.size(), 2u);
+  EXPECT_EQ(out.results[1][0].data(), "part1");
+  auto launched = backend.Launched();
+  EXPECT_EQ(CountStage(launched, true), 3);
+  EXPECT_EQ(CountStage(launched, false), 2);
+  // Every reduce task got the locations of all 3 map outputs.
+  for (const auto& t : launched)
+    for (const auto& n : t.nodes())
+      if (n.has_shuffled()) EXPECT_EQ(n.shuffled().maps_size(), 3);
+
+  // A second job over the same shuffle runs no map task.
+  out = dag.RunJob(spec);
+  ASSERT_TRUE(out.failure.status.ok());
+  EXPECT_EQ(CountStage(backend.Launched(), true), 3);
+}
+
+TEST(DAGScheduler, RetriesThenAbortsWithTaskAndStage) {
+  Fixture fx;
+  std::atomic<int> attempts{0};
+  FakeBackend backend([&](const proto::TaskDescription& t) {
+    if (t.has_result() && t.partition() == 1) {
+      ++attempts;
+      return proto::TaskResult::FAILED;
+    }
+    return proto::TaskResult::SUCCESS;
+  });
+  DAGScheduler dag(&fx.graph, &backend, {/*max_task_failures=*/4, 4});
+  JobSpec spec;
+  spec.final_node = fx.reduce;
+  spec.partitions = {0, 1};
+  JobOutput out = dag.RunJob(spec);
+  ASSERT_FALSE(out.failure.status.ok());
+  EXPECT_EQ(attempts.load(), 4);
+  EXPECT_EQ(out.failure.partition, 1);
+  EXPECT_EQ(out.failure.attempts, 4);
+  EXPECT_NE(out.failure.status.message().find("Task 1 in stage"), std::string::npos);
+  EXPECT_NE(out.failure.status.message().find("failed 4 times"), std::string::npos);
+  EXPECT_NE(out.failure.status.message().find("boom"), std::string::npos);
+}
+
+TEST(DAGScheduler, TaskThatFailsOnceSucceedsOnRetry) {
+  Fixture fx;
+  std::atomic<int> failures{0};
+  FakeBackend backend([&](const proto::TaskDescription& t) {
+    if (t.has_shuffle() && t.partition() == 2 && t.attempt() == 0) {
+      ++failures;
+      return proto::TaskResult::FAILED;
+    }
+    return proto::TaskResult::SUCCESS;
+  });
+  DAGScheduler dag(&fx.graph, &backend, {2, 4});
+  JobSpec spec;
+  spec.final_node = fx.reduce;
+  spec.partitions = {0, 1};
+  JobOutput out = dag.RunJob(spec);
+  ASSERT_TRUE(out.failure.status.ok()) << out.failure.status.ToString();
+  EXPECT_EQ(failures.load(), 1);
+  EXPECT_EQ(CountStage(backend.Launched(), true), 4);
+}
+
+TEST(DAGScheduler, FetchFailureRerunsOnlyTheLostMapOutput) {
+  Fixture fx;
+  std::atomic<bool> failed_once{false};
+  FakeBackend backend([&](const proto::TaskDescription& t) {
+    if (t.has_result() && t.partition() == 0 && !failed_once.exchange(true))
+      return proto::TaskResult::FETCH_FAILED;  // map output 1 of shuffle 0 is gone
+    return proto::TaskResult::SUCCESS;
+  });
+  DAGScheduler dag(&fx.graph, &backend, {1, 4});
+  JobSpec spec;
+  spec.final_node = fx.reduce;
+  spec.partitions = {0, 1};
+  JobOutput out = dag.RunJob(spec);
+  ASSERT_TRUE(out.failure.status.ok()) << out.failure.status.ToString();
+  auto launched = backend.Launched();
+  std::map<int, int> map_runs;
+  for (const auto& t : launched)
+    if (t.has_shuffle()) map_runs[t.partition()]++;
+  EXPECT_EQ(map_runs[0], 1);
+  EXPECT_EQ(map_runs[1], 2);
+  EXPECT_EQ(map_runs[2], 1);
+}
+
+TEST(DAGScheduler, MapOutputThatStaysLostAbortsAfterStageAttempts) {
+  Fixture fx;
+  FakeBackend backend([&](const proto::TaskDescription& t) {
+    return t.has_result() ? proto::TaskResult::FETCH_FAILED : proto::TaskResult::SUCCESS;
+  });
+  DAGScheduler dag(&fx.graph, &backend, {1, 3});
+  JobSpec spec;
+  spec.final_node = fx.reduce;
+  spec.partitions = {0, 1};
+  JobOutput out = dag.RunJob(spec);
+  ASSERT_FALSE(out.failure.status.ok());
+  EXPECT_EQ(out.failure.status.code(), StatusCode::kFetchFailed);
+  EXPECT_NE(out.failure.status.message().find("after 3 attempts"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ember::scheduler
