@@ -296,8 +296,7 @@ void DAGScheduler::HandleFetchFailure(const TaskInfo& info, const proto::TaskRes
   if (out != map_outputs_.end() && mid >= 0 && mid < static_cast<int>(out->second.size()))
     out->second[mid].reset();
   if (info.stage_attempt != stage->attempt) return;  // this attempt is already being redone
-  Stage* parent = map_stages_.count(sid) ? map_stages_.at(sid) : nullptr;
-  if (parent && ++parent->fetch_failures > options_.max_stage_attempts) {
+  if (++stage->fetch_failures >= options_.max_stage_attempts) {
     AbortStage(stage, {FetchFailed(fmt::format(
         "Job aborted: stage {} could not read the output of shuffle {} after {} attempts: {}",
         stage->id, sid, options_.max_stage_attempts, result.error()))});

@@ -22,7 +22,7 @@ void AppendRecord(std::string_view batch, std::string* out) {
 }
 
 Result<int> CreateFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+  int fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoError("create", path, errno);
   return fd;
 }
@@ -69,19 +69,6 @@ Status ShuffleWriter::Spill() {
     std::string().swap(buf);
   }
   buffered_ = 0;
-  return Status::OK();
-}
-
-Status ShuffleWriter::CopyRange(int from_fd, int64_t offset, int64_t length, int to_fd) {
-  std::string buf(std::min<int64_t>(length, 1 << 20), '\0');
-  while (length > 0) {
-    size_t want = static_cast<size_t>(std::min<int64_t>(length, static_cast<int64_t>(buf.size())));
-    ssize_t n = ::pread(from_fd, buf.data(), want, offset);
-    if (n <= 0) return IOError("reading shuffle spill " + spill_path_ + " failed");
-    EMBER_RETURN_IF_ERROR(WriteAll(to_fd, std::string_view(buf.data(), static_cast<size_t>(n))));
-    offset += n;
-    length -= n;
-  }
   return Status::OK();
 }
 

@@ -43,7 +43,6 @@ class ShuffleWriter {
     int64_t length;
   };
   Status Spill();
-  Status CopyRange(int from_fd, int64_t offset, int64_t length, int to_fd);
 
   std::string data_path_, index_path_, spill_path_;
   int num_buckets_;

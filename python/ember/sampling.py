@@ -1,0 +1,57 @@
+"""Per-partition random sampling for sample, randomSplit and takeSample.
+
+Each partition seeds its own generator from (seed, partition index), so a
+sample is the same every time the partition is computed — a retried task
+or a re-run job sees the same records.
+"""
+
+import math
+import random
+
+
+def _rng(seed, split):
+    return random.Random((seed * 1000003) ^ split)
+
+
+def _poisson(rng, mean):
+    """Knuth's method for small means, normal approximation for large."""
+    if mean > 30:
+        return max(0, int(round(rng.gauss(mean, math.sqrt(mean)))))
+    limit, k, p = math.exp(-mean), 0, rng.random()
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k
+
+
+def sample_partition(split, iterator, withReplacement, fraction, seed):
+    rng = _rng(seed, split)
+    if withReplacement:
+        for x in iterator:
+            for _ in range(_poisson(rng, fraction)):
+                yield x
+    else:
+        for x in iterator:
+            if rng.random() < fraction:
+                yield x
+
+
+def split_range_partition(split, iterator, lb, ub, seed):
+    """Records whose draw falls in [lb, ub): the same draws for every split
+    of one randomSplit, so the pieces are disjoint and cover the RDD."""
+    rng = _rng(seed, split)
+    for x in iterator:
+        r = rng.random()
+        if lb <= r < ub:
+            yield x
+
+
+def compute_fraction_for_sample_size(num, total, withReplacement):
+    """A sampling fraction that yields at least `num` of `total` records
+    with high probability (so takeSample rarely needs a second pass)."""
+    fraction = float(num) / total
+    if withReplacement:
+        return fraction + (9.0 if num < 12 else 5.0) * math.sqrt(fraction / total)
+    delta = 0.00005
+    gamma = -math.log(delta) / total
+    return min(1.0, fraction + gamma + math.sqrt(gamma * gamma + 2 * gamma * fraction))
