@@ -96,31 +96,36 @@ class RDD:
         return PipelinedRDD(self, (kind, f), preservesPartitioning)
 
     def map(self, f, preservesPartitioning=False):
-        """>>> sc.parallelize(["b", "a", "c"]).map(lambda x: (x, 1)).collect()
+        """
+        >>> sc.parallelize(["b", "a", "c"]).map(lambda x: (x, 1)).collect()
         [('b', 1), ('a', 1), ('c', 1)]
         """
         return self._pipe(pipeline.MAP, f, preservesPartitioning)
 
     def flatMap(self, f, preservesPartitioning=False):
-        """>>> sc.parallelize([2, 3, 4]).flatMap(lambda x: range(1, x)).collect()
+        """
+        >>> sc.parallelize([2, 3, 4]).flatMap(lambda x: range(1, x)).collect()
         [1, 1, 2, 1, 2, 3]
         """
         return self._pipe(pipeline.FLATMAP, f, preservesPartitioning)
 
     def filter(self, f):
-        """>>> sc.parallelize([1, 2, 3, 4, 5]).filter(lambda x: x % 2 == 0).collect()
+        """
+        >>> sc.parallelize([1, 2, 3, 4, 5]).filter(lambda x: x % 2 == 0).collect()
         [2, 4]
         """
         return self._pipe(pipeline.FILTER, f, True)
 
     def mapPartitions(self, f, preservesPartitioning=False):
-        """>>> sc.parallelize([1, 2, 3, 4], 2).mapPartitions(lambda it: [sum(it)]).collect()
+        """
+        >>> sc.parallelize([1, 2, 3, 4], 2).mapPartitions(lambda it: [sum(it)]).collect()
         [3, 7]
         """
         return self._pipe(pipeline.PARTITION, lambda _, it: f(it), preservesPartitioning)
 
     def mapPartitionsWithIndex(self, f, preservesPartitioning=False):
-        """>>> sc.parallelize([1, 2, 3, 4], 4).mapPartitionsWithIndex(lambda i, it: [i]).sum()
+        """
+        >>> sc.parallelize([1, 2, 3, 4], 4).mapPartitionsWithIndex(lambda i, it: [i]).sum()
         6
         """
         return self._pipe(pipeline.PARTITION, f, preservesPartitioning)
@@ -129,7 +134,8 @@ class RDD:
         return self.mapPartitionsWithIndex(f, preservesPartitioning)
 
     def glom(self):
-        """>>> sc.parallelize([1, 2, 3, 4], 2).glom().collect()
+        """
+        >>> sc.parallelize([1, 2, 3, 4], 2).glom().collect()
         [[1, 2], [3, 4]]
         """
         return self.mapPartitions(lambda it: [list(it)])
@@ -141,13 +147,15 @@ class RDD:
         return self.map(lambda kv: kv[1])
 
     def mapValues(self, f):
-        """>>> sc.parallelize([("a", ["x", "y"]), ("b", ["p"])]).mapValues(len).collect()
+        """
+        >>> sc.parallelize([("a", ["x", "y"]), ("b", ["p"])]).mapValues(len).collect()
         [('a', 2), ('b', 1)]
         """
         return self.map(lambda kv: (kv[0], f(kv[1])), preservesPartitioning=True)
 
     def flatMapValues(self, f):
-        """>>> sc.parallelize([("a", ["x", "y"]), ("b", ["p"])]).flatMapValues(lambda v: v).collect()
+        """
+        >>> sc.parallelize([("a", ["x", "y"]), ("b", ["p"])]).flatMapValues(lambda v: v).collect()
         [('a', 'x'), ('a', 'y'), ('b', 'p')]
         """
         return self.flatMap(lambda kv: ((kv[0], v) for v in f(kv[1])), preservesPartitioning=True)
@@ -156,7 +164,8 @@ class RDD:
         return self.map(lambda x: (f(x), x))
 
     def zipWithUniqueId(self):
-        """>>> sc.parallelize(["a", "b", "c", "d", "e"], 3).zipWithUniqueId().collect()
+        """
+        >>> sc.parallelize(["a", "b", "c", "d", "e"], 3).zipWithUniqueId().collect()
         [('a', 0), ('b', 1), ('c', 4), ('d', 2), ('e', 5)]
         """
         n = self.getNumPartitions()
@@ -164,7 +173,8 @@ class RDD:
             lambda k, it: ((x, i * n + k) for i, x in enumerate(it)))
 
     def zipWithIndex(self):
-        """>>> sc.parallelize(["a", "b", "c", "d"], 3).zipWithIndex().collect()
+        """
+        >>> sc.parallelize(["a", "b", "c", "d"], 3).zipWithIndex().collect()
         [('a', 0), ('b', 1), ('c', 2), ('d', 3)]
         """
         starts = [0]
@@ -224,7 +234,8 @@ class RDD:
 
     # ----------------------------------------------------- narrow, structure
     def union(self, other):
-        """>>> sc.parallelize([1, 2]).union(sc.parallelize([3])).collect()
+        """
+        >>> sc.parallelize([1, 2]).union(sc.parallelize([3])).collect()
         [1, 2, 3]
         """
         return self.ctx.union([self, other])
@@ -233,7 +244,8 @@ class RDD:
         return self.union(other)
 
     def coalesce(self, numPartitions, shuffle=False):
-        """>>> sc.parallelize([1, 2, 3, 4, 5], 3).coalesce(1).glom().collect()
+        """
+        >>> sc.parallelize([1, 2, 3, 4, 5], 3).coalesce(1).glom().collect()
         [[1, 2, 3, 4, 5]]
         """
         if shuffle:
@@ -274,7 +286,8 @@ class RDD:
 
     def combineByKey(self, createCombiner, mergeValue, mergeCombiners, numPartitions=None,
                      partitionFunc=portable_hash):
-        """>>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 2)]).combineByKey(
+        """
+        >>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 2)]).combineByKey(
         ...     lambda v: [v], lambda c, v: c + [v], lambda a, b: a + b).collect())
         [('a', [1, 2]), ('b', [1])]
         """
@@ -289,14 +302,16 @@ class RDD:
         return shuffled.mapPartitions(lambda it: merge_combiners(agg, it), True)
 
     def reduceByKey(self, func, numPartitions=None, partitionFunc=portable_hash):
-        """>>> from operator import add
+        """
+        >>> from operator import add
         >>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 1)]).reduceByKey(add).collect())
         [('a', 2), ('b', 1)]
         """
         return self.combineByKey(lambda x: x, func, func, numPartitions, partitionFunc)
 
     def foldByKey(self, zeroValue, func, numPartitions=None, partitionFunc=portable_hash):
-        """>>> from operator import add
+        """
+        >>> from operator import add
         >>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 1)]).foldByKey(0, add).collect())
         [('a', 2), ('b', 1)]
         """
@@ -305,7 +320,8 @@ class RDD:
 
     def aggregateByKey(self, zeroValue, seqFunc, combFunc, numPartitions=None,
                        partitionFunc=portable_hash):
-        """>>> sorted(sc.parallelize([("a", 1), ("b", 2), ("a", 3)]).aggregateByKey(
+        """
+        >>> sorted(sc.parallelize([("a", 1), ("b", 2), ("a", 3)]).aggregateByKey(
         ...     0, lambda acc, v: acc + v, lambda a, b: a + b).collect())
         [('a', 4), ('b', 2)]
         """
@@ -313,7 +329,8 @@ class RDD:
                                  combFunc, numPartitions, partitionFunc)
 
     def groupByKey(self, numPartitions=None, partitionFunc=portable_hash):
-        """>>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 1)]).groupByKey().mapValues(len).collect())
+        """
+        >>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 1)]).groupByKey().mapValues(len).collect())
         [('a', 2), ('b', 1)]
         """
         def append(c, v):
@@ -327,14 +344,16 @@ class RDD:
         return grouped.mapValues(ResultIterable)
 
     def groupBy(self, f, numPartitions=None, partitionFunc=portable_hash):
-        """>>> sorted((k, sorted(v)) for k, v in sc.parallelize([1, 1, 2, 3, 5, 8]).groupBy(
+        """
+        >>> sorted((k, sorted(v)) for k, v in sc.parallelize([1, 1, 2, 3, 5, 8]).groupBy(
         ...     lambda x: x % 2).collect())
         [(0, [2, 8]), (1, [1, 1, 3, 5])]
         """
         return self.map(lambda x: (f(x), x)).groupByKey(numPartitions, partitionFunc)
 
     def distinct(self, numPartitions=None):
-        """>>> sorted(sc.parallelize([1, 1, 2, 3]).distinct().collect())
+        """
+        >>> sorted(sc.parallelize([1, 1, 2, 3]).distinct().collect())
         [1, 2, 3]
         """
         return (self.map(lambda x: (x, None))
@@ -346,25 +365,29 @@ class RDD:
         return list(self.ctx._run(self))
 
     def collectAsMap(self):
-        """>>> sc.parallelize([(1, 2), (3, 4)]).collectAsMap()[3]
+        """
+        >>> sc.parallelize([(1, 2), (3, 4)]).collectAsMap()[3]
         4
         """
         return dict(self.collect())
 
     def count(self):
-        """>>> sc.parallelize([2, 3, 4]).count()
+        """
+        >>> sc.parallelize([2, 3, 4]).count()
         3
         """
         return self.mapPartitions(lambda it: [sum(1 for _ in it)]).sum()
 
     def sum(self):
-        """>>> sc.parallelize([1.0, 2.0, 3.0]).sum()
+        """
+        >>> sc.parallelize([1.0, 2.0, 3.0]).sum()
         6.0
         """
         return self.mapPartitions(lambda it: [sum(it)]).fold(0, operator.add)
 
     def reduce(self, f):
-        """>>> from operator import add
+        """
+        >>> from operator import add
         >>> sc.parallelize([1, 2, 3, 4, 5]).reduce(add)
         15
         """
@@ -379,27 +402,28 @@ class RDD:
         return _reduce(f, values)
 
     def treeReduce(self, f, depth=2):
-        """>>> from operator import add
+        """
+        >>> from operator import add
         >>> sc.parallelize([-5, -4, -3, -2, -1, 1, 2, 3, 4], 10).treeReduce(add, 2)
         -5
         """
         if depth < 1:
             raise ValueError("Depth cannot be smaller than 1 but got %d." % depth)
-        empty = object()
-
+        # (value, is_empty) pairs: a sentinel object would not survive pickling.
         def op(x, y):
-            if x is empty:
+            if x[1]:
                 return y
-            if y is empty:
+            if y[1]:
                 return x
-            return f(x, y)
-        result = self.map(lambda x: x).treeAggregate(empty, op, op, depth)
-        if result is empty:
+            return f(x[0], y[0]), False
+        value, empty = self.map(lambda x: (x, False)).treeAggregate((None, True), op, op, depth)
+        if empty:
             raise ValueError("Can not reduce() empty RDD")
-        return result
+        return value
 
     def fold(self, zeroValue, op):
-        """>>> from operator import add
+        """
+        >>> from operator import add
         >>> sc.parallelize([1, 2, 3, 4, 5]).fold(0, add)
         15
         """
@@ -411,7 +435,8 @@ class RDD:
         return _reduce(op, self.mapPartitions(fold_partition).collect(), zeroValue)
 
     def aggregate(self, zeroValue, seqOp, combOp):
-        """>>> sc.parallelize([1, 2, 3, 4]).aggregate((0, 0),
+        """
+        >>> sc.parallelize([1, 2, 3, 4]).aggregate((0, 0),
         ...     lambda acc, x: (acc[0] + x, acc[1] + 1), lambda a, b: (a[0] + b[0], a[1] + b[1]))
         (10, 4)
         """
@@ -423,7 +448,8 @@ class RDD:
         return _reduce(combOp, self.mapPartitions(agg_partition).collect(), zeroValue)
 
     def treeAggregate(self, zeroValue, seqOp, combOp, depth=2):
-        """>>> sc.parallelize(range(10), 6).treeAggregate(0, lambda a, x: a + x, lambda a, b: a + b)
+        """
+        >>> sc.parallelize(range(10), 6).treeAggregate(0, lambda a, x: a + x, lambda a, b: a + b)
         45
         """
         if depth < 1:
@@ -448,19 +474,22 @@ class RDD:
         return _reduce(combOp, partial.collect(), zeroValue)
 
     def max(self, key=None):
-        """>>> sc.parallelize([1.0, 5.0, 43.0, 10.0]).max()
+        """
+        >>> sc.parallelize([1.0, 5.0, 43.0, 10.0]).max()
         43.0
         """
         return self.reduce(max if key is None else (lambda a, b: max(a, b, key=key)))
 
     def min(self, key=None):
-        """>>> sc.parallelize([2.0, 5.0, 43.0, 10.0]).min()
+        """
+        >>> sc.parallelize([2.0, 5.0, 43.0, 10.0]).min()
         2.0
         """
         return self.reduce(min if key is None else (lambda a, b: min(a, b, key=key)))
 
     def stats(self):
-        """>>> sc.parallelize([1, 2, 3]).stats()
+        """
+        >>> sc.parallelize([1, 2, 3]).stats()
         (count: 3, mean: 2.0, stdev: 0.816496580927726, max: 3.0, min: 1.0)
         """
         return self.mapPartitions(lambda it: [StatCounter(it)]).reduce(
@@ -482,7 +511,8 @@ class RDD:
         return self.stats().sampleStdev()
 
     def histogram(self, buckets):
-        """>>> sc.parallelize(range(51)).histogram(2)
+        """
+        >>> sc.parallelize(range(51)).histogram(2)
         ([0, 25, 50], [25, 26])
         >>> sc.parallelize([1, 2, 1, 3]).histogram([0, 2, 4])
         ([0, 2, 4], [2, 2])
@@ -494,7 +524,8 @@ class RDD:
         return buckets, counts
 
     def countByValue(self):
-        """>>> sorted(sc.parallelize([1, 2, 1, 2, 2], 2).countByValue().items())
+        """
+        >>> sorted(sc.parallelize([1, 2, 1, 2, 2], 2).countByValue().items())
         [(1, 2), (2, 3)]
         """
         def count_partition(iterator):
@@ -510,19 +541,22 @@ class RDD:
         return self.mapPartitions(count_partition).reduce(merge) if self.getNumPartitions() else defaultdict(int)
 
     def countByKey(self):
-        """>>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 1)]).countByKey().items())
+        """
+        >>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 1)]).countByKey().items())
         [('a', 2), ('b', 1)]
         """
         return self.map(lambda kv: kv[0]).countByValue()
 
     def isEmpty(self):
-        """>>> sc.parallelize([]).isEmpty()
+        """
+        >>> sc.parallelize([]).isEmpty()
         True
         """
         return self.getNumPartitions() == 0 or len(self.take(1)) == 0
 
     def first(self):
-        """>>> sc.parallelize([2, 3, 4]).first()
+        """
+        >>> sc.parallelize([2, 3, 4]).first()
         2
         """
         rs = self.take(1)
@@ -555,7 +589,8 @@ class RDD:
         return items[:num]
 
     def takeOrdered(self, num, key=None):
-        """>>> sc.parallelize([10, 1, 2, 9, 3, 4, 5, 6, 7]).takeOrdered(6)
+        """
+        >>> sc.parallelize([10, 1, 2, 9, 3, 4, 5, 6, 7]).takeOrdered(6)
         [1, 2, 3, 4, 5, 6]
         """
         if num <= 0:
@@ -564,7 +599,8 @@ class RDD:
             [], lambda a, b: heapq.nsmallest(num, a + b, key))
 
     def top(self, num, key=None):
-        """>>> sc.parallelize([10, 4, 2, 12, 3]).top(3)
+        """
+        >>> sc.parallelize([10, 4, 2, 12, 3]).top(3)
         [12, 10, 4]
         """
         if num <= 0:
@@ -573,7 +609,8 @@ class RDD:
             [], lambda a, b: heapq.nlargest(num, a + b, key))
 
     def takeSample(self, withReplacement, num, seed=None):
-        """>>> len(sc.parallelize(range(0, 10)).takeSample(False, 5, 2))
+        """
+        >>> len(sc.parallelize(range(0, 10)).takeSample(False, 5, 2))
         5
         """
         if num < 0:

@@ -6,6 +6,7 @@ environment that `ember shell` sets (see ember.conf.SparkConf).
 
 from ember import SparkContext
 
-sc = SparkContext(appName="ember-shell")
-print("ember %s shell: SparkContext available as sc (master=%s, app id=%s)"
-      % (sc.version, sc.master, sc.applicationId))
+if __name__ == "__main__":
+    sc = SparkContext(appName="ember-shell")
+    print("ember %s shell: SparkContext available as sc (master=%s, app id=%s)"
+          % (sc.version, sc.master, sc.applicationId))
