@@ -30,6 +30,13 @@ T Check(ember::Result<T> r) {
   return std::move(r).value();
 }
 
+// Runs `fn` with the GIL released; errors are raised after it is back.
+template <typename Fn>
+auto WithoutGil(Fn fn) {
+  py::gil_scoped_release nogil;
+  return fn();
+}
+
 py::list FramesToPython(std::vector<std::vector<ember::proto::Frame>>& results) {
   py::list out;
   for (auto& part : results) {
@@ -52,7 +59,7 @@ PYBIND11_MODULE(_core, m) {
 
   py::class_<Engine>(m, "Engine")
       .def(py::init([](const std::map<std::string, std::string>& conf) {
-        return Check(Engine::Start(conf)).release();
+        return Check(WithoutGil([&] { return Engine::Start(conf); })).release();
       }))
       .def("add_parallel",
            [](Engine& e, const std::vector<py::bytes>& slices) {
@@ -62,12 +69,10 @@ PYBIND11_MODULE(_core, m) {
              return Check(e.AddParallel(std::move(s)));
            })
       .def("add_text_file", [](Engine& e, const std::string& p, int n, bool u) {
-        py::gil_scoped_release nogil;
-        return Check(e.AddTextFile(p, n, u));
+        return Check(WithoutGil([&] { return e.AddTextFile(p, n, u); }));
       })
       .def("add_whole_files", [](Engine& e, const std::string& p, int n, bool t) {
-        py::gil_scoped_release nogil;
-        return Check(e.AddWholeFiles(p, n, t));
+        return Check(WithoutGil([&] { return e.AddWholeFiles(p, n, t); }));
       })
       .def("add_python", [](Engine& e, int parent, py::bytes cmd) {
         return Check(e.AddPython(parent, std::string(cmd)));

@@ -1,0 +1,181 @@
+"""Every RDD operation against plain Python on the same data, with
+hypothesis choosing the data and the number of partitions."""
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from operator import add
+
+from hypothesis import given, settings, strategies as st
+
+SETTINGS = settings(max_examples=20, deadline=None)
+ints = st.lists(st.integers(-1000, 1000), max_size=60)
+parts = st.integers(1, 7)
+words = st.lists(st.sampled_from(["a", "b", "c", "dd", "é", "", "x y"]), max_size=60)
+pairs = st.lists(st.tuples(st.sampled_from(["k1", "k2", "k3", None, 4, (1, "t")]),
+                           st.integers(-50, 50)), max_size=60)
+
+
+def slices(data, n):
+    return [data[i * len(data) // n:(i + 1) * len(data) // n] for i in range(n)]
+
+
+@SETTINGS
+@given(ints, parts)
+def test_parallelize_slices_like_pyspark(sc, data, n):
+    assert sc.parallelize(data, n).glom().collect() == slices(data, n)
+    assert sc.parallelize(range(len(data)), n).glom().collect() == slices(list(range(len(data))), n)
+
+
+@SETTINGS
+@given(ints, parts)
+def test_narrow_transformations(sc, data, n):
+    rdd = sc.parallelize(data, n)
+    assert rdd.map(lambda x: x * 3).collect() == [x * 3 for x in data]
+    assert rdd.filter(lambda x: x % 3 == 0).collect() == [x for x in data if x % 3 == 0]
+    assert rdd.flatMap(lambda x: [x] * (x % 3)).collect() == [y for x in data for y in [x] * (x % 3)]
+    assert rdd.mapPartitions(lambda it: [sum(it)]).collect() == [sum(s) for s in slices(data, n)]
+    assert rdd.mapPartitionsWithIndex(lambda i, it: [(i, len(list(it)))]).collect() == \
+        [(i, len(s)) for i, s in enumerate(slices(data, n))]
+    assert rdd.keyBy(lambda x: x % 5).collect() == [(x % 5, x) for x in data]
+    assert rdd.zipWithIndex().collect() == [(x, i) for i, x in enumerate(data)]
+    ids = rdd.zipWithUniqueId().map(lambda kv: kv[1]).collect()
+    assert len(set(ids)) == len(data)
+
+
+@SETTINGS
+@given(ints, parts)
+def test_actions(sc, data, n):
+    rdd = sc.parallelize(data, n)
+    assert rdd.count() == len(data)
+    assert rdd.sum() == sum(data)
+    assert rdd.fold(0, add) == sum(data)
+    assert rdd.aggregate(0, lambda a, x: a + x, add) == sum(data)
+    assert rdd.treeAggregate(0, lambda a, x: a + x, add, depth=3) == sum(data)
+    assert rdd.take(5) == data[:5]
+    assert rdd.takeOrdered(4) == sorted(data)[:4]
+    assert rdd.takeOrdered(4, key=lambda x: -x) == sorted(data, key=lambda x: -x)[:4]
+    assert rdd.top(3) == sorted(data, reverse=True)[:3]
+    assert rdd.isEmpty() == (not data)
+    assert dict(rdd.countByValue()) == dict(Counter(data))
+    assert list(rdd.toLocalIterator()) == data
+    assert sorted(rdd.distinct().collect()) == sorted(set(data))
+    if data:
+        assert rdd.reduce(add) == sum(data)
+        assert rdd.treeReduce(add) == sum(data)
+        assert rdd.max() == max(data) and rdd.min() == min(data)
+        assert rdd.first() == data[0]
+        assert math.isclose(rdd.mean(), statistics.fmean(data), abs_tol=1e-9)
+        assert math.isclose(rdd.variance(), statistics.pvariance(data), rel_tol=1e-9, abs_tol=1e-9)
+        if len(data) > 1:
+            assert math.isclose(rdd.sampleStdev(), statistics.stdev(data), rel_tol=1e-9, abs_tol=1e-9)
+
+
+@SETTINGS
+@given(pairs, parts, st.integers(1, 5))
+def test_by_key_aggregations(sc, data, n, reducers):
+    rdd = sc.parallelize(data, n)
+    sums = defaultdict(int)
+    groups = defaultdict(list)
+    for k, v in data:
+        sums[k] += v
+        groups[k].append(v)
+    assert dict(rdd.reduceByKey(add, reducers).collect()) == dict(sums)
+    assert dict(rdd.foldByKey(0, add, reducers).collect()) == dict(sums)
+    assert dict(rdd.aggregateByKey(0, add, add, reducers).collect()) == dict(sums)
+    assert {k: sorted(v) for k, v in rdd.groupByKey(reducers).collect()} == \
+        {k: sorted(v) for k, v in groups.items()}
+    assert dict(rdd.combineByKey(lambda v: [v], lambda c, v: c + [v], add, reducers)
+                .mapValues(sorted).collect()) == {k: sorted(v) for k, v in groups.items()}
+    assert dict(rdd.countByKey()) == dict(Counter(k for k, _ in data))
+    assert rdd.collectAsMap() == dict(data)
+    assert sorted(rdd.keys().collect(), key=repr) == sorted((k for k, _ in data), key=repr)
+    assert rdd.values().collect() == [v for _, v in data]
+    assert rdd.mapValues(lambda v: v + 1).collect() == [(k, v + 1) for k, v in data]
+    assert rdd.flatMapValues(lambda v: [v, v]).collect() == [(k, x) for k, v in data for x in (v, v)]
+
+
+@SETTINGS
+@given(pairs, st.integers(1, 6))
+def test_partition_by_puts_each_key_in_one_partition(sc, data, n):
+    from ember import portable_hash
+    glommed = sc.parallelize(data, 3).partitionBy(n).glom().collect()
+    assert len(glommed) == n
+    for i, part in enumerate(glommed):
+        for k, _ in part:
+            assert portable_hash(k) % n == i
+    assert sorted((x for p in glommed for x in p), key=repr) == sorted(data, key=repr)
+
+
+@SETTINGS
+@given(words, parts)
+def test_group_by_and_word_count(sc, data, n):
+    rdd = sc.parallelize(data, n)
+    expected = defaultdict(list)
+    for w in data:
+        expected[len(w)].append(w)
+    assert {k: sorted(v) for k, v in rdd.groupBy(len).collect()} == \
+        {k: sorted(v) for k, v in expected.items()}
+    counts = rdd.flatMap(lambda s: s.split()).map(lambda w: (w, 1)).reduceByKey(add).collect()
+    assert dict(counts) == dict(Counter(w for s in data for w in s.split()))
+
+
+def test_union_coalesce_repartition(sc):
+    a, b = sc.parallelize(range(10), 3), sc.parallelize(range(10, 15), 2)
+    u = a.union(b)
+    assert u.getNumPartitions() == 5 and u.collect() == list(range(15))
+    assert sc.union([a, b, a]).count() == 25
+    c = u.coalesce(2)
+    assert c.getNumPartitions() == 2 and c.collect() == list(range(15))
+    r = u.repartition(4)
+    assert r.getNumPartitions() == 4 and sorted(r.collect()) == list(range(15))
+
+
+def test_sampling(sc):
+    rdd = sc.parallelize(range(10000), 4)
+    s = rdd.sample(False, 0.1, seed=7).collect()
+    assert 800 < len(s) < 1200 and len(set(s)) == len(s)
+    assert s == rdd.sample(False, 0.1, seed=7).collect()  # same seed, same sample
+    pieces = rdd.randomSplit([1, 2, 3], seed=11)
+    collected = [p.collect() for p in pieces]
+    assert sorted(x for p in collected for x in p) == list(range(10000))
+    assert 1300 < len(collected[0]) < 2000
+    taken = rdd.takeSample(False, 50, seed=3)
+    assert len(taken) == 50 and len(set(taken)) == 50
+    assert len(rdd.takeSample(True, 20000, seed=3)) == 20000
+
+
+def test_histogram_stats_and_pipe(sc):
+    rdd = sc.parallelize([1, 2, 2, 3, 10], 2)
+    assert rdd.histogram([0, 5, 10]) == ([0, 5, 10], [4, 1])
+    assert rdd.histogram(3) == ([1, 4, 7, 10], [4, 0, 1])
+    st_ = rdd.stats()
+    assert st_.count() == 5 and st_.max() == 10
+    assert sc.parallelize(["b", "a", "c"], 1).pipe("sort").collect() == ["a", "b", "c"]
+
+
+def test_long_chain_of_maps(sc):
+    rdd = sc.parallelize(range(10), 2)
+    for _ in range(10000):
+        rdd = rdd.map(lambda x: x + 1)
+    assert rdd.collect() == [x + 10000 for x in range(10)]
+
+
+def test_take_scans_incrementally(sc):
+    acc = sc.accumulator(0)
+
+    def touch(x):
+        acc.add(1)
+        return x
+    rdd = sc.parallelize(range(100), 10).map(touch)
+    assert rdd.take(3) == [0, 1, 2]
+    assert acc.value == 3  # only the first partition ran, and only as far as needed
+
+
+def test_accumulators_and_foreach(sc):
+    acc = sc.accumulator(0)
+    sc.parallelize(range(100), 4).foreach(lambda x: acc.add(x))
+    assert acc.value == sum(range(100))
+    facc = sc.accumulator(1.5)
+    sc.parallelize([1.0, 2.0], 2).foreachPartition(lambda it: facc.add(sum(it)))
+    assert facc.value == 4.5
