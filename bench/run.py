@@ -1,0 +1,110 @@
+"""`make bench`: each job on ember and on the peers a user would pick, each
+run as a fresh process whose whole process tree's peak RSS is sampled.
+Prints seconds, MB/s, peak MB and ratios; writes build/bench-results.json.
+
+    /usr/bin/python3 bench/run.py [--size-mb 200] [--jobs wordcount,logs] [--systems ember,plain]
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import psutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import gen_data  # noqa: E402
+
+SYSTEMS = ["ember", "plain", "mp", "dask-threads", "dask-processes"]
+JOBS = ["wordcount", "logs", "sum", "pi", "tiny"]
+INPUT = {"wordcount": "words", "logs": "logs"}
+
+
+def measure(argv, env):
+    """(wall seconds, peak RSS MB of the process tree, stdout, returncode)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    while proc.poll() is None:
+        try:
+            rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
+            peak = max(peak, rss)
+        except psutil.Error:
+            pass
+        time.sleep(0.02)
+    out, err = proc.communicate()
+    return time.perf_counter() - t0, peak / 2 ** 20, out, err, proc.returncode
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--size-mb", type=int, default=200)
+    p.add_argument("--jobs", default=",".join(JOBS + ["startup"]))
+    p.add_argument("--systems", default=",".join(SYSTEMS))
+    a = p.parse_args()
+    paths = gen_data.ensure(os.path.join(ROOT, "build", "bench-data"), a.size_mb)
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    python = os.environ.get("PYTHON", "/usr/bin/python3")
+    rows = []
+    for job in a.jobs.split(","):
+        if job == "startup":
+            code = ("from ember import SparkContext; sc = SparkContext('local[2]'); "
+                    "sc.parallelize(range(1000)).count(); sc.stop()")
+            walls = [measure([python, "-c", code], env)[0] for _ in range(5)]
+            rows.append({"job": "startup", "system": "ember", "seconds": min(walls), "peak_mb": None,
+                         "answer": None, "note": "fresh process, best of 5 (target < 0.5 s)"})
+            continue
+        path = paths.get(INPUT.get(job), "-")
+        mb = os.path.getsize(path) / 2 ** 20 if path != "-" else None
+        for system in a.systems.split(","):
+            wall, peak, out, err, rc = measure([python, os.path.join(HERE, "jobs.py"), system, job, path], env)
+            if rc != 0:
+                rows.append({"job": job, "system": system, "error": err.strip().splitlines()[-1:]})
+                continue
+            result = json.loads(out.strip().splitlines()[-1])
+            rows.append({"job": job, "system": system, "seconds": wall, "peak_mb": peak,
+                         "answer": result["answer"], "mb_per_s": mb / wall if mb else None})
+    report(rows)
+    os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
+    with open(os.path.join(ROOT, "build", "bench-results.json"), "w") as f:
+        json.dump(rows, f, indent=1)
+
+
+def report(rows):
+    print("%-10s %-15s %9s %8s %9s %9s %9s  %s" % ("job", "system", "seconds", "MB/s", "peak MB",
+                                                  "vs plain", "vs dask", "check"))
+    by_job = {}
+    for r in rows:
+        by_job.setdefault(r["job"], []).append(r)
+    for job, rs in by_job.items():
+        ok = [r for r in rs if "seconds" in r]
+        plain = next((r for r in ok if r["system"] == "plain"), None)
+        dasks = [r["seconds"] for r in ok if r["system"].startswith("dask")]
+        answers = {json.dumps(r["answer"]) for r in ok if r["answer"] is not None and job != "pi"}
+        for r in rs:
+            if "error" in r:
+                print("%-10s %-15s ERROR %s" % (job, r["system"], r["error"]))
+                continue
+            vs_plain = plain["seconds"] / r["seconds"] if plain else None
+            vs_dask = min(dasks) / r["seconds"] if dasks else None
+            fmt = lambda v, f: (f % v) if v is not None else "-"  # noqa: E731
+            check = "MISMATCH" if len(answers) > 1 else "same answer"
+            print("%-10s %-15s %9.3f %8s %9s %8sx %8sx  %s %s" % (
+                job, r["system"], r["seconds"], fmt(r.get("mb_per_s"), "%.1f"),
+                fmt(r["peak_mb"], "%.0f"), fmt(vs_plain, "%.2f"), fmt(vs_dask, "%.2f"),
+                check if job not in ("pi", "startup") else "", r.get("note", "")))
+        if job == "tiny":
+            e = next((r for r in ok if r["system"] == "ember"), None)
+            if e:
+                print("           ember: %.3f ms per empty task incl. start-up (target < 1 ms)"
+                      % (e["seconds"] / 2000 * 1000))
+    print("targets: wordcount ember >= 1.7x plain and >= 2x best dask; peak memory <= 1.5x plain")
+
+
+if __name__ == "__main__":
+    main()
