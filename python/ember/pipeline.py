@@ -2,10 +2,12 @@
 
 A PipelinedRDD records its operations as a flat list of ops instead of
 nesting functions, so a chain of thousands of ``map`` calls neither
-recurses when built nor per record when run. Consecutive per-record ops
-(map, filter, flatMap) are compiled into one generator function with
-plain nested loops (one loop level per flatMap); partition-level ops
-(mapPartitions and friends) wrap the iterator as PySpark's do.
+recurses when built nor per record when run. A short run of per-record
+ops (map, filter, flatMap) becomes the builtins map/filter/chain, which
+iterate in C; a long run is compiled into one generator function with
+plain nested loops (one loop level per flatMap), so thousands of maps
+never nest thousands of iterators. Partition-level ops (mapPartitions and
+friends) wrap the iterator as PySpark's do.
 
 ``Command`` is the pickled unit the engine ships: the ops plus what the
 worker does with the output (pickled batches, shuffle buckets, text lines).
@@ -13,8 +15,13 @@ worker does with the output (pickled batches, shuffle buckets, text lines).
 
 MAP, FILTER, FLATMAP, PARTITION = "map", "filter", "flatMap", "partition"
 
+import itertools
+
 # Python allows 20 statically nested blocks; keep well below it.
 _MAX_LOOPS_PER_SEGMENT = 15
+# Up to this many record ops are chained as builtin iterators (C speed);
+# more would nest C iterators deeply, so they are compiled into loops.
+_MAX_BUILTIN_CHAIN = 8
 
 
 class Command:
@@ -47,6 +54,10 @@ class Command:
 
 def _compile_segments(ops):
     """Split record ops into segments of bounded loop depth; compile each."""
+    if not ops:
+        return []
+    if len(ops) <= _MAX_BUILTIN_CHAIN:
+        return [_builtin_chain(ops)]
     segments, current, loops = [], [], 0
     for kind, f in ops:
         if kind == FLATMAP and loops == _MAX_LOOPS_PER_SEGMENT:
@@ -57,6 +68,19 @@ def _compile_segments(ops):
     if current:
         segments.append(current)
     return [_compile_segment(seg) for seg in segments]
+
+
+def _builtin_chain(ops):
+    def segment(split, it):
+        for kind, f in ops:
+            if kind == MAP:
+                it = map(f, it)
+            elif kind == FILTER:
+                it = filter(f, it)
+            else:
+                it = itertools.chain.from_iterable(map(f, it))
+        return it
+    return segment
 
 
 def _compile_segment(ops):

@@ -8,6 +8,7 @@ waits for the next task. If user code raises, the worker sends an ERROR
 frame with the traceback and exits; the executor starts a fresh one.
 """
 
+import itertools
 import json
 import os
 import sys
@@ -19,7 +20,7 @@ from . import accumulators, serializers as ser
 from .taskcontext import _set_task_context
 
 
-def _input_records(stream):
+def _input_batches(stream):
     while True:
         frame = stream.read_frame()
         if frame is None:
@@ -28,7 +29,12 @@ def _input_records(stream):
         if ftype == ser.END:
             stream.input_done = True
             return
-        yield from ser.decode_frame(ftype, data)
+        yield ser.decode_frame(ftype, data)
+
+
+def _input_records(stream):
+    """The task's input records; iterated in C within each batch."""
+    return itertools.chain.from_iterable(_input_batches(stream))
 
 
 class _Stream:

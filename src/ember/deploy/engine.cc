@@ -68,6 +68,9 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   ex.workers.python = Get(conf, "spark.pyspark.python", "/usr/bin/python3");
   ex.workers.pythonpath = Get(conf, "ember.pythonpath", "");
   ex.workers.secret = RandomHex(32);
+  const std::string kEnvPrefix = "spark.executorEnv.";
+  for (const auto& [k, v] : conf)
+    if (k.rfind(kEnvPrefix, 0) == 0) ex.workers.env.emplace_back(k.substr(kEnvPrefix.size()), v);
   EMBER_ASSIGN_OR_RETURN(int64_t budget, ParseBytes("spark.shuffle.memory",
                                                     Get(conf, "spark.shuffle.memory", "64m")));
   ex.shuffle_memory_budget = static_cast<size_t>(budget);

@@ -7,359 +7,398 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <vector>
-
-#include "ember/common/frame.h"
 
 namespace ember::io {
 
 namespace {
 
-constexpr size_t kBuf = 1 << 20;
+constexpr size_t kIoSize = 1 << 20;
+// zlib and bzip2 count bytes in 32-bit unsigned ints.
+constexpr size_t kMaxCall = 1u << 30;
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+bool EndsWith(const std::string& s, const char* suffix) {
+  std::string_view sv(suffix);
+  return s.size() >= sv.size() && s.compare(s.size() - sv.size(), sv.size(), sv) == 0;
 }
 
-class FdInput : public InputStream {
+// ------------------------------------------------------------------ input
+
+class FileInput : public InputStream {
  public:
-  explicit FdInput(int fd) : fd_(fd) {}
-  ~FdInput() override { ::close(fd_); }
-  Result<size_t> Read(char* buf, size_t n) override { return ReadSome(fd_, buf, n); }
+  FileInput(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~FileInput() override { ::close(fd_); }
+
+  Result<size_t> Read(char* buf, size_t n) override {
+    for (;;) {
+      ssize_t got = ::read(fd_, buf, n);
+      if (got >= 0) return static_cast<size_t>(got);
+      if (errno != EINTR) return ErrnoError("read", path_, errno);
+    }
+  }
 
  private:
   int fd_;
+  std::string path_;
 };
 
-// Shared shape of every decompressor: compressed bytes come from `raw_`
-// in big chunks; Step() turns some of them into output.
-class Decompressor : public InputStream {
- public:
-  Decompressor(std::unique_ptr<InputStream> raw, std::string path, const char* name)
-      : raw_(std::move(raw)), path_(std::move(path)), name_(name), in_(kBuf) {}
+// What one call into a decompression library did.
+struct Step {
+  size_t used = 0;          // compressed bytes consumed
+  size_t made = 0;          // decompressed bytes produced
+  bool member_end = false;  // a gzip member / bzip2 stream / frame finished
+};
 
-  Result<size_t> Read(char* buf, size_t n) override {
-    while (!done_) {
-      if (in_pos_ == in_len_ && !eof_) {
-        EMBER_ASSIGN_OR_RETURN(in_len_, raw_->Read(in_.data(), in_.size()));
-        in_pos_ = 0;
-        eof_ = in_len_ == 0;
+// One decompression library. Errors carry only the library's message;
+// DecodingInput adds the file name and offset.
+class Decoder {
+ public:
+  virtual ~Decoder() = default;
+  virtual Result<Step> Run(const char* in, size_t in_len, char* out, size_t out_len) = 0;
+  // Called before decoding data that follows a finished member.
+  virtual Status Restart() { return Status::OK(); }
+};
+
+class ZlibDecoder : public Decoder {
+ public:
+  explicit ZlibDecoder(bool gzip) { ok_ = inflateInit2(&z_, gzip ? 16 + MAX_WBITS : MAX_WBITS) == Z_OK; }
+  ~ZlibDecoder() override {
+    if (ok_) inflateEnd(&z_);
+  }
+  Result<Step> Run(const char* in, size_t in_len, char* out, size_t out_len) override {
+    if (!ok_) return Internal("inflateInit failed");
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in));
+    z_.avail_in = static_cast<uInt>(std::min(in_len, kMaxCall));
+    z_.next_out = reinterpret_cast<Bytef*>(out);
+    z_.avail_out = static_cast<uInt>(out_len);
+    uInt avail_in = z_.avail_in;
+    int rc = inflate(&z_, Z_NO_FLUSH);
+    if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+      return Internal(z_.msg ? z_.msg : "inflate error " + std::to_string(rc));
+    return Step{avail_in - z_.avail_in, out_len - z_.avail_out, rc == Z_STREAM_END};
+  }
+  Status Restart() override {
+    return inflateReset(&z_) == Z_OK ? Status::OK() : Internal("inflateReset failed");
+  }
+
+ private:
+  z_stream z_{};
+  bool ok_ = false;
+};
+
+class Bzip2Decoder : public Decoder {
+ public:
+  Bzip2Decoder() { ok_ = BZ2_bzDecompressInit(&bz_, 0, 0) == BZ_OK; }
+  ~Bzip2Decoder() override {
+    if (ok_) BZ2_bzDecompressEnd(&bz_);
+  }
+  Result<Step> Run(const char* in, size_t in_len, char* out, size_t out_len) override {
+    if (!ok_) return Internal("BZ2_bzDecompressInit failed");
+    bz_.next_in = const_cast<char*>(in);
+    bz_.avail_in = static_cast<unsigned>(std::min(in_len, kMaxCall));
+    bz_.next_out = out;
+    bz_.avail_out = static_cast<unsigned>(out_len);
+    unsigned avail_in = bz_.avail_in;
+    int rc = BZ2_bzDecompress(&bz_);
+    if (rc != BZ_OK && rc != BZ_STREAM_END) return Internal(ErrorName(rc));
+    return Step{avail_in - bz_.avail_in, out_len - bz_.avail_out, rc == BZ_STREAM_END};
+  }
+  // A stream that has ended cannot be reset; `bzip2` output of concatenated
+  // files needs a fresh one per stream.
+  Status Restart() override {
+    BZ2_bzDecompressEnd(&bz_);
+    bz_ = {};
+    ok_ = BZ2_bzDecompressInit(&bz_, 0, 0) == BZ_OK;
+    return ok_ ? Status::OK() : Internal("BZ2_bzDecompressInit failed");
+  }
+
+ private:
+  static std::string ErrorName(int rc) {
+    switch (rc) {
+      case BZ_DATA_ERROR: return "data integrity error";
+      case BZ_DATA_ERROR_MAGIC: return "not bzip2 data (bad magic)";
+      case BZ_MEM_ERROR: return "out of memory";
+      default: return "bzip2 error " + std::to_string(rc);
+    }
+  }
+  bz_stream bz_{};
+  bool ok_ = false;
+};
+
+class ZstdDecoder : public Decoder {
+ public:
+  ZstdDecoder() : z_(ZSTD_createDStream()) {}
+  ~ZstdDecoder() override { ZSTD_freeDStream(z_); }
+  Result<Step> Run(const char* in, size_t in_len, char* out, size_t out_len) override {
+    if (!z_) return Internal("ZSTD_createDStream failed");
+    ZSTD_inBuffer ib{in, in_len, 0};
+    ZSTD_outBuffer ob{out, out_len, 0};
+    size_t rc = ZSTD_decompressStream(z_, &ob, &ib);
+    if (ZSTD_isError(rc)) return Internal(ZSTD_getErrorName(rc));
+    // 0 means a frame is complete and flushed; the next frame starts by itself.
+    return Step{ib.pos, ob.pos, rc == 0};
+  }
+
+ private:
+  ZSTD_DStream* z_;
+};
+
+class Lz4Decoder : public Decoder {
+ public:
+  Lz4Decoder() { ok_ = !LZ4F_isError(LZ4F_createDecompressionContext(&ctx_, LZ4F_VERSION)); }
+  ~Lz4Decoder() override { LZ4F_freeDecompressionContext(ctx_); }
+  Result<Step> Run(const char* in, size_t in_len, char* out, size_t out_len) override {
+    if (!ok_) return Internal("LZ4F_createDecompressionContext failed");
+    size_t used = in_len, made = out_len;
+    size_t rc = LZ4F_decompress(ctx_, out, &made, in, &used, nullptr);
+    if (LZ4F_isError(rc)) return Internal(LZ4F_getErrorName(rc));
+    return Step{used, made, rc == 0};
+  }
+
+ private:
+  LZ4F_dctx* ctx_ = nullptr;
+  bool ok_ = false;
+};
+
+// Feeds a Decoder from the file in large reads. The file may hold several
+// members back to back; it must end exactly where one ends.
+class DecodingInput : public InputStream {
+ public:
+  DecodingInput(std::unique_ptr<InputStream> raw, std::unique_ptr<Decoder> decoder, std::string path,
+                const char* name)
+      : raw_(std::move(raw)), dec_(std::move(decoder)), path_(std::move(path)), name_(name), in_(kIoSize) {}
+
+  Result<size_t> Read(char* out, size_t n) override {
+    n = std::min(n, kMaxCall);
+    while (n > 0 && !done_) {
+      // Inside a member the decoder may still hold output after taking all
+      // input, so it is called once more with no input before refilling.
+      if (pos_ == len_ && (!in_member_ || stalled_)) {
+        EMBER_ASSIGN_OR_RETURN(len_, raw_->Read(in_.data(), in_.size()));
+        pos_ = 0;
+        stalled_ = false;
+        if (len_ == 0) {
+          if (in_member_) return Bad("truncated data (the file ends inside a compressed stream)");
+          done_ = true;
+        }
+        continue;
       }
-      size_t produced = 0;
-      EMBER_RETURN_IF_ERROR(Step(buf, n, &produced));
-      if (produced > 0) return produced;
-      if (eof_ && in_pos_ == in_len_) {
-        if (!AtStreamBoundary()) return Bad("truncated data (the file ends inside a compressed stream)");
-        done_ = true;
+      if (after_member_) {
+        EMBER_RETURN_IF_ERROR(dec_->Restart());
+        after_member_ = false;
       }
+      auto step = dec_->Run(in_.data() + pos_, len_ - pos_, out, n);
+      if (!step.ok()) return Bad(step.status().message());
+      pos_ += step->used;
+      consumed_ += static_cast<int64_t>(step->used);
+      if (step->used > 0) in_member_ = true;
+      if (step->member_end) in_member_ = false, after_member_ = true;
+      if (step->made > 0) return step->made;
+      stalled_ = step->used == 0 && !step->member_end;
+      if (stalled_ && pos_ < len_) return Bad("decoder made no progress");
     }
     return size_t{0};
   }
 
- protected:
-  // Decompress from in_[in_pos_, in_len_) into buf; advance in_pos_.
-  virtual Status Step(char* buf, size_t n, size_t* produced) = 0;
-  // True if the input may end here (between complete streams/members).
-  virtual bool AtStreamBoundary() const = 0;
+ private:
   Status Bad(const std::string& what) const {
     return Corrupt(std::string("corrupt ") + name_ + " data in " + path_ + " near byte " +
                    std::to_string(consumed_) + ": " + what);
   }
 
   std::unique_ptr<InputStream> raw_;
+  std::unique_ptr<Decoder> dec_;
   std::string path_;
   const char* name_;
   std::vector<char> in_;
-  size_t in_pos_ = 0, in_len_ = 0;
+  size_t pos_ = 0, len_ = 0;
   int64_t consumed_ = 0;
-  bool eof_ = false, done_ = false;
-};
-
-class ZlibInput : public Decompressor {
- public:
-  ZlibInput(std::unique_ptr<InputStream> raw, std::string path, bool gzip)
-      : Decompressor(std::move(raw), std::move(path), gzip ? "gzip" : "deflate"), gzip_(gzip) {
-    inflateInit2(&z_, gzip ? 16 + MAX_WBITS : MAX_WBITS);
-  }
-  ~ZlibInput() override { inflateEnd(&z_); }
-
- protected:
-  Status Step(char* buf, size_t n, size_t* produced) override {
-    if (in_pos_ == in_len_) return Status::OK();
-    if (between_) {  // another gzip member follows the previous one
-      inflateReset(&z_);
-      between_ = false;
-    }
-    z_.next_in = reinterpret_cast<Bytef*>(in_.data() + in_pos_);
-    z_.avail_in = static_cast<uInt>(in_len_ - in_pos_);
-    z_.next_out = reinterpret_cast<Bytef*>(buf);
-    z_.avail_out = static_cast<uInt>(n);
-    int rc = inflate(&z_, Z_NO_FLUSH);
-    size_t used = (in_len_ - in_pos_) - z_.avail_in;
-    in_pos_ += used;
-    consumed_ += static_cast<int64_t>(used);
-    *produced = n - z_.avail_out;
-    if (rc == Z_STREAM_END) {
-      between_ = true;
-      if (!gzip_) {  // a zlib stream has one member; ignore trailing bytes
-        in_pos_ = in_len_;
-        eof_ = true;
-      }
-    } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-      return Bad(z_.msg ? z_.msg : "inflate failed");
-    }
-    return Status::OK();
-  }
-  bool AtStreamBoundary() const override { return between_ || consumed_ == 0; }
-
- private:
-  z_stream z_{};
-  bool gzip_;
-  bool between_ = false;
-};
-
-class Bzip2Input : public Decompressor {
- public:
-  Bzip2Input(std::unique_ptr<InputStream> raw, std::string path)
-      : Decompressor(std::move(raw), std::move(path), "bzip2") {
-    BZ2_bzDecompressInit(&bz_, 0, 0);
-  }
-  ~Bzip2Input() override { BZ2_bzDecompressEnd(&bz_); }
-
- protected:
-  Status Step(char* buf, size_t n, size_t* produced) override {
-    if (in_pos_ == in_len_) return Status::OK();
-    if (between_) {
-      BZ2_bzDecompressEnd(&bz_);
-      bz_ = {};
-      BZ2_bzDecompressInit(&bz_, 0, 0);
-      between_ = false;
-    }
-    bz_.next_in = in_.data() + in_pos_;
-    bz_.avail_in = static_cast<unsigned>(in_len_ - in_pos_);
-    bz_.next_out = buf;
-    bz_.avail_out = static_cast<unsigned>(n);
-    int rc = BZ2_bzDecompress(&bz_);
-    size_t used = (in_len_ - in_pos_) - bz_.avail_in;
-    in_pos_ += used;
-    consumed_ += static_cast<int64_t>(used);
-    *produced = n - bz_.avail_out;
-    if (rc == BZ_STREAM_END) between_ = true;
-    else if (rc != BZ_OK) return Bad("bzip2 error " + std::to_string(rc));
-    return Status::OK();
-  }
-  bool AtStreamBoundary() const override { return between_ || consumed_ == 0; }
-
- private:
-  bz_stream bz_{};
-  bool between_ = false;
-};
-
-class ZstdInput : public Decompressor {
- public:
-  ZstdInput(std::unique_ptr<InputStream> raw, std::string path)
-      : Decompressor(std::move(raw), std::move(path), "zstd"), z_(ZSTD_createDStream()) {
-    ZSTD_initDStream(z_);
-  }
-  ~ZstdInput() override { ZSTD_freeDStream(z_); }
-
- protected:
-  Status Step(char* buf, size_t n, size_t* produced) override {
-    ZSTD_inBuffer in{in_.data() + in_pos_, in_len_ - in_pos_, 0};
-    ZSTD_outBuffer out{buf, n, 0};
-    if (in.size == 0) return Status::OK();
-    size_t rc = ZSTD_decompressStream(z_, &out, &in);
-    if (ZSTD_isError(rc)) return Bad(ZSTD_getErrorName(rc));
-    in_pos_ += in.pos;
-    consumed_ += static_cast<int64_t>(in.pos);
-    *produced = out.pos;
-    frame_done_ = rc == 0;
-    return Status::OK();
-  }
-  bool AtStreamBoundary() const override { return frame_done_ || consumed_ == 0; }
-
- private:
-  ZSTD_DStream* z_;
-  bool frame_done_ = false;
-};
-
-class Lz4Input : public Decompressor {
- public:
-  Lz4Input(std::unique_ptr<InputStream> raw, std::string path)
-      : Decompressor(std::move(raw), std::move(path), "lz4") {
-    LZ4F_createDecompressionContext(&ctx_, LZ4F_VERSION);
-  }
-  ~Lz4Input() override { LZ4F_freeDecompressionContext(ctx_); }
-
- protected:
-  Status Step(char* buf, size_t n, size_t* produced) override {
-    size_t src = in_len_ - in_pos_, dst = n;
-    if (src == 0) return Status::OK();
-    size_t rc = LZ4F_decompress(ctx_, buf, &dst, in_.data() + in_pos_, &src, nullptr);
-    if (LZ4F_isError(rc)) return Bad(LZ4F_getErrorName(rc));
-    in_pos_ += src;
-    consumed_ += static_cast<int64_t>(src);
-    *produced = dst;
-    frame_done_ = rc == 0;
-    return Status::OK();
-  }
-  bool AtStreamBoundary() const override { return frame_done_ || consumed_ == 0; }
-
- private:
-  LZ4F_dctx* ctx_ = nullptr;
-  bool frame_done_ = false;
+  bool in_member_ = false;     // bytes of an unfinished member were consumed
+  bool after_member_ = false;  // a member ended; Restart before more input
+  bool stalled_ = false;       // the last call needed more input
+  bool done_ = false;
 };
 
 // ----------------------------------------------------------------- output
 
-class FdOutput : public OutputStream {
+class FileOutput : public OutputStream {
  public:
-  FdOutput(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
-  ~FdOutput() override {
+  FileOutput(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~FileOutput() override {
     if (fd_ >= 0) ::close(fd_);
   }
   Status Write(std::string_view data) override {
-    Status st = WriteAll(fd_, data);
-    return st.ok() ? st : IOError("writing " + path_ + ": " + st.message());
+    if (fd_ < 0) return IOError("write to closed file " + path_);
+    while (!data.empty()) {
+      ssize_t n = ::write(fd_, data.data(), data.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return ErrnoError("write", path_, errno);
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return Status::OK();
   }
   Status Close() override {
+    if (fd_ < 0) return Status::OK();
     int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) return ErrnoError("close", path_, errno);
     return Status::OK();
   }
+  const std::string& path() const { return path_; }
 
  private:
   int fd_;
   std::string path_;
 };
 
-// Compressors feed FdOutput; `Compress` handles one call's input (or the
-// final flush when `finish`) and writes whatever output it produced.
-class Compressor : public OutputStream {
+// A compressor writing into a FileOutput. Subclasses implement Encode,
+// which consumes all of `in` (and with `finish` writes the trailer).
+class EncodingOutput : public OutputStream {
  public:
-  explicit Compressor(std::unique_ptr<FdOutput> out) : out_(std::move(out)), buf_(kBuf) {}
-  Status Write(std::string_view data) override { return Compress(data, false); }
+  explicit EncodingOutput(std::unique_ptr<FileOutput> file) : file_(std::move(file)), buf_(kIoSize) {}
+
+  Status Write(std::string_view data) override {
+    if (closed_) return IOError("write to closed file " + file_->path());
+    while (!data.empty()) {
+      std::string_view piece = data.substr(0, kMaxCall);
+      EMBER_RETURN_IF_ERROR(Encode(piece, false));
+      data.remove_prefix(piece.size());
+    }
+    return Status::OK();
+  }
   Status Close() override {
-    EMBER_RETURN_IF_ERROR(Compress({}, true));
-    return out_->Close();
+    if (closed_) return Status::OK();
+    closed_ = true;
+    Status st = Encode({}, true);
+    Status closed = file_->Close();
+    return st.ok() ? closed : st;
   }
 
  protected:
-  virtual Status Compress(std::string_view data, bool finish) = 0;
-  std::unique_ptr<FdOutput> out_;
+  virtual Status Encode(std::string_view in, bool finish) = 0;
+  Status Emit(size_t n) { return n ? file_->Write({buf_.data(), n}) : Status::OK(); }
+  Status Fail(const std::string& what) const { return IOError("compressing " + file_->path() + ": " + what); }
+
+  std::unique_ptr<FileOutput> file_;
   std::vector<char> buf_;
+  bool closed_ = false;
 };
 
-class ZlibOutput : public Compressor {
+class ZlibEncoder : public EncodingOutput {
  public:
-  ZlibOutput(std::unique_ptr<FdOutput> out, bool gzip) : Compressor(std::move(out)) {
-    deflateInit2(&z_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, gzip ? 16 + MAX_WBITS : MAX_WBITS, 8,
-                 Z_DEFAULT_STRATEGY);
+  ZlibEncoder(std::unique_ptr<FileOutput> file, bool gzip) : EncodingOutput(std::move(file)) {
+    ok_ = deflateInit2(&z_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, gzip ? 16 + MAX_WBITS : MAX_WBITS, 8,
+                       Z_DEFAULT_STRATEGY) == Z_OK;
   }
-  ~ZlibOutput() override { deflateEnd(&z_); }
+  ~ZlibEncoder() override {
+    if (ok_) deflateEnd(&z_);
+  }
 
  protected:
-  Status Compress(std::string_view data, bool finish) override {
-    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    z_.avail_in = static_cast<uInt>(data.size());
-    int rc;
-    do {
+  Status Encode(std::string_view in, bool finish) override {
+    if (!ok_) return Fail("deflateInit failed");
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z_.avail_in = static_cast<uInt>(in.size());
+    for (;;) {
       z_.next_out = reinterpret_cast<Bytef*>(buf_.data());
       z_.avail_out = static_cast<uInt>(buf_.size());
-      rc = deflate(&z_, finish ? Z_FINISH : Z_NO_FLUSH);
-      EMBER_RETURN_IF_ERROR(out_->Write({buf_.data(), buf_.size() - z_.avail_out}));
-    } while (z_.avail_out == 0 || (finish && rc != Z_STREAM_END));
-    return Status::OK();
+      int rc = deflate(&z_, finish ? Z_FINISH : Z_NO_FLUSH);
+      if (rc == Z_STREAM_ERROR) return Fail("deflate failed");
+      EMBER_RETURN_IF_ERROR(Emit(buf_.size() - z_.avail_out));
+      if (finish ? rc == Z_STREAM_END : (z_.avail_in == 0 && z_.avail_out > 0)) return Status::OK();
+    }
   }
 
  private:
   z_stream z_{};
+  bool ok_ = false;
 };
 
-class Bzip2Output : public Compressor {
+class Bzip2Encoder : public EncodingOutput {
  public:
-  explicit Bzip2Output(std::unique_ptr<FdOutput> out) : Compressor(std::move(out)) {
-    BZ2_bzCompressInit(&bz_, 9, 0, 0);
+  explicit Bzip2Encoder(std::unique_ptr<FileOutput> file) : EncodingOutput(std::move(file)) {
+    ok_ = BZ2_bzCompressInit(&bz_, 9, 0, 0) == BZ_OK;  // 900k blocks, Hadoop's default
   }
-  ~Bzip2Output() override { BZ2_bzCompressEnd(&bz_); }
+  ~Bzip2Encoder() override {
+    if (ok_) BZ2_bzCompressEnd(&bz_);
+  }
 
  protected:
-  Status Compress(std::string_view data, bool finish) override {
-    bz_.next_in = const_cast<char*>(data.data());
-    bz_.avail_in = static_cast<unsigned>(data.size());
-    int rc;
-    do {
+  Status Encode(std::string_view in, bool finish) override {
+    if (!ok_) return Fail("BZ2_bzCompressInit failed");
+    bz_.next_in = const_cast<char*>(in.data());
+    bz_.avail_in = static_cast<unsigned>(in.size());
+    for (;;) {
       bz_.next_out = buf_.data();
       bz_.avail_out = static_cast<unsigned>(buf_.size());
-      rc = BZ2_bzCompress(&bz_, finish ? BZ_FINISH : BZ_RUN);
-      EMBER_RETURN_IF_ERROR(out_->Write({buf_.data(), buf_.size() - bz_.avail_out}));
-    } while (bz_.avail_in > 0 || (finish && rc != BZ_STREAM_END));
-    return Status::OK();
+      int rc = BZ2_bzCompress(&bz_, finish ? BZ_FINISH : BZ_RUN);
+      if (rc < 0) return Fail("bzip2 error " + std::to_string(rc));
+      EMBER_RETURN_IF_ERROR(Emit(buf_.size() - bz_.avail_out));
+      if (finish ? rc == BZ_STREAM_END : bz_.avail_in == 0) return Status::OK();
+    }
   }
 
  private:
   bz_stream bz_{};
+  bool ok_ = false;
 };
 
-class ZstdOutput : public Compressor {
+class ZstdEncoder : public EncodingOutput {
  public:
-  explicit ZstdOutput(std::unique_ptr<FdOutput> out) : Compressor(std::move(out)), z_(ZSTD_createCCtx()) {}
-  ~ZstdOutput() override { ZSTD_freeCCtx(z_); }
+  explicit ZstdEncoder(std::unique_ptr<FileOutput> file)
+      : EncodingOutput(std::move(file)), z_(ZSTD_createCCtx()) {}
+  ~ZstdEncoder() override { ZSTD_freeCCtx(z_); }
 
  protected:
-  Status Compress(std::string_view data, bool finish) override {
-    ZSTD_inBuffer in{data.data(), data.size(), 0};
-    size_t remaining;
-    do {
-      ZSTD_outBuffer out{buf_.data(), buf_.size(), 0};
-      remaining = ZSTD_compressStream2(z_, &out, &in, finish ? ZSTD_e_end : ZSTD_e_continue);
-      if (ZSTD_isError(remaining)) return IOError(ZSTD_getErrorName(remaining));
-      EMBER_RETURN_IF_ERROR(out_->Write({buf_.data(), out.pos}));
-    } while (in.pos < in.size || (finish && remaining != 0));
-    return Status::OK();
+  Status Encode(std::string_view in, bool finish) override {
+    if (!z_) return Fail("ZSTD_createCCtx failed");
+    ZSTD_inBuffer ib{in.data(), in.size(), 0};
+    for (;;) {
+      ZSTD_outBuffer ob{buf_.data(), buf_.size(), 0};
+      size_t left = ZSTD_compressStream2(z_, &ob, &ib, finish ? ZSTD_e_end : ZSTD_e_continue);
+      if (ZSTD_isError(left)) return Fail(ZSTD_getErrorName(left));
+      EMBER_RETURN_IF_ERROR(Emit(ob.pos));
+      if (finish ? left == 0 : ib.pos == ib.size) return Status::OK();
+    }
   }
 
  private:
   ZSTD_CCtx* z_;
 };
 
-class Lz4Output : public Compressor {
+class Lz4Encoder : public EncodingOutput {
  public:
-  explicit Lz4Output(std::unique_ptr<FdOutput> out) : Compressor(std::move(out)) {
-    LZ4F_createCompressionContext(&ctx_, LZ4F_VERSION);
+  explicit Lz4Encoder(std::unique_ptr<FileOutput> file) : EncodingOutput(std::move(file)) {
+    ok_ = !LZ4F_isError(LZ4F_createCompressionContext(&ctx_, LZ4F_VERSION));
+    buf_.resize(std::max(buf_.size(), LZ4F_compressBound(kSlice, nullptr)));
   }
-  ~Lz4Output() override { LZ4F_freeCompressionContext(ctx_); }
+  ~Lz4Encoder() override { LZ4F_freeCompressionContext(ctx_); }
 
  protected:
-  Status Compress(std::string_view data, bool finish) override {
+  Status Encode(std::string_view in, bool finish) override {
+    if (!ok_) return Fail("LZ4F_createCompressionContext failed");
     if (!started_) {
-      size_t n = LZ4F_compressBegin(ctx_, buf_.data(), buf_.size(), nullptr);
-      if (LZ4F_isError(n)) return IOError(LZ4F_getErrorName(n));
-      EMBER_RETURN_IF_ERROR(out_->Write({buf_.data(), n}));
       started_ = true;
+      EMBER_RETURN_IF_ERROR(Check(LZ4F_compressBegin(ctx_, buf_.data(), buf_.size(), nullptr)));
     }
-    constexpr size_t kChunk = 64 * 1024;
-    for (size_t pos = 0; pos < data.size(); pos += kChunk) {
-      size_t len = std::min(kChunk, data.size() - pos);
-      size_t need = LZ4F_compressBound(len, nullptr);
-      if (buf_.size() < need) buf_.resize(need);
-      size_t n = LZ4F_compressUpdate(ctx_, buf_.data(), buf_.size(), data.data() + pos, len, nullptr);
-      if (LZ4F_isError(n)) return IOError(LZ4F_getErrorName(n));
-      EMBER_RETURN_IF_ERROR(out_->Write({buf_.data(), n}));
+    // Slices keep each call within the output buffer's compressBound.
+    for (size_t at = 0; at < in.size(); at += kSlice) {
+      size_t len = std::min(kSlice, in.size() - at);
+      EMBER_RETURN_IF_ERROR(
+          Check(LZ4F_compressUpdate(ctx_, buf_.data(), buf_.size(), in.data() + at, len, nullptr)));
     }
-    if (finish) {
-      size_t n = LZ4F_compressEnd(ctx_, buf_.data(), buf_.size(), nullptr);
-      if (LZ4F_isError(n)) return IOError(LZ4F_getErrorName(n));
-      EMBER_RETURN_IF_ERROR(out_->Write({buf_.data(), n}));
-    }
+    if (finish) EMBER_RETURN_IF_ERROR(Check(LZ4F_compressEnd(ctx_, buf_.data(), buf_.size(), nullptr)));
     return Status::OK();
   }
 
  private:
+  static constexpr size_t kSlice = 256 * 1024;
+  Status Check(size_t rc) { return LZ4F_isError(rc) ? Fail(LZ4F_getErrorName(rc)) : Emit(rc); }
+
   LZ4F_cctx* ctx_ = nullptr;
+  bool ok_ = false;
   bool started_ = false;
 };
 
@@ -383,8 +422,11 @@ Result<Codec> CodecFromClassName(const std::string& name) {
       {"org.apache.hadoop.io.compress.ZStandardCodec", Codec::kZstd},
       {"org.apache.hadoop.io.compress.Lz4Codec", Codec::kLz4},
       {"org.apache.hadoop.io.compress.DefaultCodec", Codec::kDeflate},
-      {"gzip", Codec::kGzip}, {"bzip2", Codec::kBzip2}, {"zstd", Codec::kZstd},
-      {"lz4", Codec::kLz4},   {"deflate", Codec::kDeflate},
+      {"gzip", Codec::kGzip},
+      {"bzip2", Codec::kBzip2},
+      {"zstd", Codec::kZstd},
+      {"lz4", Codec::kLz4},
+      {"deflate", Codec::kDeflate},
   };
   for (const auto& [n, c] : kNames)
     if (name == n) return c;
@@ -405,40 +447,43 @@ std::string CodecExtension(Codec codec) {
 }
 
 Result<std::unique_ptr<InputStream>> OpenInput(const std::string& path, int64_t offset) {
+  Codec codec = CodecForPath(path);
+  if (offset != 0 && (offset < 0 || codec != Codec::kNone))
+    return InvalidArgument("cannot start reading " + path + " at byte " + std::to_string(offset));
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoError("open", path, errno);
+  auto raw = std::make_unique<FileInput>(fd, path);
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  Codec codec = CodecForPath(path);
-  if (offset > 0 && codec == Codec::kNone && ::lseek(fd, offset, SEEK_SET) < 0) {
-    int err = errno;
-    ::close(fd);
-    return ErrnoError("seek", path, err);
-  }
-  auto raw = std::make_unique<FdInput>(fd);
+  if (offset > 0 && ::lseek(fd, offset, SEEK_SET) < 0) return ErrnoError("seek", path, errno);
+  std::unique_ptr<Decoder> dec;
+  const char* name = "";
   switch (codec) {
-    case Codec::kGzip: return std::unique_ptr<InputStream>(new ZlibInput(std::move(raw), path, true));
-    case Codec::kDeflate: return std::unique_ptr<InputStream>(new ZlibInput(std::move(raw), path, false));
-    case Codec::kBzip2: return std::unique_ptr<InputStream>(new Bzip2Input(std::move(raw), path));
-    case Codec::kZstd: return std::unique_ptr<InputStream>(new ZstdInput(std::move(raw), path));
-    case Codec::kLz4: return std::unique_ptr<InputStream>(new Lz4Input(std::move(raw), path));
-    case Codec::kNone: break;
+    case Codec::kNone: return std::unique_ptr<InputStream>(std::move(raw));
+    case Codec::kGzip: dec = std::make_unique<ZlibDecoder>(true), name = "gzip"; break;
+    case Codec::kDeflate: dec = std::make_unique<ZlibDecoder>(false), name = "deflate"; break;
+    case Codec::kBzip2: dec = std::make_unique<Bzip2Decoder>(), name = "bzip2"; break;
+    case Codec::kZstd: dec = std::make_unique<ZstdDecoder>(), name = "zstd"; break;
+    case Codec::kLz4: dec = std::make_unique<Lz4Decoder>(), name = "lz4"; break;
   }
-  return std::unique_ptr<InputStream>(std::move(raw));
+  return std::unique_ptr<InputStream>(new DecodingInput(std::move(raw), std::move(dec), path, name));
 }
 
 Result<std::unique_ptr<OutputStream>> CreateOutput(const std::string& path, Codec codec) {
   int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoError("create", path, errno);
-  auto out = std::make_unique<FdOutput>(fd, path);
-  switch (codec) {
-    case Codec::kGzip: return std::unique_ptr<OutputStream>(new ZlibOutput(std::move(out), true));
-    case Codec::kDeflate: return std::unique_ptr<OutputStream>(new ZlibOutput(std::move(out), false));
-    case Codec::kBzip2: return std::unique_ptr<OutputStream>(new Bzip2Output(std::move(out)));
-    case Codec::kZstd: return std::unique_ptr<OutputStream>(new ZstdOutput(std::move(out)));
-    case Codec::kLz4: return std::unique_ptr<OutputStream>(new Lz4Output(std::move(out)));
-    case Codec::kNone: break;
+  if (fd < 0) {
+    if (errno == EEXIST) return AlreadyExists("create " + path + ": file already exists");
+    return ErrnoError("create", path, errno);
   }
-  return std::unique_ptr<OutputStream>(std::move(out));
+  auto file = std::make_unique<FileOutput>(fd, path);
+  switch (codec) {
+    case Codec::kNone: return std::unique_ptr<OutputStream>(std::move(file));
+    case Codec::kGzip: return std::unique_ptr<OutputStream>(new ZlibEncoder(std::move(file), true));
+    case Codec::kDeflate: return std::unique_ptr<OutputStream>(new ZlibEncoder(std::move(file), false));
+    case Codec::kBzip2: return std::unique_ptr<OutputStream>(new Bzip2Encoder(std::move(file)));
+    case Codec::kZstd: return std::unique_ptr<OutputStream>(new ZstdEncoder(std::move(file)));
+    case Codec::kLz4: return std::unique_ptr<OutputStream>(new Lz4Encoder(std::move(file)));
+  }
+  return Internal("unknown codec");
 }
 
 }  // namespace ember::io

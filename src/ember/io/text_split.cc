@@ -6,10 +6,15 @@
 
 namespace ember::io {
 
+namespace {
+// Hadoop's SPLIT_SLOP: a last piece up to 10% over splitSize is not cut.
+constexpr double kSplitSlop = 1.1;
+}  // namespace
+
 std::vector<TextSplit> ComputeTextSplits(const std::vector<FileInfo>& files, int min_partitions,
                                          int64_t block_size) {
   int64_t total = 0;
-  for (const auto& f : files) total += f.size;
+  for (const auto& f : files) total += f.size;  // compressed files count too, as in Hadoop
   int64_t goal = total / std::max(min_partitions, 1);
   int64_t split_size = std::max<int64_t>(1, std::min(goal, block_size));
   std::vector<TextSplit> splits;
@@ -22,12 +27,12 @@ std::vector<TextSplit> ComputeTextSplits(const std::vector<FileInfo>& files, int
       splits.push_back({f.path, 0, 0});
       continue;
     }
-    int64_t remaining = f.size;
-    while (static_cast<double>(remaining) / static_cast<double>(split_size) > 1.1) {
-      splits.push_back({f.path, f.size - remaining, split_size});
-      remaining -= split_size;
+    int64_t left = f.size;
+    while (static_cast<double>(left) / static_cast<double>(split_size) > kSplitSlop) {
+      splits.push_back({f.path, f.size - left, split_size});
+      left -= split_size;
     }
-    if (remaining > 0) splits.push_back({f.path, f.size - remaining, remaining});
+    splits.push_back({f.path, f.size - left, left});
   }
   return splits;
 }
