@@ -16,7 +16,7 @@ import shlex
 import subprocess
 import sys
 import threading
-from collections import defaultdict
+from collections import defaultdict, deque
 from functools import reduce as _reduce
 
 import cloudpickle
@@ -27,6 +27,13 @@ from .hashing import portable_hash
 from .resultiterable import ResultIterable
 from .shuffle import Aggregator, Partitioner, combine_locally, merge_combiners
 from .statcounter import StatCounter
+
+
+def _count(iterator):
+    """Number of items, iterating in C."""
+    counter = itertools.count()
+    deque(zip(iterator, counter), maxlen=0)
+    return next(counter)
 
 
 def _pickle_command(command):
@@ -179,7 +186,7 @@ class RDD:
         """
         starts = [0]
         if self.getNumPartitions() > 1:
-            counts = self.mapPartitions(lambda it: [sum(1 for _ in it)]).collect()
+            counts = self.mapPartitions(lambda it: [_count(it)]).collect()
             for c in counts[:-1]:
                 starts.append(starts[-1] + c)
         return self.mapPartitionsWithIndex(
@@ -376,7 +383,7 @@ class RDD:
         >>> sc.parallelize([2, 3, 4]).count()
         3
         """
-        return self.mapPartitions(lambda it: [sum(1 for _ in it)]).sum()
+        return self.mapPartitions(lambda it: [_count(it)]).sum()
 
     def sum(self):
         """

@@ -1,170 +1,266 @@
 #include "ember/io/line_reader.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <limits>
-#include <vector>
 
 namespace ember::io {
 
+namespace {
+
+constexpr size_t kBufferSize = 1 << 20;
+// Bytes read past a split's end to finish its last line, per refill.
+constexpr size_t kMinRead = 64 << 10;
+constexpr int64_t kNoEnd = std::numeric_limits<int64_t>::max();
+constexpr size_t kNone = std::numeric_limits<size_t>::max();
+
+}  // namespace
+
+// The unread input lives in buf[pos, len); buf[0] is file offset `base`.
+// A line is only consumed once its terminator is in the buffer (for '\r',
+// together with the byte after it), so `pos` is always a line start and a
+// "\r\n" is never split between two refills.
 struct LineChunkReader::Impl {
   std::unique_ptr<InputStream> in;
   std::string path;
   bool validate = false;
-  size_t target = 0;
-  int64_t end = 0;  // lines starting after this offset belong to the next split
+  size_t target = 1;
+  int64_t end = kNoEnd;  // last file offset at which a line of this split may start
 
-  std::vector<char> buf = std::vector<char>(1 << 20);
-  size_t pos = 0, len = 0;
-  int64_t buf_offset = 0;  // file offset of buf[0]
-  bool has_cr = false;     // buf holds a '\r': use the slow terminator scan
-  bool skip_lf = false;    // a '\r' ended the last buffer: a leading '\n' is its pair
+  std::unique_ptr<char[]> buf;
+  size_t cap = 0, pos = 0, len = 0;
+  int64_t base = 0;
   bool eof = false, done = false;
-  std::string carry;       // a line spanning buffer refills
+  // First '\r' at or after pos (kNone: none before len); stale once pos passes it.
+  size_t cr = kNone;
+  bool cr_known = false;
 
-  Status Refill() {
-    buf_offset += static_cast<int64_t>(len);
+  Status Fill();
+  size_t FirstCrFrom(size_t from);
+  size_t FindTerminator(size_t from);
+  Status SkipFirstLine();
+  Status Step(std::string* chunk, bool* any);
+  Status Emit(size_t to, std::string* chunk, bool* any);
+  void AppendNormalized(size_t from, size_t to, std::string* chunk) const;
+};
+
+// Keeps the unfinished line, then reads more after it; grows the buffer
+// only when one line fills it.
+Status LineChunkReader::Impl::Fill() {
+  if (pos > 0) {
+    std::memmove(buf.get(), buf.get() + pos, len - pos);
+    base += static_cast<int64_t>(pos);
+    len -= pos;
     pos = 0;
-    EMBER_ASSIGN_OR_RETURN(len, in->Read(buf.data(), buf.size()));
-    eof = len == 0;
-    has_cr = len && std::memchr(buf.data(), '\r', len) != nullptr;
+  }
+  if (len == cap) {
+    auto bigger = std::make_unique<char[]>(cap * 2);
+    std::memcpy(bigger.get(), buf.get(), len);
+    buf = std::move(bigger);
+    cap *= 2;
+  }
+  size_t want = cap - len;
+  if (end != kNoEnd) {
+    // Past the split's end only the last line is needed: read a little,
+    // doubling while that line goes on, instead of whole buffers.
+    int64_t inside = end + 1 - (base + static_cast<int64_t>(len));
+    size_t least = std::max(kMinRead, len);
+    want = std::min(want, inside > 0 ? std::max(static_cast<size_t>(inside), least) : least);
+  }
+  EMBER_ASSIGN_OR_RETURN(size_t got, in->Read(buf.get() + len, want));
+  len += got;
+  eof = got == 0;
+  cr_known = false;
+  return Status::OK();
+}
+
+size_t LineChunkReader::Impl::FirstCrFrom(size_t from) {
+  if (!cr_known || cr < pos) {
+    const void* r = std::memchr(buf.get() + pos, '\r', len - pos);
+    cr = r ? static_cast<size_t>(static_cast<const char*>(r) - buf.get()) : kNone;
+    cr_known = true;
+  }
+  if (cr == kNone || cr >= from) return cr;
+  const void* r = std::memchr(buf.get() + from, '\r', len - from);
+  return r ? static_cast<size_t>(static_cast<const char*>(r) - buf.get()) : kNone;
+}
+
+// Index of the first '\n' or '\r' at or after `from`, or len.
+size_t LineChunkReader::Impl::FindTerminator(size_t from) {
+  const void* nl = std::memchr(buf.get() + from, '\n', len - from);
+  size_t t = nl ? static_cast<size_t>(static_cast<const char*>(nl) - buf.get()) : len;
+  return std::min(t, FirstCrFrom(from));
+}
+
+// Hadoop's rule for a split not at the file's start: the line holding its
+// first byte (even if that byte is the '\n' of a "\r\n") was the previous
+// split's, so drop everything through the first terminator.
+Status LineChunkReader::Impl::SkipFirstLine() {
+  for (;;) {
+    if (pos == len) {
+      if (eof) return Status::OK();
+      EMBER_RETURN_IF_ERROR(Fill());
+      continue;
+    }
+    size_t t = FindTerminator(pos);
+    if (t == len) {
+      pos = len;
+      continue;
+    }
+    if (buf[t] == '\r' && t + 1 == len && !eof) {  // a '\n' may follow
+      pos = t;
+      EMBER_RETURN_IF_ERROR(Fill());
+      continue;
+    }
+    pos = (buf[t] == '\r' && t + 1 < len && buf[t + 1] == '\n') ? t + 2 : t + 1;
     return Status::OK();
   }
+}
 
-  size_t FindTerminator() const {
-    const char* b = buf.data();
-    if (!has_cr) {
-      const void* nl = std::memchr(b + pos, '\n', len - pos);
-      return nl ? static_cast<size_t>(static_cast<const char*>(nl) - b) : len;
-    }
-    for (size_t i = pos; i < len; ++i)
-      if (b[i] == '\n' || b[i] == '\r') return i;
-    return len;
+// Appends the whole lines from pos up to the first terminator at or after
+// the point where the chunk reaches its target (or the split's last line
+// start), with one copy; refills instead when that terminator is unread.
+Status LineChunkReader::Impl::Step(std::string* chunk, bool* any) {
+  if (base + static_cast<int64_t>(pos) > end) {
+    done = true;
+    return Status::OK();
   }
+  if (pos == len) {
+    if (eof) {
+      done = true;
+      return Status::OK();
+    }
+    return Fill();
+  }
+  size_t q = pos + std::min(target - chunk->size(), len - 1 - pos);
+  int64_t last_start = end - base;  // >= pos, checked above
+  if (static_cast<int64_t>(q) > last_start) q = static_cast<size_t>(last_start);
+  size_t t = FindTerminator(q);
+  if (t == len || (buf[t] == '\r' && t + 1 == len && !eof)) {
+    if (!eof) return Fill();
+    // No terminator left at or after q: the rest is whole lines plus a
+    // final unterminated one.
+    EMBER_RETURN_IF_ERROR(Emit(len, chunk, any));
+    pos = len;
+    return Status::OK();
+  }
+  size_t line_end = t, next = t + 1;
+  if (buf[t] == '\r' && t + 1 < len && buf[t + 1] == '\n') next = t + 2;
+  if (buf[t] == '\n' && t > pos && buf[t - 1] == '\r') line_end = t - 1;  // t == q split a "\r\n"
+  EMBER_RETURN_IF_ERROR(Emit(line_end, chunk, any));
+  pos = next;
+  return Status::OK();
+}
 
-  // Next line and its start offset; false at end of input. The view is
-  // valid until the next call.
-  Result<bool> NextLine(std::string_view* line, int64_t* start) {
-    bool spanning = false;
-    carry.clear();
-    for (;;) {
-      if (pos == len) {
-        if (eof) break;
-        EMBER_RETURN_IF_ERROR(Refill());
-        continue;
-      }
-      if (skip_lf) {
-        skip_lf = false;
-        if (buf[pos] == '\n') ++pos;
-        continue;
-      }
-      if (!spanning) *start = buf_offset + static_cast<int64_t>(pos);
-      size_t t = FindTerminator();
-      if (t == len) {
-        carry.append(buf.data() + pos, len - pos);
-        spanning = true;
-        pos = len;
-        continue;
-      }
-      std::string_view piece(buf.data() + pos, t - pos);
-      if (spanning) {
-        carry.append(piece);
-        piece = carry;
-      }
-      *line = piece;
-      if (buf[t] == '\r') {
-        if (t + 1 < len) {
-          if (buf[t + 1] == '\n') ++t;
-        } else {
-          skip_lf = true;
-        }
-      }
-      pos = t + 1;
-      return true;
-    }
-    if (!spanning) return false;
-    *line = carry;  // a last line without a terminator
-    return true;
+// Appends the lines in buf[pos, to) as one piece of the chunk.
+Status LineChunkReader::Impl::Emit(size_t to, std::string* chunk, bool* any) {
+  size_t bad = 0;
+  if (validate && !ValidateUtf8(std::string_view(buf.get() + pos, to - pos), &bad)) {
+    return Corrupt("invalid UTF-8 in " + path + " at byte " +
+                   std::to_string(base + static_cast<int64_t>(pos + bad)) +
+                   " (use_unicode=False reads bytes)");
   }
-};
+  if (*any) chunk->push_back('\n');
+  *any = true;
+  if (FirstCrFrom(pos) >= to) {
+    chunk->append(buf.get() + pos, to - pos);
+  } else {
+    AppendNormalized(pos, to, chunk);
+  }
+  return Status::OK();
+}
+
+// "\r\n" and lone '\r' inside the piece become the chunk's '\n'. The piece
+// never ends with a '\r' whose '\n' lies outside it (Step cuts before it).
+void LineChunkReader::Impl::AppendNormalized(size_t from, size_t to, std::string* chunk) const {
+  const char* b = buf.get();
+  while (from < to) {
+    const void* r = std::memchr(b + from, '\r', to - from);
+    size_t i = r ? static_cast<size_t>(static_cast<const char*>(r) - b) : to;
+    chunk->append(b + from, i - from);
+    if (i == to) break;
+    chunk->push_back('\n');
+    from = i + 1;
+    if (from < to && b[from] == '\n') ++from;
+  }
+}
 
 Result<std::unique_ptr<LineChunkReader>> LineChunkReader::Open(const TextSplit& split,
                                                                bool validate_utf8,
                                                                size_t target_chunk) {
-  EMBER_ASSIGN_OR_RETURN(auto in, OpenInput(split.path, split.length < 0 ? 0 : split.start));
-  std::unique_ptr<LineChunkReader> r(new LineChunkReader());
-  r->impl_ = std::make_shared<Impl>();
-  Impl& s = *r->impl_;
-  s.in = std::move(in);
-  s.path = split.path;
-  s.validate = validate_utf8;
-  s.target = target_chunk;
-  bool whole = split.length < 0;
-  s.buf_offset = whole ? 0 : split.start;
-  s.end = whole ? std::numeric_limits<int64_t>::max() : split.start + split.length;
-  if (!whole && split.start > 0) {
-    // The line holding byte `start` was returned by the previous split.
-    std::string_view skipped;
-    int64_t at = 0;
-    EMBER_RETURN_IF_ERROR(s.NextLine(&skipped, &at).status());
-  }
-  return r;
+  // Offsets in a compressed file mean nothing after decompression, so its
+  // split is always the whole file.
+  bool whole = split.length < 0 || !IsSplittable(CodecForPath(split.path));
+  if (split.start < 0 || (whole && split.start != 0))
+    return InvalidArgument("bad text split of " + split.path + " at byte " + std::to_string(split.start));
+  EMBER_ASSIGN_OR_RETURN(auto in, OpenInput(split.path, split.start));
+  std::unique_ptr<LineChunkReader> reader(new LineChunkReader());
+  auto impl = std::make_shared<Impl>();
+  impl->in = std::move(in);
+  impl->path = split.path;
+  impl->validate = validate_utf8;
+  impl->target = std::max<size_t>(target_chunk, 1);
+  impl->end = whole ? kNoEnd : split.start + split.length;
+  impl->base = split.start;
+  impl->cap = kBufferSize;
+  impl->buf.reset(new char[kBufferSize]);  // uninitialised: it is filled by reads
+  if (split.start > 0) EMBER_RETURN_IF_ERROR(impl->SkipFirstLine());
+  reader->impl_ = std::move(impl);
+  return reader;
 }
 
 Result<bool> LineChunkReader::Next(std::string* chunk) {
   Impl& s = *impl_;
   chunk->clear();
-  if (s.done) return false;
   bool any = false;
-  while (chunk->size() < s.target) {
-    std::string_view line;
-    int64_t start = 0;
-    EMBER_ASSIGN_OR_RETURN(bool more, s.NextLine(&line, &start));
-    if (!more || start > s.end) {
-      s.done = true;
-      break;
-    }
-    size_t bad = 0;
-    if (s.validate && !ValidateUtf8(line, &bad)) {
-      return Corrupt("invalid UTF-8 in " + s.path + " at byte " +
-                     std::to_string(start + static_cast<int64_t>(bad)) +
-                     " (use_unicode=False reads bytes)");
-    }
-    if (any) chunk->push_back('\n');
-    chunk->append(line);
-    any = true;
-  }
+  while (!s.done && chunk->size() < s.target) EMBER_RETURN_IF_ERROR(s.Step(chunk, &any));
   return any;
 }
 
+namespace {
+
+bool IsCont(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Length of the well-formed sequence at p (Unicode table 3-7), or 0. The
+// narrowed second-byte ranges exclude overlongs, surrogates and > U+10FFFF.
+size_t SequenceLength(const unsigned char* p, size_t left) {
+  unsigned char c = p[0];
+  if (c < 0xC2) return 0;  // stray continuation byte or overlong C0/C1
+  if (c < 0xE0) return left >= 2 && IsCont(p[1]) ? 2 : 0;
+  if (c < 0xF0) {
+    unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    return left >= 3 && p[1] >= lo && p[1] <= hi && IsCont(p[2]) ? 3 : 0;
+  }
+  if (c < 0xF5) {
+    unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    return left >= 4 && p[1] >= lo && p[1] <= hi && IsCont(p[2]) && IsCont(p[3]) ? 4 : 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
 bool ValidateUtf8(std::string_view data, size_t* bad_offset) {
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-  size_t n = data.size(), i = 0;
+  const size_t n = data.size();
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  size_t i = 0;
   while (i < n) {
-    if (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if ((w & 0x8080808080808080ULL) == 0) {
-        i += 8;
-        continue;
-      }
+    for (uint64_t a, b; i + 16 <= n; i += 16) {
+      std::memcpy(&a, p + i, 8);
+      std::memcpy(&b, p + i + 8, 8);
+      if ((a | b) & kHigh) break;
     }
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
+    for (uint64_t a; i + 8 <= n; i += 8) {
+      std::memcpy(&a, p + i, 8);
+      if (a & kHigh) break;
     }
-    size_t len;
-    uint32_t cp, min;
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; min = 0x80; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; min = 0x800; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; min = 0x10000; }
-    else { *bad_offset = i; return false; }
-    if (i + len > n) { *bad_offset = i; return false; }
-    for (size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) { *bad_offset = i; return false; }
-      cp = (cp << 6) | (p[i + k] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    // The word loops stopped within 8 bytes of a non-ASCII byte or the end.
+    while (i < n && p[i] < 0x80) ++i;
+    if (i == n) break;
+    size_t len = SequenceLength(p + i, n - i);
+    if (len == 0) {
       *bad_offset = i;
       return false;
     }
