@@ -1,0 +1,63 @@
+// WorkerPool with the real Python daemon: workers authenticate, are reused,
+// and a killed worker is reported with its signal; a wrong secret is refused.
+#include <signal.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "ember/common/file_util.h"
+#include "ember/exec/worker_pool.h"
+
+namespace ember::exec {
+namespace {
+
+WorkerPoolOptions Options(const std::string& dir) {
+  WorkerPoolOptions o;
+  const char* py = std::getenv("EMBER_PYTHON");
+  const char* path = std::getenv("EMBER_PYTHONPATH");
+  o.python = py ? py : "/usr/bin/python3";
+  o.pythonpath = path ? path : "python";
+  o.work_dir = dir;
+  o.secret = RandomHex(16);
+  return o;
+}
+
+TEST(WorkerPool, ReusesWorkersAndReportsHowOneDied) {
+  std::string dir = *MakeTempDir("/tmp", "ember-pool-test-");
+  {
+    auto pool = WorkerPool::Start(Options(dir));
+    ASSERT_TRUE(pool.ok()) << pool.status().ToString();
+    auto w = (*pool)->Acquire();
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    EXPECT_GT(w->pid, 0);
+    (*pool)->Release(*w);
+    auto again = (*pool)->Acquire();
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->pid, w->pid);  // an idle worker is reused
+
+    ::kill(again->pid, SIGKILL);
+    EXPECT_EQ((*pool)->DescribeExit(again->pid, 5000), "killed by signal 9 (SIGKILL)");
+    ::close(again->fd);
+
+    auto fresh = (*pool)->Acquire();
+    ASSERT_TRUE(fresh.ok());
+    EXPECT_NE(fresh->pid, again->pid);
+    (*pool)->Discard(*fresh);
+  }
+  EXPECT_FALSE(PathExists(dir));  // the daemon removes its work dir when it stops
+}
+
+TEST(WorkerPool, MissingInterpreterIsAClearError) {
+  std::string dir = *MakeTempDir("/tmp", "ember-pool-test-");
+  auto o = Options(dir);
+  o.python = "/nonexistent/python3";
+  auto pool = WorkerPool::Start(o);
+  ASSERT_FALSE(pool.ok());
+  EXPECT_NE(pool.status().message().find("/nonexistent/python3"), std::string::npos);
+  RemoveTree(dir);
+}
+
+}  // namespace
+}  // namespace ember::exec
