@@ -55,7 +55,8 @@ class SparkContext:
             self._conf.setIfMissing("spark.pyspark.python",
                                     os.environ.get("PYSPARK_PYTHON", sys.executable))
             engine_conf = dict(self._conf.getAll())
-            engine_conf["ember.pythonpath"] = _PACKAGE_PARENT
+            engine_conf["ember.pythonpath"] = ":".join(
+                [_PACKAGE_PARENT] + self._py_file_paths(pyFiles))
             try:
                 self._engine = _core.Engine(engine_conf)
             except _core.EngineError as e:
@@ -65,6 +66,23 @@ class SparkContext:
             self._local = threading.local()
             SparkContext._active_context = self
         atexit.register(self._stop_at_exit)
+
+    def _py_file_paths(self, pyFiles):
+        """sys.path entries for --py-files / pyFiles: a .py file's directory,
+        a .zip or .egg itself. Added for the driver and the workers."""
+        files = list(pyFiles or [])
+        files += [f for f in self._conf.get("spark.submit.pyFiles", "").split(",") if f]
+        paths = []
+        for f in files:
+            f = os.path.abspath(f)
+            if not os.path.exists(f):
+                raise errors.InputNotFoundError("Python file does not exist: %s" % f)
+            entry = os.path.dirname(f) if f.endswith(".py") else f
+            if entry not in paths:
+                paths.append(entry)
+            if entry not in sys.path:
+                sys.path.insert(1, entry)
+        return paths
 
     # ----------------------------------------------------------------- info
     @property

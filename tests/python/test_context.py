@@ -1,0 +1,49 @@
+"""SparkContext and SparkConf behaviour a PySpark user relies on."""
+
+import os
+import subprocess
+import sys
+
+from ember import SparkConf
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_context_properties(sc):
+    assert sc.master == "local[2]" and sc.appName == "ember-tests"
+    assert sc.defaultParallelism == 2 and sc.defaultMinPartitions == 2
+    assert sc.applicationId.startswith("local-")
+    assert sc.startTime > 0 and sc.sparkUser()
+    assert sc.getConf().get("spark.master") == "local[2]"
+    assert sc.parallelize([1, 2, 3]).getNumPartitions() == 2
+    assert sc.emptyRDD().collect() == [] and sc.emptyRDD().getNumPartitions() == 0
+    rdd = sc.parallelize([1]).setName("mine")
+    assert rdd.name() == "mine" and rdd.context is sc and "mine" in repr(rdd)
+    assert b"PipelinedRDD" in sc.parallelize([(1, 2)]).reduceByKey(max).toDebugString()
+    sc.setLocalProperty("k", "v")
+    assert sc.getLocalProperty("k") == "v"
+
+
+def test_conf_from_submit_environment(monkeypatch):
+    monkeypatch.setenv("EMBER_CONF", "spark.master=local[3]\nspark.x=a=b\n")
+    conf = SparkConf()
+    assert conf.get("spark.master") == "local[3]" and conf.get("spark.x") == "a=b"
+    assert SparkConf(loadDefaults=False).get("spark.master") is None
+
+
+def test_submit_py_files_conf_and_context_manager(tmp_path):
+    (tmp_path / "helper_mod.py").write_text("def triple(x):\n    return 3 * x\n")
+    (tmp_path / "job.py").write_text(
+        "from ember import SparkContext\n"
+        "import helper_mod\n"
+        "with SparkContext.getOrCreate() as sc:\n"
+        "    assert SparkContext.getOrCreate() is sc\n"
+        "    print(sc.master, sc.getConf().get('spark.custom'))\n"
+        "    print(sc.parallelize(range(4), 2).map(lambda x: helper_mod.triple(x)).collect())\n")
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    out = subprocess.run([os.path.join(ROOT, "build", "ember"), "submit", "--master", "local[1]",
+                          "--conf", "spark.custom=42", "--py-files", str(tmp_path / "helper_mod.py"),
+                          str(tmp_path / "job.py")],
+                         env=env, capture_output=True, text=True, timeout=120, cwd="/")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["local[1] 42", "[0, 3, 6, 9]"]
