@@ -434,12 +434,7 @@ class RDD:
         >>> sc.parallelize([1, 2, 3, 4, 5]).fold(0, add)
         15
         """
-        def fold_partition(iterator):
-            acc = zeroValue
-            for x in iterator:
-                acc = op(acc, x)
-            yield acc
-        return _reduce(op, self.mapPartitions(fold_partition).collect(), zeroValue)
+        return self.aggregate(zeroValue, op, op)
 
     def aggregate(self, zeroValue, seqOp, combOp):
         """
@@ -447,12 +442,8 @@ class RDD:
         ...     lambda acc, x: (acc[0] + x, acc[1] + 1), lambda a, b: (a[0] + b[0], a[1] + b[1]))
         (10, 4)
         """
-        def agg_partition(iterator):
-            acc = zeroValue
-            for x in iterator:
-                acc = seqOp(acc, x)
-            yield acc
-        return _reduce(combOp, self.mapPartitions(agg_partition).collect(), zeroValue)
+        partial = self.mapPartitions(lambda it: [_reduce(seqOp, it, zeroValue)])
+        return _reduce(combOp, partial.collect(), zeroValue)
 
     def treeAggregate(self, zeroValue, seqOp, combOp, depth=2):
         """
@@ -465,12 +456,7 @@ class RDD:
         if n == 0:
             return zeroValue
 
-        def agg_partition(iterator):
-            acc = zeroValue
-            for x in iterator:
-                acc = seqOp(acc, x)
-            yield acc
-        partial = self.mapPartitions(agg_partition)
+        partial = self.mapPartitions(lambda it: [_reduce(seqOp, it, zeroValue)])
         scale = max(int(math.ceil(math.pow(n, 1.0 / depth))), 2)
         while n > scale + n / scale:
             n //= scale
