@@ -262,6 +262,24 @@ TEST(LineReaderTest, TerminatorsAtTheReadBufferEdge) {
   }
 }
 
+// A split's first read is 1 MiB here; the "\r\n" ending the line it skips
+// straddles that read's edge, so its '\n' must not become an empty line.
+TEST(LineReaderTest, SkippedLineEndsAcrossTheReadEdge) {
+  TempDir dir;
+  const int64_t kStart = 10;
+  std::string data = "0123456789" + std::string((1 << 20) - 1, 'x') + "\r\nnext\r\nlast";
+  std::string path = dir.Write("skip.txt", data);
+  EXPECT_EQ(ReadSplit({path, kStart, 2 << 20}), (Lines{"next", "last"}));
+  EXPECT_EQ(ReadSplit({path, 0, kStart}).size(), 1u);
+  for (const char* tail : {"\rnext", "\r\rnext"}) {  // lone '\r' at the edge
+    data = "0123456789" + std::string((1 << 20) - 1, 'x') + tail;
+    path = dir.Write("skip.txt", data);
+    Lines want = ReferenceLines(data);
+    want.erase(want.begin());
+    EXPECT_EQ(ReadSplit({path, kStart, 2 << 20}), want) << testing::PrintToString(tail);
+  }
+}
+
 TEST(LineReaderTest, LinesLongerThanTheBuffer) {
   TempDir dir;
   std::string data = "first\n" + std::string(3 << 20, 'L') + "\r\n" + std::string(5, 'm') + "\r" +
