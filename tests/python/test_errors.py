@@ -156,3 +156,32 @@ def test_submit_runs_examples_with_right_answers(tmp_path):
                          env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert 3.0 < float(out.stdout.split()[-1]) < 3.3
+
+
+def test_cancel_all_jobs_from_another_thread_stops_workers(sc):
+    import time
+    threading.Timer(0.5, sc.cancelAllJobs).start()
+    start = time.time()
+    with pytest.raises(errors.JobCancelledError, match="cancelAllJobs"):
+        sc.parallelize(range(2), 2).map(lambda x: time.sleep(60)).collect()
+    assert time.time() - start < 5
+    start = time.time()
+    assert sc.parallelize(range(3), 2).count() == 3  # the slots are free again
+    assert time.time() - start < 5
+
+
+def test_ctrl_c_cancels_the_job_and_keeps_the_context():
+    out = run_program("""
+        import os, signal, threading, time
+        from ember import SparkContext
+        sc = SparkContext("local[2]")
+        threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+        start = time.time()
+        try:
+            sc.parallelize(range(4), 2).map(lambda x: time.sleep(60)).collect()
+        except KeyboardInterrupt:
+            print("interrupted", time.time() - start < 5)
+        print("after", sc.parallelize(range(10)).sum())
+    """, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["interrupted True", "after 45"]

@@ -2,9 +2,13 @@
 // arguments and results and turns a failed Status into
 // `_core.EngineError(code, message, stage, partition, attempts, task_code)`,
 // which ember/errors.py translates into the public exception classes.
-// Blocking calls release the GIL.
+// Blocking calls release the GIL; jobs can be interrupted with Ctrl-C.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
 
 #include "ember/deploy/engine.h"
 
@@ -35,6 +39,36 @@ template <typename Fn>
 auto WithoutGil(Fn fn) {
   py::gil_scoped_release nogil;
   return fn();
+}
+
+// Runs a blocking job on a helper thread while this (Python) thread waits
+// with the GIL released, waking every 100 ms to let Python handle signals:
+// Ctrl-C cancels the application's jobs and raises KeyboardInterrupt, as
+// in PySpark.
+template <typename Fn>
+auto RunInterruptibly(Engine& e, Fn fn) {
+  using Out = decltype(fn());
+  std::promise<Out> done;
+  auto result = done.get_future();
+  std::thread runner([&] { done.set_value(fn()); });
+  for (;;) {
+    bool ready;
+    {
+      py::gil_scoped_release nogil;
+      ready = result.wait_for(std::chrono::milliseconds(100)) == std::future_status::ready;
+    }
+    if (ready) break;
+    if (PyErr_CheckSignals() != 0) {
+      {
+        py::gil_scoped_release nogil;
+        e.CancelAllJobs();
+        runner.join();
+      }
+      throw py::error_already_set();
+    }
+  }
+  runner.join();
+  return result.get();
 }
 
 py::list FramesToPython(std::vector<std::vector<ember::proto::Frame>>& results) {
@@ -87,22 +121,16 @@ PYBIND11_MODULE(_core, m) {
       .def("run_job",
            [](Engine& e, int node, std::vector<int> partitions,
               std::map<std::string, std::string> props) {
-             ember::scheduler::JobOutput out;
-             {
-               py::gil_scoped_release nogil;
-               out = e.RunJob(node, std::move(partitions), std::move(props));
-             }
+             auto out = RunInterruptibly(
+                 e, [&] { return e.RunJob(node, std::move(partitions), std::move(props)); });
              if (!out.failure.status.ok()) Raise(out.failure.status, &out.failure);
              return FramesToPython(out.results);
            })
       .def("save_as_text_file",
            [](Engine& e, int node, const std::string& path, const std::string& codec,
               std::map<std::string, std::string> props) {
-             ember::scheduler::JobFailure f;
-             {
-               py::gil_scoped_release nogil;
-               f = e.SaveAsTextFile(node, path, codec, std::move(props));
-             }
+             auto f = RunInterruptibly(
+                 e, [&] { return e.SaveAsTextFile(node, path, codec, std::move(props)); });
              if (!f.status.ok()) Raise(f.status, &f);
            })
       .def("cancel_all_jobs", [](Engine& e) {

@@ -22,7 +22,7 @@ Executor::~Executor() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
-    for (auto& [id, ctx] : running_) ctx->cancelled = true;
+    for (auto& [id, ctx] : running_) ctx->Cancel();
   }
   cv_.notify_all();
   for (auto& t : threads_) t.join();
@@ -47,7 +47,7 @@ void Executor::Launch(proto::TaskDescription task, Done done) {
 void Executor::KillTask(int64_t task_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = running_.find(task_id);
-  if (it != running_.end()) it->second->cancelled = true;
+  if (it != running_.end()) it->second->Cancel();
   for (auto& q : queue_) {
     if (q.task.task_id() == task_id) q.task.mutable_properties()->insert({"ember.killed", "1"});
   }

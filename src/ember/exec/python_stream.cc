@@ -16,6 +16,7 @@ PythonStream::~PythonStream() {
     // Abandoned mid-stream: the worker's state is unknown, so it must go.
     ::shutdown(worker_.fd, SHUT_RDWR);
     StopFeeder();
+    task_->RemoveWorker(worker_.pid);
     pool_->Discard(worker_);
   }
 }
@@ -27,6 +28,7 @@ void PythonStream::StopFeeder() {
 Status PythonStream::Start() {
   EMBER_ASSIGN_OR_RETURN(worker_, pool_->Acquire());
   started_ = true;
+  task_->AddWorker(worker_.pid);
   nlohmann::json header = {{"partition", task_->partition},   {"stage", task_->stage_id},
                            {"stage_attempt", task_->stage_attempt},
                            {"attempt", task_->attempt},       {"task_id", task_->task_id},
@@ -72,6 +74,7 @@ void PythonStream::Feed() {
 
 Status PythonStream::Fail(Status st) {
   done_ = true;
+  task_->RemoveWorker(worker_.pid);
   ::shutdown(worker_.fd, SHUT_RDWR);
   StopFeeder();
   pool_->Discard(worker_);
@@ -86,6 +89,7 @@ Result<bool> PythonStream::Next(Frame* frame) {
     if (!more.ok() || !*more) {
       StopFeeder();
       if (!parent_status_.ok()) return Fail(parent_status_);
+      if (task_->cancelled) return Fail(Cancelled("task cancelled"));
       std::string how = pool_->DescribeExit(worker_.pid, 2000);
       return Fail(TaskFailed("Python worker exited unexpectedly (" + how + ")"));
     }
@@ -99,6 +103,7 @@ Result<bool> PythonStream::Next(Frame* frame) {
         StopFeeder();
         if (!parent_status_.ok()) return Fail(parent_status_);
         done_ = true;
+        task_->RemoveWorker(worker_.pid);
         pool_->Release(worker_);
         return false;
       default:

@@ -2,12 +2,15 @@
 // the streams that compute its partition.
 //
 // Contract: identity fields are set before the task starts and then only
-// read; accumulator updates and the cancel flag may be touched from the
-// task's helper threads (feeders), hence the mutex/atomic.
+// read; accumulator updates, workers and the cancel flag may be touched
+// from the task's helper threads and from KillTask, hence the mutex/atomic.
 #pragma once
+
+#include <signal.h>
 
 #include <atomic>
 #include <map>
+#include <set>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -32,6 +35,23 @@ struct TaskContext {
     std::lock_guard<std::mutex> lock(mu);
     accumulator_updates.push_back(std::move(update));
   }
+  // Python workers running this task's code, so a cancel can stop them.
+  void AddWorker(int pid) {
+    std::lock_guard<std::mutex> lock(mu);
+    workers.insert(pid);
+    if (cancelled) ::kill(pid, SIGKILL);
+  }
+  void RemoveWorker(int pid) {
+    std::lock_guard<std::mutex> lock(mu);
+    workers.erase(pid);
+  }
+  // Marks the task cancelled and kills its running workers.
+  void Cancel() {
+    std::lock_guard<std::mutex> lock(mu);
+    cancelled = true;
+    for (int pid : workers) ::kill(pid, SIGKILL);
+  }
+
   std::vector<std::string> TakeAccumulatorUpdates() {
     std::lock_guard<std::mutex> lock(mu);
     return std::move(accumulator_updates);
@@ -40,6 +60,7 @@ struct TaskContext {
  private:
   std::mutex mu;
   std::vector<std::string> accumulator_updates;
+  std::set<int> workers;
 };
 
 }  // namespace ember::exec
