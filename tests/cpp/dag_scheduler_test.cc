@@ -102,9 +102,13 @@ TEST(DAGScheduler, RunsMapStageThenResultStageAndReusesOutputs) {
   EXPECT_EQ(CountStage(launched, true), 3);
   EXPECT_EQ(CountStage(launched, false), 2);
   // Every reduce task got the locations of all 3 map outputs.
-  for (const auto& t : launched)
-    for (const auto& n : t.nodes())
-      if (n.has_shuffled()) EXPECT_EQ(n.shuffled().maps_size(), 3);
+  for (const auto& t : launched) {
+    for (const auto& n : t.nodes()) {
+      if (n.has_shuffled()) {
+        EXPECT_EQ(n.shuffled().maps_size(), 3);
+      }
+    }
+  }
 
   // A second job over the same shuffle runs no map task.
   out = dag.RunJob(spec);

@@ -185,3 +185,19 @@ def test_ctrl_c_cancels_the_job_and_keeps_the_context():
     """, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["interrupted True", "after 45"]
+
+
+def test_max_result_size_names_the_setting():
+    out = run_program("""
+        from ember import SparkContext, SparkConf
+        conf = SparkConf().set("spark.driver.maxResultSize", "1m")
+        sc = SparkContext("local[2]", conf=conf)
+        try:
+            sc.parallelize(range(4), 4).map(lambda i: b"x" * 400_000).collect()
+        except ValueError as e:
+            print("error:", e)
+        print("ok:", len(sc.parallelize(range(2), 2).map(lambda i: b"x" * 100_000).collect()))
+    """)
+    assert out.returncode == 0, out.stderr
+    assert "spark.driver.maxResultSize" in out.stdout and "is bigger than" in out.stdout
+    assert "ok: 2" in out.stdout

@@ -74,9 +74,11 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   EMBER_ASSIGN_OR_RETURN(int64_t budget, ParseBytes("spark.shuffle.memory",
                                                     Get(conf, "spark.shuffle.memory", "64m")));
   ex.shuffle_memory_budget = static_cast<size_t>(budget);
-  EMBER_ASSIGN_OR_RETURN(ex.max_result_bytes,
+  int64_t ex_max_result = 0;
+  EMBER_ASSIGN_OR_RETURN(ex_max_result,
                          ParseBytes("spark.driver.maxResultSize",
                                     Get(conf, "spark.driver.maxResultSize", "1g")));
+  ex.max_result_bytes = ex_max_result;
   auto executor = exec::Executor::Start(std::move(ex));
   if (!executor.ok()) {
     RemoveTree(e->app_dir_);
@@ -85,6 +87,7 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   e->backend_ = std::make_unique<LocalBackend>(std::move(executor).value());
   scheduler::SchedulerOptions so;
   so.max_task_failures = spec.max_task_failures;
+  so.max_result_bytes = ex_max_result;
   EMBER_ASSIGN_OR_RETURN(so.max_stage_attempts,
                          ParseInt(conf, "spark.stage.maxConsecutiveAttempts", 4));
   e->scheduler_ = std::make_unique<scheduler::DAGScheduler>(&e->graph_, e->backend_.get(), so);

@@ -28,6 +28,7 @@ struct DAGScheduler::Job {
   std::vector<bool> done;
   std::map<int, size_t> index;  // partition -> position in spec.partitions
   size_t num_done = 0;
+  int64_t result_bytes = 0;
   JobOutput output;
   std::promise<JobOutput> promise;
 };
@@ -255,6 +256,14 @@ void DAGScheduler::HandleSuccess(const TaskInfo& info, proto::TaskResult& result
   Job* job = jit->second.get();
   size_t i = job->index.at(info.partition);
   if (job->done[i]) return;  // a duplicate attempt; the first result counts
+  for (const auto& f : result.frames()) job->result_bytes += static_cast<int64_t>(f.data().size());
+  if (options_.max_result_bytes > 0 && job->result_bytes > options_.max_result_bytes) {
+    FinishJob(job, {InvalidArgument(fmt::format(
+        "Job aborted: total size of serialized results of {} tasks ({} bytes) is bigger than "
+        "spark.driver.maxResultSize ({} bytes)",
+        job->num_done + 1, job->result_bytes, options_.max_result_bytes))});
+    return;
+  }
   AddAccumulatorUpdates(result);
   job->done[i] = true;
   job->output.results[i].assign(std::make_move_iterator(result.mutable_frames()->begin()),

@@ -9,7 +9,8 @@
 // fails with "Task P in stage S failed N times; most recent failure: ...".
 // A fetch failure unregisters the map output it could not read and
 // resubmits the parent stage for the missing outputs only, at most
-// `max_stage_attempts` consecutive times. All scheduler state is owned by
+// `max_stage_attempts` consecutive times. A job whose results together
+// exceed `max_result_bytes` fails naming spark.driver.maxResultSize. All scheduler state is owned by
 // one event-loop thread; other threads only post to it.
 #pragma once
 
@@ -31,6 +32,7 @@ namespace ember::scheduler {
 struct SchedulerOptions {
   int max_task_failures = 1;
   int max_stage_attempts = 4;
+  int64_t max_result_bytes = 0;  // spark.driver.maxResultSize over a job; 0: unlimited
 };
 
 struct JobSpec {
