@@ -472,6 +472,15 @@ TEST(Utf8Test, MatchesReferenceOnRandomInput) {
         default: s.push_back(static_cast<char>(0x80 + rng() % 0x80)); break;
       }
     }
+    if (iter % 4 == 0) {  // long valid text with at most one damaged byte, so errors sit deep in blocks
+      s.clear();
+      for (int k = rng() % 200; k > 0; --k) {
+        static const char* kChars[] = {"a", " ", "\xc3\xa9", "\xd0\x96", "\xe4\xb8\xad", "\xf0\x9f\x98\x80"};
+        s += kChars[rng() % 6];
+      }
+      if (!s.empty() && rng() % 2) s[rng() % s.size()] = static_cast<char>(rng());
+      if (!s.empty() && rng() % 4 == 0) s.pop_back();
+    }
     size_t want = 0, got = 0;
     bool ok = ReferenceUtf8(s, &want);
     ASSERT_EQ(ValidateUtf8(s, &got), ok) << testing::PrintToString(s);

@@ -47,9 +47,10 @@ class OutputStream {
 };
 
 // Opens `path` for reading, decompressing by extension. `offset` (plain
-// files only) starts reading at that byte.
+// files only; InvalidArgument otherwise) starts reading at that byte.
 Result<std::unique_ptr<InputStream>> OpenInput(const std::string& path, int64_t offset = 0);
-// Creates `path` (must not exist) and compresses what is written with `codec`.
+// Creates `path` (must not exist: AlreadyExists) and compresses what is
+// written with `codec`.
 Result<std::unique_ptr<OutputStream>> CreateOutput(const std::string& path, Codec codec);
 
 }  // namespace ember::io

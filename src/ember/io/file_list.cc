@@ -72,24 +72,24 @@ std::string Absolute(const std::string& path) {
 Status ListDirectory(const std::string& dir, std::vector<FileInfo>* out) {
   DIR* d = ::opendir(dir.c_str());
   if (!d) return ErrnoError("list directory", dir, errno);
-  Status st;
+  std::vector<std::string> names;
+  errno = 0;
   while (dirent* e = ::readdir(d)) {
     std::string name = e->d_name;
-    if (name == "." || name == ".." || Hidden(name)) continue;
+    if (name != "." && name != ".." && !Hidden(name)) names.push_back(std::move(name));
+  }
+  int err = errno;
+  ::closedir(d);
+  if (err != 0) return ErrnoError("list directory", dir, err);
+  std::sort(names.begin(), names.end());  // errors then name the same entry every time
+  for (const auto& name : names) {
     std::string child = dir + (dir.back() == '/' ? "" : "/") + name;
     struct stat cs;
-    if (::stat(child.c_str(), &cs) != 0) {
-      st = ErrnoError("stat", child, errno);
-      break;
-    }
-    if (S_ISDIR(cs.st_mode)) {
-      st = IOError("Not a file: " + child);
-      break;
-    }
+    if (::stat(child.c_str(), &cs) != 0) return ErrnoError("stat", child, errno);
+    if (S_ISDIR(cs.st_mode)) return IOError("Not a file: " + child);
     out->push_back({child, static_cast<int64_t>(cs.st_size)});
   }
-  ::closedir(d);
-  return st;
+  return Status::OK();
 }
 
 // An existing path: the file itself, or the files of a directory.

@@ -1,13 +1,18 @@
 // Expanding a user's input path string into the files to read.
 //
 // Contract (PySpark/Hadoop behaviour): `spec` is one path or several joined
-// by commas; each is a file, a directory (its files, not recursing, skipping
-// names starting with '_' or '.'), or a glob pattern (*, ?, [..]) matched
-// with glob(3). Files come back sorted by path within each comma item, in
-// item order. A path that matches nothing is a NotFound error naming it
-// ("Input path does not exist: /x"); a pattern matching nothing says
-// "Input Pattern /x/*.txt matches 0 files". A directory with no files gives
-// an empty list (not an error). A "file://" prefix is accepted and removed.
+// by commas (commas inside {..} belong to a glob); each is a file, a
+// directory (its files, not recursing; a visible subdirectory is an IOError
+// "Not a file: /x/sub", as in Hadoop), or a glob pattern (*, ?, [..], {a,b})
+// matched with glob(3), a matched directory giving its files. Names starting
+// with '_' or '.' are skipped everywhere (a path naming one outright counts
+// as missing). Paths come back absolute and normalised (relative ones are
+// resolved against the working directory), sorted by path within each
+// comma item, in item order. A path that matches nothing is a NotFound
+// error naming it ("Input path does not exist: /x"); a pattern matching
+// nothing says "Input Pattern /x/*.txt matches 0 files". A directory with
+// no files gives an empty list (not an error). A "file://" or "file:"
+// prefix is accepted and removed.
 #pragma once
 
 #include <cstdint>

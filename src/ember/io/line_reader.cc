@@ -1,6 +1,7 @@
 #include "ember/io/line_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -220,23 +221,64 @@ Result<bool> LineChunkReader::Next(std::string* chunk) {
 
 namespace {
 
-bool IsCont(unsigned char c) { return (c & 0xC0) == 0x80; }
+// UTF-8 as a DFA (Unicode table 3-7) in the "shift" encoding: each state
+// is a bit offset, and kUtf8Rows[byte] holds every state's successor in
+// 6-bit fields, so a step is one load and one shift with no branches.
+enum : uint8_t {
+  kAccept = 0,
+  kReject = 6,
+  kTail1 = 12,   // one continuation byte (80..BF) to go
+  kTail2 = 18,
+  kTail3 = 24,
+  kAfterE0 = 30,  // next byte A0..BF (excludes overlongs)
+  kAfterED = 36,  // next byte 80..9F (excludes surrogates)
+  kAfterF0 = 42,  // next byte 90..BF (excludes overlongs)
+  kAfterF4 = 48,  // next byte 80..8F (excludes > U+10FFFF)
+};
 
-// Length of the well-formed sequence at p (Unicode table 3-7), or 0. The
-// narrowed second-byte ranges exclude overlongs, surrogates and > U+10FFFF.
-size_t SequenceLength(const unsigned char* p, size_t left) {
-  unsigned char c = p[0];
-  if (c < 0xC2) return 0;  // stray continuation byte or overlong C0/C1
-  if (c < 0xE0) return left >= 2 && IsCont(p[1]) ? 2 : 0;
-  if (c < 0xF0) {
-    unsigned char lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    return left >= 3 && p[1] >= lo && p[1] <= hi && IsCont(p[2]) ? 3 : 0;
+constexpr uint64_t Utf8Row(unsigned b) {
+  auto to = [](uint8_t from, uint8_t next) { return static_cast<uint64_t>(next) << from; };
+  uint64_t row = 0;
+  for (uint8_t s = kReject; s <= kAfterF4; s += 6) row |= to(s, kReject);  // default: reject
+  auto set = [&](uint8_t from, uint8_t next) { row = (row & ~to(from, 63)) | to(from, next); };
+  if (b < 0x80) set(kAccept, kAccept);
+  else if (b < 0xC0) {
+    set(kAccept, kReject);
+    set(kTail1, kAccept);
+    set(kTail2, kTail1);
+    set(kTail3, kTail2);
+    if (b >= 0xA0) set(kAfterE0, kTail1);
+    if (b < 0xA0) set(kAfterED, kTail1);
+    if (b >= 0x90) set(kAfterF0, kTail2);
+    if (b < 0x90) set(kAfterF4, kTail2);
+  } else if (b < 0xC2 || b > 0xF4) set(kAccept, kReject);
+  else if (b < 0xE0) set(kAccept, kTail1);
+  else if (b == 0xE0) set(kAccept, kAfterE0);
+  else if (b == 0xED) set(kAccept, kAfterED);
+  else if (b < 0xF0) set(kAccept, kTail2);
+  else if (b == 0xF0) set(kAccept, kAfterF0);
+  else if (b == 0xF4) set(kAccept, kAfterF4);
+  else set(kAccept, kTail3);
+  return row;
+}
+
+constexpr auto kUtf8Rows = [] {
+  std::array<uint64_t, 256> rows{};
+  for (unsigned b = 0; b < 256; ++b) rows[b] = Utf8Row(b);
+  return rows;
+}();
+
+// Start of the first bad sequence, stepping from `from`, which lies
+// between sequences. Only the error path pays for tracking sequence starts.
+size_t FirstBadSequence(const unsigned char* p, size_t from, size_t n) {
+  uint64_t state = kAccept;
+  size_t start = from;
+  for (size_t i = from; i < n; ++i) {
+    if (state == kAccept) start = i;
+    state = (kUtf8Rows[p[i]] >> state) & 63;
+    if (state == kReject) break;
   }
-  if (c < 0xF5) {
-    unsigned char lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    return left >= 4 && p[1] >= lo && p[1] <= hi && IsCont(p[2]) && IsCont(p[3]) ? 4 : 0;
-  }
-  return 0;
+  return start;  // also right for a sequence cut off by the end
 }
 
 }  // namespace
@@ -245,28 +287,24 @@ bool ValidateUtf8(std::string_view data, size_t* bad_offset) {
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   const size_t n = data.size();
   constexpr uint64_t kHigh = 0x8080808080808080ULL;
-  size_t i = 0;
+  uint64_t state = kAccept;
+  size_t i = 0, between = 0;  // `between`: an offset known to lie between sequences
   while (i < n) {
-    for (uint64_t a, b; i + 16 <= n; i += 16) {
-      std::memcpy(&a, p + i, 8);
-      std::memcpy(&b, p + i + 8, 8);
-      if ((a | b) & kHigh) break;
+    if (state == kAccept) {
+      between = i;
+      for (uint64_t a, b; i + 16 <= n; i += 16) {
+        std::memcpy(&a, p + i, 8);
+        std::memcpy(&b, p + i + 8, 8);
+        if ((a | b) & kHigh) break;
+      }
     }
-    for (uint64_t a; i + 8 <= n; i += 8) {
-      std::memcpy(&a, p + i, 8);
-      if (a & kHigh) break;
-    }
-    // The word loops stopped within 8 bytes of a non-ASCII byte or the end.
-    while (i < n && p[i] < 0x80) ++i;
-    if (i == n) break;
-    size_t len = SequenceLength(p + i, n - i);
-    if (len == 0) {
-      *bad_offset = i;
-      return false;
-    }
-    i += len;
+    // Reject is absorbing, so it is enough to look once per block.
+    for (size_t end = std::min(n, i + 32); i < end; ++i) state = (kUtf8Rows[p[i]] >> state) & 63;
+    if (state == kReject) break;
   }
-  return true;
+  if (state == kAccept) return true;
+  *bad_offset = FirstBadSequence(p, between, n);
+  return false;
 }
 
 }  // namespace ember::io

@@ -12,7 +12,8 @@
 // Lines are handed out in chunks: several lines joined by '\n' (no trailing
 // '\n'), each chunk about `target_chunk` bytes (a single longer line makes
 // a longer chunk). With validate_utf8, invalid UTF-8 is a Corrupt error
-// naming the file and the (decompressed) byte offset of the bad byte:
+// naming the file and the (decompressed) byte offset of the first byte of
+// the first invalid sequence:
 // "invalid UTF-8 in /x/a.txt at byte 812 (use_unicode=False reads bytes)".
 #pragma once
 
