@@ -104,7 +104,9 @@ Result<bool> PythonStream::Next(Frame* frame) {
         if (!parent_status_.ok()) return Fail(parent_status_);
         done_ = true;
         task_->RemoveWorker(worker_.pid);
-        pool_->Release(worker_);
+        // A cancel that came before the removal may have killed the worker.
+        if (task_->cancelled) pool_->Discard(worker_);
+        else pool_->Release(worker_);
         return false;
       default:
         if (!IsDataFrame(frame->type)) return Fail(Internal("unexpected frame from Python worker"));

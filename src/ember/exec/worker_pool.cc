@@ -199,10 +199,12 @@ Result<WorkerConn> WorkerPool::Connect() {
 Result<WorkerConn> WorkerPool::Acquire() {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!idle_.empty()) {
+    while (!idle_.empty()) {
       WorkerConn w = idle_.back();
       idle_.pop_back();
-      return w;
+      if (!exits_.count(w.pid)) return w;
+      ::close(w.fd);  // it died while idle
+      exits_.erase(w.pid);
     }
   }
   return Connect();
