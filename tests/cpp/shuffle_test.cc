@@ -2,6 +2,7 @@
 // with and without spilling; damage is detected, never misread.
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <map>
@@ -16,6 +17,19 @@
 
 namespace ember::shuffle {
 namespace {
+
+// Every batch of one block, through the streaming reader.
+Result<std::vector<std::string>> ReadAll(const std::string& data, const std::string& index,
+                                         int bucket) {
+  EMBER_ASSIGN_OR_RETURN(auto reader, BlockReader::Open(data, index, bucket));
+  std::vector<std::string> out;
+  std::string batch;
+  for (;;) {
+    EMBER_ASSIGN_OR_RETURN(bool more, reader->Next(&batch));
+    if (!more) return out;
+    out.push_back(batch);
+  }
+}
 
 class ShuffleTest : public ::testing::Test {
  protected:
@@ -45,7 +59,7 @@ TEST_F(ShuffleTest, EveryBucketReadsBackInOrder) {
     std::string base = dir_ + "/m" + std::to_string(budget);
     auto expected = WriteRandom(base, 7, budget, 2000);
     for (int b = 0; b < 7; ++b) {
-      auto got = ReadBlock(base + ".data", base + ".index", b);
+      auto got = ReadAll(base + ".data", base + ".index", b);
       ASSERT_TRUE(got.ok()) << got.status().ToString();
       EXPECT_EQ(*got, expected[b]) << "bucket " << b << " budget " << budget;
     }
@@ -67,7 +81,7 @@ TEST_F(ShuffleTest, FlippedByteIsDetected) {
   }
   int corrupt = 0;
   for (int b = 0; b < 3; ++b) {
-    auto got = ReadBlock(base + ".data", base + ".index", b);
+    auto got = ReadAll(base + ".data", base + ".index", b);
     if (!got.ok()) {
       EXPECT_EQ(got.status().code(), StatusCode::kFetchFailed);
       EXPECT_NE(got.status().message().find("corrupt"), std::string::npos);
@@ -78,7 +92,7 @@ TEST_F(ShuffleTest, FlippedByteIsDetected) {
 }
 
 TEST_F(ShuffleTest, MissingFilesAreFetchFailures) {
-  auto got = ReadBlock(dir_ + "/none.data", dir_ + "/none.index", 0);
+  auto got = ReadAll(dir_ + "/none.data", dir_ + "/none.index", 0);
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.status().code(), StatusCode::kFetchFailed);
 }
@@ -94,6 +108,58 @@ TEST_F(ShuffleTest, DamagedIndexIsCorrupt) {
   auto idx = ReadIndex(base + ".index");
   ASSERT_FALSE(idx.ok());
   EXPECT_EQ(idx.status().code(), StatusCode::kCorrupt);
+}
+
+// Blocks above BlockReader::kInMemoryBlock take the two-pass streaming path.
+class LargeBlockTest : public ShuffleTest {
+ protected:
+  // One bucket of ~12 MiB in 3,000 batches; returns them.
+  std::vector<std::string> WriteLarge(const std::string& base) {
+    std::vector<std::string> batches;
+    ShuffleWriter w(base + ".data", base + ".index", 1, 1 << 20);
+    std::mt19937 rng(7);
+    for (int i = 0; i < 3000; ++i) {
+      std::string b(4000 + rng() % 200, static_cast<char>('a' + i % 26));
+      batches.push_back(b);
+      EXPECT_TRUE(w.Add(0, b).ok());
+    }
+    EXPECT_TRUE(w.Finish().ok());
+    return batches;
+  }
+};
+
+TEST_F(LargeBlockTest, StreamsEveryBatchInOrder) {
+  std::string base = dir_ + "/big";
+  auto expected = WriteLarge(base);
+  auto got = ReadAll(base + ".data", base + ".index", 0);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(*got, expected);
+}
+
+TEST_F(LargeBlockTest, DamageNearTheEndFailsBeforeAnyBatch) {
+  std::string base = dir_ + "/big";
+  WriteLarge(base);
+  std::fstream f(base + ".data", std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(-100, std::ios::end);
+  char c;
+  f.get(c);
+  f.seekp(-100, std::ios::end);
+  f.put(static_cast<char>(c ^ 1));
+  f.close();
+  auto reader = BlockReader::Open(base + ".data", base + ".index", 0);
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().code(), StatusCode::kFetchFailed);
+  EXPECT_NE(reader.status().message().find("corrupt"), std::string::npos);
+}
+
+TEST_F(LargeBlockTest, TruncatedDataIsAFetchFailure) {
+  std::string base = dir_ + "/big";
+  WriteLarge(base);
+  ASSERT_EQ(::truncate((base + ".data").c_str(), 6 << 20), 0);
+  auto reader = BlockReader::Open(base + ".data", base + ".index", 0);
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().code(), StatusCode::kFetchFailed);
+  EXPECT_NE(reader.status().message().find("truncated"), std::string::npos);
 }
 
 TEST_F(ShuffleTest, AbandonedWriterLeavesNothing) {

@@ -106,7 +106,6 @@ Result<MapOutput> ShuffleWriter::Finish() {
     offset += length;
     result.block_sizes.push_back(static_cast<int64_t>(length));
   }
-  if (st.ok() && ::fsync(out) != 0 && errno != EINVAL) st = ErrnoError("fsync", tmp_data, errno);
   if (::close(out) != 0 && st.ok()) st = ErrnoError("close", tmp_data, errno);
   EMBER_RETURN_IF_ERROR(st);
 
