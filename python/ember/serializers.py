@@ -21,6 +21,11 @@ ACCUMULATORS = 7
 TASK = 8
 TEXT_FILE = 9
 BINARY_FILE = 10
+SECTION = 11
+
+# Stands, in a pair node's input records, for the SECTION frame between the
+# first parent's records and the second's (see rdd.split_sections).
+SECTION_MARK = type("SectionMark", (), {"__repr__": lambda self: "<section>"})()
 
 HEADER = struct.Struct("<IB")
 U32 = struct.Struct("<I")
@@ -70,6 +75,8 @@ def decode_frame(ftype, data):
         return _decode_file(data, as_text=True)
     if ftype == BINARY_FILE:
         return _decode_file(data, as_text=False)
+    if ftype == SECTION:
+        return (SECTION_MARK,)
     raise ValueError("not a data frame type: %d" % ftype)
 
 

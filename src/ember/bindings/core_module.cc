@@ -116,6 +116,9 @@ PYBIND11_MODULE(_core, m) {
       .def("add_coalesce", [](Engine& e, int parent, const std::vector<std::vector<int>>& g) {
         return Check(e.AddCoalesce(parent, g));
       })
+      .def("add_pair", [](Engine& e, int first, int second, bool cartesian) {
+        return Check(e.AddPair(first, second, cartesian));
+      })
       .def("num_partitions", [](Engine& e, int node) { return Check(e.NumPartitions(node)); })
       .def("remove_node", &Engine::RemoveNode)
       .def("run_job",

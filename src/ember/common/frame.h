@@ -27,6 +27,7 @@ enum class FrameType : uint8_t {
   kTask = 8,          // executor -> worker: task header (see python_runner.h)
   kTextFile = 9,      // one whole file: u32 LE path length, path, UTF-8 contents
   kBinaryFile = 10,   // the same with raw contents (binaryFiles)
+  kSection = 11,      // pair node input: ends the second parent's records (ember.proto)
 };
 
 constexpr size_t kFrameHeaderSize = 5;

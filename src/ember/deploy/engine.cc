@@ -74,6 +74,11 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   EMBER_ASSIGN_OR_RETURN(int64_t budget, ParseBytes("spark.shuffle.memory",
                                                     Get(conf, "spark.shuffle.memory", "64m")));
   ex.shuffle_memory_budget = static_cast<size_t>(budget);
+  // Python workers spill aggregation and sort data to disk above this.
+  EMBER_ASSIGN_OR_RETURN(int64_t worker_memory,
+                         ParseBytes("spark.python.worker.memory",
+                                    Get(conf, "spark.python.worker.memory", "512m")));
+  ex.workers.env.emplace_back("EMBER_PYTHON_WORKER_MEMORY", std::to_string(worker_memory));
   int64_t ex_max_result = 0;
   EMBER_ASSIGN_OR_RETURN(ex_max_result,
                          ParseBytes("spark.driver.maxResultSize",
@@ -170,7 +175,8 @@ Result<int> Engine::AddPython(int parent, std::string command) {
 }
 
 Result<int> Engine::AddShuffled(int map_node, int num_partitions) {
-  if (num_partitions < 1) return InvalidArgument("number of partitions must be positive, got " +
+  // Zero is allowed: the shuffle of an RDD with no partitions has none.
+  if (num_partitions < 0) return InvalidArgument("number of partitions must not be negative, got " +
                                                  std::to_string(num_partitions));
   proto::Node n;
   n.set_num_partitions(num_partitions);
@@ -204,6 +210,22 @@ Result<int> Engine::AddCoalesce(int parent, const std::vector<std::vector<int>>&
       group.add_parent_partitions(p);
     }
   }
+  return Add(std::move(n));
+}
+
+Result<int> Engine::AddPair(int first, int second, bool cartesian) {
+  EMBER_ASSIGN_OR_RETURN(int n1, NumPartitions(first));
+  EMBER_ASSIGN_OR_RETURN(int n2, NumPartitions(second));
+  if (!cartesian && n1 != n2)
+    return InvalidArgument("Can only zip RDDs with the same number of partitions (" +
+                           std::to_string(n1) + " and " + std::to_string(n2) + ")");
+  proto::Node n;
+  n.set_num_partitions(cartesian ? n1 * n2 : n1);
+  auto* pn = n.mutable_pair();
+  pn->set_first(first);
+  pn->set_second(second);
+  pn->set_cartesian(cartesian);
+  pn->set_second_partitions(n2);
   return Add(std::move(n));
 }
 

@@ -35,6 +35,9 @@ class Engine {
   Result<int> AddShuffled(int map_node, int num_partitions);
   Result<int> AddUnion(const std::vector<int>& parents);
   Result<int> AddCoalesce(int parent, const std::vector<std::vector<int>>& groups);
+  // cartesian: every (first, second) partition pair; else zip: partition i
+  // with partition i (the partition counts must match).
+  Result<int> AddPair(int first, int second, bool cartesian);
   Result<int> NumPartitions(int node) const;
   void RemoveNode(int node) { graph_.Remove(node); }
 

@@ -5,6 +5,7 @@
 #include "ember/exec/python_stream.h"
 #include "ember/io/codec.h"
 #include "ember/io/line_reader.h"
+#include "ember/rdd/graph.h"
 #include "ember/shuffle/shuffle_reader.h"
 
 namespace ember::exec {
@@ -50,6 +51,41 @@ class LineStream : public FrameStream {
   FrameType type_;
 };
 
+// The batches of one shuffle block, read as they are consumed. A block
+// that cannot be read is a fetch failure of its map output: the task
+// context records which, so the scheduler recomputes it.
+class BlockStream : public FrameStream {
+ public:
+  BlockStream(const proto::ShuffledNode& node, int map_index, int bucket, TaskContext* ctx)
+      : node_(node), loc_(node.maps(map_index)), bucket_(bucket), ctx_(ctx) {}
+  Result<bool> Next(Frame* frame) override {
+    if (!reader_) {
+      auto r = shuffle::BlockReader::Open(loc_.data_path(), loc_.index_path(), bucket_);
+      if (!r.ok()) return Lost(r.status());
+      reader_ = std::move(r).value();
+    }
+    frame->type = FrameType::kPickleBatch;
+    auto more = reader_->Next(&frame->data);
+    if (!more.ok()) return Lost(more.status());
+    return more;
+  }
+
+ private:
+  Status Lost(const Status& why) {
+    ctx_->fetch_failed_shuffle = node_.shuffle_id();
+    ctx_->fetch_failed_map = loc_.map_id();
+    return Status(StatusCode::kFetchFailed, "shuffle " + std::to_string(node_.shuffle_id()) +
+                                                " map " + std::to_string(loc_.map_id()) + ": " +
+                                                why.message());
+  }
+
+  const proto::ShuffledNode& node_;
+  const proto::MapOutputLocation& loc_;
+  int bucket_;
+  TaskContext* ctx_;
+  std::unique_ptr<shuffle::BlockReader> reader_;
+};
+
 // One frame per file: [u32 path length][path][file bytes].
 Result<Frame> ReadWholeFile(const std::string& path, bool as_text) {
   EMBER_ASSIGN_OR_RETURN(auto in, io::OpenInput(path));
@@ -90,6 +126,7 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::Open(int node_id, int part
     case proto::Node::kShuffled: return OpenShuffled(n.shuffled(), partition);
     case proto::Node::kUnionOf: return OpenUnion(n.union_of(), partition);
     case proto::Node::kCoalesce: return OpenCoalesce(n.coalesce(), partition);
+    case proto::Node::kPair: return OpenPair(n, partition);
     case proto::Node::kPython: {
       EMBER_ASSIGN_OR_RETURN(auto parent, Open(n.python().parent(), partition));
       return std::unique_ptr<FrameStream>(
@@ -138,18 +175,7 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::OpenShuffled(const proto::
   TaskContext* ctx = ctx_;
   return std::unique_ptr<FrameStream>(new ConcatStream(
       n.maps_size(), [node, p, ctx](int i) -> Result<std::unique_ptr<FrameStream>> {
-        const auto& loc = node->maps(i);
-        auto batches = shuffle::ReadBlock(loc.data_path(), loc.index_path(), p);
-        if (!batches.ok()) {
-          ctx->fetch_failed_shuffle = node->shuffle_id();
-          ctx->fetch_failed_map = loc.map_id();
-          return Status(StatusCode::kFetchFailed,
-                        "shuffle " + std::to_string(node->shuffle_id()) + " map " +
-                            std::to_string(loc.map_id()) + ": " + batches.status().message());
-        }
-        std::vector<Frame> frames;
-        for (auto& b : *batches) frames.push_back({FrameType::kPickleBatch, std::move(b)});
-        return std::unique_ptr<FrameStream>(new VectorStream(std::move(frames)));
+        return std::unique_ptr<FrameStream>(new BlockStream(*node, i, p, ctx));
       }));
 }
 
@@ -172,6 +198,19 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::OpenCoalesce(const proto::
   return std::unique_ptr<FrameStream>(new ConcatStream(
       group->parent_partitions_size(),
       [this, group, parent](int i) { return Open(parent, group->parent_partitions(i)); }));
+}
+
+Result<std::unique_ptr<FrameStream>> PartitionReader::OpenPair(const proto::Node& n, int p) {
+  auto [first, second] = rdd::PairPartitions(n, p);
+  const proto::PairNode* pair = &n.pair();
+  return std::unique_ptr<FrameStream>(new ConcatStream(
+      3, [this, pair, first = first, second = second](int i) -> Result<std::unique_ptr<FrameStream>> {
+        if (i == 0) return Open(pair->second(), second);
+        if (i == 2) return Open(pair->first(), first);
+        std::vector<Frame> section;
+        section.push_back({FrameType::kSection, {}});
+        return std::unique_ptr<FrameStream>(new VectorStream(std::move(section)));
+      }));
 }
 
 }  // namespace ember::exec

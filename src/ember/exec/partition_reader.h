@@ -31,6 +31,7 @@ class PartitionReader {
   Result<std::unique_ptr<FrameStream>> OpenShuffled(const proto::ShuffledNode& n, int p);
   Result<std::unique_ptr<FrameStream>> OpenUnion(const proto::UnionNode& n, int p);
   Result<std::unique_ptr<FrameStream>> OpenCoalesce(const proto::CoalesceNode& n, int p);
+  Result<std::unique_ptr<FrameStream>> OpenPair(const proto::Node& n, int p);
 
   std::map<int, const proto::Node*> nodes_;
   WorkerPool* pool_;

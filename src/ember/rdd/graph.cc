@@ -10,10 +10,18 @@ std::vector<int> NarrowParents(const proto::Node& n) {
     case proto::Node::kPython: return {n.python().parent()};
     case proto::Node::kUnionOf: return {n.union_of().parents().begin(), n.union_of().parents().end()};
     case proto::Node::kCoalesce: return {n.coalesce().parent()};
+    case proto::Node::kPair: return {n.pair().first(), n.pair().second()};
     default: return {};
   }
 }
 }  // namespace
+
+std::pair<int, int> PairPartitions(const proto::Node& pair_node, int partition) {
+  const auto& pn = pair_node.pair();
+  if (!pn.cartesian()) return {partition, partition};
+  int n2 = pn.second_partitions();
+  return {partition / n2, partition % n2};
+}
 
 Status Graph::Validate(const proto::Node& node) const {
   for (int parent : NarrowParents(node)) {
@@ -130,6 +138,12 @@ void Graph::Collect(int node, int partition, std::map<int, proto::Node>* out) co
         if (g == n->coalesce().groups().end()) break;
         (*copy.mutable_coalesce()->mutable_groups())[p] = g->second;
         for (int pp : g->second.parent_partitions()) todo.push_back({n->coalesce().parent(), pp});
+        break;
+      }
+      case proto::Node::kPair: {
+        auto [first, second] = PairPartitions(*n, p);
+        todo.push_back({n->pair().first(), first});
+        todo.push_back({n->pair().second(), second});
         break;
       }
       default:

@@ -29,6 +29,10 @@ struct ShuffleInfo {
 
 using NodePtr = std::shared_ptr<const proto::Node>;
 
+// The (first, second) parent partitions that partition `partition` of a
+// pair node reads.
+std::pair<int, int> PairPartitions(const proto::Node& pair_node, int partition);
+
 class Graph {
  public:
   // Validates parents and partition counts; returns the new node's id.
