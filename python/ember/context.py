@@ -214,7 +214,9 @@ class SparkContext:
         return self.wholeTextFiles(path, minPartitions, use_unicode=False)
 
     def union(self, rdds):
-        """The union of a list of RDDs (duplicates kept).
+        """The union of a list of RDDs (duplicates kept). When all of them
+        have the same partitioner, partition i of the union is partition i
+        of each, and the union keeps the partitioner.
 
         >>> sc.union([sc.parallelize([1]), sc.parallelize([2, 3])]).collect()
         [1, 2, 3]
@@ -224,7 +226,13 @@ class SparkContext:
         if not rdds:
             raise ValueError("union() needs at least one RDD")
         node = self._call(self._engine.add_union, [r._node_id() for r in rdds])
-        return SourceRDD(self, node)
+        partitioner = rdds[0].partitioner
+        if partitioner is None or any(r.partitioner != partitioner for r in rdds):
+            return SourceRDD(self, node, rdds)
+        n = partitioner.numPartitions
+        groups = [[i + j * n for j in range(len(rdds))] for i in range(n)]
+        aligned = self._call(self._engine.add_coalesce, node, groups)
+        return SourceRDD(self, aligned, rdds, partitioner=partitioner)
 
     def accumulator(self, value, accum_param=None):
         """A shared variable tasks add to; read ``.value`` on the driver.

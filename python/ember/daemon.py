@@ -11,6 +11,7 @@ kills its workers and exits. Workers also get SIGKILL if the daemon dies.
 """
 
 import ctypes
+import gc
 import hashlib
 import hmac
 import os
@@ -86,6 +87,7 @@ def _reap():
 
 def main(sock_path, work_dir):
     secret = sys.stdin.buffer.readline().strip()
+    os.environ["EMBER_SPILL_DIR"] = work_dir  # workers' spill files go with the executor
     os.setpgrp()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     old_umask = os.umask(0o177)
@@ -96,6 +98,9 @@ def main(sock_path, work_dir):
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
+    # Objects that exist now are never collected; freezing them keeps the
+    # collector from writing to their pages, so forked workers share them.
+    gc.freeze()
     _report("READY")
     stdin_fd = sys.stdin.fileno()
     try:

@@ -7,6 +7,7 @@ Behaviour, names, signatures and defaults follow PySpark's RDD API.
 """
 
 import copy
+import functools
 import heapq
 import itertools
 import math
@@ -21,11 +22,11 @@ from functools import reduce as _reduce
 
 import cloudpickle
 
-from . import pipeline, sampling, serializers as ser
+from . import hyperloglog, join, pipeline, sampling, serializers as ser
 from .errors import PicklingError
 from .hashing import portable_hash
-from .resultiterable import ResultIterable
-from .shuffle import Aggregator, Partitioner, combine_locally, merge_combiners
+from . import shuffle
+from .shuffle import Aggregator, Partitioner, RangeBounds
 from .statcounter import StatCounter
 
 
@@ -34,6 +35,32 @@ def _count(iterator):
     counter = itertools.count()
     deque(zip(iterator, counter), maxlen=0)
     return next(counter)
+
+
+def _split_second_side(iterator):
+    """A pair node's input: the second parent's records (held in a list)
+    and an iterator over the first parent's, which follow the section mark."""
+    second = list(itertools.takewhile(functools.partial(operator.is_not, ser.SECTION_MARK),
+                                      iterator))
+    return second, iterator
+
+
+def _cartesian_partition(iterator):
+    second, first = _split_second_side(iterator)
+    for x in first:
+        for y in second:
+            yield x, y
+
+
+def _zip_partition(iterator):
+    second, first = _split_second_side(iterator)
+    pairs = 0
+    for pairs, x in enumerate(first, 1):
+        if pairs > len(second):
+            break
+        yield x, second[pairs - 1]
+    if pairs != len(second):
+        raise ValueError("Can only zip RDDs with same number of elements in each partition")
 
 
 def _pickle_command(command):
@@ -87,16 +114,26 @@ class RDD:
         return "%s[%d] at %s" % (self._name or type(self).__name__, self.id(), type(self).__name__)
 
     def toDebugString(self):
-        lines, rdd, depth = [], self, 0
-        while rdd is not None:
+        """The lineage, one RDD per line: each shuffle indents what lies
+        before it by one step, and every parent of a union is listed.
+
+        >>> print(sc.parallelize([(1, 2)], 2).reduceByKey(max).toDebugString().decode())
+        (2) PipelinedRDD[...] at PipelinedRDD
+        (2) ShuffledRDD[...] at ShuffledRDD
+          (2) PipelinedRDD[...] at PipelinedRDD
+          (2) SourceRDD[...] at SourceRDD
+        """
+        lines, todo = [], [(self, 0)]
+        while todo:
+            rdd, depth = todo.pop()
             lines.append("%s(%d) %r" % ("  " * depth, rdd.getNumPartitions(), rdd))
-            rdd, shuffled = rdd._lineage_parent()
-            depth += shuffled
+            for parent, shuffled in reversed(rdd._lineage_parents()):
+                todo.append((parent, depth + shuffled))
         return "\n".join(lines).encode("utf-8")
 
-    def _lineage_parent(self):
-        """(parent RDD or None, 1 if a shuffle lies between) for toDebugString."""
-        return None, 0
+    def _lineage_parents(self):
+        """[(parent RDD, 1 if a shuffle lies between else 0)] for toDebugString."""
+        return []
 
     # ------------------------------------------------------ narrow, Python
     def _pipe(self, kind, f, preservesPartitioning=False):
@@ -261,7 +298,7 @@ class RDD:
         k = max(1, min(int(numPartitions), n)) if n else 0
         groups = [list(range(i * n // k, (i + 1) * n // k)) for i in range(k)]
         node = self.ctx._call(self.ctx._engine.add_coalesce, self._node_id(), groups)
-        return SourceRDD(self.ctx, node, parent=self)
+        return SourceRDD(self.ctx, node, [self])
 
     def repartition(self, numPartitions):
         """Reshuffle into ``numPartitions`` partitions of similar size."""
@@ -303,10 +340,10 @@ class RDD:
         agg = Aggregator(createCombiner, mergeValue, mergeCombiners)
         partitioner = Partitioner(numPartitions, partitionFunc)
         if self.partitioner == partitioner:
-            return self.mapPartitions(lambda it: combine_locally(agg, it), True)
-        combined = self.mapPartitions(lambda it: combine_locally(agg, it), True)
+            return self.mapPartitions(lambda it: shuffle.combine_values(agg, it), True)
+        combined = self.mapPartitions(lambda it: shuffle.combine_locally(agg, it), True)
         shuffled = combined.partitionBy(numPartitions, partitionFunc)
-        return shuffled.mapPartitions(lambda it: merge_combiners(agg, it), True)
+        return shuffled.mapPartitions(lambda it: shuffle.merge_combiners(agg, it), True)
 
     def reduceByKey(self, func, numPartitions=None, partitionFunc=portable_hash):
         """
@@ -340,15 +377,14 @@ class RDD:
         >>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 1)]).groupByKey().mapValues(len).collect())
         [('a', 2), ('b', 1)]
         """
-        def append(c, v):
-            c.append(v)
-            return c
-
-        def extend(a, b):
-            a.extend(b)
-            return a
-        grouped = self.combineByKey(lambda v: [v], append, extend, numPartitions, partitionFunc)
-        return grouped.mapValues(ResultIterable)
+        if numPartitions is None:
+            numPartitions = self._defaultReducePartitions()
+        if self.partitioner == Partitioner(numPartitions, partitionFunc):
+            return self.mapPartitions(
+                lambda it: shuffle.group_values((kv[0], [kv[1]]) for kv in it), True)
+        combined = self.mapPartitions(shuffle.group_locally, True)
+        return (combined.partitionBy(numPartitions, partitionFunc)
+                .mapPartitions(shuffle.group_values, True))
 
     def groupBy(self, f, numPartitions=None, partitionFunc=portable_hash):
         """
@@ -366,6 +402,223 @@ class RDD:
         return (self.map(lambda x: (x, None))
                 .reduceByKey(lambda x, _: x, numPartitions)
                 .map(lambda kv: kv[0]))
+
+    # ------------------------------------------------- joins and key sets
+    def cogroup(self, other, numPartitions=None):
+        """
+        >>> x = sc.parallelize([("a", 1), ("b", 4)])
+        >>> y = sc.parallelize([("a", 2)])
+        >>> [(k, tuple(map(list, v))) for k, v in sorted(x.cogroup(y).collect())]
+        [('a', ([1], [2])), ('b', ([4], []))]
+        """
+        return join.cogroup([self, other], numPartitions)
+
+    def groupWith(self, other, *others):
+        """cogroup of any number of RDDs: (k, (values in self, in other, ...))."""
+        return join.cogroup([self, other, *others])
+
+    def join(self, other, numPartitions=None):
+        """
+        >>> x = sc.parallelize([("a", 1), ("b", 4)])
+        >>> y = sc.parallelize([("a", 2), ("a", 3)])
+        >>> sorted(x.join(y).collect())
+        [('a', (1, 2)), ('a', (1, 3))]
+        """
+        return join.join(self, other, numPartitions)
+
+    def leftOuterJoin(self, other, numPartitions=None):
+        """
+        >>> x = sc.parallelize([("a", 1), ("b", 4)])
+        >>> sorted(x.leftOuterJoin(sc.parallelize([("a", 2)])).collect())
+        [('a', (1, 2)), ('b', (4, None))]
+        """
+        return join.join(self, other, numPartitions, keep_left=True)
+
+    def rightOuterJoin(self, other, numPartitions=None):
+        """
+        >>> y = sc.parallelize([("a", 1), ("b", 4)])
+        >>> sorted(sc.parallelize([("a", 2)]).rightOuterJoin(y).collect())
+        [('a', (2, 1)), ('b', (None, 4))]
+        """
+        return join.join(self, other, numPartitions, keep_right=True)
+
+    def fullOuterJoin(self, other, numPartitions=None):
+        """
+        >>> x = sc.parallelize([("a", 1), ("b", 4)])
+        >>> sorted(x.fullOuterJoin(sc.parallelize([("a", 2), ("c", 8)])).collect())
+        [('a', (1, 2)), ('b', (4, None)), ('c', (None, 8))]
+        """
+        return join.join(self, other, numPartitions, keep_left=True, keep_right=True)
+
+    def subtractByKey(self, other, numPartitions=None):
+        """
+        >>> x = sc.parallelize([("a", 1), ("b", 4), ("b", 5), ("a", 2)])
+        >>> sorted(x.subtractByKey(sc.parallelize([("a", 3), ("c", None)])).collect())
+        [('b', 4), ('b', 5)]
+        """
+        return join.subtract_by_key(self, other, numPartitions)
+
+    def subtract(self, other, numPartitions=None):
+        """
+        >>> sorted(sc.parallelize([1, 2, 2, 3, 4]).subtract(sc.parallelize([2, 4])).collect())
+        [1, 3]
+        """
+        return join.subtract_by_key(self.map(lambda x: (x, True)),
+                                    other.map(lambda x: (x, True)), numPartitions).keys()
+
+    def intersection(self, other):
+        """Distinct elements present in both RDDs.
+
+        >>> sorted(sc.parallelize([1, 10, 2, 3, 4, 5, 2]).intersection(
+        ...     sc.parallelize([1, 6, 2, 3, 7, 8, 2])).collect())
+        [1, 2, 3]
+        """
+        return join.intersect_keys(self.map(lambda x: (x, None)), other.map(lambda x: (x, None)))
+
+    # ------------------------------------------------------------ ordering
+    def sortByKey(self, ascending=True, numPartitions=None, keyfunc=lambda x: x):
+        """Range-partition by sampled key bounds, then sort each partition.
+
+        >>> rdd = sc.parallelize([("c", 3), ("a", 1), ("b", 2), ("d", 4)], 2)
+        >>> rdd.sortByKey().glom().collect()
+        [[('a', 1), ('b', 2)], [('c', 3), ('d', 4)]]
+        >>> rdd.sortByKey(False, 1).keys().collect()
+        ['d', 'c', 'b', 'a']
+        """
+        if numPartitions is None:
+            numPartitions = self._defaultReducePartitions()
+
+        def sort_partition(iterator):
+            return shuffle.sort(iterator, key=lambda kv: keyfunc(kv[0]), reverse=not ascending)
+        if numPartitions == 1:
+            rdd = self.coalesce(1) if self.getNumPartitions() > 1 else self
+            return rdd.mapPartitions(sort_partition, True)
+        if numPartitions == 0:
+            return self  # no partitions, so no records to sort
+        bounds = self._range_bounds(numPartitions, keyfunc)
+        return (self.partitionBy(numPartitions, RangeBounds(bounds, keyfunc, ascending))
+                .mapPartitions(sort_partition, True))
+
+    def _range_bounds(self, numPartitions, keyfunc):
+        """At most numPartitions - 1 increasing key bounds cutting the keys into
+        ranges of similar record counts, from one sampling pass: each
+        partition returns its count and a uniform reservoir of its keys,
+        and a sampled key stands for count / len(sample) records."""
+        per_partition = min(10_000, max(20, 60 * numPartitions // max(1, self.getNumPartitions())))
+        sketches = self.mapPartitionsWithIndex(lambda split, it: [sampling.reservoir(
+            (keyfunc(kv[0]) for kv in it), per_partition, 1, split)]).collect()
+        weighted = sorted(((key, n / len(sample)) for n, sample in sketches for key in sample),
+                          key=operator.itemgetter(0))
+        total = math.fsum(w for _, w in weighted)
+        bounds, seen, cut = [], 0.0, 1
+        for key, w in weighted:
+            seen += w
+            if cut < numPartitions and seen >= total * cut / numPartitions:
+                if not bounds or bounds[-1] < key:
+                    bounds.append(key)
+                cut += 1
+        return bounds
+
+    def sortBy(self, keyfunc, ascending=True, numPartitions=None):
+        """
+        >>> sc.parallelize([("a", 3), ("b", 1), ("c", 2)]).sortBy(lambda x: x[1]).collect()
+        [('b', 1), ('c', 2), ('a', 3)]
+        """
+        return self.keyBy(keyfunc).sortByKey(ascending, numPartitions).values()
+
+    def repartitionAndSortWithinPartitions(self, numPartitions=None, partitionFunc=portable_hash,
+                                           ascending=True, keyfunc=lambda x: x):
+        """
+        >>> rdd = sc.parallelize([(0, 5), (3, 8), (2, 6), (0, 8), (3, 8), (1, 3)])
+        >>> rdd.repartitionAndSortWithinPartitions(2, lambda x: x % 2, True).glom().collect()
+        [[(0, 5), (0, 8), (2, 6)], [(1, 3), (3, 8), (3, 8)]]
+        """
+        def sort_partition(iterator):
+            return shuffle.sort(iterator, key=lambda kv: keyfunc(kv[0]), reverse=not ascending)
+        return self.partitionBy(numPartitions, partitionFunc).mapPartitions(sort_partition, True)
+
+    # -------------------------------------------------------------- pairing
+    def cartesian(self, other):
+        """Every (a, b) with a in self, b in other; partition i * n + j pairs
+        self's partition i with other's partition j.
+
+        >>> sorted(sc.parallelize([1, 2]).cartesian(sc.parallelize(["x", "y"])).collect())
+        [(1, 'x'), (1, 'y'), (2, 'x'), (2, 'y')]
+        """
+        node = self.ctx._call(self.ctx._engine.add_pair, self._node_id(), other._node_id(), True)
+        return SourceRDD(self.ctx, node, [self, other]).mapPartitions(_cartesian_partition)
+
+    def zip(self, other):
+        """Pair the i-th records of both RDDs, which must have the same
+        number of partitions and of records in each.
+
+        >>> x = sc.parallelize(range(0, 5), 2)
+        >>> x.zip(x.map(lambda v: v * 10)).collect()
+        [(0, 0), (1, 10), (2, 20), (3, 30), (4, 40)]
+        """
+        node = self.ctx._call(self.ctx._engine.add_pair, self._node_id(), other._node_id(), False)
+        return SourceRDD(self.ctx, node, [self, other]).mapPartitions(_zip_partition)
+
+    # ------------------------------------------------------- keyed lookups
+    def lookup(self, key):
+        """The values for ``key``; only the key's partition is scanned when
+        the RDD has a partitioner.
+
+        >>> rdd = sc.parallelize([("a", 1), ("b", 2), ("a", 3)]).partitionBy(4)
+        >>> sorted(rdd.lookup("a"))
+        [1, 3]
+        """
+        values = self.filter(lambda kv: kv[0] == key).values()
+        if self.partitioner is not None:
+            return self.ctx.runJob(values, lambda it: it, [self.partitioner(key)])
+        return values.collect()
+
+    def sampleByKey(self, withReplacement, fractions, seed=None):
+        """Sample each key with its own fraction (``fractions[key]``).
+
+        >>> rdd = sc.parallelize([("a", i) for i in range(100)] + [("b", i) for i in range(100)])
+        >>> s = rdd.sampleByKey(False, {"a": 0.0, "b": 1.0}, 2).countByKey()
+        >>> dict(s)
+        {'b': 100}
+        """
+        for key, fraction in fractions.items():
+            if fraction < 0:
+                raise ValueError("Negative fraction %r for key %r" % (fraction, key))
+        seed = random.randint(0, 2 ** 63 - 1) if seed is None else seed
+        return self.mapPartitionsWithIndex(
+            lambda split, it: sampling.sample_by_key_partition(split, it, withReplacement,
+                                                               fractions, seed), True)
+
+    def countApproxDistinct(self, relativeSD=0.05):
+        """Approximate number of distinct elements (HyperLogLog).
+
+        >>> n = sc.parallelize(range(1000)).map(str).countApproxDistinct()
+        >>> 900 < n < 1100
+        True
+        """
+        p = hyperloglog.precision_for(relativeSD)
+        registers = self.mapPartitions(lambda it: [hyperloglog.sketch(it, p)]).fold(
+            bytearray(1 << p), hyperloglog.merge)
+        return hyperloglog.estimate(registers)
+
+    def reduceByKeyLocally(self, func):
+        """Merge the values of each key with ``func``; return a dict.
+
+        >>> from operator import add
+        >>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 1)]).reduceByKeyLocally(add).items())
+        [('a', 2), ('b', 1)]
+        """
+        def reduce_partition(iterator):
+            merged = {}
+            for k, v in iterator:
+                merged[k] = func(merged[k], v) if k in merged else v
+            yield merged
+
+        def merge(a, b):
+            for k, v in b.items():
+                a[k] = func(a[k], v) if k in a else v
+            return a
+        return self.mapPartitions(reduce_partition).reduce(merge)
 
     # -------------------------------------------------------------- actions
     def collect(self):
@@ -662,16 +915,16 @@ class SourceRDD(RDD):
     """An RDD that is an engine node made by the context (parallelize,
     textFile, union...) or a structural node (coalesce)."""
 
-    def __init__(self, ctx, node, parent=None, partitioner=None):
+    def __init__(self, ctx, node, parents=(), partitioner=None):
         super().__init__(ctx, partitioner)
         self._nid = node
-        self._parent = parent
+        self._parents = list(parents)
 
     def _node_id(self):
         return self._nid
 
-    def _lineage_parent(self):
-        return self._parent, 0
+    def _lineage_parents(self):
+        return [(p, 0) for p in self._parents]
 
 
 class PipelinedRDD(RDD):
@@ -710,8 +963,8 @@ class PipelinedRDD(RDD):
                                        self._command(self._output))
         return self._nid
 
-    def _lineage_parent(self):
-        return self._source, 0
+    def _lineage_parents(self):
+        return [(self._source, 0)]
 
 
 class ShuffledRDD(RDD):
@@ -738,5 +991,5 @@ class ShuffledRDD(RDD):
             self._nid = self.ctx._call(engine.add_shuffled, map_node, self.partitioner.numPartitions)
         return self._nid
 
-    def _lineage_parent(self):
-        return self._prev, 1
+    def _lineage_parents(self):
+        return [(self._prev, 1)]

@@ -55,3 +55,30 @@ def compute_fraction_for_sample_size(num, total, withReplacement):
     delta = 0.00005
     gamma = -math.log(delta) / total
     return min(1.0, fraction + gamma + math.sqrt(gamma * gamma + 2 * gamma * fraction))
+
+
+def sample_by_key_partition(split, iterator, withReplacement, fractions, seed):
+    """sampleByKey: each (k, v) kept with its key's fraction (a Poisson
+    number of copies with replacement)."""
+    rng = _rng(seed, split)
+    for kv in iterator:
+        fraction = fractions[kv[0]]
+        if withReplacement:
+            for _ in range(_poisson(rng, fraction)):
+                yield kv
+        elif rng.random() < fraction:
+            yield kv
+
+
+def reservoir(iterator, size, seed, split):
+    """(number of records, a uniform sample of at most `size` of them)."""
+    rng = _rng(seed, split)
+    sample, n = [], 0
+    for n, x in enumerate(iterator, 1):
+        if n <= size:
+            sample.append(x)
+        else:
+            j = rng.randrange(n)
+            if j < size:
+                sample[j] = x
+    return n, sample

@@ -1,14 +1,20 @@
-"""Key-based aggregation on each side of a shuffle.
+"""Key-based aggregation, grouping and sorting on each side of a shuffle.
 
-``combine_locally`` runs before the shuffle (map-side combine) and
-``merge_combiners`` after it; both keep one combiner per key in a dict.
-(Spilling to disk above spark.python.worker.memory is not implemented yet:
-a partition's distinct keys must fit in a worker's memory.)
+``combine_locally`` and ``group_locally`` run before the shuffle (map-side combine) and flushes
+partial combiners downstream whenever the worker's memory budget is
+reached; ``merge_combiners``, ``group_values`` and ``sort`` run after it
+and spill to disk above the budget (see external.py). The budget is
+``spark.python.worker.memory`` (the executor passes it to workers as
+EMBER_PYTHON_WORKER_MEMORY) and spill files go to the executor's scratch
+directory (EMBER_SPILL_DIR), which is removed with the executor.
 """
 
-from .hashing import portable_hash
+import bisect
+import os
+import tempfile
 
-_MISSING = object()
+from . import external
+from .hashing import portable_hash
 
 
 class Aggregator:
@@ -38,20 +44,58 @@ class Partitioner:
         return self.partitionFunc(key) % self.numPartitions
 
 
-def _merge(items, first, merge):
-    combiners = {}
-    get = combiners.get
-    for k, v in items:
-        c = get(k, _MISSING)
-        combiners[k] = first(v) if c is _MISSING else merge(c, v)
-    return iter(combiners.items())
+class RangeBounds:
+    """sortByKey's partitionFunc: the index of the key range holding
+    keyfunc(key), counted from the top when descending."""
+
+    def __init__(self, bounds, keyfunc, ascending):
+        self.bounds = bounds
+        self.keyfunc = keyfunc
+        self.ascending = ascending
+
+    def __call__(self, key):
+        p = bisect.bisect_left(self.bounds, self.keyfunc(key))
+        return p if self.ascending else len(self.bounds) - p
+
+
+def _budget():
+    return int(os.environ.get("EMBER_PYTHON_WORKER_MEMORY", 512 << 20))
+
+
+def _spill_dir():
+    return os.environ.get("EMBER_SPILL_DIR") or tempfile.gettempdir()
 
 
 def combine_locally(agg, iterator):
-    """(k, v) records -> (k, combiner) with one combiner per key."""
-    return _merge(iterator, agg.createCombiner, agg.mergeValue)
+    """(k, v) records -> (k, combiner), at most one per key between flushes."""
+    return external.combine_map_side(agg, iterator, _budget())
+
+
+def group_locally(iterator):
+    """(k, v) records -> (k, [values]) records, a bounded chunk of one key each."""
+    return external.group_map_side(iterator, _budget())
+
+
+def combine_values(agg, iterator):
+    """(k, v) records of a partition already holding all of each key's
+    records -> (k, combiner), one per key."""
+    merger = external.ExternalMerger(agg, _budget(), _spill_dir())
+    merger.merge_values(iterator)
+    return merger.items()
 
 
 def merge_combiners(agg, iterator):
     """(k, combiner) records from every map task -> one combiner per key."""
-    return _merge(iterator, lambda c: c, agg.mergeCombiners)
+    merger = external.ExternalMerger(agg, _budget(), _spill_dir())
+    merger.merge_combiners(iterator)
+    return merger.items()
+
+
+def group_values(iterator):
+    """(k, list of values) from every map task -> (k, all values of k)."""
+    return external.group_by_key(iterator, _budget(), _spill_dir())
+
+
+def sort(iterator, key=None, reverse=False):
+    """The records in sorted order (stable, like sorted())."""
+    return external.ExternalSorter(_budget(), _spill_dir()).sorted(iterator, key=key, reverse=reverse)

@@ -1,0 +1,339 @@
+"""Aggregation, grouping and sorting in bounded memory: spill to disk above
+a budget, merge the spills at the end.
+
+The budget is bytes of resident memory this process may grow by while one
+structure fills (``MemoryGauge``: RSS from /proc/self/statm above the level
+when the structure was created, read every ``CHECK_EVERY`` records).
+
+- ``combine_map_side`` never touches disk: when over budget it hands its
+  partial combiners downstream and starts again (the shuffle merges them).
+- ``ExternalMerger`` keeps one combiner per key in a dict; over budget it
+  writes the dict out as a run sorted by ``hash(key)`` and empties it. At the
+  end the dict is spilled too and the runs are merged by hash, so keys only need to be
+  hashable, never comparable, and memory holds one batch per run.
+- ``group_by_key`` is a merger of value lists whose merge phase collects
+  each key's values in a ``SpillableList``, so one hot key holding most of
+  the data still completes: its values move to disk as they arrive.
+- ``ExternalSorter`` writes sorted runs and merges them with heapq.merge;
+  the result is stable, like sorted().
+
+Spill files live under the directory given by the caller and are deleted
+when read to the end or when the object owning them is collected.
+"""
+
+import ctypes
+import heapq
+import itertools
+import os
+import pickle
+import tempfile
+import weakref
+from operator import itemgetter
+
+from .resultiterable import ResultIterable
+
+CHECK_EVERY = 1000      # records between two reads of the memory gauge
+LIST_CHUNK = 1000       # values per record when a key's list is spilled or shipped
+_BATCH_BYTES = 64 << 10  # target size of one pickled batch in a spill file
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+_first = itemgetter(0)
+
+
+def _rss():
+    with open("/proc/self/statm", "rb") as f:
+        return int(f.read().split()[1]) * _PAGE
+
+
+def _libc_trim():
+    """Give freed heap pages back to the OS so RSS reflects what is live."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+class MemoryGauge:
+    """Is this process using more than ``limit`` bytes above where it was
+    when the gauge was made?  After a spill the threshold rises to what is
+    still resident (memory the allocator kept is reused, not regrown), so a
+    structure does not spill at every check."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.threshold = limit
+        self.baseline = _rss()
+
+    def over(self):
+        return _rss() - self.baseline > self.threshold
+
+    def spilled(self):
+        _libc_trim()
+        self.threshold = max(self.limit, _rss() - self.baseline + self.limit // 4)
+
+
+def _blocks(iterator):
+    it = iter(iterator)
+    while True:
+        block = list(itertools.islice(it, CHECK_EVERY))
+        if not block:
+            return
+        yield block
+
+
+def _unlink(path):
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+class SpillFile:
+    """Records appended in pickled batches of about 64 KiB and read back in
+    order, as many times as needed; deleted with the object."""
+
+    def __init__(self, directory):
+        fd, self.path = tempfile.mkstemp(prefix="ember-spill-", dir=directory)
+        self._out = os.fdopen(fd, "wb", buffering=1 << 16)
+        self._per_batch = 64
+        weakref.finalize(self, _unlink, self.path)
+
+    def write(self, records):
+        batch = []
+        for record in records:
+            batch.append(record)
+            if len(batch) >= self._per_batch:
+                self._dump(batch)
+                batch = []
+        if batch:
+            self._dump(batch)
+
+    def _dump(self, batch):
+        start = self._out.tell()
+        pickle.dump(batch, self._out, pickle.HIGHEST_PROTOCOL)
+        size = self._out.tell() - start
+        if size < _BATCH_BYTES // 2:
+            self._per_batch *= 2
+        elif size > _BATCH_BYTES * 2 and self._per_batch > 1:
+            self._per_batch //= 2
+
+    def __iter__(self):
+        self._out.flush()
+        with open(self.path, "rb") as f:
+            while True:
+                try:
+                    batch = pickle.load(f)
+                except EOFError:
+                    return
+                yield from batch
+
+
+def combine_map_side(agg, iterator, limit, gauge=None):
+    """(k, v) -> (k, combiner); a key may come out more than once, as a
+    partial combiner, when the budget forced a flush in between."""
+    gauge = gauge or MemoryGauge(limit)
+    create, merge = agg.createCombiner, agg.mergeValue
+    table = {}
+    for block in _blocks(iterator):
+        for k, v in block:
+            if k in table:
+                table[k] = merge(table[k], v)
+            else:
+                table[k] = create(v)
+        if gauge.over():
+            yield from table.items()
+            table.clear()
+            gauge.spilled()
+    yield from table.items()
+
+
+def group_map_side(iterator, limit, gauge=None):
+    """(k, v) -> (k, [values]) with at most LIST_CHUNK values per record, so
+    no single shuffled record is larger than a chunk of one key's values."""
+    gauge = gauge or MemoryGauge(limit)
+    table = {}
+    for block in _blocks(iterator):
+        for k, v in block:
+            values = table.get(k)
+            if values is None:
+                table[k] = [v]
+            else:
+                values.append(v)
+                if len(values) >= LIST_CHUNK:
+                    yield k, values
+                    del table[k]
+        if gauge.over():
+            yield from table.items()
+            table.clear()
+            gauge.spilled()
+    yield from table.items()
+
+
+class ExternalMerger:
+    """One combiner per key, whatever the number of keys.
+
+    Feed it with merge_values ((k, v) records) or merge_combiners ((k, c)
+    records, e.g. partial combiners from several map tasks), then read
+    items() once."""
+
+    def __init__(self, agg, limit, spill_dir, gauge=None):
+        self.agg = agg
+        self.spill_dir = spill_dir
+        self.gauge = gauge or MemoryGauge(limit)
+        self.table = {}
+        self.runs = []
+
+    def merge_values(self, iterator):
+        self._merge(iterator, self.agg.createCombiner, self.agg.mergeValue)
+
+    def merge_combiners(self, iterator):
+        self._merge(iterator, lambda c: c, self.agg.mergeCombiners)
+
+    def _merge(self, iterator, create, merge):
+        table = self.table
+        for block in _blocks(iterator):
+            for k, v in block:
+                if k in table:
+                    table[k] = merge(table[k], v)
+                else:
+                    table[k] = create(v)
+            if self.gauge.over():
+                self._spill()
+
+    def _spill(self):
+        run = SpillFile(self.spill_dir)
+        run.write(self._sorted_table())
+        self.runs.append(run)
+        self.table.clear()  # in place: callers hold the table in a local
+        self.gauge.spilled()
+
+    def _sorted_table(self):
+        """(hash, key, combiner) in hash order, emptying the table as it goes."""
+        table = self.table
+        for k in sorted(table, key=hash):
+            yield hash(k), k, table.pop(k)
+
+    def items(self):
+        if not self.runs:
+            return iter(self.table.items())
+        self._spill()  # the merge then holds one batch per run, nothing more
+        return self._merged()
+
+    def _merged_runs(self):
+        runs, self.runs = self.runs, []
+        return itertools.groupby(heapq.merge(*runs, key=_first), key=_first)
+
+    def _merged(self):
+        merge = self.agg.mergeCombiners
+        for _, records in self._merged_runs():
+            combined = {}  # keys sharing one hash: almost always exactly one
+            for _, k, c in records:
+                combined[k] = merge(combined[k], c) if k in combined else c
+            yield from combined.items()
+
+
+class SpillableList:
+    """The values of one key: extended in chunks, kept in memory until the
+    gauge is over budget, then moved to a spill file. Iterable many times;
+    pickles as a plain list."""
+
+    def __init__(self, gauge, spill_dir):
+        self._gauge = gauge
+        self._spill_dir = spill_dir
+        self._memory = []
+        self._file = None
+        self._length = 0
+
+    def extend(self, values):
+        self._memory.extend(values)
+        self._length += len(values)
+        if len(self._memory) >= LIST_CHUNK and self._gauge.over():
+            if self._file is None:
+                self._file = SpillFile(self._spill_dir)
+            self._file.write(_chunks(self._memory))
+            self._memory = []
+            self._gauge.spilled()
+
+    def __len__(self):
+        return self._length
+
+    def __iter__(self):
+        if self._file is not None:
+            for chunk in self._file:
+                yield from chunk
+        yield from self._memory
+
+    def __reduce__(self):
+        return list, (list(self),)
+
+
+def _chunks(values):
+    for i in range(0, len(values), LIST_CHUNK):
+        yield values[i:i + LIST_CHUNK]
+
+
+class _Grouper(ExternalMerger):
+    """ExternalMerger over value lists: spilled lists are cut into chunks
+    and the merge builds SpillableLists, so no step holds a whole hot key."""
+
+    def __init__(self, limit, spill_dir, gauge=None):
+        super().__init__(None, limit, spill_dir, gauge)
+
+    def merge_lists(self, iterator):
+        table = self.table
+        for block in _blocks(iterator):
+            for k, values in block:
+                if k in table:
+                    table[k].extend(values)
+                else:
+                    table[k] = list(values)  # never grow the caller's list
+            if self.gauge.over():
+                self._spill()
+
+    def _sorted_table(self):
+        for h, k, values in super()._sorted_table():
+            for chunk in _chunks(values):
+                yield h, k, chunk
+
+    def _merged(self):
+        for _, records in self._merged_runs():
+            groups = {}
+            for _, k, chunk in records:
+                if k not in groups:
+                    groups[k] = SpillableList(self.gauge, self.spill_dir)
+                groups[k].extend(chunk)
+            yield from groups.items()
+
+
+def group_by_key(iterator, limit, spill_dir, gauge=None):
+    """(k, [values]) records -> (k, ResultIterable of all values of k)."""
+    grouper = _Grouper(limit, spill_dir, gauge)
+    grouper.merge_lists(iterator)
+    return ((k, ResultIterable(values)) for k, values in grouper.items())
+
+
+class ExternalSorter:
+    """sorted() in bounded memory: sorted runs on disk, merged lazily."""
+
+    def __init__(self, limit, spill_dir, gauge=None):
+        self.spill_dir = spill_dir
+        self.gauge = gauge or MemoryGauge(limit)
+
+    def sorted(self, iterator, key=None, reverse=False):
+        runs = []
+        buffer = []
+        for block in _blocks(iterator):
+            buffer.extend(block)
+            if self.gauge.over():
+                buffer.sort(key=key, reverse=reverse)
+                run = SpillFile(self.spill_dir)
+                run.write(buffer)
+                runs.append(run)
+                buffer = []
+                self.gauge.spilled()
+        buffer.sort(key=key, reverse=reverse)
+        if not runs:
+            return iter(buffer)
+        # heapq.merge prefers earlier inputs on ties and runs are in input
+        # order, so equal keys keep their input order (stable, like sorted).
+        return heapq.merge(*runs, buffer, key=key, reverse=reverse)
