@@ -1,8 +1,9 @@
 """`make bench`: each job on ember and on the peers a user would pick, each
-run as a fresh process whose whole process tree's peak RSS is sampled.
+run as a fresh process whose whole process tree's peak memory (PSS) is
+sampled every 50 ms.
 Prints seconds, MB/s, peak MB and ratios; writes build/bench-results.json.
 
-    /usr/bin/python3 bench/run.py [--size-mb 200] [--jobs wordcount,logs] [--systems ember,plain]
+    /usr/bin/python3 bench/run.py [--size-mb 200] [--jobs wordcount,logs] [--systems ember,plain] [--repeat 3]
 """
 
 import argparse
@@ -24,21 +25,37 @@ JOBS = ["wordcount", "logs", "sum", "pi", "tiny"]
 INPUT = {"wordcount": "words", "logs": "logs"}
 
 
+def _pss_kb(pid):
+    """Proportional set size of one process: shared pages (a forked worker's
+    interpreter, shared libraries) counted once across the tree, not per process."""
+    with open("/proc/%d/smaps_rollup" % pid) as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
 def measure(argv, env):
-    """(wall seconds, peak RSS MB of the process tree, stdout, returncode)."""
+    """(wall seconds, peak PSS MB of the process tree, stdout, stderr, returncode)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ps = psutil.Process(proc.pid)
     peak = 0
     while proc.poll() is None:
         try:
-            rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
-            peak = max(peak, rss)
+            tree = [ps] + ps.children(recursive=True)
         except psutil.Error:
-            pass
-        time.sleep(0.02)
+            tree = []
+        total = 0
+        for p in tree:
+            try:
+                total += _pss_kb(p.pid)
+            except OSError:  # the process ended meanwhile
+                pass
+        peak = max(peak, total)
+        time.sleep(0.05)
     out, err = proc.communicate()
-    return time.perf_counter() - t0, peak / 2 ** 20, out, err, proc.returncode
+    return time.perf_counter() - t0, peak / 1024, out, err, proc.returncode
 
 
 def main():
@@ -46,6 +63,7 @@ def main():
     p.add_argument("--size-mb", type=int, default=200)
     p.add_argument("--jobs", default=",".join(JOBS + ["startup"]))
     p.add_argument("--systems", default=",".join(SYSTEMS))
+    p.add_argument("--repeat", type=int, default=3, help="runs per job and system; the median is reported")
     a = p.parse_args()
     paths = gen_data.ensure(os.path.join(ROOT, "build", "bench-data"), a.size_mb)
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
@@ -62,7 +80,9 @@ def main():
         path = paths.get(INPUT.get(job), "-")
         mb = os.path.getsize(path) / 2 ** 20 if path != "-" else None
         for system in a.systems.split(","):
-            wall, peak, out, err, rc = measure([python, os.path.join(HERE, "jobs.py"), system, job, path], env)
+            runs = [measure([python, os.path.join(HERE, "jobs.py"), system, job, path], env)
+                    for _ in range(a.repeat)]
+            wall, peak, out, err, rc = sorted(runs)[len(runs) // 2]
             if rc != 0:
                 rows.append({"job": job, "system": system, "error": err.strip().splitlines()[-1:]})
                 continue
