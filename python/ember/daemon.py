@@ -22,7 +22,7 @@ import socket
 import struct
 import sys
 
-from . import worker  # imported before forking so workers start warm
+from . import shuffle, worker  # noqa: F401 imported before forking: workers start warm
 
 PR_SET_PDEATHSIG = 1
 

@@ -1,9 +1,14 @@
 """Aggregation, grouping and sorting in bounded memory: spill to disk above
 a budget, merge the spills at the end.
 
-The budget is bytes of resident memory this process may grow by while one
-structure fills (``MemoryGauge``: RSS from /proc/self/statm above the level
-when the structure was created, read every ``CHECK_EVERY`` records).
+The budget is bytes of resident memory this process may use beyond its
+size when this module was imported (``MemoryGauge``: RSS from
+/proc/self/statm). The daemon imports it before forking, so for a worker
+that is the size of an idle worker, and memory an earlier task left behind
+counts against the budget of the next. The gauge is read after every block of
+records; blocks shrink when records are large and grow up to
+``CHECK_EVERY`` records when they are small, so a check costs little and
+no block overshoots the budget by much.
 
 - ``combine_map_side`` never touches disk: when over budget it hands its
   partial combiners downstream and starts again (the shuffle merges them).
@@ -32,8 +37,8 @@ from operator import itemgetter
 
 from .resultiterable import ResultIterable
 
-CHECK_EVERY = 1000      # records between two reads of the memory gauge
-LIST_CHUNK = 1000       # values per record when a key's list is spilled or shipped
+CHECK_EVERY = 1000      # most records between two reads of the memory gauge
+LIST_CHUNK = 100        # values per record when a key's list is spilled or shipped
 _BATCH_BYTES = 64 << 10  # target size of one pickled batch in a spill file
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -53,29 +58,42 @@ def _libc_trim():
         pass
 
 
+_BASELINE = _rss()
+
+
 class MemoryGauge:
-    """Is this process using more than ``limit`` bytes above where it was
-    when the gauge was made?  After a spill the threshold rises to what is
+    """Is this process using more than ``limit`` bytes above _BASELINE?
+    After a spill the threshold rises to what is
     still resident (memory the allocator kept is reused, not regrown), so a
     structure does not spill at every check."""
 
     def __init__(self, limit):
         self.limit = limit
         self.threshold = limit
-        self.baseline = _rss()
+        self.baseline = _BASELINE
+        self._last = _rss()
+        self.block = 16  # records to take before the next check
 
     def over(self):
-        return _rss() - self.baseline > self.threshold
+        rss = _rss()
+        step, self._last = rss - self._last, rss
+        # Aim at 1/32 to 1/8 of the budget between two checks.
+        if step > self.limit // 8:
+            self.block = max(1, self.block // 4)
+        elif step < self.limit // 32:
+            self.block = min(CHECK_EVERY, self.block * 2)
+        return rss - self.baseline > self.threshold
 
     def spilled(self):
         _libc_trim()
-        self.threshold = max(self.limit, _rss() - self.baseline + self.limit // 4)
+        self.threshold = max(self.limit, _rss() - self.baseline + self.limit // 8)
 
 
-def _blocks(iterator):
+def _blocks(iterator, gauge):
+    """Lists of gauge.block records; the caller checks the gauge after each."""
     it = iter(iterator)
     while True:
-        block = list(itertools.islice(it, CHECK_EVERY))
+        block = list(itertools.islice(it, gauge.block))
         if not block:
             return
         yield block
@@ -95,7 +113,7 @@ class SpillFile:
     def __init__(self, directory):
         fd, self.path = tempfile.mkstemp(prefix="ember-spill-", dir=directory)
         self._out = os.fdopen(fd, "wb", buffering=1 << 16)
-        self._per_batch = 64
+        self._per_batch = 1  # grows while batches are small: records may be large
         weakref.finalize(self, _unlink, self.path)
 
     def write(self, records):
@@ -114,8 +132,8 @@ class SpillFile:
         size = self._out.tell() - start
         if size < _BATCH_BYTES // 2:
             self._per_batch *= 2
-        elif size > _BATCH_BYTES * 2 and self._per_batch > 1:
-            self._per_batch //= 2
+        elif size > _BATCH_BYTES * 2:
+            self._per_batch = max(1, self._per_batch * _BATCH_BYTES // size)
 
     def __iter__(self):
         self._out.flush()
@@ -134,7 +152,7 @@ def combine_map_side(agg, iterator, limit, gauge=None):
     gauge = gauge or MemoryGauge(limit)
     create, merge = agg.createCombiner, agg.mergeValue
     table = {}
-    for block in _blocks(iterator):
+    for block in _blocks(iterator, gauge):
         for k, v in block:
             if k in table:
                 table[k] = merge(table[k], v)
@@ -152,7 +170,7 @@ def group_map_side(iterator, limit, gauge=None):
     no single shuffled record is larger than a chunk of one key's values."""
     gauge = gauge or MemoryGauge(limit)
     table = {}
-    for block in _blocks(iterator):
+    for block in _blocks(iterator, gauge):
         for k, v in block:
             values = table.get(k)
             if values is None:
@@ -190,8 +208,8 @@ class ExternalMerger:
         self._merge(iterator, lambda c: c, self.agg.mergeCombiners)
 
     def _merge(self, iterator, create, merge):
-        table = self.table
-        for block in _blocks(iterator):
+        table, gauge = self.table, self.gauge
+        for block in _blocks(iterator, gauge):
             for k, v in block:
                 if k in table:
                     table[k] = merge(table[k], v)
@@ -280,15 +298,20 @@ class _Grouper(ExternalMerger):
         super().__init__(None, limit, spill_dir, gauge)
 
     def merge_lists(self, iterator):
-        table = self.table
-        for block in _blocks(iterator):
-            for k, values in block:
-                if k in table:
-                    table[k].extend(values)
-                else:
-                    table[k] = list(values)  # never grow the caller's list
-            if self.gauge.over():
-                self._spill()
+        # Records range from one value to a chunk of LIST_CHUNK, so the gauge
+        # is read every gauge.block values, not records.
+        table, gauge = self.table, self.gauge
+        pending = 0
+        for k, values in iterator:
+            if k in table:
+                table[k].extend(values)
+            else:
+                table[k] = list(values)  # never grow the caller's list
+            pending += len(values)
+            if pending >= gauge.block:
+                pending = 0
+                if gauge.over():
+                    self._spill()
 
     def _sorted_table(self):
         for h, k, values in super()._sorted_table():
@@ -322,7 +345,8 @@ class ExternalSorter:
     def sorted(self, iterator, key=None, reverse=False):
         runs = []
         buffer = []
-        for block in _blocks(iterator):
+        gauge = self.gauge
+        for block in _blocks(iterator, gauge):
             buffer.extend(block)
             if self.gauge.over():
                 buffer.sort(key=key, reverse=reverse)

@@ -17,6 +17,7 @@ import shlex
 import subprocess
 import sys
 import threading
+import weakref
 from collections import defaultdict, deque
 from functools import reduce as _reduce
 
@@ -971,7 +972,8 @@ class ShuffledRDD(RDD):
     """The output of a hash shuffle: (k, v) records, partitioned by key.
 
     The map side runs the parent's fused pipeline and buckets its records
-    with the partitioner; the engine writes and reads the shuffle files.
+    with the partitioner; the engine writes and reads the shuffle files and
+    deletes them when this object is garbage-collected.
     """
 
     def __init__(self, prev, partitioner):
@@ -989,6 +991,10 @@ class ShuffledRDD(RDD):
             engine = self.ctx._engine
             map_node = self.ctx._call(engine.add_python, source._node_id(), command)
             self._nid = self.ctx._call(engine.add_shuffled, map_node, self.partitioner.numPartitions)
+            # ContextCleaner: once this RDD is collected nothing can read
+            # its shuffle again, so its files go (a stopped context already
+            # removed everything).
+            weakref.finalize(self, engine.remove_node, self._nid).atexit = False
         return self._nid
 
     def _lineage_parents(self):

@@ -86,6 +86,16 @@ def decode_frames(frames):
         yield from decode_frame(ftype, data)
 
 
+def adapt_batch_size(batch_size, payload_bytes, most=1 << 16):
+    """The next batch size, given the pickled size of a batch of batch_size
+    records: double while small, cut at once to the target when too big."""
+    if payload_bytes < TARGET_BATCH_BYTES // 2:
+        return min(most, batch_size * 2)
+    if payload_bytes > TARGET_BATCH_BYTES * 2:
+        return max(1, batch_size * TARGET_BATCH_BYTES // payload_bytes)
+    return batch_size
+
+
 def write_batches(iterator, emit, batch_size=16):
     """Pickle records from ``iterator`` in adaptive batches; ``emit(payload)``."""
     it = iter(iterator)
@@ -95,7 +105,4 @@ def write_batches(iterator, emit, batch_size=16):
             return
         payload = dumps(batch)
         emit(payload)
-        if len(payload) < TARGET_BATCH_BYTES // 2 and batch_size < 1 << 16:
-            batch_size *= 2
-        elif len(payload) > TARGET_BATCH_BYTES * 2 and batch_size > 1:
-            batch_size //= 2
+        batch_size = adapt_batch_size(batch_size, len(payload))

@@ -47,9 +47,11 @@ class _Stream:
 
 
 def _emit_buckets(records, num_buckets, partition_func, write):
-    """Group (k, v) records by bucket and write BUCKET_BATCH frames."""
+    """Group (k, v) records by bucket and write BUCKET_BATCH frames. A bucket
+    holds at most `limit` records, adapted to the record size, so memory
+    held here stays near num_buckets x 64 KiB whatever the records."""
     buckets = {}
-    limit = 512
+    limit = 16
     for kv in records:
         b = partition_func(kv[0]) % num_buckets
         items = buckets.get(b)
@@ -57,8 +59,10 @@ def _emit_buckets(records, num_buckets, partition_func, write):
             buckets[b] = items = []
         items.append(kv)
         if len(items) >= limit:
-            write(ser.BUCKET_BATCH, ser.U32.pack(b) + ser.dumps(items))
+            payload = ser.dumps(items)
+            write(ser.BUCKET_BATCH, ser.U32.pack(b) + payload)
             del buckets[b]
+            limit = ser.adapt_batch_size(limit, len(payload), most=1024)
     for b, items in buckets.items():
         write(ser.BUCKET_BATCH, ser.U32.pack(b) + ser.dumps(items))
 

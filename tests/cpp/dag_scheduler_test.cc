@@ -25,6 +25,14 @@ class FakeBackend : public SchedulerBackend {
   }
   int TotalSlots() const override { return 2; }
   void KillTask(int64_t) override {}
+  void RemoveShuffle(int shuffle_id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    removed.push_back(shuffle_id);
+  }
+  std::vector<int> Removed() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return removed;
+  }
   void LaunchTask(const proto::TaskDescription& task, Done done) override {
     std::lock_guard<std::mutex> lock(mu_);
     launched.push_back(task);
@@ -55,6 +63,7 @@ class FakeBackend : public SchedulerBackend {
   Decide decide_;
   std::mutex mu_;
   std::vector<proto::TaskDescription> launched;
+  std::vector<int> removed;
   std::vector<std::thread> threads_;
 };
 
@@ -114,6 +123,22 @@ TEST(DAGScheduler, RunsMapStageThenResultStageAndReusesOutputs) {
   out = dag.RunJob(spec);
   ASSERT_TRUE(out.failure.status.ok());
   EXPECT_EQ(CountStage(backend.Launched(), true), 3);
+}
+
+TEST(DAGScheduler, RemovedShuffleLosesItsOutputsAndFiles) {
+  Fixture fx;
+  FakeBackend backend([](const proto::TaskDescription&) { return proto::TaskResult::SUCCESS; });
+  DAGScheduler dag(&fx.graph, &backend, {});
+  JobSpec spec;
+  spec.final_node = fx.reduce;
+  spec.partitions = {0, 1};
+  ASSERT_TRUE(dag.RunJob(spec).failure.status.ok());
+  dag.RemoveShuffle(0);
+  // Events run in order: this job is handled after the removal, so it must
+  // compute the map outputs again.
+  ASSERT_TRUE(dag.RunJob(spec).failure.status.ok());
+  EXPECT_EQ(CountStage(backend.Launched(), true), 6);
+  EXPECT_EQ(backend.Removed(), std::vector<int>{0});
 }
 
 TEST(DAGScheduler, RetriesThenAbortsWithTaskAndStage) {

@@ -8,18 +8,19 @@ import sys
 import textwrap
 from operator import add
 
-import pytest
 from hypothesis import given, settings, strategies as st
 
 from ember import external
 from ember.shuffle import Aggregator
 
 
-class AlwaysOver:
+class AlwaysOver(external.MemoryGauge):
     """A gauge that reports the budget exceeded at every check: every block
-    of CHECK_EVERY records becomes a spill."""
+    of 7 records becomes a spill."""
 
     def __init__(self):
+        super().__init__(0)
+        self.block = 7
         self.spills = 0
 
     def over(self):
@@ -27,12 +28,6 @@ class AlwaysOver:
 
     def spilled(self):
         self.spills += 1
-
-
-@pytest.fixture(autouse=True)
-def small_blocks(monkeypatch):
-    """Check the gauge every few records, so small inputs spill many times."""
-    monkeypatch.setattr(external, "CHECK_EVERY", 7)
 
 
 SUM = Aggregator(lambda v: v, add, add)

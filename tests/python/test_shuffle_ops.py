@@ -300,3 +300,46 @@ def test_same_key_same_partition_whatever_the_hash_seed():
         assert out.returncode == 0, out.stderr
         outputs.add(out.stdout)
     assert len(outputs) == 1
+
+
+# ------------------------------------------------------- ContextCleaner
+def shuffle_files(sc):
+    found = set()
+    for root, _, files in os.walk(sc._engine.local_dir):
+        found.update(os.path.join(root, f) for f in files if f.startswith("shuffle_"))
+    return found
+
+
+def test_shuffle_files_go_with_their_rdd(sc):
+    import gc
+    before = shuffle_files(sc)
+    data = [(i % 7, i) for i in range(100)]
+    kept = sc.parallelize(data, 3).reduceByKey(add)
+    dropped = sc.parallelize(range(100), 3).map(lambda x: (x % 5, x)).groupByKey()
+    assert kept.count() == 7 and dropped.count() == 5
+    written = shuffle_files(sc) - before
+    assert len(written) == 2 * 3 * 2  # two shuffles of 3 map tasks, data + index each
+    del dropped
+    gc.collect()
+    left = shuffle_files(sc) - before
+    assert len(left) == 6 and left < written
+    # the surviving shuffle is reused as it is: same files, same answer
+    assert sorted(kept.collect()) == sorted((k, sum(v)) for k, v in by_key(data).items())
+    assert shuffle_files(sc) - before == left
+    del kept
+    gc.collect()
+    assert shuffle_files(sc) - before == set()
+
+
+def test_stop_removes_every_shuffle_file(tmp_path):
+    program = ("import sys; sys.path.insert(0, sys.argv[1])\n"
+               "from ember import SparkContext\n"
+               "sc = SparkContext('local[2]')\n"
+               "rdd = sc.parallelize(range(100), 4).map(lambda x: (x % 3, x)).reduceByKey(max)\n"
+               "assert rdd.count() == 3\n"
+               "print(sc._engine.local_dir)\n"
+               "sc.stop()\n")
+    out = subprocess.run([sys.executable, "-c", program, os.path.join(ROOT, "python")],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert not os.path.exists(out.stdout.strip())

@@ -1,5 +1,6 @@
 #include "ember/common/file_util.h"
 
+#include <dirent.h>
 #include <ftw.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
@@ -7,6 +8,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <string_view>
 #include <vector>
 
 namespace ember {
@@ -43,6 +45,20 @@ Result<std::string> MakeTempDir(const std::string& parent, const std::string& pr
   buf.push_back('\0');
   if (!::mkdtemp(buf.data())) return ErrnoError("mkdtemp", templ, errno);
   return std::string(buf.data());
+}
+
+Status RemoveFilesWithPrefix(const std::string& dir, const std::string& prefix) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return errno == ENOENT ? Status::OK() : ErrnoError("opendir", dir, errno);
+  Status st;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string_view name(e->d_name);
+    if (name.substr(0, prefix.size()) != prefix) continue;
+    std::string path = dir + "/" + std::string(name);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) st = ErrnoError("unlink", path, errno);
+  }
+  ::closedir(d);
+  return st;
 }
 
 bool PathExists(const std::string& path) {

@@ -3,7 +3,8 @@
 // Contract: MakeDirs creates every missing directory of `path` (like
 // mkdir -p); RemoveTree deletes a file or directory tree, ignoring what is
 // already gone; MakeTempDir creates a fresh private directory under
-// `parent` whose name starts with `prefix`.
+// `parent` whose name starts with `prefix`; RemoveFilesWithPrefix deletes
+// the entries of `dir` whose names start with `prefix` (not recursive).
 #pragma once
 
 #include <string>
@@ -15,6 +16,7 @@ namespace ember {
 Status MakeDirs(const std::string& path);
 Status RemoveTree(const std::string& path);
 Result<std::string> MakeTempDir(const std::string& parent, const std::string& prefix);
+Status RemoveFilesWithPrefix(const std::string& dir, const std::string& prefix);
 bool PathExists(const std::string& path);
 // 2*n random hex digits from a cryptographic source.
 std::string RandomHex(size_t n);

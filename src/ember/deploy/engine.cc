@@ -114,6 +114,13 @@ void Engine::Stop() {
   if (!app_dir_.empty()) RemoveTree(app_dir_);
 }
 
+void Engine::RemoveNode(int node) {
+  std::lock_guard<std::mutex> lock(mu_);  // Stop() cannot reset the scheduler meanwhile
+  if (stopped_) return;                    // and removes every file itself
+  int shuffle_id = graph_.Remove(node);
+  if (shuffle_id >= 0) scheduler_->RemoveShuffle(shuffle_id);
+}
+
 Status Engine::CheckRunning() const {
   std::lock_guard<std::mutex> lock(mu_);
   if (stopped_) return InvalidArgument("SparkContext has been stopped: create a new one");

@@ -39,7 +39,9 @@ class Engine {
   // with partition i (the partition counts must match).
   Result<int> AddPair(int first, int second, bool cartesian);
   Result<int> NumPartitions(int node) const;
-  void RemoveNode(int node) { graph_.Remove(node); }
+  // The driver dropped the RDD of `node`: forget it, and when it is a
+  // shuffled node, delete its shuffle's files (ContextCleaner).
+  void RemoveNode(int node);
 
   scheduler::JobOutput RunJob(int node, std::vector<int> partitions, Conf properties);
   scheduler::JobFailure SaveAsTextFile(int node, const std::string& path, const std::string& codec,

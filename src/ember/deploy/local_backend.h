@@ -18,6 +18,7 @@ class LocalBackend : public scheduler::SchedulerBackend {
   int TotalSlots() const override { return executor_->slots(); }
   void LaunchTask(const proto::TaskDescription& task, Done done) override;
   void KillTask(int64_t task_id) override { executor_->KillTask(task_id); }
+  void RemoveShuffle(int shuffle_id) override { executor_->RemoveShuffle(shuffle_id); }
   // Stops the executor; waits for running tasks to end.
   void Stop() { executor_.reset(); }
 

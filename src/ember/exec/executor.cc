@@ -4,6 +4,8 @@
 
 #include <cerrno>
 
+#include "ember/common/file_util.h"
+
 namespace ember::exec {
 
 Result<std::unique_ptr<Executor>> Executor::Start(ExecutorOptions options) {
@@ -51,6 +53,11 @@ void Executor::KillTask(int64_t task_id) {
   for (auto& q : queue_) {
     if (q.task.task_id() == task_id) q.task.mutable_properties()->insert({"ember.killed", "1"});
   }
+}
+
+void Executor::RemoveShuffle(int shuffle_id) {
+  // Map output files are named shuffle_<id>_<map>_<task>.{data,index}.
+  RemoveFilesWithPrefix(env_.shuffle_dir, "shuffle_" + std::to_string(shuffle_id) + "_");
 }
 
 void Executor::SlotLoop() {

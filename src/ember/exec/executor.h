@@ -4,7 +4,8 @@
 // Contract: Launch() queues a task and returns at once; `done` is called
 // exactly once per launched task, from an executor thread, with its
 // TaskResult. KillTask() asks a running or queued task to stop; it then
-// finishes with state KILLED. The executor receives tasks only as
+// finishes with state KILLED. RemoveShuffle() deletes this executor's map
+// output files of a shuffle. The executor receives tasks only as
 // TaskDescriptions, so the same code serves local mode (in-process) and
 // executor processes of the cluster modes. Destruction waits for running
 // tasks, then stops the worker daemon.
@@ -44,6 +45,7 @@ class Executor {
 
   void Launch(proto::TaskDescription task, Done done);
   void KillTask(int64_t task_id);
+  void RemoveShuffle(int shuffle_id);
   int slots() const { return options_.slots; }
 
  private:

@@ -64,9 +64,16 @@ ShuffleInfo Graph::Shuffle(int shuffle_id) const {
   return shuffles_.at(shuffle_id);
 }
 
-void Graph::Remove(int id) {
+int Graph::Remove(int id) {
   std::lock_guard<std::mutex> lock(mu_);
-  nodes_.erase(id);
+  auto it = nodes_.find(id);
+  if (it == nodes_.end()) return -1;
+  NodePtr node = it->second;
+  nodes_.erase(it);
+  if (!node->has_shuffled()) return -1;
+  nodes_.erase(node->shuffled().map_node());
+  shuffles_.erase(node->shuffled().shuffle_id());
+  return node->shuffled().shuffle_id();
 }
 
 std::vector<int> Graph::ShufflesRead(int node) const {

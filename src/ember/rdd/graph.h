@@ -39,8 +39,10 @@ class Graph {
   Result<int> Add(proto::Node node);
   NodePtr Get(int id) const;
   ShuffleInfo Shuffle(int shuffle_id) const;
-  // Releases a node the driver no longer references (its id is not reused).
-  void Remove(int id);
+  // Releases a node the driver no longer references (its id is not reused);
+  // a shuffled node takes its map-side node and shuffle with it. Returns the
+  // shuffle id released, or -1.
+  int Remove(int id);
 
   // Shuffle ids read, without crossing shuffles, by any partition of `node`.
   std::vector<int> ShufflesRead(int node) const;

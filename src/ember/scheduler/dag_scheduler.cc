@@ -54,6 +54,20 @@ JobOutput DAGScheduler::RunJob(JobSpec spec) {
   return result.get();
 }
 
+void DAGScheduler::RemoveShuffle(int shuffle_id) {
+  loop_.Post([this, shuffle_id] {
+    auto it = map_stages_.find(shuffle_id);
+    if (it != map_stages_.end()) {
+      Stage* stage = it->second;
+      if (running_.count(stage) || waiting_.count(stage)) return;
+      map_stages_.erase(it);
+      stages_.erase(stage->id);
+    }
+    map_outputs_.erase(shuffle_id);
+    backend_->RemoveShuffle(shuffle_id);
+  });
+}
+
 void DAGScheduler::CancelAllJobs(const std::string& reason) {
   std::promise<void> done;
   loop_.Post([&] {

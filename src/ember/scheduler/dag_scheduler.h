@@ -63,6 +63,9 @@ class DAGScheduler {
 
   JobOutput RunJob(JobSpec spec);
   void CancelAllJobs(const std::string& reason);
+  // Forgets a shuffle no RDD reads any more: its map stage and outputs, and
+  // its files on the executors. A shuffle a running stage uses is kept.
+  void RemoveShuffle(int shuffle_id);
   // Accumulator updates of finished tasks, in completion order; drained.
   std::vector<std::string> TakeAccumulatorUpdates();
 

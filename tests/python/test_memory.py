@@ -1,0 +1,114 @@
+"""Shuffles of >10x spark.python.worker.memory finish with the right answer
+while every Python worker stays within twice that budget (plus the fixed
+size of an idle worker), measured by sampling the workers' RSS. Without
+spilling the same jobs take 100-150 MB per worker."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LIMIT_MB = 16
+# An idle worker: the interpreter, ember and cloudpickle, counted in RSS
+# because fork shares them with the daemon.
+IDLE_WORKER_MB = 30
+
+PROGRAM = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from ember import SparkConf, SparkContext
+conf = SparkConf().set("spark.python.worker.memory", "%dm" % int(sys.argv[2]))
+sc = SparkContext("local[2]", "memory-test", conf=conf)
+N = 2_000_000   # ~190 bytes each as Python objects: ~380 MB (>20x the budget) per shuffle
+PAD = "x" * 48
+rows = sc.range(0, N, numSlices=4)
+out = {}
+
+# groupByKey with a hot key holding half of the records
+pairs = rows.map(lambda i: ("hot" if i % 2 else i % 5000, PAD + str(i)))
+out["group"] = sorted(pairs.groupByKey(4).mapValues(len).map(lambda kv: kv[1]).countByValue().items())
+
+# sortByKey over every record
+def check(split, it):
+    n, first, last, ordered = 0, None, None, True
+    for k, _ in it:
+        if last is not None and k < last:
+            ordered = False
+        first = k if first is None else first
+        last, n = k, n + 1
+    yield split, n, first, last, ordered
+keyed = rows.map(lambda i: ((i * 7919) % N, PAD))
+out["sort"] = keyed.sortByKey(numPartitions=2).mapPartitionsWithIndex(check).collect()
+
+# join of every record with a smaller table
+left = rows.map(lambda i: (i % 100_000, PAD + str(i)))
+right = sc.range(0, 100_000, numSlices=2).map(lambda k: (k, k * 3))
+out["join"] = left.join(right, 4).map(lambda kv: kv[1][1]).sum()
+print(json.dumps(out))
+"""
+
+
+def descendants(pid):
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def rss_mb(pid):
+    try:
+        with open("/proc/%d/statm" % pid) as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, IndexError):
+        return 0.0
+
+
+def test_large_shuffles_stay_within_worker_memory():
+    proc = subprocess.Popen([sys.executable, "-c", PROGRAM, os.path.join(ROOT, "python"), str(LIMIT_MB)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = {}
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            for pid in descendants(proc.pid):
+                peak[pid] = max(peak.get(pid, 0.0), rss_mb(pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        stdout, stderr = proc.communicate(timeout=500)
+    finally:
+        done.set()
+        sampler.join()
+    assert proc.returncode == 0, stderr
+    out = json.loads(stdout)
+
+    n, keys = 2_000_000, 100_000
+    assert out["group"] == [[n // 2 // 2500, 2500], [n // 2, 1]]  # even i: 2500 keys
+    parts = sorted(out["sort"])
+    assert sum(p[1] for p in parts) == n
+    assert all(p[4] for p in parts)
+    bounds = [(p[2], p[3]) for p in parts if p[1]]
+    assert all(a[1] < b[0] for a, b in zip(bounds, bounds[1:]))
+    assert out["join"] == sum(k * 3 for k in range(keys)) * (n // keys)
+
+    assert len(peak) >= 3  # the daemon and its workers were sampled
+    worst = max(peak.values())
+    print("peak RSS (MB):", sorted(round(v) for v in peak.values()))
+    assert worst <= 2 * LIMIT_MB + IDLE_WORKER_MB, sorted(peak.values())
