@@ -17,6 +17,18 @@ is_error = lambda line: "ERROR" in line  # noqa: E731
 double = lambda x: x * 2  # noqa: E731
 
 
+# shuffle jobs: 5M rows, generated in place so no system pays for reading
+N_ROWS = 5_000_000
+N_SMALL = 500_000
+keyed = lambda i: (i % 100_000, i)  # noqa: E731
+spread = lambda values: max(values) - min(values)  # noqa: E731
+left_row = lambda i: (i % N_SMALL, i)  # noqa: E731
+right_row = lambda k: (k, k * 3)  # noqa: E731
+joined = lambda kv: kv[1][0] + kv[1][1]  # noqa: E731
+scramble = lambda i: (i * 7919) % N_ROWS  # noqa: E731  (a permutation of range(N_ROWS))
+SORT_SAMPLE = 100_000  # the answer: every 100000th element of the sorted rows
+
+
 def inside(_):
     x, y = random.random() * 2 - 1, random.random() * 2 - 1
     return 1 if x * x + y * y <= 1 else 0
@@ -41,6 +53,14 @@ def ember_job(job, path):
         answer = sc.parallelize(range(10_000_000), 2).map(inside).reduce(add)
     elif job == "tiny":
         answer = sc.parallelize([], 2000).count()
+    elif job == "groupby":
+        groups = sc.range(N_ROWS, numSlices=2).map(keyed).groupByKey()
+        answer = groups.map(lambda kv: spread(kv[1])).sum()
+    elif job == "join":
+        right = sc.range(N_SMALL, numSlices=2).map(right_row)
+        answer = sc.range(N_ROWS, numSlices=2).map(left_row).join(right).map(joined).sum()
+    elif job == "sort":
+        answer = sc.range(N_ROWS, numSlices=2).map(scramble).sortBy(lambda x: x).collect()[::SORT_SAMPLE]
     sc.stop()
     return answer
 
@@ -64,6 +84,19 @@ def plain_job(job, path):
         return sum(map(inside, range(10_000_000)))
     if job == "tiny":
         return 0
+    if job == "groupby":
+        groups = {}
+        for k, v in map(keyed, range(N_ROWS)):
+            if k in groups:
+                groups[k].append(v)
+            else:
+                groups[k] = [v]
+        return sum(spread(vs) for vs in groups.values())
+    if job == "join":
+        right = dict(map(right_row, range(N_SMALL)))
+        return sum(joined((k, (v, right[k]))) for k, v in map(left_row, range(N_ROWS)) if k in right)
+    if job == "sort":
+        return sorted(map(scramble, range(N_ROWS)))[::SORT_SAMPLE]
 
 
 # ------------------------------------------------------- multiprocessing
@@ -105,6 +138,38 @@ def _mp_pi(r):
     return sum(map(inside, r))
 
 
+def _mp_group(r):
+    groups = {}
+    for k, v in map(keyed, r):
+        if k in groups:
+            groups[k].append(v)
+        else:
+            groups[k] = [v]
+    return groups
+
+
+def _mp_spread(groups):
+    return sum(spread(vs) for vs in groups)
+
+
+_right = None
+
+
+def _mp_join(r):
+    global _right
+    if _right is None:
+        _right = dict(map(right_row, range(N_SMALL)))
+    return sum(joined((k, (v, _right[k]))) for k, v in map(left_row, r) if k in _right)
+
+
+def _mp_sort(r):
+    return sorted(map(scramble, r))
+
+
+def _halves(n):
+    return [range(0, n // 2), range(n // 2, n)]
+
+
 def mp_job(job, path):
     with multiprocessing.Pool(2) as pool:
         if job == "wordcount":
@@ -121,6 +186,24 @@ def mp_job(job, path):
             return sum(pool.map(_mp_pi, [range(0, 5_000_000), range(5_000_000, 10_000_000)]))
         if job == "tiny":
             return sum(pool.map(len, [[]] * 2000))
+        if job == "groupby":
+            # each process groups half the rows; the parent merges the lists
+            # and the pool computes the per-group results in two halves
+            merged = {}
+            for part in pool.map(_mp_group, _halves(N_ROWS)):
+                for k, vs in part.items():
+                    if k in merged:
+                        merged[k].extend(vs)
+                    else:
+                        merged[k] = vs
+            groups = list(merged.values())
+            return sum(pool.map(_mp_spread, [groups[:len(groups) // 2], groups[len(groups) // 2:]]))
+        if job == "join":
+            # each process builds the small side itself (a broadcast join)
+            return sum(pool.map(_mp_join, _halves(N_ROWS)))
+        if job == "sort":
+            import heapq
+            return list(heapq.merge(*pool.map(_mp_sort, _halves(N_ROWS))))[::SORT_SAMPLE]
 
 
 # ------------------------------------------------------------------ dask
@@ -142,6 +225,21 @@ def dask_job(job, path, scheduler):
         if job == "tiny":
             bag = db.from_sequence(range(2000), npartitions=2000)
             return bag.map_partitions(lambda p: []).count().compute()
+        if job == "groupby":
+            groups = db.range(N_ROWS, npartitions=2).map(keyed).groupby(lambda kv: kv[0])
+            return groups.map(lambda kg: spread([v for _, v in kg[1]])).sum().compute()
+        if job == "join":
+            # dask.bag joins a bag with an in-memory sequence
+            right = list(map(right_row, range(N_SMALL)))
+            pairs = db.range(N_ROWS, npartitions=2).map(left_row).join(
+                right, on_self=lambda kv: kv[0], on_other=lambda kv: kv[0])
+            # join yields (other, self) tuples
+            return pairs.map(lambda p: joined((p[1][0], (p[1][1], p[0][1])))).sum().compute()
+        if job == "sort":
+            # dask.bag has no sort: range-partition with groupby, sort each part
+            parts = db.range(N_ROWS, npartitions=2).map(scramble).groupby(
+                lambda x: x * 2 // N_ROWS, npartitions=2).map(lambda kg: (kg[0], sorted(kg[1])))
+            return [x for _, part in sorted(parts.compute()) for x in part][::SORT_SAMPLE]
 
 
 def main():

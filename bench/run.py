@@ -21,7 +21,7 @@ sys.path.insert(0, HERE)
 import gen_data  # noqa: E402
 
 SYSTEMS = ["ember", "plain", "mp", "dask-threads", "dask-processes"]
-JOBS = ["wordcount", "logs", "sum", "pi", "tiny"]
+JOBS = ["wordcount", "logs", "sum", "pi", "tiny", "groupby", "join", "sort"]
 INPUT = {"wordcount": "words", "logs": "logs"}
 
 
@@ -124,6 +124,7 @@ def report(rows):
                 print("           ember: %.3f ms per empty task incl. start-up (target < 1 ms)"
                       % (e["seconds"] / 2000 * 1000))
     print("targets: wordcount ember >= 1.7x plain and >= 2x best dask; peak memory <= 1.5x plain")
+    print("         groupby/join/sort ember >= 1.5x plain and >= 2x best dask; peak memory <= 2x plain")
 
 
 if __name__ == "__main__":

@@ -101,6 +101,11 @@ def main(sock_path, work_dir):
     # Objects that exist now are never collected; freezing them keeps the
     # collector from writing to their pages, so forked workers share them.
     gc.freeze()
+    # Workers build large containers (groups, merge tables, unpickled
+    # batches): with the default thresholds the collector re-scans them so
+    # often that unpickling a shuffle block takes 4x longer. Young cycles
+    # are still collected every 100k allocations.
+    gc.set_threshold(100_000, 50, 100)
     _report("READY")
     stdin_fd = sys.stdin.fileno()
     try:

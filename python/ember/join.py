@@ -1,38 +1,43 @@
 """Joins, cogroup and key-set operations, all built on one primitive.
 
-``cogroup_tagged`` tags each input RDD's values with the input's position,
-unions the tagged RDDs (partitioner-aware: inputs already partitioned the
-same way are not shuffled again) and groups by key, giving
-``(k, [(tag, v), ...])``. Every operation here is a per-key function of
-those tagged values, applied with flatMapValues so the partitioner is kept.
+``cogroup_tagged`` groups each input RDD's values by key on the map side
+and tags each group (not each value) with the input's position, unions
+the tagged RDDs (partitioner-aware: inputs already partitioned the same
+way are not shuffled again) and merges the groups by key, giving
+``(k, [(tag, [v, ...]), ...])``. Every operation here is a per-key
+function of those tagged groups, applied with flatMapValues so the
+partitioner is kept.
 """
 
 import itertools
 
+from . import shuffle
 from .resultiterable import ResultIterable
 
 
-class _Tag:
-    """v -> (tag, v); a class, not a lambda, so it pickles small."""
+class _TagGroups:
+    """A partition of (k, v) -> (k, [(tag, [v, ...])]); a class, not a
+    lambda, so it pickles small."""
 
     def __init__(self, tag):
         self.tag = tag
 
-    def __call__(self, v):
-        return self.tag, v
+    def __call__(self, iterator):
+        tag = self.tag
+        return ((k, [(tag, values)]) for k, values in shuffle.group_locally(iterator))
 
 
 def cogroup_tagged(rdds, numPartitions=None):
     ctx = rdds[0].ctx
-    tagged = [r.mapValues(_Tag(i)) for i, r in enumerate(rdds)]
-    return ctx.union(tagged).groupByKey(numPartitions)
+    tagged = ctx.union([r.mapPartitions(_TagGroups(i), True) for i, r in enumerate(rdds)])
+    return tagged.partitionBy(numPartitions).mapPartitions(shuffle.group_values, True)
 
 
 def split_tagged(n, tagged):
-    """The tagged values of one key as n lists, one per input."""
+    """The tagged groups of one key as n lists of values, one per input."""
     sides = [[] for _ in range(n)]
-    for tag, v in tagged:
-        sides[tag].append(v)
+    for tag, values in tagged:
+        sides[tag].extend(values)
     return sides
 
 
@@ -74,6 +79,6 @@ def subtract_by_key(a, b, numPartitions=None):
 def intersect_keys(a, b, numPartitions=None):
     """The keys present in both (k, v) RDDs, once each."""
     def in_both(kv):
-        tags = {tag for tag, _ in kv[1]}
+        tags = {tag for tag, _ in kv[1]}  # a side's groups are never empty
         return len(tags) == 2
     return cogroup_tagged([a, b], numPartitions).filter(in_both).keys()

@@ -477,7 +477,7 @@ class RDD:
         return join.intersect_keys(self.map(lambda x: (x, None)), other.map(lambda x: (x, None)))
 
     # ------------------------------------------------------------ ordering
-    def sortByKey(self, ascending=True, numPartitions=None, keyfunc=lambda x: x):
+    def sortByKey(self, ascending=True, numPartitions=None, keyfunc=None):
         """Range-partition by sampled key bounds, then sort each partition.
 
         >>> rdd = sc.parallelize([("c", 3), ("a", 1), ("b", 2), ("d", 4)], 2)
@@ -488,9 +488,7 @@ class RDD:
         """
         if numPartitions is None:
             numPartitions = self._defaultReducePartitions()
-
-        def sort_partition(iterator):
-            return shuffle.sort(iterator, key=lambda kv: keyfunc(kv[0]), reverse=not ascending)
+        sort_partition = functools.partial(shuffle.sort_by_key, keyfunc=keyfunc, ascending=ascending)
         if numPartitions == 1:
             rdd = self.coalesce(1) if self.getNumPartitions() > 1 else self
             return rdd.mapPartitions(sort_partition, True)
@@ -503,12 +501,13 @@ class RDD:
     def _range_bounds(self, numPartitions, keyfunc):
         """At most numPartitions - 1 increasing key bounds cutting the keys into
         ranges of similar record counts, from one sampling pass: each
-        partition returns its count and a uniform reservoir of its keys,
+        partition returns its count and a uniform reservoir of its records,
         and a sampled key stands for count / len(sample) records."""
         per_partition = min(10_000, max(20, 60 * numPartitions // max(1, self.getNumPartitions())))
         sketches = self.mapPartitionsWithIndex(lambda split, it: [sampling.reservoir(
-            (keyfunc(kv[0]) for kv in it), per_partition, 1, split)]).collect()
-        weighted = sorted(((key, n / len(sample)) for n, sample in sketches for key in sample),
+            it, per_partition, 1, split)]).collect()
+        key_of = (lambda kv: kv[0]) if keyfunc is None else (lambda kv: keyfunc(kv[0]))
+        weighted = sorted(((key_of(kv), n / len(sample)) for n, sample in sketches for kv in sample),
                           key=operator.itemgetter(0))
         total = math.fsum(w for _, w in weighted)
         bounds, seen, cut = [], 0.0, 1
@@ -528,14 +527,13 @@ class RDD:
         return self.keyBy(keyfunc).sortByKey(ascending, numPartitions).values()
 
     def repartitionAndSortWithinPartitions(self, numPartitions=None, partitionFunc=portable_hash,
-                                           ascending=True, keyfunc=lambda x: x):
+                                           ascending=True, keyfunc=None):
         """
         >>> rdd = sc.parallelize([(0, 5), (3, 8), (2, 6), (0, 8), (3, 8), (1, 3)])
         >>> rdd.repartitionAndSortWithinPartitions(2, lambda x: x % 2, True).glom().collect()
         [[(0, 5), (0, 8), (2, 6)], [(1, 3), (3, 8), (3, 8)]]
         """
-        def sort_partition(iterator):
-            return shuffle.sort(iterator, key=lambda kv: keyfunc(kv[0]), reverse=not ascending)
+        sort_partition = functools.partial(shuffle.sort_by_key, keyfunc=keyfunc, ascending=ascending)
         return self.partitionBy(numPartitions, partitionFunc).mapPartitions(sort_partition, True)
 
     # -------------------------------------------------------------- pairing

@@ -5,6 +5,7 @@ sample is the same every time the partition is computed — a retried task
 or a re-run job sees the same records.
 """
 
+import itertools
 import math
 import random
 
@@ -71,14 +72,26 @@ def sample_by_key_partition(split, iterator, withReplacement, fractions, seed):
 
 
 def reservoir(iterator, size, seed, split):
-    """(number of records, a uniform sample of at most `size` of them)."""
+    """(number of records, a uniform sample of at most `size` of them).
+
+    Li's Algorithm L: the gaps between replaced records are drawn directly
+    and skipped at C speed, so a partition of n records costs
+    O(size * log(n / size)) random draws rather than n."""
     rng = _rng(seed, split)
-    sample, n = [], 0
-    for n, x in enumerate(iterator, 1):
-        if n <= size:
-            sample.append(x)
-        else:
-            j = rng.randrange(n)
-            if j < size:
-                sample[j] = x
-    return n, sample
+    counter = itertools.count()
+    records = itertools.compress(iterator, counter)  # counts what it consumes
+    next(counter)  # compress drops records whose count is 0: start at 1
+    sample = list(itertools.islice(records, size))
+    if len(sample) < size or size == 0:
+        return next(counter) - 1, sample
+    w = math.exp(math.log(rng.random()) / size)
+    while True:
+        gap = int(math.log(rng.random()) / math.log1p(-w)) if w < 1.0 else 0
+        x = next(itertools.islice(records, gap, None), _END)
+        if x is _END:
+            return next(counter) - 1, sample
+        sample[rng.randrange(size)] = x
+        w *= math.exp(math.log(rng.random()) / size)
+
+
+_END = object()

@@ -10,6 +10,7 @@ directory (EMBER_SPILL_DIR), which is removed with the executor.
 """
 
 import bisect
+import operator
 import os
 import tempfile
 
@@ -46,7 +47,8 @@ class Partitioner:
 
 class RangeBounds:
     """sortByKey's partitionFunc: the index of the key range holding
-    keyfunc(key), counted from the top when descending."""
+    keyfunc(key) (the key itself when keyfunc is None), counted from the
+    top when descending."""
 
     def __init__(self, bounds, keyfunc, ascending):
         self.bounds = bounds
@@ -54,7 +56,7 @@ class RangeBounds:
         self.ascending = ascending
 
     def __call__(self, key):
-        p = bisect.bisect_left(self.bounds, self.keyfunc(key))
+        p = bisect.bisect_left(self.bounds, key if self.keyfunc is None else self.keyfunc(key))
         return p if self.ascending else len(self.bounds) - p
 
 
@@ -99,3 +101,9 @@ def group_values(iterator):
 def sort(iterator, key=None, reverse=False):
     """The records in sorted order (stable, like sorted())."""
     return external.ExternalSorter(_budget(), _spill_dir()).sorted(iterator, key=key, reverse=reverse)
+
+
+def sort_by_key(iterator, keyfunc=None, ascending=True):
+    """(k, v) records ordered by keyfunc(k), or by k when keyfunc is None."""
+    key = operator.itemgetter(0) if keyfunc is None else (lambda kv: keyfunc(kv[0]))
+    return sort(iterator, key=key, reverse=not ascending)
