@@ -12,7 +12,7 @@ from ember import SparkContext
 
 def main():
     sc = SparkContext(appName="logmining")
-    errors = sc.textFile(sys.argv[1]).filter(lambda line: "ERROR" in line)
+    errors = sc.textFile(sys.argv[1]).filter(lambda line: "ERROR" in line).cache()
     print("errors\t%d" % errors.count())
     print("mysql\t%d" % errors.filter(lambda line: "mysql" in line).count())
     print("php\t%d" % errors.filter(lambda line: "php" in line).count())

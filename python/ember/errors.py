@@ -64,6 +64,11 @@ class JobCancelledError(SparkJobError):
     """The job was cancelled, or its SparkContext stopped."""
 
 
+class UnsupportedOperationException(EmberError, RuntimeError):
+    """An operation the RDD's state does not allow (e.g. changing the
+    storage level of a persisted RDD)."""
+
+
 class InternalError(EmberError):
     """A bug in ember; please report it."""
 

@@ -24,11 +24,12 @@ from functools import reduce as _reduce
 import cloudpickle
 
 from . import hyperloglog, join, pipeline, sampling, serializers as ser
-from .errors import PicklingError
+from .errors import PicklingError, UnsupportedOperationException
 from .hashing import portable_hash
 from . import shuffle
 from .shuffle import Aggregator, Partitioner, RangeBounds
 from .statcounter import StatCounter
+from .storagelevel import StorageLevel
 
 
 def _count(iterator):
@@ -87,6 +88,9 @@ class RDD:
         self.partitioner = partitioner
         self._name = None
         self._id = None
+        self.is_cached = False
+        self._storage_level = None
+        self._unpersist_on_gc = None
 
     # ------------------------------------------------------------- engine
     def _node_id(self):
@@ -135,6 +139,71 @@ class RDD:
     def _lineage_parents(self):
         """[(parent RDD, 1 if a shuffle lies between else 0)] for toDebugString."""
         return []
+
+    # ---------------------------------------------------------- persistence
+    def cache(self):
+        """Keep the partitions in memory once computed (MEMORY_ONLY).
+
+        >>> rdd = sc.parallelize(range(4)).cache()
+        >>> rdd.is_cached, rdd.getStorageLevel() == StorageLevel.MEMORY_ONLY
+        (True, True)
+        """
+        return self.persist(StorageLevel.MEMORY_ONLY)
+
+    def persist(self, storageLevel=StorageLevel.MEMORY_ONLY):
+        """Keep the partitions in the executors' block stores at
+        ``storageLevel`` from the next time they are computed. Partitions
+        evicted from memory are recomputed from lineage, or read back from
+        disk when the level allows disk. Replication beyond 1 has no second
+        executor to go to in local mode.
+
+        >>> rdd = sc.parallelize(range(4)).persist(StorageLevel.DISK_ONLY)
+        >>> rdd.persist(StorageLevel.MEMORY_ONLY)
+        Traceback (most recent call last):
+          ...
+        ember.errors.UnsupportedOperationException: Cannot change storage level of an RDD after it was already assigned a level
+        """
+        if self._storage_level is not None:
+            if self._storage_level != storageLevel:
+                raise UnsupportedOperationException(
+                    "Cannot change storage level of an RDD after it was already assigned a level")
+            return self
+        node = self._node_id()
+        engine = self.ctx._engine
+        self.ctx._call(engine.persist, node, storageLevel.useMemory, storageLevel.useDisk,
+                       storageLevel.replication)
+        # ContextCleaner: the blocks go when this RDD object does.
+        self._unpersist_on_gc = weakref.finalize(self, engine.unpersist, node)
+        self._unpersist_on_gc.atexit = False
+        self._storage_level = storageLevel
+        self.is_cached = True
+        return self
+
+    def unpersist(self, blocking=False):
+        """Stop caching and drop every cached partition.
+
+        >>> rdd = sc.parallelize(range(4)).cache()
+        >>> rdd.unpersist().is_cached
+        False
+        """
+        if self._unpersist_on_gc is not None:
+            self._unpersist_on_gc()  # runs engine.unpersist once
+            self._unpersist_on_gc = None
+        self._storage_level = None
+        self.is_cached = False
+        return self
+
+    def getStorageLevel(self):
+        """
+        >>> print(sc.parallelize([1]).getStorageLevel())
+        Serialized 1x Replicated
+        """
+        return self._storage_level or StorageLevel(False, False, False, False, 1)
+
+    def _is_pipelinable(self):
+        """Later narrow operations may fuse into this RDD's pipeline: not when
+        it is persisted, since its computed partitions are what gets stored."""
+        return self._storage_level is None
 
     # ------------------------------------------------------ narrow, Python
     def _pipe(self, kind, f, preservesPartitioning=False):
@@ -936,7 +1005,7 @@ class PipelinedRDD(RDD):
 
     def __init__(self, prev, op, preservesPartitioning=False, output="pickle"):
         super().__init__(prev.ctx, prev.partitioner if preservesPartitioning else None)
-        if isinstance(prev, PipelinedRDD) and prev._output == "pickle":
+        if isinstance(prev, PipelinedRDD) and prev._output == "pickle" and prev._is_pipelinable():
             self._prev_pipeline, self._source = prev, prev._source
         else:
             self._prev_pipeline, self._source = None, prev
@@ -982,10 +1051,11 @@ class ShuffledRDD(RDD):
     def _node_id(self):
         if self._nid is None:
             out = ("buckets", self.partitioner.numPartitions, self.partitioner.partitionFunc)
-            if isinstance(self._prev, PipelinedRDD) and self._prev._output == "pickle":
-                source, command = self._prev._source, self._prev._command(out)
+            prev = self._prev
+            if isinstance(prev, PipelinedRDD) and prev._output == "pickle" and prev._is_pipelinable():
+                source, command = prev._source, prev._command(out)
             else:
-                source, command = self._prev, _pickle_command(pipeline.Command([], out))
+                source, command = prev, _pickle_command(pipeline.Command([], out))
             engine = self.ctx._engine
             map_node = self.ctx._call(engine.add_python, source._node_id(), command)
             self._nid = self.ctx._call(engine.add_shuffled, map_node, self.partitioner.numPartitions)

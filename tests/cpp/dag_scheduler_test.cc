@@ -29,6 +29,7 @@ class FakeBackend : public SchedulerBackend {
     std::lock_guard<std::mutex> lock(mu_);
     removed.push_back(shuffle_id);
   }
+  void RemoveRdd(int) override {}
   std::vector<int> Removed() {
     std::lock_guard<std::mutex> lock(mu_);
     return removed;

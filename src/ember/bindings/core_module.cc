@@ -121,6 +121,8 @@ PYBIND11_MODULE(_core, m) {
       })
       .def("num_partitions", [](Engine& e, int node) { return Check(e.NumPartitions(node)); })
       .def("remove_node", &Engine::RemoveNode)
+      .def("persist", &Engine::Persist)
+      .def("unpersist", &Engine::Unpersist)
       .def("run_job",
            [](Engine& e, int node, std::vector<int> partitions,
               std::map<std::string, std::string> props) {

@@ -36,6 +36,18 @@ Result<int64_t> ParseBytes(const std::string& key, const std::string& v) {
   return static_cast<int64_t>(n * static_cast<double>(mult));
 }
 
+// A fraction in (0, 1], as spark.memory.fraction.
+Result<double> ParseFraction(const Conf& conf, const std::string& key, double def) {
+  std::string v = Get(conf, key, "");
+  if (v.empty()) return def;
+  char* end = nullptr;
+  double x = std::strtod(v.c_str(), &end);
+  if (end == v.c_str() || *end != '\0' || !(x > 0 && x <= 1))
+    return InvalidArgument("invalid fraction '" + v + "' for setting " + key +
+                           " (a number greater than 0 and at most 1)");
+  return x;
+}
+
 Result<int> ParseInt(const Conf& conf, const std::string& key, int def) {
   std::string v = Get(conf, key, "");
   if (v.empty()) return def;
@@ -74,6 +86,12 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   EMBER_ASSIGN_OR_RETURN(int64_t budget, ParseBytes("spark.shuffle.memory",
                                                     Get(conf, "spark.shuffle.memory", "64m")));
   ex.shuffle_memory_budget = static_cast<size_t>(budget);
+  // Cached partitions: spark.executor.memory x spark.memory.fraction, as
+  // the share of the executor Spark lets storage use.
+  EMBER_ASSIGN_OR_RETURN(int64_t executor_memory,
+                         ParseBytes("spark.executor.memory", Get(conf, "spark.executor.memory", "1g")));
+  EMBER_ASSIGN_OR_RETURN(double fraction, ParseFraction(conf, "spark.memory.fraction", 0.6));
+  ex.storage_memory_budget = static_cast<size_t>(static_cast<double>(executor_memory) * fraction);
   // Python workers spill aggregation and sort data to disk above this.
   EMBER_ASSIGN_OR_RETURN(int64_t worker_memory,
                          ParseBytes("spark.python.worker.memory",
@@ -112,6 +130,21 @@ void Engine::Stop() {
   scheduler_.reset();
   backend_.reset();
   if (!app_dir_.empty()) RemoveTree(app_dir_);
+}
+
+void Engine::Persist(int node, bool use_memory, bool use_disk, int replication) {
+  proto::StorageLevel level;
+  level.set_use_memory(use_memory);
+  level.set_use_disk(use_disk);
+  level.set_replication(replication);
+  graph_.Persist(node, level);
+}
+
+void Engine::Unpersist(int node) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopped_) return;
+  graph_.Unpersist(node);
+  backend_->RemoveRdd(node);
 }
 
 void Engine::RemoveNode(int node) {

@@ -39,6 +39,10 @@ class Engine {
   // with partition i (the partition counts must match).
   Result<int> AddPair(int first, int second, bool cartesian);
   Result<int> NumPartitions(int node) const;
+  // Cache `node`'s partitions in the executors' block stores from its next
+  // computation on; Unpersist() stops that and drops the cached blocks.
+  void Persist(int node, bool use_memory, bool use_disk, int replication);
+  void Unpersist(int node);
   // The driver dropped the RDD of `node`: forget it, and when it is a
   // shuffled node, delete its shuffle's files (ContextCleaner).
   void RemoveNode(int node);

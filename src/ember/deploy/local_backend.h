@@ -19,6 +19,7 @@ class LocalBackend : public scheduler::SchedulerBackend {
   void LaunchTask(const proto::TaskDescription& task, Done done) override;
   void KillTask(int64_t task_id) override { executor_->KillTask(task_id); }
   void RemoveShuffle(int shuffle_id) override { executor_->RemoveShuffle(shuffle_id); }
+  void RemoveRdd(int node) override { executor_->RemoveRdd(node); }
   // Stops the executor; waits for running tasks to end.
   void Stop() { executor_.reset(); }
 

@@ -14,8 +14,13 @@ Result<std::unique_ptr<Executor>> Executor::Start(ExecutorOptions options) {
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return ErrnoError("mkdir", dir, errno);
   ex->options_.workers.work_dir = dir;
   EMBER_ASSIGN_OR_RETURN(ex->pool_, WorkerPool::Start(ex->options_.workers));
-  ex->env_ = {ex->options_.executor_id, dir, ex->pool_.get(), ex->options_.shuffle_memory_budget,
-              ex->options_.max_result_bytes};
+  ex->blocks_ = std::make_unique<storage::BlockStore>(dir + "/blocks", ex->options_.storage_memory_budget);
+  ex->env_.executor_id = ex->options_.executor_id;
+  ex->env_.shuffle_dir = dir;
+  ex->env_.pool = ex->pool_.get();
+  ex->env_.blocks = ex->blocks_.get();
+  ex->env_.shuffle_memory_budget = ex->options_.shuffle_memory_budget;
+  ex->env_.max_result_bytes = ex->options_.max_result_bytes;
   for (int i = 0; i < ex->options_.slots; ++i) ex->threads_.emplace_back([e = ex.get()] { e->SlotLoop(); });
   return ex;
 }

@@ -5,7 +5,8 @@
 // exactly once per launched task, from an executor thread, with its
 // TaskResult. KillTask() asks a running or queued task to stop; it then
 // finishes with state KILLED. RemoveShuffle() deletes this executor's map
-// output files of a shuffle. The executor receives tasks only as
+// output files of a shuffle; RemoveRdd() its cached partitions of a node.
+// The executor receives tasks only as
 // TaskDescriptions, so the same code serves local mode (in-process) and
 // executor processes of the cluster modes. Destruction waits for running
 // tasks, then stops the worker daemon.
@@ -33,6 +34,7 @@ struct ExecutorOptions {
   std::string work_dir;  // shuffle files and worker scratch live here
   WorkerPoolOptions workers;
   size_t shuffle_memory_budget = 64 << 20;
+  size_t storage_memory_budget = 600 << 20;  // cached partitions held in memory
   int64_t max_result_bytes = 0;
 };
 
@@ -46,6 +48,8 @@ class Executor {
   void Launch(proto::TaskDescription task, Done done);
   void KillTask(int64_t task_id);
   void RemoveShuffle(int shuffle_id);
+  // Drops every cached partition of an RDD node.
+  void RemoveRdd(int node) { blocks_->RemoveRdd(node); }
   int slots() const { return options_.slots; }
 
  private:
@@ -58,6 +62,7 @@ class Executor {
   };
   ExecutorOptions options_;
   std::unique_ptr<WorkerPool> pool_;
+  std::unique_ptr<storage::BlockStore> blocks_;
   ExecutorEnv env_;
   std::vector<std::thread> threads_;
 

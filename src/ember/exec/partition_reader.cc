@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "ember/exec/cached_stream.h"
 #include "ember/exec/python_stream.h"
 #include "ember/io/codec.h"
 #include "ember/io/line_reader.h"
@@ -110,8 +111,8 @@ Result<Frame> ReadWholeFile(const std::string& path, bool as_text) {
 }  // namespace
 
 PartitionReader::PartitionReader(const proto::TaskDescription& task, WorkerPool* pool,
-                                 TaskContext* ctx)
-    : pool_(pool), ctx_(ctx) {
+                                 storage::BlockStore* blocks, TaskContext* ctx)
+    : pool_(pool), blocks_(blocks), ctx_(ctx) {
   for (const auto& n : task.nodes()) nodes_[n.id()] = &n;
 }
 
@@ -119,6 +120,19 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::Open(int node_id, int part
   auto it = nodes_.find(node_id);
   if (it == nodes_.end()) return Internal("task lineage lacks node " + std::to_string(node_id));
   const proto::Node& n = *it->second;
+  if (!n.has_storage() || !blocks_) return Compute(n, partition);
+  storage::BlockId id{node_id, partition};
+  if (auto stored = blocks_->Get(id)) {
+    auto block = OpenStoredBlock(*stored);
+    if (block.ok()) return block;  // else it vanished (unpersist): compute it
+  }
+  EMBER_ASSIGN_OR_RETURN(auto computed, Compute(n, partition));
+  storage::Level level{n.storage().use_memory(), n.storage().use_disk()};
+  return std::unique_ptr<FrameStream>(new CachingStream(std::move(computed), blocks_, id, level));
+}
+
+Result<std::unique_ptr<FrameStream>> PartitionReader::Compute(const proto::Node& n, int partition) {
+  int node_id = n.id();
   switch (n.kind_case()) {
     case proto::Node::kParallel: return OpenParallel(n.parallel(), partition);
     case proto::Node::kText: return OpenText(n.text(), partition);

@@ -5,7 +5,10 @@
 // by C++ (parallel slices, text splits, whole files); Python nodes run in a
 // pooled worker over their parent's stream; shuffled nodes read bucket
 // `partition` of every map output listed in the node; union and coalesce
-// concatenate their parents' partitions. A lineage that refers to a node or
+// concatenate their parents' partitions. A persisted node (one whose
+// lineage copy carries a storage level) is read from the executor's block
+// store when the partition is there, without opening its parents, and is
+// stored there as it streams otherwise. A lineage that refers to a node or
 // partition the task does not carry is an Internal error.
 #pragma once
 
@@ -15,16 +18,19 @@
 #include "ember/exec/frame_stream.h"
 #include "ember/exec/task_context.h"
 #include "ember/exec/worker_pool.h"
+#include "ember/storage/block_store.h"
 #include "ember.pb.h"
 
 namespace ember::exec {
 
 class PartitionReader {
  public:
-  PartitionReader(const proto::TaskDescription& task, WorkerPool* pool, TaskContext* ctx);
+  PartitionReader(const proto::TaskDescription& task, WorkerPool* pool,
+                  storage::BlockStore* blocks, TaskContext* ctx);
   Result<std::unique_ptr<FrameStream>> Open(int node_id, int partition);
 
  private:
+  Result<std::unique_ptr<FrameStream>> Compute(const proto::Node& n, int p);
   Result<std::unique_ptr<FrameStream>> OpenParallel(const proto::ParallelNode& n, int p);
   Result<std::unique_ptr<FrameStream>> OpenText(const proto::TextNode& n, int p);
   Result<std::unique_ptr<FrameStream>> OpenWholeFiles(const proto::WholeFileNode& n, int p);
@@ -35,6 +41,7 @@ class PartitionReader {
 
   std::map<int, const proto::Node*> nodes_;
   WorkerPool* pool_;
+  storage::BlockStore* blocks_;
   TaskContext* ctx_;
 };
 

@@ -101,7 +101,7 @@ proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv&
   result.set_task_id(task.task_id());
   Status st;
   {
-    PartitionReader reader(task, env.pool, ctx);
+    PartitionReader reader(task, env.pool, env.blocks, ctx);
     auto stream = reader.Open(task.final_node(), task.partition());
     if (!stream.ok()) {
       st = stream.status();

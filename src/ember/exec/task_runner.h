@@ -15,6 +15,7 @@
 
 #include "ember/exec/task_context.h"
 #include "ember/exec/worker_pool.h"
+#include "ember/storage/block_store.h"
 #include "ember.pb.h"
 
 namespace ember::exec {
@@ -23,6 +24,7 @@ struct ExecutorEnv {
   std::string executor_id;
   std::string shuffle_dir;
   WorkerPool* pool = nullptr;
+  storage::BlockStore* blocks = nullptr;  // persisted partitions
   size_t shuffle_memory_budget = 64 << 20;
   int64_t max_result_bytes = 0;  // 0: unlimited
 };

@@ -64,8 +64,19 @@ ShuffleInfo Graph::Shuffle(int shuffle_id) const {
   return shuffles_.at(shuffle_id);
 }
 
+void Graph::Persist(int id, const proto::StorageLevel& level) {
+  std::lock_guard<std::mutex> lock(mu_);
+  persisted_[id] = level;
+}
+
+void Graph::Unpersist(int id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  persisted_.erase(id);
+}
+
 int Graph::Remove(int id) {
   std::lock_guard<std::mutex> lock(mu_);
+  persisted_.erase(id);
   auto it = nodes_.find(id);
   if (it == nodes_.end()) return -1;
   NodePtr node = it->second;
@@ -111,6 +122,9 @@ void Graph::Collect(int node, int partition, std::map<int, proto::Node>* out) co
       if (copy.has_text()) copy.mutable_text()->clear_splits();
       if (copy.has_whole_file()) copy.mutable_whole_file()->clear_files();
       if (copy.has_coalesce()) copy.mutable_coalesce()->clear_groups();
+      std::lock_guard<std::mutex> lock(mu_);
+      auto level = persisted_.find(id);
+      if (level != persisted_.end()) *copy.mutable_storage() = level->second;
     }
     switch (n->kind_case()) {
       case proto::Node::kParallel:

@@ -44,6 +44,11 @@ class Graph {
   // shuffle id released, or -1.
   int Remove(int id);
 
+  // Marks a node persisted (its partitions are cached by executors) or no
+  // longer persisted; task lineages carry the level on the node.
+  void Persist(int id, const proto::StorageLevel& level);
+  void Unpersist(int id);
+
   // Shuffle ids read, without crossing shuffles, by any partition of `node`.
   std::vector<int> ShufflesRead(int node) const;
   // The narrow lineage of (final_node, partition), restricted to what it reads.
@@ -56,6 +61,7 @@ class Graph {
   mutable std::mutex mu_;
   std::map<int, NodePtr> nodes_;
   std::map<int, ShuffleInfo> shuffles_;
+  std::map<int, proto::StorageLevel> persisted_;
   int next_node_ = 0;
   int next_shuffle_ = 0;
 };

@@ -1,0 +1,155 @@
+"""cache/persist: cached partitions are read without recomputing their
+lineage (counted with an accumulator), every StorageLevel keeps its
+promise under a small memory budget, and unpersist drops the blocks."""
+
+import gc
+import os
+import subprocess
+import sys
+
+import pytest
+
+from ember import StorageLevel
+from ember.errors import UnsupportedOperationException
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def counted(sc, data, parts):
+    """An RDD of `data` whose every computed record adds 1 to the returned accumulator."""
+    calls = sc.accumulator(0)
+
+    def touch(x):
+        calls.add(1)
+        return x
+    return sc.parallelize(data, parts).map(touch), calls
+
+
+def block_files(sc):
+    found = []
+    for root, _, files in os.walk(sc._engine.local_dir):
+        found += [f for f in files if f.startswith("rdd_") and ".tmp" not in f]
+    return found
+
+
+@pytest.mark.parametrize("level", [StorageLevel.MEMORY_ONLY, StorageLevel.MEMORY_AND_DISK,
+                                   StorageLevel.DISK_ONLY, StorageLevel.MEMORY_ONLY_2,
+                                   StorageLevel.MEMORY_AND_DISK_2, StorageLevel.DISK_ONLY_2,
+                                   StorageLevel.OFF_HEAP])
+def test_cached_partitions_are_not_recomputed(sc, level):
+    rdd, calls = counted(sc, range(1000), 4)
+    rdd.persist(level)
+    assert rdd.is_cached and rdd.getStorageLevel() == level
+    assert rdd.sum() == sum(range(1000))
+    assert calls.value == 1000
+    # further actions, and narrow children, read the cached blocks
+    assert rdd.count() == 1000
+    assert sorted(rdd.map(lambda x: -x).collect()) == sorted(-x for x in range(1000))
+    assert rdd.filter(lambda x: x % 2).count() == 500
+    assert calls.value == 1000
+    rdd.unpersist()
+
+
+def test_cache_of_a_shuffled_rdd_skips_the_reduce_pipeline(sc):
+    calls = sc.accumulator(0)
+
+    def merge(a, b):
+        calls.add(1)
+        return a + b
+    sums = sc.parallelize([(i % 10, 1) for i in range(200)], 4).reduceByKey(merge).cache()
+    assert sorted(sums.collect()) == [(k, 20) for k in range(10)]
+    after_first = calls.value
+    assert sorted(sums.mapValues(lambda v: v * 2).collect()) == [(k, 40) for k in range(10)]
+    assert calls.value == after_first
+    sums.unpersist()
+
+
+def test_unpersist_drops_blocks_and_recomputes(sc):
+    rdd, calls = counted(sc, range(100), 2)
+    rdd.persist(StorageLevel.DISK_ONLY)
+    before = set(block_files(sc))
+    rdd.count()
+    assert len(set(block_files(sc)) - before) == 2
+    rdd.unpersist()
+    assert not rdd.is_cached
+    assert set(block_files(sc)) - before == set()
+    rdd.count()
+    assert calls.value == 200
+    # a different level is allowed after unpersist
+    rdd.persist(StorageLevel.MEMORY_ONLY)
+    rdd.count()
+    rdd.count()
+    assert calls.value == 300
+    rdd.unpersist()
+
+
+def test_blocks_go_when_the_rdd_is_collected(sc):
+    rdd, _ = counted(sc, range(100), 3)
+    before = set(block_files(sc))
+    rdd.persist(StorageLevel.DISK_ONLY).count()
+    assert len(set(block_files(sc)) - before) == 3
+    del rdd
+    gc.collect()
+    assert set(block_files(sc)) - before == set()
+
+
+def test_changing_the_level_raises(sc):
+    rdd = sc.parallelize([1, 2]).persist(StorageLevel.MEMORY_AND_DISK)
+    rdd.persist(StorageLevel.MEMORY_AND_DISK)  # the same level is fine
+    with pytest.raises(UnsupportedOperationException, match="Cannot change storage level"):
+        rdd.cache()
+    rdd.unpersist()
+    assert sc.parallelize([1]).getStorageLevel() == StorageLevel(False, False, False, False, 1)
+
+
+def test_children_made_after_cache_do_not_fuse_through_it(sc):
+    rdd, calls = counted(sc, range(10), 2)
+    rdd.cache()
+    child = rdd.map(lambda x: x + 1)
+    assert child.sum() == 55
+    assert child.sum() == 55
+    assert calls.value == 10
+    rdd.unpersist()
+
+
+EVICTION = r"""
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+from ember import SparkConf, SparkContext, StorageLevel
+# 4 MiB of executor memory x 0.5: a 2 MiB store; 8 partitions of ~0.45 MiB pickled
+conf = SparkConf().set("spark.executor.memory", "4m").set("spark.memory.fraction", "0.5")
+sc = SparkContext("local[2]", conf=conf)
+out = {}
+for name in ("MEMORY_ONLY", "MEMORY_AND_DISK"):
+    calls = sc.accumulator(0)
+    def touch(x, calls=calls):
+        calls.add(1)
+        return x
+    rdd = sc.parallelize(range(8 * 5000), 8).map(lambda i: (i, "%080d" % i)).map(touch)
+    rdd.persist(getattr(StorageLevel, name))
+    first = rdd.count()
+    computed = calls.value
+    second = rdd.map(lambda kv: kv[0]).sum()
+    blocks = [f for r, _, fs in os.walk(sc._engine.local_dir) for f in fs if f.startswith("rdd_")]
+    out[name] = [first, computed, second, calls.value, len(blocks)]
+    rdd.unpersist()
+print(json.dumps(out))
+"""
+
+
+def test_eviction_under_a_small_memory_budget():
+    out = subprocess.run([sys.executable, "-c", EVICTION, os.path.join(ROOT, "python")],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    import json
+    got = json.loads(out.stdout)
+    n = 8 * 5000
+    first, computed, second, total, files = got["MEMORY_ONLY"]
+    assert (first, computed, second) == (n, n, n * (n - 1) // 2)
+    # some partitions were evicted (and recomputed), but not all of them
+    assert n < total < 2 * n
+    assert files == 0
+    first, computed, second, total, files = got["MEMORY_AND_DISK"]
+    assert (first, computed, second) == (n, n, n * (n - 1) // 2)
+    assert total == n  # evicted partitions were read back from disk
+    assert files > 0
