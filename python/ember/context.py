@@ -13,6 +13,7 @@ import pickle
 import sys
 import threading
 import time
+import uuid
 
 from . import _core, accumulators, errors
 from . import serializers as ser
@@ -64,6 +65,7 @@ class SparkContext:
             self._stopped = False
             self._start_time = int(time.time() * 1000)
             self._local = threading.local()
+            self._checkpoint_dir = None
             SparkContext._active_context = self
         atexit.register(self._stop_at_exit)
 
@@ -250,6 +252,27 @@ class SparkContext:
                            complex: accumulators.COMPLEX_ACCUMULATOR_PARAM}[type(value)]
         return accumulators.new_accumulator(value, accum_param)
 
+    # ---------------------------------------------------------- checkpoints
+    def setCheckpointDir(self, dirName):
+        """Where RDD.checkpoint() writes: a new subdirectory of dirName,
+        named by a random UUID as in Spark."""
+        path = os.path.join(os.path.abspath(str(dirName)), str(uuid.uuid4()))
+        os.makedirs(path)
+        self._checkpoint_dir = path
+
+    def getCheckpointDir(self):
+        return self._checkpoint_dir
+
+    def _checkpointFile(self, name):
+        """An RDD read back from a checkpoint directory (RDD.getCheckpointFile()),
+        also one written by an earlier context."""
+        from .rdd import SourceRDD
+        if not os.path.isdir(name):
+            raise errors.InputNotFoundError("checkpoint directory does not exist: %s" % name)
+        files = sorted(os.path.join(name, f) for f in os.listdir(name)
+                       if f.startswith("part-") and ".tmp-" not in f)
+        return SourceRDD(self, self._call(self._engine.add_checkpoint, files))
+
     # --------------------------------------------------------- running jobs
     def runJob(self, rdd, partitionFunc, partitions=None, allowLocal=False):
         """Run ``partitionFunc(iterator)`` on the given partitions; return all
@@ -291,9 +314,20 @@ class SparkContext:
         if partitions is None:
             partitions = range(rdd.getNumPartitions())
         try:
-            return self._call(self._engine.run_job, node, list(partitions), dict(self._properties()))
+            results = self._call(self._engine.run_job, node, list(partitions), dict(self._properties()))
         finally:
             self._apply_accumulator_updates()
+        rdd._checkpoint_after_job()
+        return results
+
+    def _save_as_text_file(self, lines, path, codec):
+        """Run the job writing `lines` (an RDD with "lines" output) to `path`."""
+        try:
+            self._call(self._engine.save_as_text_file, lines._node_id(), str(path), codec,
+                       dict(self._properties()))
+        finally:
+            self._apply_accumulator_updates()
+        lines._checkpoint_after_job()
 
     def _run(self, rdd, partitions=None):
         """Run a job on `rdd`; an iterator over the records of the partitions."""

@@ -12,6 +12,7 @@ import heapq
 import itertools
 import math
 import operator
+import os
 import random
 import shlex
 import subprocess
@@ -65,6 +66,18 @@ def _zip_partition(iterator):
         raise ValueError("Can only zip RDDs with same number of elements in each partition")
 
 
+def _write_checkpoint_partition(directory, split, iterator):
+    """Write one partition as a frame file (the format the engine's
+    checkpoint reader streams), atomically; yield its path."""
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, "part-%05d" % split)
+    temp = "%s.tmp-%d" % (path, os.getpid())
+    with open(temp, "wb") as f:
+        ser.write_batches(iterator, lambda data: ser.write_frame(f, ser.PICKLE_BATCH, data))
+    os.replace(temp, path)
+    yield path
+
+
 def _pickle_command(command):
     try:
         return cloudpickle.dumps(command, ser.PROTOCOL)
@@ -91,9 +104,20 @@ class RDD:
         self.is_cached = False
         self._storage_level = None
         self._unpersist_on_gc = None
+        self._nid = None
+        self._checkpoint_mode = None  # "reliable" or "local" once marked
+        self._checkpointed = False
+        self._checkpoint_file = None
 
     # ------------------------------------------------------------- engine
     def _node_id(self):
+        """The engine node computing this RDD, built on first use (a
+        checkpointed RDD's node reads its checkpoint files)."""
+        if self._nid is None:
+            self._nid = self._build_node()
+        return self._nid
+
+    def _build_node(self):
         raise NotImplementedError
 
     @property
@@ -132,12 +156,16 @@ class RDD:
         while todo:
             rdd, depth = todo.pop()
             lines.append("%s(%d) %r" % ("  " * depth, rdd.getNumPartitions(), rdd))
-            for parent, shuffled in reversed(rdd._lineage_parents()):
+            for parent, shuffled in reversed(rdd._lineage()):
                 todo.append((parent, depth + shuffled))
         return "\n".join(lines).encode("utf-8")
 
+    def _lineage(self):
+        """[(parent RDD, 1 if a shuffle lies between else 0)]; nothing once
+        checkpointed."""
+        return [] if self._checkpointed else self._lineage_parents()
+
     def _lineage_parents(self):
-        """[(parent RDD, 1 if a shuffle lies between else 0)] for toDebugString."""
         return []
 
     # ---------------------------------------------------------- persistence
@@ -202,8 +230,78 @@ class RDD:
 
     def _is_pipelinable(self):
         """Later narrow operations may fuse into this RDD's pipeline: not when
-        it is persisted, since its computed partitions are what gets stored."""
-        return self._storage_level is None
+        it is persisted or checkpointed, since its computed partitions are
+        what gets stored."""
+        return self._storage_level is None and self._checkpoint_mode is None
+
+    # ---------------------------------------------------------- checkpoints
+    def checkpoint(self):
+        """Save this RDD to files under the context's checkpoint directory
+        after the next job that computes it, then read it from there: its
+        lineage is forgotten. Persist it first, or it is computed twice."""
+        if self.ctx._checkpoint_dir is None:
+            raise UnsupportedOperationException(
+                "Checkpoint directory has not been set in the SparkContext: call setCheckpointDir")
+        if self._checkpoint_mode is None:
+            self._checkpoint_mode = "reliable"
+
+    def localCheckpoint(self):
+        """Like checkpoint(), but kept in the executors' block stores
+        (MEMORY_AND_DISK unless already persisted) instead of files.
+
+        >>> rdd = sc.parallelize(range(3)).map(lambda x: x + 1)
+        >>> rdd.localCheckpoint()
+        >>> rdd.sum(), rdd.isCheckpointed(), rdd.isLocallyCheckpointed()
+        (6, True, True)
+        """
+        if self._storage_level is None:
+            self.persist(StorageLevel.MEMORY_AND_DISK)
+        if self._checkpoint_mode is None:
+            self._checkpoint_mode = "local"
+
+    def isCheckpointed(self):
+        return self._checkpointed
+
+    def isLocallyCheckpointed(self):
+        return self._checkpointed and self._checkpoint_mode == "local"
+
+    def getCheckpointFile(self):
+        """The checkpoint's directory once written, else None."""
+        return self._checkpoint_file
+
+    def _checkpoint_after_job(self):
+        """After a job on this RDD: checkpoint the nearest marked RDDs of its
+        lineage that are not checkpointed yet (as Spark, not their marked
+        ancestors)."""
+        todo, seen = [self], set()
+        while todo:
+            rdd = todo.pop()
+            if id(rdd) in seen or rdd._checkpointed:
+                continue
+            seen.add(id(rdd))
+            if rdd._checkpoint_mode == "local":
+                rdd._checkpointed = True  # its blocks were stored by this job
+            elif rdd._checkpoint_mode == "reliable":
+                rdd._write_checkpoint()
+            else:
+                todo.extend(parent for parent, _ in rdd._lineage_parents())
+
+    def _write_checkpoint(self):
+        directory = os.path.join(self.ctx._checkpoint_dir, "rdd-%d" % self.id())
+        self._checkpointed = True  # the writing job must not checkpoint again
+        try:
+            files = self.mapPartitionsWithIndex(
+                functools.partial(_write_checkpoint_partition, directory)).collect()
+            self._nid = self.ctx._call(self.ctx._engine.add_checkpoint, files)
+        except BaseException:
+            self._checkpointed = False
+            raise
+        self._checkpoint_file = directory
+        self._forget_parents()
+
+    def _forget_parents(self):
+        """Drop references to parent RDDs once checkpointed, so they (and
+        their shuffle files) can be collected."""
 
     # ------------------------------------------------------ narrow, Python
     def _pipe(self, kind, f, preservesPartitioning=False):
@@ -974,9 +1072,8 @@ class RDD:
         """Write str(record) lines as part-NNNNN files under ``path`` (which
         must not exist), through a commit protocol: a failed job leaves no
         output, a finished one leaves _SUCCESS."""
-        lines = PipelinedRDD(self, None, output="lines")
-        self.ctx._call(self.ctx._engine.save_as_text_file, lines._node_id(), str(path),
-                       compressionCodecClass or "", dict(self.ctx._properties()))
+        self.ctx._save_as_text_file(PipelinedRDD(self, None, output="lines"), path,
+                                    compressionCodecClass or "")
 
 
 class SourceRDD(RDD):
@@ -988,11 +1085,11 @@ class SourceRDD(RDD):
         self._nid = node
         self._parents = list(parents)
 
-    def _node_id(self):
-        return self._nid
-
     def _lineage_parents(self):
         return [(p, 0) for p in self._parents]
+
+    def _forget_parents(self):
+        self._parents = []
 
 
 class PipelinedRDD(RDD):
@@ -1011,7 +1108,6 @@ class PipelinedRDD(RDD):
             self._prev_pipeline, self._source = None, prev
         self._op = op
         self._output = output
-        self._nid = None
 
     def _ops(self):
         ops, rdd = [], self
@@ -1025,14 +1121,15 @@ class PipelinedRDD(RDD):
     def _command(self, output):
         return _pickle_command(pipeline.Command(self._ops(), output))
 
-    def _node_id(self):
-        if self._nid is None:
-            self._nid = self.ctx._call(self.ctx._engine.add_python, self._source._node_id(),
-                                       self._command(self._output))
-        return self._nid
+    def _build_node(self):
+        return self.ctx._call(self.ctx._engine.add_python, self._source._node_id(),
+                              self._command(self._output))
 
     def _lineage_parents(self):
         return [(self._source, 0)]
+
+    def _forget_parents(self):
+        self._source = self._prev_pipeline = self._op = None
 
 
 class ShuffledRDD(RDD):
@@ -1046,24 +1143,25 @@ class ShuffledRDD(RDD):
     def __init__(self, prev, partitioner):
         super().__init__(prev.ctx, partitioner)
         self._prev = prev
-        self._nid = None
 
-    def _node_id(self):
-        if self._nid is None:
-            out = ("buckets", self.partitioner.numPartitions, self.partitioner.partitionFunc)
-            prev = self._prev
-            if isinstance(prev, PipelinedRDD) and prev._output == "pickle" and prev._is_pipelinable():
-                source, command = prev._source, prev._command(out)
-            else:
-                source, command = prev, _pickle_command(pipeline.Command([], out))
-            engine = self.ctx._engine
-            map_node = self.ctx._call(engine.add_python, source._node_id(), command)
-            self._nid = self.ctx._call(engine.add_shuffled, map_node, self.partitioner.numPartitions)
-            # ContextCleaner: once this RDD is collected nothing can read
-            # its shuffle again, so its files go (a stopped context already
-            # removed everything).
-            weakref.finalize(self, engine.remove_node, self._nid).atexit = False
-        return self._nid
+    def _build_node(self):
+        out = ("buckets", self.partitioner.numPartitions, self.partitioner.partitionFunc)
+        prev = self._prev
+        if isinstance(prev, PipelinedRDD) and prev._output == "pickle" and prev._is_pipelinable():
+            source, command = prev._source, prev._command(out)
+        else:
+            source, command = prev, _pickle_command(pipeline.Command([], out))
+        engine = self.ctx._engine
+        map_node = self.ctx._call(engine.add_python, source._node_id(), command)
+        node = self.ctx._call(engine.add_shuffled, map_node, self.partitioner.numPartitions)
+        # ContextCleaner: once this RDD is collected nothing can read its
+        # shuffle again, so its files go (a stopped context already removed
+        # everything).
+        weakref.finalize(self, engine.release_shuffle, node).atexit = False
+        return node
 
     def _lineage_parents(self):
         return [(self._prev, 1)]
+
+    def _forget_parents(self):
+        self._prev = None

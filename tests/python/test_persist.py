@@ -153,3 +153,80 @@ def test_eviction_under_a_small_memory_budget():
     assert (first, computed, second) == (n, n, n * (n - 1) // 2)
     assert total == n  # evicted partitions were read back from disk
     assert files > 0
+
+
+# ------------------------------------------------------------ checkpoints
+def test_checkpoint_needs_a_directory():
+    program = ("import sys; sys.path.insert(0, sys.argv[1])\n"
+               "from ember import SparkContext\n"
+               "sc = SparkContext('local[1]')\n"
+               "try:\n"
+               "    sc.parallelize([1]).checkpoint()\n"
+               "except Exception as e:\n"
+               "    print(type(e).__name__, e)\n")
+    out = subprocess.run([sys.executable, "-c", program, os.path.join(ROOT, "python")],
+                         capture_output=True, text=True, timeout=60)
+    assert "Checkpoint directory has not been set" in out.stdout, out.stderr
+
+
+def test_checkpoint_truncates_lineage_and_is_read_back(sc, tmp_path):
+    import weakref
+    sc.setCheckpointDir(str(tmp_path))
+    assert sc.getCheckpointDir().startswith(str(tmp_path))
+    base, calls = counted(sc, range(100), 4)
+    pairs = base.map(lambda x: (x % 10, x)).reduceByKey(lambda a, b: a + b)
+    shuffled = weakref.ref(pairs._source)
+    pairs.checkpoint()
+    assert not pairs.isCheckpointed() and pairs.getCheckpointFile() is None
+    expected = sorted((k, sum(range(k, 100, 10))) for k in range(10))
+    assert sorted(pairs.collect()) == expected
+    assert pairs.isCheckpointed()
+    directory = pairs.getCheckpointFile()
+    assert sorted(os.listdir(directory)) == ["part-%05d" % i for i in range(pairs.getNumPartitions())]
+    assert calls.value == 100  # the checkpoint job reused the map outputs
+    assert sorted(pairs.collect()) == expected
+    assert sorted(pairs.mapValues(lambda v: -v).collect()) == [(k, -v) for k, v in expected]
+    assert calls.value == 100  # read from the files since
+    assert len(pairs.toDebugString().splitlines()) == 1
+    gc.collect()
+    assert shuffled() is None  # the parents can be collected
+    assert pairs.partitioner is not None
+    assert pairs.join(pairs).count() == 10  # still co-partitioned with itself
+
+
+def test_cache_then_checkpoint_computes_once(sc, tmp_path):
+    sc.setCheckpointDir(str(tmp_path))
+    rdd, calls = counted(sc, range(50), 2)
+    rdd.cache().checkpoint()
+    assert rdd.sum() == sum(range(50))
+    assert calls.value == 50 and rdd.isCheckpointed()
+    rdd.unpersist()
+
+
+def test_checkpoint_read_by_a_later_context_and_missing_files(sc, tmp_path):
+    sc.setCheckpointDir(str(tmp_path))
+    rdd = sc.parallelize(["a", "b", "c"], 2).map(str.upper)
+    rdd.checkpoint()
+    rdd.count()
+    directory = rdd.getCheckpointFile()
+    program = ("import sys; sys.path.insert(0, sys.argv[1])\n"
+               "from ember import SparkContext\n"
+               "sc = SparkContext('local[1]')\n"
+               "print(sc._checkpointFile(sys.argv[2]).collect())\n")
+    out = subprocess.run([sys.executable, "-c", program, os.path.join(ROOT, "python"), directory],
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "['A', 'B', 'C']", out.stderr
+    os.unlink(os.path.join(directory, "part-00001"))
+    from ember.errors import EmberError
+    with pytest.raises(EmberError, match="part-00001"):
+        rdd.collect()
+
+
+def test_local_checkpoint(sc):
+    rdd, calls = counted(sc, range(30), 3)
+    rdd.localCheckpoint()
+    assert rdd.getStorageLevel() == StorageLevel.MEMORY_AND_DISK
+    assert rdd.count() == 30 and rdd.isLocallyCheckpointed()
+    assert len(rdd.map(lambda x: x).toDebugString().splitlines()) == 2
+    assert rdd.sum() == sum(range(30)) and calls.value == 30
+    rdd.unpersist()

@@ -116,11 +116,14 @@ PYBIND11_MODULE(_core, m) {
       .def("add_coalesce", [](Engine& e, int parent, const std::vector<std::vector<int>>& g) {
         return Check(e.AddCoalesce(parent, g));
       })
+      .def("add_checkpoint", [](Engine& e, const std::vector<std::string>& files) {
+        return Check(e.AddCheckpoint(files));
+      })
       .def("add_pair", [](Engine& e, int first, int second, bool cartesian) {
         return Check(e.AddPair(first, second, cartesian));
       })
       .def("num_partitions", [](Engine& e, int node) { return Check(e.NumPartitions(node)); })
-      .def("remove_node", &Engine::RemoveNode)
+      .def("release_shuffle", &Engine::ReleaseShuffle)
       .def("persist", &Engine::Persist)
       .def("unpersist", &Engine::Unpersist)
       .def("run_job",

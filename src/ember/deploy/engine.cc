@@ -147,10 +147,10 @@ void Engine::Unpersist(int node) {
   backend_->RemoveRdd(node);
 }
 
-void Engine::RemoveNode(int node) {
+void Engine::ReleaseShuffle(int node) {
   std::lock_guard<std::mutex> lock(mu_);  // Stop() cannot reset the scheduler meanwhile
   if (stopped_) return;                    // and removes every file itself
-  int shuffle_id = graph_.Remove(node);
+  int shuffle_id = graph_.ShuffleOf(node);
   if (shuffle_id >= 0) scheduler_->RemoveShuffle(shuffle_id);
 }
 
@@ -266,6 +266,16 @@ Result<int> Engine::AddPair(int first, int second, bool cartesian) {
   pn->set_second(second);
   pn->set_cartesian(cartesian);
   pn->set_second_partitions(n2);
+  return Add(std::move(n));
+}
+
+Result<int> Engine::AddCheckpoint(const std::vector<std::string>& files) {
+  proto::Node n;
+  n.set_num_partitions(static_cast<int>(files.size()));
+  for (const auto& f : files) {
+    if (!PathExists(f)) return NotFound("checkpoint file " + f + " does not exist");
+    n.mutable_checkpoint()->add_files(f);
+  }
   return Add(std::move(n));
 }
 

@@ -38,14 +38,17 @@ class Engine {
   // cartesian: every (first, second) partition pair; else zip: partition i
   // with partition i (the partition counts must match).
   Result<int> AddPair(int first, int second, bool cartesian);
+  // An RDD read back from checkpoint files, one per partition (each must exist).
+  Result<int> AddCheckpoint(const std::vector<std::string>& files);
   Result<int> NumPartitions(int node) const;
   // Cache `node`'s partitions in the executors' block stores from its next
   // computation on; Unpersist() stops that and drops the cached blocks.
   void Persist(int node, bool use_memory, bool use_disk, int replication);
   void Unpersist(int node);
-  // The driver dropped the RDD of `node`: forget it, and when it is a
-  // shuffled node, delete its shuffle's files (ContextCleaner).
-  void RemoveNode(int node);
+  // The driver dropped the ShuffledRDD of `node`: delete its shuffle's map
+  // outputs (ContextCleaner). Should an older RDD still read it, the map
+  // stage runs again.
+  void ReleaseShuffle(int node);
 
   scheduler::JobOutput RunJob(int node, std::vector<int> partitions, Conf properties);
   scheduler::JobFailure SaveAsTextFile(int node, const std::string& path, const std::string& codec,

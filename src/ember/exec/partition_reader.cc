@@ -141,6 +141,7 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::Compute(const proto::Node&
     case proto::Node::kUnionOf: return OpenUnion(n.union_of(), partition);
     case proto::Node::kCoalesce: return OpenCoalesce(n.coalesce(), partition);
     case proto::Node::kPair: return OpenPair(n, partition);
+    case proto::Node::kCheckpoint: return OpenCheckpoint(n.checkpoint(), partition);
     case proto::Node::kPython: {
       EMBER_ASSIGN_OR_RETURN(auto parent, Open(n.python().parent(), partition));
       return std::unique_ptr<FrameStream>(
@@ -225,6 +226,15 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::OpenPair(const proto::Node
         section.push_back({FrameType::kSection, {}});
         return std::unique_ptr<FrameStream>(new VectorStream(std::move(section)));
       }));
+}
+
+Result<std::unique_ptr<FrameStream>> PartitionReader::OpenCheckpoint(const proto::CheckpointNode& n,
+                                                                     int p) {
+  if (p < 0 || p >= n.files_size()) return Internal("checkpoint has no partition " + std::to_string(p));
+  auto stream = OpenStoredBlock({nullptr, n.files(p)});
+  if (!stream.ok()) return NotFound("checkpoint file " + n.files(p) + " is missing: " +
+                                    stream.status().message());
+  return stream;
 }
 
 }  // namespace ember::exec

@@ -2,7 +2,8 @@
 // task's lineage (the nodes in its TaskDescription).
 //
 // Contract: one method per node kind, dispatched by Open(). Sources are read
-// by C++ (parallel slices, text splits, whole files); Python nodes run in a
+// by C++ (parallel slices, text splits, whole files, checkpoint files);
+// Python nodes run in a
 // pooled worker over their parent's stream; shuffled nodes read bucket
 // `partition` of every map output listed in the node; union and coalesce
 // concatenate their parents' partitions. A persisted node (one whose
@@ -38,6 +39,7 @@ class PartitionReader {
   Result<std::unique_ptr<FrameStream>> OpenUnion(const proto::UnionNode& n, int p);
   Result<std::unique_ptr<FrameStream>> OpenCoalesce(const proto::CoalesceNode& n, int p);
   Result<std::unique_ptr<FrameStream>> OpenPair(const proto::Node& n, int p);
+  Result<std::unique_ptr<FrameStream>> OpenCheckpoint(const proto::CheckpointNode& n, int p);
 
   std::map<int, const proto::Node*> nodes_;
   WorkerPool* pool_;

@@ -74,17 +74,9 @@ void Graph::Unpersist(int id) {
   persisted_.erase(id);
 }
 
-int Graph::Remove(int id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  persisted_.erase(id);
-  auto it = nodes_.find(id);
-  if (it == nodes_.end()) return -1;
-  NodePtr node = it->second;
-  nodes_.erase(it);
-  if (!node->has_shuffled()) return -1;
-  nodes_.erase(node->shuffled().map_node());
-  shuffles_.erase(node->shuffled().shuffle_id());
-  return node->shuffled().shuffle_id();
+int Graph::ShuffleOf(int id) const {
+  NodePtr node = Get(id);
+  return node && node->has_shuffled() ? node->shuffled().shuffle_id() : -1;
 }
 
 std::vector<int> Graph::ShufflesRead(int node) const {

@@ -1,6 +1,8 @@
 // Graph: the driver's registry of RDD nodes and their dependencies.
 //
-// Contract: nodes are immutable once added; Add() assigns the id and, for a
+// Contract: nodes are immutable once added and never removed (a node the
+// driver dropped may still be read by an older node's lineage, so a
+// released shuffle is recomputed, never missing); Add() assigns the id and, for a
 // shuffled node, registers its shuffle (a new shuffle id, the map-side node
 // and bucket count). Narrow dependencies are read from the node kinds; the
 // only wide dependency is a shuffled node's map-side node. BuildTaskLineage()
@@ -39,10 +41,8 @@ class Graph {
   Result<int> Add(proto::Node node);
   NodePtr Get(int id) const;
   ShuffleInfo Shuffle(int shuffle_id) const;
-  // Releases a node the driver no longer references (its id is not reused);
-  // a shuffled node takes its map-side node and shuffle with it. Returns the
-  // shuffle id released, or -1.
-  int Remove(int id);
+  // The shuffle id of a shuffled node, else -1.
+  int ShuffleOf(int id) const;
 
   // Marks a node persisted (its partitions are cached by executors) or no
   // longer persisted; task lineages carry the level on the node.
