@@ -7,6 +7,7 @@ Replace ``pyspark`` by ``ember`` in an import and an RDD program runs:
 """
 
 from .accumulators import Accumulator, AccumulatorParam
+from .broadcast import Broadcast
 from .conf import SparkConf
 from .context import SparkContext, __version__
 from .errors import EmberError, PythonException
@@ -18,7 +19,7 @@ from .storagelevel import StorageLevel
 from .taskcontext import TaskContext
 
 __all__ = [
-    "Accumulator", "AccumulatorParam", "EmberError", "PythonException", "RDD",
+    "Accumulator", "AccumulatorParam", "Broadcast", "EmberError", "PythonException", "RDD",
     "ResultIterable", "SparkConf", "SparkContext", "StatCounter", "StorageLevel",
     "TaskContext", "portable_hash", "__version__",
 ]

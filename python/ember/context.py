@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 
-from . import _core, accumulators, errors
+from . import _core, accumulators, broadcast, errors
 from . import serializers as ser
 from .conf import SparkConf
 
@@ -66,6 +66,8 @@ class SparkContext:
             self._start_time = int(time.time() * 1000)
             self._local = threading.local()
             self._checkpoint_dir = None
+            self._next_broadcast = itertools.count()
+            self._dropped_broadcasts = {}  # broadcast id -> last generation dropped
             SparkContext._active_context = self
         atexit.register(self._stop_at_exit)
 
@@ -236,6 +238,13 @@ class SparkContext:
         aligned = self._call(self._engine.add_coalesce, node, groups)
         return SourceRDD(self, aligned, rdds, partitioner=partitioner)
 
+    def broadcast(self, value):
+        """A read-only value for tasks: pickled once here, loaded once per
+        worker process on first ``.value`` (see broadcast.py)."""
+        self._call(lambda: None)  # raises on a stopped context
+        return broadcast.Broadcast._create(self, next(self._next_broadcast),
+                                           os.path.join(self._engine.local_dir, "broadcast"), value)
+
     def accumulator(self, value, accum_param=None):
         """A shared variable tasks add to; read ``.value`` on the driver.
 
@@ -299,6 +308,14 @@ class SparkContext:
             props = self._local.properties = {}
         return props
 
+    def _job_properties(self):
+        """What a job carries to its tasks: the thread's local properties and
+        the broadcast copies workers must drop."""
+        props = dict(self._properties())
+        if self._dropped_broadcasts:
+            props[broadcast.DROPPED_PROPERTY] = broadcast.dropped_property(self._dropped_broadcasts)
+        return props
+
     def _call(self, fn, *args):
         if self._stopped:
             raise errors.IllegalArgumentException(
@@ -314,7 +331,7 @@ class SparkContext:
         if partitions is None:
             partitions = range(rdd.getNumPartitions())
         try:
-            results = self._call(self._engine.run_job, node, list(partitions), dict(self._properties()))
+            results = self._call(self._engine.run_job, node, list(partitions), self._job_properties())
         finally:
             self._apply_accumulator_updates()
         rdd._checkpoint_after_job()
@@ -324,7 +341,7 @@ class SparkContext:
         """Run the job writing `lines` (an RDD with "lines" output) to `path`."""
         try:
             self._call(self._engine.save_as_text_file, lines._node_id(), str(path), codec,
-                       dict(self._properties()))
+                       self._job_properties())
         finally:
             self._apply_accumulator_updates()
         lines._checkpoint_after_job()

@@ -78,14 +78,36 @@ def _write_checkpoint_partition(directory, split, iterator):
     yield path
 
 
-def _pickle_command(command):
+BROADCAST_COMMAND_BYTES = 1 << 20
+
+
+class _BroadcastCommand:
+    """A pipeline command too large to send with every task: it travels as a
+    broadcast, loaded once per worker process."""
+
+    def __init__(self, pickled, output):
+        self.pickled = pickled
+        self.output = output
+
+    def compile(self):
+        return cloudpickle.loads(self.pickled.value).compile()
+
+
+def _pickle_command(command, owner):
+    """The pickled command of `owner`'s node; over 1 MiB, a broadcast of it
+    that lives as long as `owner`."""
     try:
-        return cloudpickle.dumps(command, ser.PROTOCOL)
+        data = cloudpickle.dumps(command, ser.PROTOCOL)
     except Exception as e:
         raise PicklingError(
             "Could not serialize the function of this RDD operation: %s: %s "
             "(a closure must not capture objects that cannot be pickled, such as locks, "
             "sockets, open files or the SparkContext)" % (type(e).__name__, e)) from None
+    if len(data) <= BROADCAST_COMMAND_BYTES:
+        return data
+    pickled = owner.ctx.broadcast(data)
+    weakref.finalize(owner, pickled.destroy).atexit = False
+    return cloudpickle.dumps(_BroadcastCommand(pickled, command.output), ser.PROTOCOL)
 
 
 class RDD:
@@ -1119,7 +1141,7 @@ class PipelinedRDD(RDD):
         return ops
 
     def _command(self, output):
-        return _pickle_command(pipeline.Command(self._ops(), output))
+        return _pickle_command(pipeline.Command(self._ops(), output), self)
 
     def _build_node(self):
         return self.ctx._call(self.ctx._engine.add_python, self._source._node_id(),
@@ -1150,7 +1172,7 @@ class ShuffledRDD(RDD):
         if isinstance(prev, PipelinedRDD) and prev._output == "pickle" and prev._is_pipelinable():
             source, command = prev._source, prev._command(out)
         else:
-            source, command = prev, _pickle_command(pipeline.Command([], out))
+            source, command = prev, _pickle_command(pipeline.Command([], out), self)
         engine = self.ctx._engine
         map_node = self.ctx._call(engine.add_python, source._node_id(), command)
         node = self.ctx._call(engine.add_shuffled, map_node, self.partitioner.numPartitions)

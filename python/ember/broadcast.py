@@ -1,0 +1,118 @@
+"""Broadcast variables: a read-only value every task can use, shipped once.
+
+The driver pickles the value once, into a file under the application's
+directory. Inside a closure a Broadcast pickles to its id and that path
+only, so a task carries a few bytes however large the value. In a worker
+the first ``.value`` loads the file; the value then stays in that worker
+process for every later task. unpersist() starts a new generation of the
+broadcast: each job carries, per dropped broadcast, the last generation
+dropped (property ``ember.broadcast.dropped``), and a worker forgets a
+copy of that generation or older before its task runs, while a copy
+loaded after the unpersist (a newer generation) stays.
+
+>>> b = sc.broadcast([1, 2, 3])
+>>> sc.parallelize(range(3), 3).map(lambda i: b.value[i] * 10).collect()
+[10, 20, 30]
+>>> b.destroy()
+>>> b.value
+Traceback (most recent call last):
+  ...
+ember.errors.EmberError: Attempted to use broadcast(...) after it was destroyed
+"""
+
+import os
+import pickle
+import threading
+
+import cloudpickle
+
+from .errors import EmberError, PicklingError
+
+DROPPED_PROPERTY = "ember.broadcast.dropped"
+_worker_values = {}  # broadcast id -> (generation, value), in a worker process
+_lock = threading.Lock()
+
+
+class Broadcast:
+    """A value pickled once on the driver and loaded lazily where used."""
+
+    def __init__(self, bid, path, ctx=None, generation=0):
+        self.bid = bid
+        self._path = path
+        self._ctx = ctx  # None in workers
+        self._generation = generation
+        self._destroyed = False
+
+    @classmethod
+    def _create(cls, ctx, bid, directory, value):
+        os.makedirs(directory, exist_ok=True)
+        path = os.path.join(directory, "broadcast_%d" % bid)
+        temp = path + ".tmp"
+        try:
+            with open(temp, "wb") as f:
+                cloudpickle.dump(value, f, pickle.HIGHEST_PROTOCOL)
+        except Exception as e:
+            if os.path.exists(temp):
+                os.unlink(temp)
+            raise PicklingError("Could not pickle the broadcast value: %s: %s"
+                                % (type(e).__name__, e)) from None
+        os.replace(temp, path)
+        return cls(bid, path, ctx)
+
+    @property
+    def value(self):
+        if self._destroyed:
+            raise EmberError("Attempted to use broadcast(%d) after it was destroyed" % self.bid)
+        if self._ctx is not None:  # on the driver: read the file, keep nothing
+            return self._load()
+        with _lock:
+            cached = _worker_values.get(self.bid)
+            if cached is None or cached[0] != self._generation:
+                cached = _worker_values[self.bid] = (self._generation, self._load())
+            return cached[1]
+
+    def _load(self):
+        try:
+            with open(self._path, "rb") as f:
+                return pickle.load(f)
+        except FileNotFoundError:
+            raise EmberError("broadcast(%d): its file %s is gone (was it destroyed, or its "
+                             "SparkContext stopped?)" % (self.bid, self._path)) from None
+
+    def unpersist(self, blocking=False):
+        """Drop the workers' copies; the value is loaded again if used again."""
+        if self._ctx is not None:
+            self._ctx._dropped_broadcasts[self.bid] = self._generation
+            self._generation += 1
+
+    def destroy(self, blocking=False):
+        """Drop every copy and the driver's file; any later use raises."""
+        self.unpersist()
+        self._destroyed = True
+        if self._ctx is not None and os.path.exists(self._path):
+            os.unlink(self._path)
+
+    def __reduce__(self):
+        if self._destroyed:
+            raise EmberError("Attempted to use broadcast(%d) after it was destroyed" % self.bid)
+        return Broadcast, (self.bid, self._path, None, self._generation)
+
+    def __repr__(self):
+        return "Broadcast(%d)" % self.bid
+
+
+def dropped_property(dropped):
+    """The job property for {broadcast id: last generation dropped}."""
+    return ",".join("%d:%d" % kv for kv in sorted(dropped.items()))
+
+
+def drop_worker_copies(properties):
+    """In a worker, before a task: forget the copies the driver dropped."""
+    dropped = properties.pop(DROPPED_PROPERTY, "")
+    if dropped:
+        with _lock:
+            for item in dropped.split(","):
+                bid, generation = map(int, item.split(":"))
+                cached = _worker_values.get(bid)
+                if cached is not None and cached[0] <= generation:
+                    del _worker_values[bid]
