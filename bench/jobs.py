@@ -1,7 +1,8 @@
 """The benchmark jobs, once per system. Run as
 ``python bench/jobs.py SYSTEM JOB INPUT``; prints one JSON line with the
-answer (so systems can be checked against each other) and seconds.
-The lambdas are the same for every system."""
+answer (so systems can be checked against each other), seconds and, for
+some jobs, the seconds of their steps. The lambdas are the same for every
+system."""
 
 import json
 import multiprocessing
@@ -14,6 +15,9 @@ from operator import add
 split_words = lambda line: line.split()  # noqa: E731
 pair = lambda w: (w, 1)  # noqa: E731
 is_error = lambda line: "ERROR" in line  # noqa: E731
+is_mysql = lambda line: "mysql" in line  # noqa: E731
+is_php = lambda line: "php" in line  # noqa: E731
+BROADCAST_BYTES = 500 << 20
 double = lambda x: x * 2  # noqa: E731
 
 
@@ -32,6 +36,22 @@ SORT_SAMPLE = 100_000  # the answer: every 100000th element of the sorted rows
 def inside(_):
     x, y = random.random() * 2 - 1, random.random() * 2 - 1
     return 1 if x * x + y * y <= 1 else 0
+
+
+class Steps:
+    """Seconds of the named steps of a job, for the JSON line."""
+
+    def __init__(self):
+        self.seconds = {}
+        self._t = time.perf_counter()
+
+    def done(self, name):
+        now = time.perf_counter()
+        self.seconds[name] = now - self._t
+        self._t = now
+
+
+STEPS = Steps()
 
 
 def top10(counts):
@@ -61,6 +81,21 @@ def ember_job(job, path):
         answer = sc.range(N_ROWS, numSlices=2).map(left_row).join(right).map(joined).sum()
     elif job == "sort":
         answer = sc.range(N_ROWS, numSlices=2).map(scramble).sortBy(lambda x: x).collect()[::SORT_SAMPLE]
+    elif job == "logmining":
+        errors = sc.textFile(path).filter(is_error).cache()
+        STEPS.done("start")
+        mysql = errors.filter(is_mysql).count()
+        STEPS.done("first query")
+        php = errors.filter(is_php).count()
+        STEPS.done("second query")
+        answer = [mysql, php]
+    elif job == "broadcast":
+        # 500 MB used by 100 tasks: loaded once per worker, not per task
+        value = sc.broadcast(b"x" * BROADCAST_BYTES)
+        STEPS.done("broadcast")
+        seen = sc.parallelize(range(100), 100).map(lambda _: (os.getpid(), id(value.value))).collect()
+        STEPS.done("100 tasks")
+        answer = {"tasks": len(seen), "copies loaded": len(set(seen))}
     sc.stop()
     return answer
 
@@ -97,6 +132,15 @@ def plain_job(job, path):
         return sum(joined((k, (v, right[k]))) for k, v in map(left_row, range(N_ROWS)) if k in right)
     if job == "sort":
         return sorted(map(scramble, range(N_ROWS)))[::SORT_SAMPLE]
+    if job == "logmining":
+        with open(path) as f:
+            errors = [line for line in f if is_error(line)]
+        STEPS.done("start")
+        mysql = sum(1 for line in errors if is_mysql(line))
+        STEPS.done("first query")
+        php = sum(1 for line in errors if is_php(line))
+        STEPS.done("second query")
+        return [mysql, php]
 
 
 # ------------------------------------------------------- multiprocessing
@@ -128,6 +172,10 @@ def _mp_wordcount(args):
 
 def _mp_logs(args):
     return sum(1 for line in _read_range(*args) if is_error(line))
+
+
+def _mp_errors(args):
+    return [line for line in _read_range(*args) if is_error(line)]
 
 
 def _mp_sum(r):
@@ -204,6 +252,15 @@ def mp_job(job, path):
         if job == "sort":
             import heapq
             return list(heapq.merge(*pool.map(_mp_sort, _halves(N_ROWS))))[::SORT_SAMPLE]
+        if job == "logmining":
+            # the error lines come back to the parent, which asks its questions
+            errors = [line for part in pool.map(_mp_errors, _chunks(path, 8)) for line in part]
+            STEPS.done("start")
+            mysql = sum(1 for line in errors if is_mysql(line))
+            STEPS.done("first query")
+            php = sum(1 for line in errors if is_php(line))
+            STEPS.done("second query")
+            return [mysql, php]
 
 
 # ------------------------------------------------------------------ dask
@@ -240,6 +297,14 @@ def dask_job(job, path, scheduler):
             parts = db.range(N_ROWS, npartitions=2).map(scramble).groupby(
                 lambda x: x * 2 // N_ROWS, npartitions=2).map(lambda kg: (kg[0], sorted(kg[1])))
             return [x for _, part in sorted(parts.compute()) for x in part][::SORT_SAMPLE]
+        if job == "logmining":
+            errors = db.read_text(path, blocksize=32 << 20).filter(is_error).persist()
+            STEPS.done("start")
+            mysql = errors.filter(is_mysql).count().compute()
+            STEPS.done("first query")
+            php = errors.filter(is_php).count().compute()
+            STEPS.done("second query")
+            return [mysql, php]
 
 
 def main():
@@ -253,7 +318,8 @@ def main():
         answer = mp_job(job, path)
     else:
         answer = dask_job(job, path, system.split("-", 1)[1])
-    print(json.dumps({"seconds": time.perf_counter() - t0, "answer": answer}))
+    print(json.dumps({"seconds": time.perf_counter() - t0, "answer": answer,
+                      "steps": STEPS.seconds}))
 
 
 if __name__ == "__main__":
