@@ -11,6 +11,7 @@ from .broadcast import Broadcast
 from .conf import SparkConf
 from .context import SparkContext, __version__
 from .errors import EmberError, PythonException
+from .files import SparkFiles
 from .hashing import portable_hash
 from .rdd import RDD
 from .resultiterable import ResultIterable
@@ -20,6 +21,6 @@ from .taskcontext import TaskContext
 
 __all__ = [
     "Accumulator", "AccumulatorParam", "Broadcast", "EmberError", "PythonException", "RDD",
-    "ResultIterable", "SparkConf", "SparkContext", "StatCounter", "StorageLevel",
+    "ResultIterable", "SparkConf", "SparkContext", "SparkFiles", "StatCounter", "StorageLevel",
     "TaskContext", "portable_hash", "__version__",
 ]

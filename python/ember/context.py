@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 
-from . import _core, accumulators, broadcast, errors
+from . import _core, accumulators, broadcast, errors, files
 from . import serializers as ser
 from .conf import SparkConf
 
@@ -66,6 +66,7 @@ class SparkContext:
             self._start_time = int(time.time() * 1000)
             self._local = threading.local()
             self._checkpoint_dir = None
+            self._files = files.AddedFiles(os.path.join(self._engine.local_dir, "files"))
             self._next_broadcast = itertools.count()
             self._dropped_broadcasts = {}  # broadcast id -> last generation dropped
             SparkContext._active_context = self
@@ -261,6 +262,33 @@ class SparkContext:
                            complex: accumulators.COMPLEX_ACCUMULATOR_PARAM}[type(value)]
         return accumulators.new_accumulator(value, accum_param)
 
+    # ---------------------------------------------------------------- files
+    def addFile(self, path, recursive=False):
+        """Make a file (a directory with recursive=True) available to every
+        task as ``SparkFiles.get(basename)``."""
+        self._files.add(path, recursive)
+
+    def addPyFile(self, path):
+        """addFile for a .py, .zip or .egg, which tasks (and the driver) can
+        then import from."""
+        self._files.add_python(path)
+
+    def addArchive(self, path):
+        """An archive (.zip, .tar.gz, .tgz, .tar, ...) unpacked for every task
+        into ``SparkFiles.get(name)``, name being its base name or the part
+        after '#' ("env.tar.gz#env")."""
+        self._files.add_archive(path)
+
+    @property
+    def listFiles(self):
+        """The paths added with addFile/addPyFile."""
+        return list(self._files.files.values())
+
+    @property
+    def listArchives(self):
+        """The paths added with addArchive."""
+        return list(self._files.archives.values())
+
     # ---------------------------------------------------------- checkpoints
     def setCheckpointDir(self, dirName):
         """Where RDD.checkpoint() writes: a new subdirectory of dirName,
@@ -312,6 +340,7 @@ class SparkContext:
         """What a job carries to its tasks: the thread's local properties and
         the broadcast copies workers must drop."""
         props = dict(self._properties())
+        props.update(self._files.job_properties())
         if self._dropped_broadcasts:
             props[broadcast.DROPPED_PROPERTY] = broadcast.dropped_property(self._dropped_broadcasts)
         return props

@@ -16,7 +16,7 @@ import traceback
 
 import cloudpickle
 
-from . import accumulators, broadcast, serializers as ser
+from . import accumulators, broadcast, files, serializers as ser
 from .taskcontext import _set_task_context
 
 
@@ -88,7 +88,9 @@ def run_task(payload, stream, write):
     (hlen,) = ser.U32.unpack_from(payload, 0)
     header = json.loads(payload[4:4 + hlen])
     command = cloudpickle.loads(payload[4 + hlen:])
-    broadcast.drop_worker_copies(header.get("properties", {}))
+    properties = header.get("properties", {})
+    broadcast.drop_worker_copies(properties)
+    files.prepare_worker(properties)
     _set_task_context(header)
     stream.input_done = False
     split = header["partition"]

@@ -1,0 +1,139 @@
+"""Files added with SparkContext.addFile/addPyFile/addArchive, and
+SparkFiles to find them.
+
+The driver copies each added file (a directory with recursive=True; an
+archive unpacked) into one files directory of the application. Every job
+carries that directory and the Python-path entries of added .py/.zip/.egg
+files in its properties; a worker puts them on sys.path and points
+SparkFiles at the directory before the task runs. Executors share the
+driver's file system in local modes; the cluster modes will fetch the
+directory instead.
+
+>>> import os, tempfile
+>>> path = os.path.join(tempfile.mkdtemp(), "lookup.txt")
+>>> with open(path, "w") as f:
+...     _ = f.write("42")
+>>> sc.addFile(path)
+>>> sc.parallelize([0]).map(lambda _: open(SparkFiles.get("lookup.txt")).read()).collect()
+['42']
+"""
+
+import os
+import shutil
+
+from .errors import FileAlreadyExistsError, IllegalArgumentException, InputNotFoundError
+
+DIR_PROPERTY = "ember.files.dir"
+PYTHONPATH_PROPERTY = "ember.files.pythonpath"
+_ARCHIVES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".jar")
+
+
+class SparkFiles:
+    """Where files added with addFile are, on the driver and in tasks."""
+
+    _root_directory = None
+
+    def __init__(self):
+        raise NotImplementedError("Do not construct SparkFiles objects")
+
+    @classmethod
+    def get(cls, filename):
+        return os.path.join(cls.getRootDirectory(), filename)
+
+    @classmethod
+    def getRootDirectory(cls):
+        if cls._root_directory is None:
+            raise RuntimeError("SparkFiles: no SparkContext is active and no task is running")
+        return cls._root_directory
+
+
+class AddedFiles:
+    """The driver's side: the files directory, what was added from where,
+    and the job properties telling workers about them."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.files = {}  # name in the directory -> absolute source path
+        self.archives = {}  # the same for unpacked archives
+        self.pythonpath = []
+        os.makedirs(directory, exist_ok=True)
+        SparkFiles._root_directory = directory
+
+    def add(self, path, recursive=False):
+        """Copy `path` in under its base name; returns the name."""
+        source = os.path.abspath(path)
+        if not os.path.exists(source):
+            raise InputNotFoundError("File %s does not exist" % path)
+        if os.path.isdir(source) and not recursive:
+            raise IllegalArgumentException(
+                "Added file %s is a directory and recursive is not turned on." % path)
+        name = os.path.basename(source.rstrip("/"))
+        if not self._register(self.files, name, source):
+            return name
+        target = os.path.join(self.directory, name)
+        if os.path.isdir(source):
+            shutil.copytree(source, target)
+        else:
+            shutil.copyfile(source, target)
+        return name
+
+    def add_python(self, path):
+        """addFile, plus a sys.path entry for workers and the driver: the
+        directory for a .py file, the archive itself for .zip/.egg."""
+        if not path.endswith((".py", ".zip", ".egg")):
+            raise IllegalArgumentException(
+                "addPyFile takes a .py, .zip or .egg file, not %s" % path)
+        name = self.add(path)
+        entry = self.directory if name.endswith(".py") else os.path.join(self.directory, name)
+        if entry not in self.pythonpath:
+            self.pythonpath.append(entry)
+        _ensure_on_path([entry])
+
+    def add_archive(self, path):
+        """Unpack an archive into a directory named after it (or after the
+        part behind '#', as in Spark's "env.zip#env"); returns that name."""
+        path, _, alias = path.partition("#")
+        source = os.path.abspath(path)
+        if not os.path.isfile(source):
+            raise InputNotFoundError("Archive %s does not exist" % path)
+        if not source.lower().endswith(_ARCHIVES):
+            raise IllegalArgumentException(
+                "%s is not an archive ember can unpack (%s)" % (path, ", ".join(_ARCHIVES)))
+        name = alias or os.path.basename(source)
+        if self._register(self.archives, name, source):
+            fmt = "zip" if source.lower().endswith((".zip", ".jar")) else None
+            shutil.unpack_archive(source, os.path.join(self.directory, name), fmt)
+        return name
+
+    def _register(self, kind, name, source):
+        """True if `name` is new; False if the same source was added already."""
+        known = self.files.get(name) or self.archives.get(name)
+        if known == source and name in kind:
+            return False
+        if known is not None:
+            raise FileAlreadyExistsError(
+                "File %s was already registered with a different path (%s)" % (name, known))
+        kind[name] = source
+        return True
+
+    def job_properties(self):
+        props = {DIR_PROPERTY: self.directory}
+        if self.pythonpath:
+            props[PYTHONPATH_PROPERTY] = os.pathsep.join(self.pythonpath)
+        return props
+
+
+def _ensure_on_path(entries):
+    import sys
+    for entry in entries:
+        if entry not in sys.path:
+            sys.path.insert(1, entry)
+
+
+def prepare_worker(properties):
+    """In a worker, before a task: SparkFiles and sys.path as the job says."""
+    directory = properties.pop(DIR_PROPERTY, None)
+    pythonpath = properties.pop(PYTHONPATH_PROPERTY, "")
+    if directory:
+        SparkFiles._root_directory = directory
+        _ensure_on_path([directory] + [p for p in pythonpath.split(os.pathsep) if p])

@@ -1,0 +1,101 @@
+"""addFile/addPyFile/addArchive reach every task through SparkFiles and
+sys.path; TaskContext tells a task who it is."""
+
+import os
+import shutil
+import tarfile
+import uuid
+import zipfile
+
+import pytest
+
+from ember import SparkFiles, TaskContext
+from ember.errors import FileAlreadyExistsError, IllegalArgumentException, InputNotFoundError
+
+
+def unique(name):
+    """Files are added to the session's one context: keep names distinct."""
+    return "%s_%s" % (uuid.uuid4().hex[:8], name)
+
+
+def test_add_file_and_directory(sc, tmp_path):
+    name = unique("words.txt")
+    (tmp_path / name).write_text("alpha beta")
+    sc.addFile(str(tmp_path / name))
+    sc.addFile(str(tmp_path / name))  # the same file again: fine
+    got = sc.parallelize(range(4), 4).map(lambda _: open(SparkFiles.get(name)).read()).collect()
+    assert got == ["alpha beta"] * 4
+    assert str(tmp_path / name) in sc.listFiles
+    assert open(SparkFiles.get(name)).read() == "alpha beta"  # the driver sees it too
+
+    folder = tmp_path / unique("conf")
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.ini").write_text("x=1")
+    with pytest.raises(IllegalArgumentException, match="recursive is not turned on"):
+        sc.addFile(str(folder))
+    sc.addFile(str(folder), recursive=True)
+    rel = os.path.join(folder.name, "sub", "a.ini")
+    assert sc.parallelize([0]).map(lambda _: open(SparkFiles.get(rel)).read()).collect() == ["x=1"]
+
+
+def test_add_file_errors(sc, tmp_path):
+    with pytest.raises(InputNotFoundError, match="does not exist"):
+        sc.addFile(str(tmp_path / "nope.txt"))
+    name = unique("clash.txt")
+    for d in ("one", "two"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / name).write_text(d)
+    sc.addFile(str(tmp_path / "one" / name))
+    with pytest.raises(FileAlreadyExistsError, match="already registered with a different path"):
+        sc.addFile(str(tmp_path / "two" / name))
+
+
+def test_add_py_file_and_zip_are_importable_in_tasks(sc, tmp_path):
+    mod = unique("helper").replace("-", "_")
+    (tmp_path / (mod + ".py")).write_text("def triple(x):\n    return 3 * x\n")
+    sc.addPyFile(str(tmp_path / (mod + ".py")))
+    pkg = unique("zipped").replace("-", "_")
+    with zipfile.ZipFile(tmp_path / (pkg + ".zip"), "w") as z:
+        z.writestr(pkg + "/__init__.py", "NAME = 'from the zip'\n")
+    sc.addPyFile(str(tmp_path / (pkg + ".zip")))
+
+    def use(x):
+        import importlib
+        return importlib.import_module(mod).triple(x), importlib.import_module(pkg).NAME
+    assert sc.parallelize([1, 2], 2).map(use).collect() == [(3, "from the zip"), (6, "from the zip")]
+    with pytest.raises(IllegalArgumentException, match="addPyFile takes"):
+        sc.addPyFile(str(tmp_path / (mod + ".py")).replace(".py", ".txt"))
+
+
+def test_add_archive_is_unpacked_for_tasks(sc, tmp_path):
+    src = tmp_path / "env"
+    (src / "bin").mkdir(parents=True)
+    (src / "bin" / "tool.cfg").write_text("version=2")
+    tgz = tmp_path / (unique("env") + ".tar.gz")
+    with tarfile.open(tgz, "w:gz") as t:
+        t.add(src / "bin", arcname="bin")
+    zipped = tmp_path / (unique("data") + ".zip")
+    shutil.make_archive(str(zipped)[:-4], "zip", src)
+    alias = unique("renamed")
+    sc.addArchive(str(tgz))
+    sc.addArchive("%s#%s" % (zipped, alias))
+    read = lambda name: open(SparkFiles.get(os.path.join(name, "bin", "tool.cfg"))).read()  # noqa: E731
+    assert sc.parallelize([tgz.name, alias], 2).map(read).collect() == ["version=2"] * 2
+    assert str(tgz) in sc.listArchives
+    with pytest.raises(IllegalArgumentException, match="not an archive"):
+        sc.addArchive(str(src / "bin" / "tool.cfg"))
+
+
+def test_task_context(sc):
+    assert TaskContext.get() is None  # on the driver
+    sc.setLocalProperty("team", "data")
+    try:
+        def describe(split, it):
+            tc = TaskContext.get()
+            yield (split, tc.partitionId(), tc.stageId() >= 0, tc.attemptNumber(),
+                   tc.taskAttemptId() >= 0, tc.getLocalProperty("team"), tc.cpus(),
+                   tc.getLocalProperty("ember.files.dir"))
+        got = sc.parallelize(range(3), 3).mapPartitionsWithIndex(describe).collect()
+    finally:
+        sc.setLocalProperty("team", None)
+    assert got == [(p, p, True, 0, True, "data", 1, None) for p in range(3)]
