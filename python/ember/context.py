@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 
-from . import _core, accumulators, broadcast, errors, files
+from . import _core, accumulators, broadcast, errors, files, status
 from . import serializers as ser
 from .conf import SparkConf
 
@@ -317,8 +317,65 @@ class SparkContext:
         mapped = rdd.mapPartitions(partitionFunc)
         return list(self._run(mapped, partitions))
 
+    # --------------------------------------------------------- job control
     def cancelAllJobs(self):
         self._engine.cancel_all_jobs()
+
+    def setJobGroup(self, groupId, description, interruptOnCancel=False):
+        """Put the jobs this thread starts from now on in a group, which
+        cancelJobGroup cancels (ember always stops a cancelled job's running
+        workers, whatever interruptOnCancel says)."""
+        self.setLocalProperty("spark.jobGroup.id", groupId)
+        self.setLocalProperty("spark.job.description", description)
+        self.setLocalProperty("spark.job.interruptOnCancel", str(bool(interruptOnCancel)).lower())
+
+    def clearJobGroup(self):
+        for key in ("spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel"):
+            self.setLocalProperty(key, None)
+
+    def cancelJobGroup(self, groupId):
+        """Cancel the running jobs of a group; each raises JobCancelledError
+        in the thread that started it."""
+        self._engine.cancel_job_group(str(groupId))
+
+    def setJobDescription(self, value):
+        self.setLocalProperty("spark.job.description", value)
+
+    def setInterruptOnCancel(self, interruptOnCancel):
+        self.setLocalProperty("spark.job.interruptOnCancel", str(bool(interruptOnCancel)).lower())
+
+    def addJobTag(self, tag):
+        """Tag the jobs this thread starts from now on (cancelJobsWithTag).
+
+        >>> sc.addJobTag("nightly"); sorted(sc.getJobTags())
+        ['nightly']
+        >>> sc.clearJobTags(); sc.getJobTags()
+        set()
+        """
+        if not tag:
+            raise errors.IllegalArgumentException("Spark job tag cannot be an empty string.")
+        if "," in tag:
+            raise errors.IllegalArgumentException("Spark job tag cannot contain ','.")
+        self._set_job_tags(self.getJobTags() | {tag})
+
+    def removeJobTag(self, tag):
+        self._set_job_tags(self.getJobTags() - {tag})
+
+    def getJobTags(self):
+        tags = self.getLocalProperty("spark.job.tags")
+        return set(tags.split(",")) if tags else set()
+
+    def clearJobTags(self):
+        self._set_job_tags(set())
+
+    def _set_job_tags(self, tags):
+        self.setLocalProperty("spark.job.tags", ",".join(sorted(tags)) or None)
+
+    def cancelJobsWithTag(self, tag):
+        self._engine.cancel_jobs_with_tag(str(tag))
+
+    def statusTracker(self):
+        return status.StatusTracker(self)
 
     def setLocalProperty(self, key, value):
         props = self._properties()

@@ -145,6 +145,33 @@ PYBIND11_MODULE(_core, m) {
         py::gil_scoped_release nogil;
         e.CancelAllJobs();
       })
+      .def("cancel_job_group", [](Engine& e, const std::string& group) {
+        py::gil_scoped_release nogil;
+        e.CancelJobGroup(group);
+      })
+      .def("cancel_jobs_with_tag", [](Engine& e, const std::string& tag) {
+        py::gil_scoped_release nogil;
+        e.CancelJobsWithTag(tag);
+      })
+      .def("job_ids_for_group", [](Engine& e, std::optional<std::string> group) {
+        return Check(e.Tracker())->JobIdsForGroup(group);
+      })
+      .def("active_job_ids", [](Engine& e) { return Check(e.Tracker())->ActiveJobIds(); })
+      .def("active_stage_ids", [](Engine& e) { return Check(e.Tracker())->ActiveStageIds(); })
+      // (job id, stage ids, "RUNNING" | "SUCCEEDED" | "FAILED") or None
+      .def("job_info", [](Engine& e, int id) -> py::object {
+        auto job = Check(e.Tracker())->Job(id);
+        if (!job) return py::none();
+        static const char* kStatus[] = {"RUNNING", "SUCCEEDED", "FAILED"};
+        return py::make_tuple(job->job_id, job->stage_ids, kStatus[static_cast<int>(job->status)]);
+      })
+      // (stage id, attempt, name, tasks, active, completed, failed) or None
+      .def("stage_info", [](Engine& e, int id) -> py::object {
+        auto s = Check(e.Tracker())->Stage(id);
+        if (!s) return py::none();
+        return py::make_tuple(s->stage_id, s->attempt, s->name, s->num_tasks, s->active_tasks,
+                              s->completed_tasks, s->failed_tasks);
+      })
       .def("take_accumulator_updates", [](Engine& e) {
         py::list out;
         for (auto& u : e.TakeAccumulatorUpdates()) out.append(py::bytes(u));

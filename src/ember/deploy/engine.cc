@@ -315,6 +315,21 @@ scheduler::JobFailure Engine::SaveAsTextFile(int node, const std::string& path,
   return out.failure;
 }
 
+void Engine::CancelJobGroup(const std::string& group) {
+  std::lock_guard<std::mutex> lock(mu_);  // Stop() cannot reset the scheduler meanwhile
+  if (!stopped_) scheduler_->CancelJobGroup(group);
+}
+
+void Engine::CancelJobsWithTag(const std::string& tag) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!stopped_) scheduler_->CancelJobsWithTag(tag);
+}
+
+Result<const scheduler::JobTracker*> Engine::Tracker() const {
+  EMBER_RETURN_IF_ERROR(CheckRunning());
+  return &scheduler_->tracker();
+}
+
 void Engine::CancelAllJobs() {
   if (CheckRunning().ok()) scheduler_->CancelAllJobs("Job cancelled because SparkContext.cancelAllJobs was called");
 }

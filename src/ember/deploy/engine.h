@@ -54,6 +54,10 @@ class Engine {
   scheduler::JobFailure SaveAsTextFile(int node, const std::string& path, const std::string& codec,
                                        Conf properties);
   void CancelAllJobs();
+  void CancelJobGroup(const std::string& group);
+  void CancelJobsWithTag(const std::string& tag);
+  // Job and stage status; valid until Stop().
+  Result<const scheduler::JobTracker*> Tracker() const;
   std::vector<std::string> TakeAccumulatorUpdates();
   void Stop();
 

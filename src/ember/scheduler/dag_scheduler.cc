@@ -68,15 +68,42 @@ void DAGScheduler::RemoveShuffle(int shuffle_id) {
   });
 }
 
-void DAGScheduler::CancelAllJobs(const std::string& reason) {
+void DAGScheduler::CancelJobs(const std::function<bool(const JobSpec&)>& match,
+                              const std::string& reason) {
   std::promise<void> done;
   loop_.Post([&] {
     std::vector<Job*> active;
-    for (auto& [id, job] : jobs_) active.push_back(job.get());
+    for (auto& [id, job] : jobs_)
+      if (match(job->spec)) active.push_back(job.get());
     for (Job* job : active) FinishJob(job, {Cancelled(reason)});
     done.set_value();
   });
   done.get_future().wait();
+}
+
+void DAGScheduler::CancelAllJobs(const std::string& reason) {
+  CancelJobs([](const JobSpec&) { return true; }, reason);
+}
+
+namespace {
+std::string Property(const JobSpec& spec, const std::string& key) {
+  auto it = spec.properties.find(key);
+  return it == spec.properties.end() ? "" : it->second;
+}
+}  // namespace
+
+void DAGScheduler::CancelJobGroup(const std::string& group) {
+  CancelJobs([&](const JobSpec& s) { return Property(s, "spark.jobGroup.id") == group; },
+             "part of cancelled job group " + group);
+}
+
+void DAGScheduler::CancelJobsWithTag(const std::string& tag) {
+  CancelJobs(
+      [&](const JobSpec& s) {
+        std::string tags = "," + Property(s, "spark.job.tags") + ",";
+        return tags.find("," + tag + ",") != std::string::npos;
+      },
+      "part of cancelled job tag " + tag);
 }
 
 std::vector<std::string> DAGScheduler::TakeAccumulatorUpdates() {
@@ -102,6 +129,7 @@ void DAGScheduler::HandleJobSubmitted(std::shared_ptr<Job> job) {
   }
   job->done.assign(job->spec.partitions.size(), false);
   job->output.results.resize(job->spec.partitions.size());
+  tracker_.JobStarted(job->id, Property(job->spec, "spark.jobGroup.id"));
 
   auto stage = std::make_unique<Stage>();
   stage->id = next_stage_++;
@@ -166,21 +194,40 @@ void DAGScheduler::SubmitStage(Stage* stage, int job_id) {
 
 void DAGScheduler::SubmitTasks(Stage* stage) {
   running_.insert(stage);
+  std::vector<int> partitions;
   if (stage->is_map) {
     const auto& outputs = map_outputs_.at(stage->shuffle_id);
     for (int p = 0; p < stage->num_partitions; ++p)
-      if (!outputs[p] && !stage->inflight.count(p)) LaunchTask(stage, p);
-    if (Available(stage)) {
-      running_.erase(stage);
-      OnMapOutputsChanged();
-    }
-    return;
+      if (!outputs[p] && !stage->inflight.count(p)) partitions.push_back(p);
+  } else {
+    Job* job = jobs_.at(stage->result_job).get();
+    for (size_t i = 0; i < job->spec.partitions.size(); ++i)
+      if (!job->done[i] && !stage->inflight.count(job->spec.partitions[i]))
+        partitions.push_back(job->spec.partitions[i]);
   }
-  Job* job = jobs_.at(stage->result_job).get();
-  for (size_t i = 0; i < job->spec.partitions.size(); ++i) {
-    int p = job->spec.partitions[i];
-    if (!job->done[i] && !stage->inflight.count(p)) LaunchTask(stage, p);
+  Job* owner = OwningJob(stage);
+  if (owner) {
+    std::string call_site = Property(owner->spec, "callSite.short");
+    tracker_.StageSubmitted(owner->id, stage->id, stage->attempt,
+                            call_site.empty() ? (stage->is_map ? "ShuffleMapStage" : "ResultStage")
+                                              : call_site,
+                            static_cast<int>(partitions.size()));
   }
+  for (int p : partitions) LaunchTask(stage, p);
+  if (stage->is_map && Available(stage)) {
+    running_.erase(stage);
+    tracker_.StageEnded(stage->id);
+    OnMapOutputsChanged();
+  }
+}
+
+DAGScheduler::Job* DAGScheduler::OwningJob(const Stage* stage) {
+  if (!stage->is_map) return jobs_.at(stage->result_job).get();
+  for (int j : stage->job_ids) {  // the oldest job still waiting for it
+    auto it = jobs_.find(j);
+    if (it != jobs_.end()) return it->second.get();
+  }
+  return nullptr;
 }
 
 void DAGScheduler::LaunchTask(Stage* stage, int partition) {
@@ -213,18 +260,22 @@ void DAGScheduler::LaunchTask(Stage* stage, int partition) {
     }
     *task.add_nodes() = std::move(n);
   }
+  // Map tasks carry the properties of a job that needs them (local
+  // properties, job group, files and broadcasts to drop), like result tasks.
+  if (Job* owner = OwningJob(stage))
+    task.mutable_properties()->insert(owner->spec.properties.begin(), owner->spec.properties.end());
   if (stage->is_map) {
     auto* sink = task.mutable_shuffle();
     sink->set_shuffle_id(stage->shuffle_id);
     sink->set_num_buckets(graph_->Shuffle(stage->shuffle_id).num_buckets);
   } else {
     Job* job = jobs_.at(stage->result_job).get();
-    task.mutable_properties()->insert(job->spec.properties.begin(), job->spec.properties.end());
     if (job->spec.configure_sink) job->spec.configure_sink(&task);
     else task.mutable_result();
   }
   stage->inflight.insert(partition);
   tasks_[tid] = {stage->id, stage->attempt, partition, attempt};
+  tracker_.TaskStarted(stage->id);
   backend_->LaunchTask(task, [this](proto::TaskResult r) {
     loop_.Post([this, r = std::move(r)]() mutable { HandleTaskFinished(std::move(r)); });
   });
@@ -235,6 +286,7 @@ void DAGScheduler::HandleTaskFinished(proto::TaskResult result) {
   if (it == tasks_.end()) return;
   TaskInfo info = it->second;
   tasks_.erase(it);
+  tracker_.TaskEnded(info.stage, result.state() == proto::TaskResult::SUCCESS);
   auto sit = stages_.find(info.stage);
   if (sit == stages_.end()) return;
   Stage* stage = sit->second.get();
@@ -260,6 +312,7 @@ void DAGScheduler::HandleSuccess(const TaskInfo& info, proto::TaskResult& result
         std::make_unique<proto::MapStatus>(result.map_status());
     if (running_.count(stage) && Available(stage)) {
       running_.erase(stage);
+      tracker_.StageEnded(stage->id);
       stage->fetch_failures = 0;
       OnMapOutputsChanged();
     }
@@ -348,18 +401,23 @@ void DAGScheduler::FinishJob(Job* job, JobFailure failure) {
   running_.erase(final_stage);
   waiting_.erase(final_stage);
   if (!failure.status.ok()) {
-    // Stop what only this job was waiting for.
-    for (auto& [tid, info] : tasks_)
-      if (info.stage == final_stage->id) backend_->KillTask(tid);
+    // Stop what only this job was waiting for, running tasks included.
+    std::set<int> stopped = {final_stage->id};
     for (auto& [id, s] : stages_) {
       if (s->is_map && s->job_ids.size() == 1 && s->job_ids.count(job->id)) {
         waiting_.erase(s.get());
         if (running_.erase(s.get())) s->attempt++;  // late results of this attempt are ignored
         s->inflight.clear();
+        stopped.insert(id);
+        tracker_.StageEnded(id);
       }
     }
+    for (auto& [tid, info] : tasks_)
+      if (stopped.count(info.stage)) backend_->KillTask(tid);
     job->output.results.clear();
   }
+  tracker_.StageEnded(final_stage->id);
+  tracker_.JobEnded(job->id, failure.status.ok());
   for (auto& [id, s] : stages_) s->job_ids.erase(job->id);
   job->output.failure = std::move(failure);
   job->promise.set_value(std::move(job->output));

@@ -25,6 +25,7 @@
 #include "ember/rdd/graph.h"
 #include "ember/scheduler/backend.h"
 #include "ember/scheduler/event_loop.h"
+#include "ember/scheduler/job_tracker.h"
 #include "ember.pb.h"
 
 namespace ember::scheduler {
@@ -62,7 +63,14 @@ class DAGScheduler {
   ~DAGScheduler();
 
   JobOutput RunJob(JobSpec spec);
+  // Cancel running jobs (all of them, those whose "spark.jobGroup.id" is
+  // `group`, those whose "spark.job.tags" list holds `tag`): each fails
+  // with a Cancelled status and its running tasks are killed. Return once
+  // done.
   void CancelAllJobs(const std::string& reason);
+  void CancelJobGroup(const std::string& group);
+  void CancelJobsWithTag(const std::string& tag);
+  const JobTracker& tracker() const { return tracker_; }
   // Forgets a shuffle no RDD reads any more: its map stage and outputs, and
   // its files on the executors. A shuffle a running stage uses is kept.
   void RemoveShuffle(int shuffle_id);
@@ -74,8 +82,11 @@ class DAGScheduler {
   struct Job;
   struct TaskInfo;
 
+  void CancelJobs(const std::function<bool(const JobSpec&)>& match, const std::string& reason);
+
   // All of these run on the event loop.
   void HandleJobSubmitted(std::shared_ptr<Job> job);
+  Job* OwningJob(const Stage* stage);
   void HandleTaskFinished(proto::TaskResult result);
   Stage* MapStageFor(int shuffle_id);
   std::vector<Stage*> MissingParents(Stage* stage);
@@ -105,6 +116,8 @@ class DAGScheduler {
   int next_stage_ = 0;
   int next_job_ = 0;
   int64_t next_task_ = 0;
+
+  JobTracker tracker_;  // thread-safe; written from the event loop
 
   std::mutex accum_mu_;
   std::vector<std::string> accum_updates_;

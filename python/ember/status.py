@@ -1,0 +1,49 @@
+"""StatusTracker: what the engine knows about running and recent jobs, as
+PySpark's SparkContext.statusTracker() reports it.
+
+>>> st = sc.statusTracker()
+>>> sc.setJobGroup("status-doc", "a doctest")
+>>> sc.parallelize(range(4), 2).count()
+4
+>>> sc.clearJobGroup()
+>>> [job] = st.getJobIdsForGroup("status-doc")
+>>> info = st.getJobInfo(job)
+>>> info.status, len(info.stageIds)
+('SUCCEEDED', 1)
+>>> st.getStageInfo(info.stageIds[0]).numCompletedTasks
+2
+"""
+
+from collections import namedtuple
+
+SparkJobInfo = namedtuple("SparkJobInfo", "jobId stageIds status")
+SparkStageInfo = namedtuple("SparkStageInfo", "stageId currentAttemptId name numTasks "
+                            "numActiveTasks numCompletedTasks numFailedTasks")
+
+
+class StatusTracker:
+    """Job and stage status; recent finished jobs are kept (up to 1000)."""
+
+    def __init__(self, ctx):
+        self._ctx = ctx
+
+    def _engine_call(self, name, *args):
+        return self._ctx._call(getattr(self._ctx._engine, name), *args)
+
+    def getJobIdsForGroup(self, jobGroup=None):
+        """Ids of the known jobs of a job group; None: of jobs in no group."""
+        return self._engine_call("job_ids_for_group", jobGroup)
+
+    def getActiveJobsIds(self):
+        return self._engine_call("active_job_ids")
+
+    def getActiveStageIds(self):
+        return self._engine_call("active_stage_ids")
+
+    def getJobInfo(self, jobId):
+        info = self._engine_call("job_info", jobId)
+        return None if info is None else SparkJobInfo(info[0], list(info[1]), info[2])
+
+    def getStageInfo(self, stageId):
+        info = self._engine_call("stage_info", stageId)
+        return None if info is None else SparkStageInfo(*info)

@@ -1,0 +1,53 @@
+// JobTracker: jobs by group, task counts per stage, and retention of
+// finished jobs (the oldest are forgotten, running ones never).
+#include <gtest/gtest.h>
+
+#include "ember/scheduler/job_tracker.h"
+
+namespace ember::scheduler {
+namespace {
+
+TEST(JobTracker, CountsTasksAndKnowsGroups) {
+  JobTracker t;
+  t.JobStarted(0, "nightly");
+  t.JobStarted(1, "");
+  t.StageSubmitted(0, 5, 0, "ShuffleMapStage", 3);
+  for (int i = 0; i < 3; ++i) t.TaskStarted(5);
+  t.TaskEnded(5, true);
+  t.TaskEnded(5, false);
+  auto s = *t.Stage(5);
+  EXPECT_EQ(s.num_tasks, 3);
+  EXPECT_EQ(s.active_tasks, 1);
+  EXPECT_EQ(s.completed_tasks, 1);
+  EXPECT_EQ(s.failed_tasks, 1);
+  EXPECT_EQ(t.ActiveStageIds(), std::vector<int>{5});
+  EXPECT_EQ(t.JobIdsForGroup("nightly"), std::vector<int>{0});
+  EXPECT_EQ(t.JobIdsForGroup(std::nullopt), std::vector<int>{1});
+  t.StageEnded(5);
+  t.JobEnded(0, true);
+  EXPECT_EQ(t.ActiveJobIds(), std::vector<int>{1});
+  EXPECT_EQ(t.Job(0)->status, JobStatus::kSucceeded);
+  EXPECT_EQ(t.Job(0)->stage_ids, std::vector<int>{5});
+  EXPECT_TRUE(t.ActiveStageIds().empty());
+}
+
+TEST(JobTracker, ForgetsTheOldestFinishedJobsButKeepsSharedStages) {
+  JobTracker t(2);
+  t.JobStarted(99, "");  // stays running throughout
+  for (int j = 0; j < 5; ++j) {
+    t.JobStarted(j, "");
+    t.StageSubmitted(j, 100 + j, 0, "ResultStage", 1);
+    t.StageSubmitted(j, 7, 0, "ShuffleMapStage", 1);  // a map stage every job reuses
+    t.JobEnded(j, j % 2 == 0);
+  }
+  EXPECT_FALSE(t.Job(0));
+  EXPECT_FALSE(t.Job(2));
+  EXPECT_FALSE(t.Stage(102));
+  EXPECT_EQ(t.Job(4)->status, JobStatus::kSucceeded);
+  EXPECT_EQ(t.Job(3)->status, JobStatus::kFailed);
+  EXPECT_TRUE(t.Stage(7));
+  EXPECT_TRUE(t.Job(99));
+}
+
+}  // namespace
+}  // namespace ember::scheduler
