@@ -43,9 +43,12 @@ COMPLEX_ACCUMULATOR_PARAM = _AddingParam(0.0j)
 
 
 def _rebuild(aid, zero, param):
-    acc = Accumulator(aid, zero, param, _register=False)
-    acc._deserialized = True
-    _worker_registry[aid] = acc
+    # Every copy unpickled within one task is the same local accumulator.
+    acc = _worker_registry.get(aid)
+    if acc is None:
+        acc = Accumulator(aid, zero, param, _register=False)
+        acc._deserialized = True
+        _worker_registry[aid] = acc
     return acc
 
 

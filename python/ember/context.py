@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 
-from . import _core, accumulators, broadcast, errors, files, status
+from . import _core, accumulators, broadcast, errors, files, profiler, status
 from . import serializers as ser
 from .conf import SparkConf
 
@@ -67,6 +67,9 @@ class SparkContext:
             self._local = threading.local()
             self._checkpoint_dir = None
             self._files = files.AddedFiles(os.path.join(self._engine.local_dir, "files"))
+            self._profiler = None
+            if self._conf.get("spark.python.profile", "false").lower() == "true":
+                self._profiler = profiler.ProfileCollector(self._conf.get("spark.python.profile.dump"))
             self._next_broadcast = itertools.count()
             self._dropped_broadcasts = {}  # broadcast id -> last generation dropped
             SparkContext._active_context = self
@@ -159,6 +162,8 @@ class SparkContext:
             self._engine.stop()
             if SparkContext._active_context is self:
                 SparkContext._active_context = None
+        if self._profiler is not None and self._profiler.dump_path:
+            self._profiler.dump(self._profiler.dump_path)  # spark.python.profile.dump
 
     def _stop_at_exit(self):
         if not self._stopped:
@@ -288,6 +293,30 @@ class SparkContext:
     def listArchives(self):
         """The paths added with addArchive."""
         return list(self._files.archives.values())
+
+    # ------------------------------------------------------------ profiling
+    def show_profiles(self):
+        """Print the cProfile statistics of every profiled RDD
+        (spark.python.profile=true)."""
+        self._require_profiler().show()
+
+    def dump_profiles(self, path):
+        """Write each profiled RDD's statistics to path/rdd_<id>.pstats."""
+        self._require_profiler().dump(path)
+
+    def _require_profiler(self):
+        if self._profiler is None:
+            raise RuntimeError("'spark.python.profile' configuration must be set to 'true' "
+                               "to enable Python profile.")
+        return self._profiler
+
+    def _new_profile(self):
+        """A profile accumulator for a new Python node, or None."""
+        return None if self._profiler is None else profiler.new_profile_accumulator()
+
+    def _profile_node(self, node, command):
+        if command.profile is not None:
+            self._profiler.add(node, command.profile)
 
     # ---------------------------------------------------------- checkpoints
     def setCheckpointDir(self, dirName):

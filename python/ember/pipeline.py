@@ -26,11 +26,14 @@ _MAX_BUILTIN_CHAIN = 8
 
 class Command:
     """ops: list of (kind, f); f(x) for record ops, f(split, iterator) for
-    PARTITION. output: "pickle", "lines" or ("buckets", n, partition_func)."""
+    PARTITION. output: "pickle", "lines" or ("buckets", n, partition_func).
+    profile: None, or the accumulator collecting the task's cProfile
+    statistics (spark.python.profile)."""
 
-    def __init__(self, ops, output="pickle"):
+    def __init__(self, ops, output="pickle", profile=None):
         self.ops = ops
         self.output = output
+        self.profile = profile
 
     def compile(self):
         """A function (split, iterator) -> iterator running every op."""

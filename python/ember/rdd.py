@@ -85,9 +85,10 @@ class _BroadcastCommand:
     """A pipeline command too large to send with every task: it travels as a
     broadcast, loaded once per worker process."""
 
-    def __init__(self, pickled, output):
+    def __init__(self, pickled, output, profile):
         self.pickled = pickled
         self.output = output
+        self.profile = profile
 
     def compile(self):
         return cloudpickle.loads(self.pickled.value).compile()
@@ -107,7 +108,7 @@ def _pickle_command(command, owner):
         return data
     pickled = owner.ctx.broadcast(data)
     weakref.finalize(owner, pickled.destroy).atexit = False
-    return cloudpickle.dumps(_BroadcastCommand(pickled, command.output), ser.PROTOCOL)
+    return cloudpickle.dumps(_BroadcastCommand(pickled, command.output, command.profile), ser.PROTOCOL)
 
 
 class RDD:
@@ -1141,11 +1142,14 @@ class PipelinedRDD(RDD):
         return ops
 
     def _command(self, output):
-        return _pickle_command(pipeline.Command(self._ops(), output), self)
+        return pipeline.Command(self._ops(), output, self.ctx._new_profile())
 
     def _build_node(self):
-        return self.ctx._call(self.ctx._engine.add_python, self._source._node_id(),
-                              self._command(self._output))
+        command = self._command(self._output)
+        node = self.ctx._call(self.ctx._engine.add_python, self._source._node_id(),
+                              _pickle_command(command, self))
+        self.ctx._profile_node(node, command)
+        return node
 
     def _lineage_parents(self):
         return [(self._source, 0)]
@@ -1172,9 +1176,10 @@ class ShuffledRDD(RDD):
         if isinstance(prev, PipelinedRDD) and prev._output == "pickle" and prev._is_pipelinable():
             source, command = prev._source, prev._command(out)
         else:
-            source, command = prev, _pickle_command(pipeline.Command([], out), self)
+            source, command = prev, pipeline.Command([], out, self.ctx._new_profile())
         engine = self.ctx._engine
-        map_node = self.ctx._call(engine.add_python, source._node_id(), command)
+        map_node = self.ctx._call(engine.add_python, source._node_id(), _pickle_command(command, self))
+        self.ctx._profile_node(map_node, command)
         node = self.ctx._call(engine.add_shuffled, map_node, self.partitioner.numPartitions)
         # ContextCleaner: once this RDD is collected nothing can read its
         # shuffle again, so its files go (a stopped context already removed

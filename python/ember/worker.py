@@ -16,7 +16,7 @@ import traceback
 
 import cloudpickle
 
-from . import accumulators, broadcast, files, serializers as ser
+from . import accumulators, broadcast, files, profiler, serializers as ser
 from .taskcontext import _set_task_context
 
 
@@ -84,16 +84,7 @@ def _emit_lines(records, write):
         write(ser.BYTE_LINES, b"\n".join(chunk))
 
 
-def run_task(payload, stream, write):
-    (hlen,) = ser.U32.unpack_from(payload, 0)
-    header = json.loads(payload[4:4 + hlen])
-    command = cloudpickle.loads(payload[4 + hlen:])
-    properties = header.get("properties", {})
-    broadcast.drop_worker_copies(properties)
-    files.prepare_worker(properties)
-    _set_task_context(header)
-    stream.input_done = False
-    split = header["partition"]
+def _run_command(command, split, stream, write):
     records = command.compile()(split, _input_records(stream))
     out = command.output
     if out == "pickle":
@@ -103,6 +94,22 @@ def run_task(payload, stream, write):
     else:
         _, num_buckets, partition_func = out
         _emit_buckets(records, num_buckets, partition_func, write)
+
+
+def run_task(payload, stream, write):
+    (hlen,) = ser.U32.unpack_from(payload, 0)
+    header = json.loads(payload[4:4 + hlen])
+    command = cloudpickle.loads(payload[4 + hlen:])
+    properties = header.get("properties", {})
+    broadcast.drop_worker_copies(properties)
+    files.prepare_worker(properties)
+    _set_task_context(header)
+    stream.input_done = False
+    if command.profile is None:
+        _run_command(command, header["partition"], stream, write)
+    else:
+        profiler.run_profiled(command.profile,
+                              lambda: _run_command(command, header["partition"], stream, write))
     if not stream.input_done:
         for _ in _input_records(stream):
             pass

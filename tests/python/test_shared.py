@@ -10,6 +10,7 @@ import pytest
 
 from ember import AccumulatorParam, PythonException
 from ember.errors import EmberError
+from ember.rdd import _pickle_command
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -18,7 +19,7 @@ def test_broadcast_is_loaded_once_per_worker_not_per_task(sc):
     big = sc.broadcast(b"x" * (20 << 20))
     rdd = sc.parallelize(range(100), 100).map(lambda i: (os.getpid(), id(big.value), len(big.value)))
     # the task's command carries a reference, not the 20 MB
-    assert len(rdd._command("pickle")) < 10_000
+    assert len(_pickle_command(rdd._command("pickle"), rdd)) < 10_000
     seen = rdd.collect()
     assert {n for _, _, n in seen} == {20 << 20}
     copies = {(pid, obj) for pid, obj, _ in seen}
@@ -46,7 +47,7 @@ def test_unpersisted_broadcast_is_reloaded_and_destroyed_one_fails(sc):
 def test_large_closures_travel_as_broadcasts(sc):
     table = list(range(300_000))  # several MB pickled
     rdd = sc.parallelize(range(10), 5).map(lambda i: table[i * 1000])
-    assert len(rdd._command("pickle")) < 10_000
+    assert len(_pickle_command(rdd._command("pickle"), rdd)) < 10_000
     assert rdd.collect() == [i * 1000 for i in range(10)]
 
 
@@ -95,3 +96,38 @@ def test_retried_tasks_do_not_double_count():
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "100"  # each partition's 25 once, despite 3 attempts each
+
+
+PROFILE = r"""
+import os, pstats, sys
+sys.path.insert(0, sys.argv[1])
+from ember import SparkConf, SparkContext
+conf = SparkConf().set("spark.python.profile", "true").set("spark.python.profile.dump", sys.argv[2])
+sc = SparkContext("local[2]", conf=conf)
+def slow_square(x):
+    return sum(range(200)) * 0 + x * x
+rdd = sc.parallelize(range(2000), 4).map(slow_square)
+print("sum", rdd.sum())
+sc.show_profiles()
+sc.stop()
+files = sorted(os.listdir(sys.argv[2]))
+print("files", files)
+calls = [v[1] for k, v in pstats.Stats(os.path.join(sys.argv[2], files[0])).stats.items()
+         if k[2] == "slow_square"]
+print("calls", calls)
+"""
+
+
+def test_python_profiles_show_and_dump(tmp_path):
+    out = subprocess.run([sys.executable, "-c", PROFILE, os.path.join(ROOT, "python"), str(tmp_path)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "sum %d" % sum(x * x for x in range(2000)) in out.stdout
+    assert "Profile of RDD<id=" in out.stdout and "slow_square" in out.stdout
+    assert "files ['rdd_" in out.stdout
+    assert "calls [2000]" in out.stdout  # every call, from all four tasks, merged
+
+
+def test_profiles_need_the_setting(sc):
+    with pytest.raises(RuntimeError, match="spark.python.profile"):
+        sc.show_profiles()
