@@ -32,7 +32,7 @@ test-cpp:
 
 test-python:
 	$(PYTHON) -m pytest -n 2 --timeout=$(PYTEST_TIMEOUT) -q -p no:cacheprovider \
-		--doctest-modules python/ember tests/python
+		--doctest-modules python/ember tests/python tests/faults
 
 test-slow: build
 	$(PYTHON) -m pytest -q -p no:cacheprovider --timeout=1800 -m slow tests

@@ -90,9 +90,9 @@ def main(sock_path, work_dir):
     os.environ["EMBER_SPILL_DIR"] = work_dir  # workers' spill files go with the executor
     os.setpgrp()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    old_umask = os.umask(0o177)
-    listener.bind(sock_path)
-    os.umask(old_umask)
+    # "@name" is an abstract socket (see worker_pool.cc); connections
+    # authenticate before anything else.
+    listener.bind("\0" + sock_path[1:] if sock_path.startswith("@") else sock_path)
     listener.listen(128)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)

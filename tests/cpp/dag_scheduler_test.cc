@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -19,7 +20,12 @@ namespace {
 class FakeBackend : public SchedulerBackend {
  public:
   using Decide = std::function<proto::TaskResult::State(const proto::TaskDescription&)>;
-  explicit FakeBackend(Decide decide) : decide_(std::move(decide)) {}
+  // The block checksum a map task reports: by default it depends only on
+  // the partition, i.e. the map is deterministic.
+  using Checksum = std::function<uint64_t(const proto::TaskDescription&)>;
+  explicit FakeBackend(Decide decide, Checksum checksum = [](const proto::TaskDescription& t) {
+    return static_cast<uint64_t>(t.partition());
+  }) : decide_(std::move(decide)), checksum_(std::move(checksum)) {}
   ~FakeBackend() override {
     for (auto& t : threads_) t.join();
   }
@@ -46,7 +52,10 @@ class FakeBackend : public SchedulerBackend {
         r.set_fetch_failed_shuffle(0);
         r.set_fetch_failed_map(1);
       }
-      if (task.has_shuffle()) r.mutable_map_status()->set_data_path("p" + std::to_string(task.partition()));
+      if (task.has_shuffle()) {
+        r.mutable_map_status()->set_data_path("p" + std::to_string(task.partition()));
+        r.mutable_map_status()->add_block_checksums(checksum_(task));
+      }
       if (task.has_result()) {
         auto* f = r.add_frames();
         f->set_type(1);
@@ -62,6 +71,7 @@ class FakeBackend : public SchedulerBackend {
 
  private:
   Decide decide_;
+  Checksum checksum_;
   std::mutex mu_;
   std::vector<proto::TaskDescription> launched;
   std::vector<int> removed;
@@ -207,6 +217,37 @@ TEST(DAGScheduler, FetchFailureRerunsOnlyTheLostMapOutput) {
   EXPECT_EQ(map_runs[0], 1);
   EXPECT_EQ(map_runs[1], 2);
   EXPECT_EQ(map_runs[2], 1);
+}
+
+TEST(DAGScheduler, RecomputedOutputThatDiffersRerunsEveryReader) {
+  for (bool deterministic : {true, false}) {
+    Fixture fx;
+    std::atomic<bool> failed_once{false};
+    FakeBackend backend(
+        [&](const proto::TaskDescription& t) {
+          if (t.has_result() && t.partition() == 0 && !failed_once.exchange(true)) {
+            // let partition 1 finish with the first output of map 1
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            return proto::TaskResult::FETCH_FAILED;
+          }
+          return proto::TaskResult::SUCCESS;
+        },
+        [&](const proto::TaskDescription& t) {
+          return static_cast<uint64_t>(t.partition() + (deterministic ? 0 : 100 * t.attempt()));
+        });
+    DAGScheduler dag(&fx.graph, &backend, {1, 4});
+    JobSpec spec;
+    spec.final_node = fx.reduce;
+    spec.partitions = {0, 1};
+    JobOutput out = dag.RunJob(spec);
+    ASSERT_TRUE(out.failure.status.ok()) << out.failure.status.ToString();
+    std::map<int, int> reduce_runs;
+    for (const auto& t : backend.Launched())
+      if (t.has_result()) reduce_runs[t.partition()]++;
+    EXPECT_EQ(reduce_runs[0], 2);
+    // partition 1 read the lost output: it runs again only if that changed
+    EXPECT_EQ(reduce_runs[1], deterministic ? 1 : 2) << deterministic;
+  }
 }
 
 TEST(DAGScheduler, MapOutputThatStaysLostAbortsAfterStageAttempts) {

@@ -125,7 +125,7 @@ def test_no_processes_or_temp_dirs_left(tmp_path):
     assert out.returncode == 0, out.stderr
     local_dir = out.stdout.split("dir: ")[1].split()[0]
     assert not os.path.exists(local_dir)
-    ps = subprocess.run(["pgrep", "-f", "ember.daemon " + local_dir], capture_output=True, text=True)
+    ps = subprocess.run(["pgrep", "-f", local_dir], capture_output=True, text=True)
     assert ps.stdout.strip() == ""
 
 

@@ -102,6 +102,7 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
                          ParseBytes("spark.driver.maxResultSize",
                                     Get(conf, "spark.driver.maxResultSize", "1g")));
   ex.max_result_bytes = ex_max_result;
+  EMBER_ASSIGN_OR_RETURN(ex.faults, exec::FaultInjector::FromConf(conf));
   auto executor = exec::Executor::Start(std::move(ex));
   if (!executor.ok()) {
     RemoveTree(e->app_dir_);

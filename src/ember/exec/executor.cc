@@ -21,6 +21,7 @@ Result<std::unique_ptr<Executor>> Executor::Start(ExecutorOptions options) {
   ex->env_.blocks = ex->blocks_.get();
   ex->env_.shuffle_memory_budget = ex->options_.shuffle_memory_budget;
   ex->env_.max_result_bytes = ex->options_.max_result_bytes;
+  ex->env_.faults = &ex->options_.faults;
   for (int i = 0; i < ex->options_.slots; ++i) ex->threads_.emplace_back([e = ex.get()] { e->SlotLoop(); });
   return ex;
 }

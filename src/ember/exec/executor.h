@@ -36,6 +36,7 @@ struct ExecutorOptions {
   size_t shuffle_memory_budget = 64 << 20;
   size_t storage_memory_budget = 600 << 20;  // cached partitions held in memory
   int64_t max_result_bytes = 0;
+  FaultInjector faults;
 };
 
 class Executor {

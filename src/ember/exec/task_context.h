@@ -45,6 +45,11 @@ struct TaskContext {
     std::lock_guard<std::mutex> lock(mu);
     workers.erase(pid);
   }
+  // Sends `sig` to the task's running workers (fault injection).
+  void SignalWorkers(int sig) {
+    std::lock_guard<std::mutex> lock(mu);
+    for (int pid : workers) ::kill(pid, sig);
+  }
   // Marks the task cancelled and kills its running workers.
   void Cancel() {
     std::lock_guard<std::mutex> lock(mu);

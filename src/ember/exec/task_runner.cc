@@ -1,9 +1,12 @@
 #include "ember/exec/task_runner.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <thread>
 
 #include "ember/common/file_util.h"
 #include "ember/exec/partition_reader.h"
@@ -31,6 +34,54 @@ Status CollectResult(FrameStream* in, proto::TaskResult* out, int64_t max_bytes)
   }
 }
 
+// ember.test.deleteMapOutput / corruptMapOutput: damage a map output after
+// it was written, as a lost disk or a bad sector would.
+void InjectMapOutputFault(const ExecutorEnv& env, int shuffle, int map, int attempt,
+                          const std::string& data_path) {
+  if (!env.faults) return;
+  if (env.faults->DeleteMapOutput(shuffle, map, attempt)) ::unlink(data_path.c_str());
+  if (env.faults->CorruptMapOutput(shuffle, map, attempt)) {
+    int fd = ::open(data_path.c_str(), O_RDWR);
+    struct stat st;
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && st.st_size > 0) {
+      char bytes[8];
+      off_t at = st.st_size / 2;
+      ssize_t n = ::pread(fd, bytes, sizeof(bytes), at);
+      for (ssize_t i = 0; i < n; ++i) bytes[i] = static_cast<char>(~bytes[i]);
+      if (n > 0) (void)!::pwrite(fd, bytes, static_cast<size_t>(n), at);
+    }
+    if (fd >= 0) ::close(fd);
+  }
+}
+
+// ember.test.signalWorker: signals the task's workers after the first frame.
+class SignalAfterFirstFrame : public FrameStream {
+ public:
+  SignalAfterFirstFrame(std::unique_ptr<FrameStream> inner, TaskContext* ctx, int sig)
+      : inner_(std::move(inner)), ctx_(ctx), sig_(sig) {}
+  Result<bool> Next(Frame* frame) override {
+    auto more = inner_->Next(frame);
+    if (sig_ && more.ok() && *more) {
+      ctx_->SignalWorkers(sig_);
+      sig_ = 0;
+    }
+    return more;
+  }
+
+ private:
+  std::unique_ptr<FrameStream> inner_;
+  TaskContext* ctx_;
+  int sig_;
+};
+
+// ember.test.slowTask: wait before starting, ending early on a cancel.
+void InjectDelay(const ExecutorEnv& env, const proto::TaskDescription& task, TaskContext* ctx) {
+  int ms = env.faults ? env.faults->SlowTaskMillis(task.stage_id(), task.partition(), task.attempt()) : 0;
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (std::chrono::steady_clock::now() < until && !ctx->cancelled)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
 Status WriteShuffle(FrameStream* in, const proto::TaskDescription& task, const ExecutorEnv& env,
                     proto::TaskResult* out) {
   const auto& sink = task.shuffle();
@@ -50,11 +101,13 @@ Status WriteShuffle(FrameStream* in, const proto::TaskDescription& task, const E
     EMBER_RETURN_IF_ERROR(writer.Add(static_cast<int>(bucket), std::string_view(f.data).substr(4)));
   }
   EMBER_ASSIGN_OR_RETURN(auto output, writer.Finish());
+  InjectMapOutputFault(env, sink.shuffle_id(), task.partition(), task.attempt(), output.data_path);
   auto* ms = out->mutable_map_status();
   ms->set_executor_id(env.executor_id);
   ms->set_data_path(output.data_path);
   ms->set_index_path(output.index_path);
   for (int64_t s : output.block_sizes) ms->add_block_sizes(s);
+  for (uint64_t c : output.block_checksums) ms->add_block_checksums(c);
   return Status::OK();
 }
 
@@ -101,8 +154,12 @@ proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv&
   result.set_task_id(task.task_id());
   Status st;
   {
+    InjectDelay(env, task, ctx);
     PartitionReader reader(task, env.pool, env.blocks, ctx);
     auto stream = reader.Open(task.final_node(), task.partition());
+    int sig = env.faults ? env.faults->WorkerSignal(task.stage_id(), task.partition(), task.attempt()) : 0;
+    if (stream.ok() && sig)
+      stream = std::unique_ptr<FrameStream>(new SignalAfterFirstFrame(std::move(*stream), ctx, sig));
     if (!stream.ok()) {
       st = stream.status();
     } else if (task.has_shuffle()) {

@@ -13,6 +13,7 @@
 
 #include <string>
 
+#include "ember/exec/fault_injection.h"
 #include "ember/exec/task_context.h"
 #include "ember/exec/worker_pool.h"
 #include "ember/storage/block_store.h"
@@ -27,6 +28,7 @@ struct ExecutorEnv {
   storage::BlockStore* blocks = nullptr;  // persisted partitions
   size_t shuffle_memory_budget = 64 << 20;
   int64_t max_result_bytes = 0;  // 0: unlimited
+  const FaultInjector* faults = nullptr;  // ember.test.* settings
 };
 
 proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv& env,

@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <chrono>
 #include <cstring>
 #include <sstream>
 
+#include "ember/common/file_util.h"
 #include "ember/common/frame.h"
 
 extern char** environ;
@@ -59,7 +61,11 @@ Result<std::unique_ptr<WorkerPool>> WorkerPool::Start(const WorkerPoolOptions& o
 }
 
 Status WorkerPool::Launch() {
-  socket_path_ = options_.work_dir + "/daemon.sock";
+  // An abstract socket ('@' stands for the leading NUL): no file, so no
+  // limit from a long spark.local.dir (sun_path holds 108 bytes) and nothing
+  // to clean up. Anyone on the host could connect, so the HMAC handshake
+  // below comes before anything else.
+  socket_path_ = "@ember-" + RandomHex(12);
   int in_pipe[2], out_pipe[2];
   if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0)
     return IOError(std::string("pipe: ") + std::strerror(errno));
@@ -167,8 +173,9 @@ Result<WorkerConn> WorkerPool::Connect() {
   if (fd < 0) return IOError(std::string("socket: ") + std::strerror(errno));
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  std::strncpy(addr.sun_path, socket_path_.c_str(), sizeof(addr.sun_path) - 1);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+  std::memcpy(addr.sun_path + 1, socket_path_.data() + 1, socket_path_.size() - 1);
+  auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + socket_path_.size());
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0) {
     int err = errno;
     ::close(fd);
     return IOError("cannot reach the Python worker daemon at " + socket_path_ + ": " +

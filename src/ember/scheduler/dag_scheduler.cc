@@ -14,6 +14,7 @@ struct DAGScheduler::Stage {
   int num_partitions = 0;
   int attempt = 0;
   int fetch_failures = 0;         // consecutive attempts ended by a fetch failure
+  int valid_from_attempt = 0;     // results of older attempts read rolled-back input
   std::set<int> inflight;         // partitions launched in the current attempt
   std::map<int, int> failures;    // partition -> failed attempts
   std::map<int, int> launches;    // partition -> attempts launched
@@ -26,6 +27,7 @@ struct DAGScheduler::Job {
   JobSpec spec;
   Stage* final_stage = nullptr;
   std::vector<bool> done;
+  std::vector<bool> accumulated;  // accumulator updates applied, once per partition
   std::map<int, size_t> index;  // partition -> position in spec.partitions
   size_t num_done = 0;
   int64_t result_bytes = 0;
@@ -128,6 +130,7 @@ void DAGScheduler::HandleJobSubmitted(std::shared_ptr<Job> job) {
     job->index[p] = i;
   }
   job->done.assign(job->spec.partitions.size(), false);
+  job->accumulated.assign(job->spec.partitions.size(), false);
   job->output.results.resize(job->spec.partitions.size());
   tracker_.JobStarted(job->id, Property(job->spec, "spark.jobGroup.id"));
 
@@ -306,10 +309,12 @@ void DAGScheduler::AddAccumulatorUpdates(proto::TaskResult& result) {
 
 void DAGScheduler::HandleSuccess(const TaskInfo& info, proto::TaskResult& result) {
   Stage* stage = stages_.at(info.stage).get();
+  if (info.stage_attempt < stage->valid_from_attempt) return;  // read rolled-back input
   if (stage->is_map) {
     AddAccumulatorUpdates(result);
-    map_outputs_[stage->shuffle_id][info.partition] =
-        std::make_unique<proto::MapStatus>(result.map_status());
+    auto& slot = map_outputs_[stage->shuffle_id][info.partition];
+    slot = std::make_unique<proto::MapStatus>(result.map_status());
+    if (ChangedSinceLost(stage->shuffle_id, info.partition, *slot)) RollBackReaders(stage->shuffle_id);
     if (running_.count(stage) && Available(stage)) {
       running_.erase(stage);
       tracker_.StageEnded(stage->id);
@@ -331,7 +336,8 @@ void DAGScheduler::HandleSuccess(const TaskInfo& info, proto::TaskResult& result
         job->num_done + 1, job->result_bytes, options_.max_result_bytes))});
     return;
   }
-  AddAccumulatorUpdates(result);
+  if (!job->accumulated[i]) AddAccumulatorUpdates(result);  // a rolled-back rerun adds nothing
+  job->accumulated[i] = true;
   job->done[i] = true;
   job->output.results[i].assign(std::make_move_iterator(result.mutable_frames()->begin()),
                                 std::make_move_iterator(result.mutable_frames()->end()));
@@ -369,8 +375,12 @@ void DAGScheduler::HandleFetchFailure(const TaskInfo& info, const proto::TaskRes
   Stage* stage = stages_.at(info.stage).get();
   int sid = result.fetch_failed_shuffle(), mid = result.fetch_failed_map();
   auto out = map_outputs_.find(sid);
-  if (out != map_outputs_.end() && mid >= 0 && mid < static_cast<int>(out->second.size()))
-    out->second[mid].reset();
+  if (out != map_outputs_.end() && mid >= 0 && mid < static_cast<int>(out->second.size()) &&
+      out->second[mid]) {
+    lost_outputs_[sid][mid] = std::move(out->second[mid]);  // compared with its recomputation
+    if (auto parent = map_stages_.find(sid); parent != map_stages_.end())
+      parent->second->attempt++;  // Spark numbers the resubmission as a new attempt
+  }
   if (info.stage_attempt != stage->attempt) return;  // this attempt is already being redone
   if (++stage->fetch_failures >= options_.max_stage_attempts) {
     AbortStage(stage, {FetchFailed(fmt::format(
@@ -385,6 +395,51 @@ void DAGScheduler::HandleFetchFailure(const TaskInfo& info, const proto::TaskRes
   std::set<int> jobs = stage->job_ids;
   for (int j : jobs)
     if (jobs_.count(j)) SubmitStage(stage, j);
+}
+
+bool DAGScheduler::ChangedSinceLost(int shuffle_id, int map, const proto::MapStatus& now) {
+  auto s = lost_outputs_.find(shuffle_id);
+  if (s == lost_outputs_.end()) return false;
+  auto m = s->second.find(map);
+  if (m == s->second.end()) return false;
+  bool changed = m->second->block_checksums_size() != now.block_checksums_size();
+  for (int b = 0; !changed && b < now.block_checksums_size(); ++b)
+    changed = m->second->block_checksums(b) != now.block_checksums(b);
+  s->second.erase(m);
+  return changed;
+}
+
+void DAGScheduler::RollBackReaders(int shuffle_id) {
+  std::vector<int> invalidated;
+  for (auto& [id, s] : stages_) {
+    auto reads = graph_->ShufflesRead(s->node);
+    if (std::find(reads.begin(), reads.end(), shuffle_id) == reads.end()) continue;
+    // What this stage computed from the old output is wrong now: forget it,
+    // and ignore tasks still running on it.
+    s->attempt++;
+    s->valid_from_attempt = s->attempt;
+    s->inflight.clear();
+    if (s->is_map) {
+      bool had_outputs = false;
+      for (auto& o : map_outputs_[s->shuffle_id]) {
+        had_outputs |= o != nullptr;
+        o.reset();
+      }
+      lost_outputs_.erase(s->shuffle_id);
+      if (had_outputs) invalidated.push_back(s->shuffle_id);
+    } else if (auto j = jobs_.find(s->result_job); j != jobs_.end()) {
+      Job* job = j->second.get();
+      job->done.assign(job->done.size(), false);
+      for (auto& r : job->output.results) r.clear();
+      job->num_done = 0;
+      job->result_bytes = 0;
+    }
+    if (running_.erase(s.get())) {  // relaunch now; waiting stages do when submitted
+      for (int j : std::set<int>(s->job_ids))
+        if (jobs_.count(j)) SubmitStage(s.get(), j);
+    }
+  }
+  for (int sid : invalidated) RollBackReaders(sid);
 }
 
 void DAGScheduler::AbortStage(Stage* stage, JobFailure failure) {

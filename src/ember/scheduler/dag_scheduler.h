@@ -8,7 +8,10 @@
 // retried until it has failed `max_task_failures` times, then the job
 // fails with "Task P in stage S failed N times; most recent failure: ...".
 // A fetch failure unregisters the map output it could not read and
-// resubmits the parent stage for the missing outputs only, at most
+// resubmits the parent stage for the missing outputs only (should the
+// recomputed output differ from the lost one, every stage that read the
+// old output runs again, so a nondeterministic map never mixes old and new
+// records), at most
 // `max_stage_attempts` consecutive times. A job whose results together
 // exceed `max_result_bytes` fails naming spark.driver.maxResultSize. All scheduler state is owned by
 // one event-loop thread; other threads only post to it.
@@ -101,6 +104,10 @@ class DAGScheduler {
   void FinishJob(Job* job, JobFailure failure);
   void AbortStage(Stage* stage, JobFailure failure);
   void AddAccumulatorUpdates(proto::TaskResult& result);
+  // A recomputed map output whose blocks differ from the lost one (a
+  // nondeterministic map): everything that read the old output runs again.
+  bool ChangedSinceLost(int shuffle_id, int map, const proto::MapStatus& now);
+  void RollBackReaders(int shuffle_id);
 
   rdd::Graph* graph_;
   SchedulerBackend* backend_;
@@ -110,6 +117,7 @@ class DAGScheduler {
   std::map<int, std::unique_ptr<Stage>> stages_;
   std::map<int, Stage*> map_stages_;  // by shuffle id
   std::map<int, std::vector<std::unique_ptr<proto::MapStatus>>> map_outputs_;  // by shuffle id
+  std::map<int, std::map<int, std::unique_ptr<proto::MapStatus>>> lost_outputs_;  // until recomputed
   std::set<Stage*> running_, waiting_;
   std::map<int, std::shared_ptr<Job>> jobs_;
   std::map<int64_t, TaskInfo> tasks_;

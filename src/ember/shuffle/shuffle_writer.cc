@@ -105,6 +105,7 @@ Result<MapOutput> ShuffleWriter::Finish() {
     XXH64_freeState(h);
     offset += length;
     result.block_sizes.push_back(static_cast<int64_t>(length));
+    result.block_checksums.push_back(entries[b].checksum);
   }
   if (::close(out) != 0 && st.ok()) st = ErrnoError("close", tmp_data, errno);
   EMBER_RETURN_IF_ERROR(st);

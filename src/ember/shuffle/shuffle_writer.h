@@ -24,6 +24,7 @@ struct MapOutput {
   std::string data_path;
   std::string index_path;
   std::vector<int64_t> block_sizes;
+  std::vector<uint64_t> block_checksums;  // xxh64 of each block, as in the index
 };
 
 class ShuffleWriter {
