@@ -15,6 +15,7 @@ import gc
 import hashlib
 import hmac
 import os
+import resource
 import select
 import shutil
 import signal
@@ -54,11 +55,22 @@ def _authenticate(conn, secret):
     return True
 
 
+def _cap_memory():
+    """spark.executor.pyspark.memory: the worker may map that many bytes
+    beyond what it has at fork, so a runaway task gets MemoryError."""
+    cap = int(os.environ.get("EMBER_PYSPARK_MEMORY", "0"))
+    if cap:
+        with open("/proc/self/statm") as f:
+            mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + cap, mapped + cap))
+
+
 def _child(conn, listener, secret):
     listener.close()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _cap_memory()
     os.dup2(2, 1)  # user prints must not reach the daemon's status channel
     sys.stdin.close()
     code = 1

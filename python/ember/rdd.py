@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import weakref
+import zlib
 from collections import defaultdict, deque
 from functools import reduce as _reduce
 
@@ -67,13 +68,22 @@ def _zip_partition(iterator):
 
 
 def _write_checkpoint_partition(directory, split, iterator):
-    """Write one partition as a frame file (the format the engine's
-    checkpoint reader streams), atomically; yield its path."""
+    """Write one partition as a frame file (src/ember/common/frame_file.h:
+    frames, then an END frame holding the CRC-32 of all bytes before it),
+    atomically; yield its path."""
     os.makedirs(directory, exist_ok=True)
     path = os.path.join(directory, "part-%05d" % split)
     temp = "%s.tmp-%d" % (path, os.getpid())
+    crc = 0
     with open(temp, "wb") as f:
-        ser.write_batches(iterator, lambda data: ser.write_frame(f, ser.PICKLE_BATCH, data))
+        def write(data):
+            nonlocal crc
+            header = ser.U32.pack(len(data)) + bytes([ser.PICKLE_BATCH])
+            crc = zlib.crc32(data, zlib.crc32(header, crc))
+            f.write(header)
+            f.write(data)
+        ser.write_batches(iterator, write)
+        ser.write_frame(f, ser.END, ser.U32.pack(crc))
     os.replace(temp, path)
     yield path
 

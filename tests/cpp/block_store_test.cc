@@ -56,7 +56,7 @@ TEST_F(BlockStoreTest, LeastRecentlyUsedBlockOfAnotherRddIsEvicted) {
   EXPECT_FALSE(store.Get({3, 0}));
   EXPECT_TRUE(store.Get({4, 0})->memory);
   EXPECT_EQ(store.memory_used(), 250u);
-  auto disk = exec::OpenStoredBlock(*store.Get({2, 0}));
+  auto disk = exec::OpenStoredBlock(&store, {}, *store.Get({2, 0}));
   ASSERT_TRUE(disk.ok());
   EXPECT_EQ(ReadAll(**disk), std::vector<std::string>{std::string(100, 'b')});
 }
@@ -102,7 +102,7 @@ TEST_F(BlockStoreTest, CachingStreamStoresWhatPassedThrough) {
     auto stored = store.Get(id);
     ASSERT_TRUE(stored);
     EXPECT_EQ(stored->memory != nullptr, level.use_memory);
-    auto back = exec::OpenStoredBlock(*stored);
+    auto back = exec::OpenStoredBlock(&store, id, *stored);
     EXPECT_EQ(ReadAll(**back), std::vector<std::string>(3, std::string(1000, 'z')));
   }
 }
@@ -112,7 +112,7 @@ TEST_F(BlockStoreTest, OversizedPartitionMovesToDiskMidStream) {
   exec::CachingStream s(Source(Batches(5, 1000, 'q')), &store, {3, 0}, kMemoryAndDisk);
   EXPECT_EQ(ReadAll(s).size(), 5u);
   ASSERT_TRUE(store.OnDisk({3, 0}));
-  EXPECT_EQ(ReadAll(**exec::OpenStoredBlock(*store.Get({3, 0}))).size(), 5u);
+  EXPECT_EQ(ReadAll(**exec::OpenStoredBlock(&store, {}, *store.Get({3, 0}))).size(), 5u);
   // memory only: not stored at all, and the data still flowed
   exec::CachingStream m(Source(Batches(5, 1000, 'q')), &store, {4, 0}, kMemory);
   EXPECT_EQ(ReadAll(m).size(), 5u);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "ember/common/file_util.h"
+#include "ember/deploy/app_dir.h"
 #include "ember/deploy/master_url.h"
 #include "ember/io/file_list.h"
 #include "ember/io/output_committer.h"
@@ -71,7 +72,8 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   e->app_id_ = "local-" + std::to_string(ms);
   std::string local_root = Get(conf, "spark.local.dir", "");
   if (local_root.empty()) local_root = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
-  EMBER_ASSIGN_OR_RETURN(e->app_dir_, MakeTempDir(local_root, "ember-" + e->app_id_ + "-"));
+  SweepStaleAppDirs(local_root);  // left by drivers that were killed
+  EMBER_ASSIGN_OR_RETURN(e->app_dir_, CreateAppDir(local_root, e->app_id_));
 
   exec::ExecutorOptions ex;
   ex.executor_id = "driver";
@@ -97,6 +99,12 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
                          ParseBytes("spark.python.worker.memory",
                                     Get(conf, "spark.python.worker.memory", "512m")));
   ex.workers.env.emplace_back("EMBER_PYTHON_WORKER_MEMORY", std::to_string(worker_memory));
+  // A task allocating more than this raises MemoryError (the worker's
+  // address space is capped), instead of exhausting the machine.
+  if (std::string cap = Get(conf, "spark.executor.pyspark.memory", ""); !cap.empty()) {
+    EMBER_ASSIGN_OR_RETURN(int64_t bytes, ParseBytes("spark.executor.pyspark.memory", cap));
+    ex.workers.env.emplace_back("EMBER_PYSPARK_MEMORY", std::to_string(bytes));
+  }
   int64_t ex_max_result = 0;
   EMBER_ASSIGN_OR_RETURN(ex_max_result,
                          ParseBytes("spark.driver.maxResultSize",

@@ -28,27 +28,34 @@ class SharedFramesStream : public FrameStream {
 
 class FileFramesStream : public FrameStream {
  public:
-  FileFramesStream(int fd, std::string path) : fd_(fd), path_(std::move(path)), reader_(fd) {}
+  FileFramesStream(int fd, std::string path, storage::BlockStore* store, storage::BlockId id)
+      : fd_(fd), reader_(fd, std::move(path)), store_(store), id_(id) {}
   ~FileFramesStream() override { ::close(fd_); }
   Result<bool> Next(Frame* frame) override {
     auto more = reader_.Next(frame);
-    if (!more.ok()) return IOError("cached block " + path_ + " is damaged: " + more.status().message());
+    if (!more.ok() && store_) store_->Remove(id_);  // lost: the retry recomputes it
     return more;
   }
 
  private:
   int fd_;
-  std::string path_;
-  FrameReader reader_;
+  FrameFileReader reader_;
+  storage::BlockStore* store_;
+  storage::BlockId id_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<FrameStream>> OpenStoredBlock(const storage::BlockStore::Stored& block) {
+Result<std::unique_ptr<FrameStream>> OpenStoredBlock(storage::BlockStore* store, storage::BlockId id,
+                                                     const storage::BlockStore::Stored& block) {
   if (block.memory) return std::unique_ptr<FrameStream>(new SharedFramesStream(block.memory));
   int fd = ::open(block.disk_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("open", block.disk_path, errno);
-  return std::unique_ptr<FrameStream>(new FileFramesStream(fd, block.disk_path));
+  if (fd < 0) {
+    int err = errno;
+    if (store) store->Remove(id);
+    return ErrnoError("open", block.disk_path, err);
+  }
+  return std::unique_ptr<FrameStream>(new FileFramesStream(fd, block.disk_path, store, id));
 }
 
 CachingStream::CachingStream(std::unique_ptr<FrameStream> inner, storage::BlockStore* store,
@@ -80,9 +87,7 @@ Status CachingStream::Record(const Frame& frame) {
     return Status::OK();
   }
   if (fd_ < 0) EMBER_RETURN_IF_ERROR(MoveToDisk());
-  FrameWriter out(fd_);
-  EMBER_RETURN_IF_ERROR(out.Write(frame.type, frame.data));
-  return out.Flush();
+  return file_->Write(frame.type, frame.data);
 }
 
 Status CachingStream::MoveToDisk() {
@@ -91,7 +96,8 @@ Status CachingStream::MoveToDisk() {
   EMBER_RETURN_IF_ERROR(MakeDirs(dir));
   fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd_ < 0) return ErrnoError("create", temp_path_, errno);
-  EMBER_RETURN_IF_ERROR(storage::WriteFrames(fd_, frames_));
+  file_ = std::make_unique<FrameFileWriter>(fd_);
+  for (const Frame& f : frames_) EMBER_RETURN_IF_ERROR(file_->Write(f.type, f.data));
   frames_.clear();
   frames_.shrink_to_fit();
   return Status::OK();
@@ -103,9 +109,12 @@ Status CachingStream::Finish() {
     store_->PutMemory(id_, level_, std::move(frames_), bytes_);
     return Status::OK();
   }
+  Status st = file_->Finish();
+  file_.reset();
   ::close(fd_);
   fd_ = -1;
-  Status st = store_->CommitDisk(id_, temp_path_);
+  if (st.ok()) st = store_->CommitDisk(id_, temp_path_);
+  if (!st.ok()) ::unlink(temp_path_.c_str());
   temp_path_.clear();
   return st;
 }
@@ -113,6 +122,7 @@ Status CachingStream::Finish() {
 void CachingStream::Abandon() {
   recording_ = false;
   frames_.clear();
+  file_.reset();
   if (fd_ >= 0) {
     ::close(fd_);
     fd_ = -1;

@@ -1,7 +1,8 @@
 // Streams over persisted partitions.
 //
 // Contract: OpenStoredBlock() streams a block found in the BlockStore
-// (frames shared from memory, or read back from its file). CachingStream
+// (frames shared from memory, or read back from its frame file, whose
+// damage is a Corrupt error naming it). CachingStream
 // passes a partition's frames through unchanged while recording them, and
 // when the partition has been read to its end stores it at its level: in
 // memory while it fits the store's budget, else on disk if the level
@@ -13,12 +14,16 @@
 #include <memory>
 #include <string>
 
+#include "ember/common/frame_file.h"
 #include "ember/exec/frame_stream.h"
 #include "ember/storage/block_store.h"
 
 namespace ember::exec {
 
-Result<std::unique_ptr<FrameStream>> OpenStoredBlock(const storage::BlockStore::Stored& block);
+// `store` (may be null) forgets the block if it turns out missing or
+// damaged, so the next attempt recomputes it.
+Result<std::unique_ptr<FrameStream>> OpenStoredBlock(storage::BlockStore* store, storage::BlockId id,
+                                                     const storage::BlockStore::Stored& block);
 
 class CachingStream : public FrameStream {
  public:
@@ -41,6 +46,7 @@ class CachingStream : public FrameStream {
   size_t bytes_ = 0;
   bool recording_ = true;
   int fd_ = -1;
+  std::unique_ptr<FrameFileWriter> file_;
   std::string temp_path_;
 };
 

@@ -123,8 +123,8 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::Open(int node_id, int part
   if (!n.has_storage() || !blocks_) return Compute(n, partition);
   storage::BlockId id{node_id, partition};
   if (auto stored = blocks_->Get(id)) {
-    auto block = OpenStoredBlock(*stored);
-    if (block.ok()) return block;  // else it vanished (unpersist): compute it
+    auto block = OpenStoredBlock(blocks_, id, *stored);
+    if (block.ok()) return block;  // else it vanished and was forgotten: compute it
   }
   EMBER_ASSIGN_OR_RETURN(auto computed, Compute(n, partition));
   storage::Level level{n.storage().use_memory(), n.storage().use_disk()};
@@ -231,7 +231,7 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::OpenPair(const proto::Node
 Result<std::unique_ptr<FrameStream>> PartitionReader::OpenCheckpoint(const proto::CheckpointNode& n,
                                                                      int p) {
   if (p < 0 || p >= n.files_size()) return Internal("checkpoint has no partition " + std::to_string(p));
-  auto stream = OpenStoredBlock({nullptr, n.files(p)});
+  auto stream = OpenStoredBlock(nullptr, {}, {nullptr, n.files(p)});
   if (!stream.ok()) return NotFound("checkpoint file " + n.files(p) + " is missing: " +
                                     stream.status().message());
   return stream;

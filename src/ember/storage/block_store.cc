@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "ember/common/file_util.h"
+#include "ember/common/frame_file.h"
 
 namespace ember::storage {
 
@@ -16,9 +17,9 @@ std::string BlockId::Name() const {
 }
 
 Status WriteFrames(int fd, const Frames& frames) {
-  FrameWriter out(fd);
+  FrameFileWriter out(fd);
   for (const Frame& f : frames) EMBER_RETURN_IF_ERROR(out.Write(f.type, f.data));
-  return out.Flush();
+  return out.Finish();
 }
 
 BlockStore::BlockStore(std::string disk_dir, size_t memory_budget)
@@ -122,6 +123,19 @@ void BlockStore::RemoveRdd(int rdd) {
   for (auto it = disk_.lower_bound({rdd, 0}); it != disk_.end() && it->first.rdd == rdd;) {
     ::unlink(it->second.c_str());
     it = disk_.erase(it);
+  }
+}
+
+void BlockStore::Remove(const BlockId& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto m = memory_.find(id); m != memory_.end()) {
+    used_ -= m->second.bytes;
+    lru_.erase(m->second.lru);
+    memory_.erase(m);
+  }
+  if (auto d = disk_.find(id); d != disk_.end()) {
+    ::unlink(d->second.c_str());
+    disk_.erase(d);
   }
 }
 

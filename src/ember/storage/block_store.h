@@ -61,6 +61,7 @@ class BlockStore {
   std::string NewTempPath(const BlockId& id);
   Status CommitDisk(const BlockId& id, const std::string& temp_path);
   void RemoveRdd(int rdd);
+  void Remove(const BlockId& id);  // a block found missing or damaged
 
   size_t memory_used() const;
   bool OnDisk(const BlockId& id) const;
@@ -87,7 +88,7 @@ class BlockStore {
   int next_temp_ = 0;
 };
 
-// Writes `frames` to an open file descriptor in frame wire format.
+// Writes `frames` to an open file descriptor as a frame file (frame_file.h).
 Status WriteFrames(int fd, const Frames& frames);
 
 }  // namespace ember::storage
