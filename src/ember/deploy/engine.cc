@@ -281,9 +281,9 @@ Result<int> Engine::AddPair(int first, int second, bool cartesian) {
 Result<int> Engine::AddCheckpoint(const std::vector<std::string>& files) {
   proto::Node n;
   n.set_num_partitions(static_cast<int>(files.size()));
-  for (const auto& f : files) {
-    if (!PathExists(f)) return NotFound("checkpoint file " + f + " does not exist");
-    n.mutable_checkpoint()->add_files(f);
+  for (size_t p = 0; p < files.size(); ++p) {
+    if (!PathExists(files[p])) return NotFound("checkpoint file " + files[p] + " does not exist");
+    (*n.mutable_checkpoint()->mutable_files())[static_cast<int>(p)] = files[p];
   }
   return Add(std::move(n));
 }

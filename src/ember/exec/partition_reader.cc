@@ -230,9 +230,10 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::OpenPair(const proto::Node
 
 Result<std::unique_ptr<FrameStream>> PartitionReader::OpenCheckpoint(const proto::CheckpointNode& n,
                                                                      int p) {
-  if (p < 0 || p >= n.files_size()) return Internal("checkpoint has no partition " + std::to_string(p));
-  auto stream = OpenStoredBlock(nullptr, {}, {nullptr, n.files(p)});
-  if (!stream.ok()) return NotFound("checkpoint file " + n.files(p) + " is missing: " +
+  auto file = n.files().find(p);
+  if (file == n.files().end()) return Internal("checkpoint has no partition " + std::to_string(p));
+  auto stream = OpenStoredBlock(nullptr, {}, {nullptr, file->second});
+  if (!stream.ok()) return NotFound("checkpoint file " + file->second + " is missing: " +
                                     stream.status().message());
   return stream;
 }

@@ -94,6 +94,28 @@ std::vector<int> Graph::ShufflesRead(int node) const {
   return {shuffles.begin(), shuffles.end()};
 }
 
+namespace {
+
+// A copy of a node without its per-partition data: copying it whole and
+// then clearing would cost O(partitions) per task, O(partitions^2) per job.
+proto::Node WithoutPartitions(const proto::Node& n) {
+  proto::Node copy;
+  copy.set_id(n.id());
+  copy.set_num_partitions(n.num_partitions());
+  if (n.has_storage()) *copy.mutable_storage() = n.storage();
+  switch (n.kind_case()) {
+    case proto::Node::kParallel: copy.mutable_parallel(); break;
+    case proto::Node::kText: copy.mutable_text()->set_use_unicode(n.text().use_unicode()); break;
+    case proto::Node::kWholeFile: copy.mutable_whole_file()->set_as_text(n.whole_file().as_text()); break;
+    case proto::Node::kCoalesce: copy.mutable_coalesce()->set_parent(n.coalesce().parent()); break;
+    case proto::Node::kCheckpoint: copy.mutable_checkpoint(); break;
+    default: copy = n;  // no per-partition data
+  }
+  return copy;
+}
+
+}  // namespace
+
 // Iterative walk over (node, partition) pairs: long narrow chains must not
 // recurse.
 void Graph::Collect(int node, int partition, std::map<int, proto::Node>* out) const {
@@ -108,12 +130,7 @@ void Graph::Collect(int node, int partition, std::map<int, proto::Node>* out) co
     auto [it, fresh] = out->try_emplace(id);
     proto::Node& copy = it->second;
     if (fresh) {
-      copy = *n;
-      // Keep only the partitions tasks need; re-added below per partition.
-      if (copy.has_parallel()) copy.mutable_parallel()->clear_slices();
-      if (copy.has_text()) copy.mutable_text()->clear_splits();
-      if (copy.has_whole_file()) copy.mutable_whole_file()->clear_files();
-      if (copy.has_coalesce()) copy.mutable_coalesce()->clear_groups();
+      copy = WithoutPartitions(*n);  // the partitions tasks need are added below
       std::lock_guard<std::mutex> lock(mu_);
       auto level = persisted_.find(id);
       if (level != persisted_.end()) *copy.mutable_storage() = level->second;
@@ -153,6 +170,10 @@ void Graph::Collect(int node, int partition, std::map<int, proto::Node>* out) co
         for (int pp : g->second.parent_partitions()) todo.push_back({n->coalesce().parent(), pp});
         break;
       }
+      case proto::Node::kCheckpoint:
+        if (n->checkpoint().files().count(p))
+          (*copy.mutable_checkpoint()->mutable_files())[p] = n->checkpoint().files().at(p);
+        break;
       case proto::Node::kPair: {
         auto [first, second] = PairPartitions(*n, p);
         todo.push_back({n->pair().first(), first});
