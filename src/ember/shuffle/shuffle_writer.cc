@@ -26,6 +26,11 @@ Result<int> CreateFile(const std::string& path) {
   if (fd < 0) return ErrnoError("create", path, errno);
   return fd;
 }
+
+// "write: No space left on device" alone does not say which disk filled up.
+Status Naming(const std::string& path, Status st) {
+  return st.ok() ? st : Status(st.code(), "writing " + path + ": " + st.message());
+}
 }  // namespace
 
 ShuffleWriter::ShuffleWriter(std::string data_path, std::string index_path, int num_buckets,
@@ -63,7 +68,7 @@ Status ShuffleWriter::Spill() {
   for (int b = 0; b < num_buckets_; ++b) {
     std::string& buf = buffers_[b];
     if (buf.empty()) continue;
-    EMBER_RETURN_IF_ERROR(WriteAll(spill_fd_, buf));
+    EMBER_RETURN_IF_ERROR(Naming(spill_path_, WriteAll(spill_fd_, buf)));
     spilled_[b].push_back({spill_size_, static_cast<int64_t>(buf.size())});
     spill_size_ += static_cast<int64_t>(buf.size());
     std::string().swap(buf);
@@ -91,13 +96,13 @@ Result<MapOutput> ShuffleWriter::Finish() {
         break;
       }
       XXH64_update(h, chunk.data(), chunk.size());
-      st = WriteAll(out, chunk);
+      st = Naming(tmp_data, WriteAll(out, chunk));
       if (!st.ok()) break;
       length += chunk.size();
     }
     if (st.ok()) {
       XXH64_update(h, buffers_[b].data(), buffers_[b].size());
-      st = WriteAll(out, buffers_[b]);
+      st = Naming(tmp_data, WriteAll(out, buffers_[b]));
       length += buffers_[b].size();
       std::string().swap(buffers_[b]);
     }
@@ -112,7 +117,7 @@ Result<MapOutput> ShuffleWriter::Finish() {
 
   std::string tmp_index = index_path_ + ".tmp";
   EMBER_ASSIGN_OR_RETURN(int idx, CreateFile(tmp_index));
-  st = WriteAll(idx, EncodeIndex(entries));
+  st = Naming(tmp_index, WriteAll(idx, EncodeIndex(entries)));
   ::close(idx);
   EMBER_RETURN_IF_ERROR(st);
   if (::rename(tmp_data.c_str(), data_path_.c_str()) != 0) return ErrnoError("rename", tmp_data, errno);
