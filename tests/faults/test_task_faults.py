@@ -84,3 +84,29 @@ def test_hung_task_is_cancelled_within_five_seconds(tmp_path):
         print(json.dumps([outcome, elapsed < 6, sc.parallelize(range(4), 2).count()]))
     """, tmp_path)
     assert ok_json(out) == ["JobCancelledError", True, 4]
+
+
+def test_speculation_reruns_a_straggler_and_the_first_result_wins(tmp_path):
+    out = run_driver("""
+        sc = make_context(**{"spark.speculation": "true",
+                             "ember.test.slowTask": "*:3:0:60000"})  # partition 3's first attempt stalls
+        start = time.time()
+        total = sc.parallelize(range(400), 4).map(lambda x: time.sleep(0.002) or x).sum()
+        elapsed = time.time() - start
+        st = sc.statusTracker()
+        [job] = st.getJobIdsForGroup()
+        stage = st.getStageInfo(st.getJobInfo(job).stageIds[0])
+        print(json.dumps([total, elapsed < 30, stage.numCompletedTasks]))
+    """, tmp_path)
+    # the straggler (60 s) was overtaken by its copy and killed, not waited for
+    assert ok_json(out) == [sum(range(400)), True, 4]
+
+
+def test_without_speculation_the_straggler_is_waited_for(tmp_path):
+    out = run_driver("""
+        sc = make_context(**{"ember.test.slowTask": "*:3:0:1500"})
+        start = time.time()
+        total = sc.parallelize(range(400), 4).map(lambda x: x).sum()
+        print(json.dumps([total, time.time() - start >= 1.5]))
+    """, tmp_path)
+    assert ok_json(out) == [sum(range(400)), True]

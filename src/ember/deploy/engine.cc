@@ -37,6 +37,29 @@ Result<int64_t> ParseBytes(const std::string& key, const std::string& v) {
   return static_cast<int64_t>(n * static_cast<double>(mult));
 }
 
+// "100ms", "2s", "1min" or a number of milliseconds, as Spark's time settings.
+Result<double> ParseSeconds(const Conf& conf, const std::string& key, double def) {
+  std::string v = Get(conf, key, "");
+  if (v.empty()) return def;
+  char* end = nullptr;
+  double x = std::strtod(v.c_str(), &end);
+  std::string unit(end);
+  double scale = unit.empty() || unit == "ms" ? 1e-3 : unit == "s" ? 1 : unit == "min" ? 60 : -1;
+  if (end == v.c_str() || scale < 0 || x < 0)
+    return InvalidArgument("invalid duration '" + v + "' for setting " + key + " (e.g. 100ms, 2s)");
+  return x * scale;
+}
+
+Result<double> ParsePositive(const Conf& conf, const std::string& key, double def) {
+  std::string v = Get(conf, key, "");
+  if (v.empty()) return def;
+  char* end = nullptr;
+  double x = std::strtod(v.c_str(), &end);
+  if (end == v.c_str() || *end != '\0' || !(x > 0))
+    return InvalidArgument("invalid value '" + v + "' for setting " + key + " (a positive number)");
+  return x;
+}
+
 // A fraction in (0, 1], as spark.memory.fraction.
 Result<double> ParseFraction(const Conf& conf, const std::string& key, double def) {
   std::string v = Get(conf, key, "");
@@ -122,6 +145,15 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   so.max_result_bytes = ex_max_result;
   EMBER_ASSIGN_OR_RETURN(so.max_stage_attempts,
                          ParseInt(conf, "spark.stage.maxConsecutiveAttempts", 4));
+  std::string speculation = Get(conf, "spark.speculation", "false");
+  if (speculation != "true" && speculation != "false")
+    return InvalidArgument("invalid value '" + speculation + "' for setting spark.speculation (true or false)");
+  so.speculation.enabled = speculation == "true";
+  EMBER_ASSIGN_OR_RETURN(so.speculation.interval_s, ParseSeconds(conf, "spark.speculation.interval", 0.1));
+  EMBER_ASSIGN_OR_RETURN(so.speculation.multiplier, ParsePositive(conf, "spark.speculation.multiplier", 1.5));
+  EMBER_ASSIGN_OR_RETURN(so.speculation.quantile, ParseFraction(conf, "spark.speculation.quantile", 0.75));
+  EMBER_ASSIGN_OR_RETURN(so.speculation.min_runtime_s,
+                         ParseSeconds(conf, "spark.speculation.minTaskRuntime", 0.1));
   e->scheduler_ = std::make_unique<scheduler::DAGScheduler>(&e->graph_, e->backend_.get(), so);
   return e;
 }

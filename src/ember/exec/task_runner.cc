@@ -156,7 +156,8 @@ proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv&
   {
     InjectDelay(env, task, ctx);
     PartitionReader reader(task, env.pool, env.blocks, ctx);
-    auto stream = reader.Open(task.final_node(), task.partition());
+    auto stream = ctx->cancelled ? Result<std::unique_ptr<FrameStream>>(Cancelled("task killed"))
+                                 : reader.Open(task.final_node(), task.partition());
     int sig = env.faults ? env.faults->WorkerSignal(task.stage_id(), task.partition(), task.attempt()) : 0;
     if (stream.ok() && sig)
       stream = std::unique_ptr<FrameStream>(new SignalAfterFirstFrame(std::move(*stream), ctx, sig));

@@ -15,6 +15,9 @@ struct DAGScheduler::Stage {
   int attempt = 0;
   int fetch_failures = 0;         // consecutive attempts ended by a fetch failure
   int valid_from_attempt = 0;     // results of older attempts read rolled-back input
+  int submitted = 0;              // tasks launched by the latest submission
+  std::vector<double> finished_seconds;  // durations of successful tasks (speculation)
+  std::set<int> speculated;       // partitions with a speculative copy this attempt
   std::set<int> inflight;         // partitions launched in the current attempt
   std::map<int, int> failures;    // partition -> failed attempts
   std::map<int, int> launches;    // partition -> attempts launched
@@ -40,12 +43,56 @@ struct DAGScheduler::TaskInfo {
   int stage_attempt = 0;
   int partition = 0;
   int attempt = 0;
+  std::chrono::steady_clock::time_point start;
 };
 
 DAGScheduler::DAGScheduler(rdd::Graph* graph, SchedulerBackend* backend, SchedulerOptions options)
-    : graph_(graph), backend_(backend), options_(options) {}
+    : graph_(graph), backend_(backend), options_(options) {
+  if (options_.speculation.enabled) ticker_ = std::thread([this] { Tick(); });
+}
 
-DAGScheduler::~DAGScheduler() { CancelAllJobs("SparkContext was shut down"); }
+DAGScheduler::~DAGScheduler() {
+  {
+    std::lock_guard<std::mutex> lock(tick_mu_);
+    ticking_ = false;
+  }
+  tick_cv_.notify_all();
+  if (ticker_.joinable()) ticker_.join();
+  CancelAllJobs("SparkContext was shut down");
+}
+
+void DAGScheduler::Tick() {
+  auto interval = std::chrono::duration<double>(options_.speculation.interval_s);
+  std::unique_lock<std::mutex> lock(tick_mu_);
+  while (!tick_cv_.wait_for(lock, interval, [this] { return !ticking_; }))
+    loop_.Post([this] { CheckSpeculation(); });
+}
+
+void DAGScheduler::CheckSpeculation() {
+  auto now = std::chrono::steady_clock::now();
+  for (Stage* stage : std::vector<Stage*>(running_.begin(), running_.end())) {
+    std::vector<std::pair<int, double>> running;
+    for (const auto& [tid, info] : tasks_)
+      if (info.stage == stage->id && info.stage_attempt == stage->attempt)
+        running.emplace_back(info.partition, std::chrono::duration<double>(now - info.start).count());
+    for (int p : TasksToSpeculate(options_.speculation, stage->submitted, stage->finished_seconds,
+                                  running, stage->speculated)) {
+      stage->speculated.insert(p);
+      LaunchTask(stage, p);
+    }
+  }
+}
+
+bool DAGScheduler::OtherAttemptRunning(const TaskInfo& info) const {
+  for (const auto& [tid, other] : tasks_)
+    if (other.stage == info.stage && other.partition == info.partition) return true;
+  return false;
+}
+
+void DAGScheduler::KillOtherAttempts(const TaskInfo& info) {
+  for (const auto& [tid, other] : tasks_)
+    if (other.stage == info.stage && other.partition == info.partition) backend_->KillTask(tid);
+}
 
 JobOutput DAGScheduler::RunJob(JobSpec spec) {
   auto job = std::make_shared<Job>();
@@ -208,6 +255,8 @@ void DAGScheduler::SubmitTasks(Stage* stage) {
       if (!job->done[i] && !stage->inflight.count(job->spec.partitions[i]))
         partitions.push_back(job->spec.partitions[i]);
   }
+  stage->submitted = static_cast<int>(partitions.size());
+  stage->speculated.clear();
   Job* owner = OwningJob(stage);
   if (owner) {
     std::string call_site = Property(owner->spec, "callSite.short");
@@ -277,7 +326,7 @@ void DAGScheduler::LaunchTask(Stage* stage, int partition) {
     else task.mutable_result();
   }
   stage->inflight.insert(partition);
-  tasks_[tid] = {stage->id, stage->attempt, partition, attempt};
+  tasks_[tid] = {stage->id, stage->attempt, partition, attempt, std::chrono::steady_clock::now()};
   tracker_.TaskStarted(stage->id);
   backend_->LaunchTask(task, [this](proto::TaskResult r) {
     loop_.Post([this, r = std::move(r)]() mutable { HandleTaskFinished(std::move(r)); });
@@ -310,6 +359,9 @@ void DAGScheduler::AddAccumulatorUpdates(proto::TaskResult& result) {
 void DAGScheduler::HandleSuccess(const TaskInfo& info, proto::TaskResult& result) {
   Stage* stage = stages_.at(info.stage).get();
   if (info.stage_attempt < stage->valid_from_attempt) return;  // read rolled-back input
+  stage->finished_seconds.push_back(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - info.start).count());
+  KillOtherAttempts(info);  // a speculative copy, or the straggler it overtook
   if (stage->is_map) {
     AddAccumulatorUpdates(result);
     auto& slot = map_outputs_[stage->shuffle_id][info.partition];
@@ -358,6 +410,8 @@ void DAGScheduler::HandleFailure(const TaskInfo& info, const proto::TaskResult& 
   Stage* stage = stages_.at(info.stage).get();
   if (info.stage_attempt != stage->attempt || !running_.count(stage)) return;
   int failures = ++stage->failures[info.partition];
+  bool copy_running = OtherAttemptRunning(info);  // a speculative twin may still succeed
+  if (copy_running && failures < options_.max_task_failures) return;
   if (failures >= options_.max_task_failures) {
     std::string msg = fmt::format(
         "Job aborted due to stage failure: Task {} in stage {}.{} failed {} time{}, most recent "

@@ -13,22 +13,27 @@
 // old output runs again, so a nondeterministic map never mixes old and new
 // records), at most
 // `max_stage_attempts` consecutive times. A job whose results together
-// exceed `max_result_bytes` fails naming spark.driver.maxResultSize. All scheduler state is owned by
+// exceed `max_result_bytes` fails naming spark.driver.maxResultSize. With
+// speculation on, stragglers get a second copy (speculation.h); the first
+// attempt of a partition to succeed wins and the others are killed. All scheduler state is owned by
 // one event-loop thread; other threads only post to it.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ember/rdd/graph.h"
 #include "ember/scheduler/backend.h"
 #include "ember/scheduler/event_loop.h"
 #include "ember/scheduler/job_tracker.h"
+#include "ember/scheduler/speculation.h"
 #include "ember.pb.h"
 
 namespace ember::scheduler {
@@ -37,6 +42,7 @@ struct SchedulerOptions {
   int max_task_failures = 1;
   int max_stage_attempts = 4;
   int64_t max_result_bytes = 0;  // spark.driver.maxResultSize over a job; 0: unlimited
+  SpeculationOptions speculation;
 };
 
 struct JobSpec {
@@ -86,6 +92,7 @@ class DAGScheduler {
   struct TaskInfo;
 
   void CancelJobs(const std::function<bool(const JobSpec&)>& match, const std::string& reason);
+  void Tick();  // the speculation timer's thread
 
   // All of these run on the event loop.
   void HandleJobSubmitted(std::shared_ptr<Job> job);
@@ -108,6 +115,9 @@ class DAGScheduler {
   // nondeterministic map): everything that read the old output runs again.
   bool ChangedSinceLost(int shuffle_id, int map, const proto::MapStatus& now);
   void RollBackReaders(int shuffle_id);
+  void CheckSpeculation();
+  bool OtherAttemptRunning(const TaskInfo& info) const;
+  void KillOtherAttempts(const TaskInfo& info);
 
   rdd::Graph* graph_;
   SchedulerBackend* backend_;
@@ -126,6 +136,11 @@ class DAGScheduler {
   int64_t next_task_ = 0;
 
   JobTracker tracker_;  // thread-safe; written from the event loop
+
+  std::thread ticker_;  // posts CheckSpeculation when spark.speculation is on
+  std::mutex tick_mu_;
+  std::condition_variable tick_cv_;
+  bool ticking_ = true;
 
   std::mutex accum_mu_;
   std::vector<std::string> accum_updates_;
