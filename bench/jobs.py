@@ -101,6 +101,16 @@ def ember_job(job, path):
 
 
 # ------------------------------------------------------------ plain Python
+def _ask_errors(errors):
+    """logmining's two questions over error lines held in this process."""
+    STEPS.done("start")
+    mysql = sum(1 for line in errors if is_mysql(line))
+    STEPS.done("first query")
+    php = sum(1 for line in errors if is_php(line))
+    STEPS.done("second query")
+    return [mysql, php]
+
+
 def plain_job(job, path):
     if job == "wordcount":
         counts = {}
@@ -134,13 +144,7 @@ def plain_job(job, path):
         return sorted(map(scramble, range(N_ROWS)))[::SORT_SAMPLE]
     if job == "logmining":
         with open(path) as f:
-            errors = [line for line in f if is_error(line)]
-        STEPS.done("start")
-        mysql = sum(1 for line in errors if is_mysql(line))
-        STEPS.done("first query")
-        php = sum(1 for line in errors if is_php(line))
-        STEPS.done("second query")
-        return [mysql, php]
+            return _ask_errors([line for line in f if is_error(line)])
 
 
 # ------------------------------------------------------- multiprocessing
@@ -254,13 +258,7 @@ def mp_job(job, path):
             return list(heapq.merge(*pool.map(_mp_sort, _halves(N_ROWS))))[::SORT_SAMPLE]
         if job == "logmining":
             # the error lines come back to the parent, which asks its questions
-            errors = [line for part in pool.map(_mp_errors, _chunks(path, 8)) for line in part]
-            STEPS.done("start")
-            mysql = sum(1 for line in errors if is_mysql(line))
-            STEPS.done("first query")
-            php = sum(1 for line in errors if is_php(line))
-            STEPS.done("second query")
-            return [mysql, php]
+            return _ask_errors([line for part in pool.map(_mp_errors, _chunks(path, 8)) for line in part])
 
 
 # ------------------------------------------------------------------ dask

@@ -146,18 +146,21 @@ class SpillFile:
                 yield from batch
 
 
+def _merge_into(table, records, create, merge):
+    for k, v in records:
+        if k in table:
+            table[k] = merge(table[k], v)
+        else:
+            table[k] = create(v)
+
+
 def combine_map_side(agg, iterator, limit, gauge=None):
     """(k, v) -> (k, combiner); a key may come out more than once, as a
     partial combiner, when the budget forced a flush in between."""
     gauge = gauge or MemoryGauge(limit)
-    create, merge = agg.createCombiner, agg.mergeValue
     table = {}
     for block in _blocks(iterator, gauge):
-        for k, v in block:
-            if k in table:
-                table[k] = merge(table[k], v)
-            else:
-                table[k] = create(v)
+        _merge_into(table, block, agg.createCombiner, agg.mergeValue)
         if gauge.over():
             yield from table.items()
             table.clear()
@@ -208,13 +211,8 @@ class ExternalMerger:
         self._merge(iterator, lambda c: c, self.agg.mergeCombiners)
 
     def _merge(self, iterator, create, merge):
-        table, gauge = self.table, self.gauge
-        for block in _blocks(iterator, gauge):
-            for k, v in block:
-                if k in table:
-                    table[k] = merge(table[k], v)
-                else:
-                    table[k] = create(v)
+        for block in _blocks(iterator, self.gauge):
+            _merge_into(self.table, block, create, merge)
             if self.gauge.over():
                 self._spill()
 
