@@ -89,14 +89,22 @@ class MemoryGauge:
         self.threshold = max(self.limit, _rss() - self.baseline + self.limit // 8)
 
 
+_END = object()
+
+
 def _blocks(iterator, gauge):
-    """Lists of gauge.block records; the caller checks the gauge after each."""
+    """Iterators over runs of up to gauge.block records, which the caller
+    drains, reading the gauge after each. Nothing is copied into lists and
+    no iterator is stacked on the records but one islice: these feed the
+    hot loops. (The record that proves the source not exhausted comes as a
+    block of its own.)"""
     it = iter(iterator)
     while True:
-        block = list(itertools.islice(it, gauge.block))
-        if not block:
+        yield itertools.islice(it, gauge.block)
+        first = next(it, _END)
+        if first is _END:
             return
-        yield block
+        yield (first,)
 
 
 def _unlink(path):
@@ -147,11 +155,10 @@ class SpillFile:
 
 
 def _merge_into(table, records, create, merge):
+    get = table.get  # one lookup per record, not two: this is the hot loop
     for k, v in records:
-        if k in table:
-            table[k] = merge(table[k], v)
-        else:
-            table[k] = create(v)
+        c = get(k, _END)
+        table[k] = create(v) if c is _END else merge(c, v)
 
 
 def combine_map_side(agg, iterator, limit, gauge=None):

@@ -113,6 +113,7 @@ void DAGScheduler::RemoveShuffle(int shuffle_id) {
       stages_.erase(stage->id);
     }
     map_outputs_.erase(shuffle_id);
+    lost_outputs_.erase(shuffle_id);
     backend_->RemoveShuffle(shuffle_id);
   });
 }
