@@ -31,7 +31,8 @@ class TaskContext:
         return self._header.get("properties", {}).get(key)
 
     def cpus(self):
-        return 1
+        """CPUs reserved for this task (spark.task.cpus)."""
+        return self._header.get("cpus", 1)
 
 
 def _set_task_context(header):

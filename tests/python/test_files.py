@@ -99,3 +99,28 @@ def test_task_context(sc):
     finally:
         sc.setLocalProperty("team", None)
     assert got == [(p, p, True, 0, True, "data", 1, None) for p in range(3)]
+
+
+def test_task_cpus_reserve_slots():
+    import subprocess
+    import sys
+    program = ("import sys, time, json; sys.path.insert(0, sys.argv[1])\n"
+               "from ember import SparkConf, SparkContext, TaskContext\n"
+               "try:\n"
+               "    SparkContext('local[2]', conf=SparkConf().set('spark.task.cpus', '3'))\n"
+               "except ValueError as e:\n"
+               "    print(e)\n"
+               "sc = SparkContext('local[2]', conf=SparkConf().set('spark.task.cpus', '2'))\n"
+               "def span(it):\n"
+               "    start = time.time(); time.sleep(0.3)\n"
+               "    yield (TaskContext.get().cpus(), start, time.time())\n"
+               "spans = sc.parallelize(range(2), 2).mapPartitions(span).collect()\n"
+               "(c1, s1, e1), (c2, s2, e2) = sorted(spans, key=lambda s: s[1])\n"
+               "print(json.dumps([c1, c2, s2 >= e1 - 0.01]))\n")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    out = subprocess.run([sys.executable, "-c", program, os.path.join(root, "python")],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert "has to be >= the number of cpus per task = 3" in lines[0]
+    assert lines[1] == "[2, 2, true]"  # one 2-cpu task at a time on 2 cores

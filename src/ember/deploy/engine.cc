@@ -90,6 +90,11 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   e->conf_ = conf;
   EMBER_ASSIGN_OR_RETURN(MasterSpec spec, ParseMasterUrl(Get(conf, "spark.master", "local[*]")));
   e->slots_ = spec.slots;
+  EMBER_ASSIGN_OR_RETURN(int task_cpus, ParseInt(conf, "spark.task.cpus", 1));
+  if (task_cpus < 1 || task_cpus > spec.slots)
+    return InvalidArgument("The number of cores per executor (=" + std::to_string(spec.slots) +
+                           ") has to be >= the number of cpus per task = " + std::to_string(task_cpus) +
+                           " (spark.task.cpus)");
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::system_clock::now().time_since_epoch()).count();
   e->app_id_ = "local-" + std::to_string(ms);
@@ -100,7 +105,8 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
 
   exec::ExecutorOptions ex;
   ex.executor_id = "driver";
-  ex.slots = spec.slots;
+  ex.slots = spec.slots / task_cpus;  // each task holds spark.task.cpus cores
+  ex.task_cpus = task_cpus;
   ex.work_dir = e->app_dir_ + "/executor-driver";
   ex.workers.python = Get(conf, "spark.pyspark.python", "/usr/bin/python3");
   ex.workers.pythonpath = Get(conf, "ember.pythonpath", "");

@@ -84,6 +84,7 @@ void Executor::SlotLoop() {
     ctx.stage_attempt = t.stage_attempt();
     ctx.partition = t.partition();
     ctx.attempt = t.attempt();
+    ctx.cpus = options_.task_cpus;
     ctx.properties.insert(t.properties().begin(), t.properties().end());
     if (t.properties().count("ember.killed")) ctx.cancelled = true;
     proto::TaskResult result;

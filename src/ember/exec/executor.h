@@ -31,6 +31,7 @@ namespace ember::exec {
 struct ExecutorOptions {
   std::string executor_id = "driver";
   int slots = 1;
+  int task_cpus = 1;  // spark.task.cpus, reported to tasks
   std::string work_dir;  // shuffle files and worker scratch live here
   WorkerPoolOptions workers;
   size_t shuffle_memory_budget = 64 << 20;

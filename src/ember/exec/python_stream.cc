@@ -32,6 +32,7 @@ Status PythonStream::Start() {
   nlohmann::json header = {{"partition", task_->partition},   {"stage", task_->stage_id},
                            {"stage_attempt", task_->stage_attempt},
                            {"attempt", task_->attempt},       {"task_id", task_->task_id},
+                           {"cpus", task_->cpus},
                            {"properties", task_->properties}};
   std::string h = header.dump();
   std::string payload;

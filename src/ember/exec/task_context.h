@@ -23,6 +23,7 @@ struct TaskContext {
   int stage_attempt = 0;
   int partition = 0;
   int attempt = 0;
+  int cpus = 1;
   std::map<std::string, std::string> properties;
 
   std::atomic<bool> cancelled{false};
