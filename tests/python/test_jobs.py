@@ -85,7 +85,8 @@ def test_status_tracker_sees_a_running_job(sc):
     st = sc.statusTracker()
     job = run_in_thread(lambda: sc.parallelize([(i % 2, i) for i in range(4)], 4)
                         .map(lambda kv: time.sleep(0.5) or kv).reduceByKey(max).collect())
-    assert wait_for(lambda: st.getActiveJobsIds())
+    # a job is active a moment before its first stage is: wait for both
+    assert wait_for(lambda: st.getActiveJobsIds() and st.getActiveStageIds())
     [running] = st.getActiveJobsIds()
     info = st.getJobInfo(running)
     assert info.status == "RUNNING"
