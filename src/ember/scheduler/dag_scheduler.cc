@@ -83,15 +83,14 @@ void DAGScheduler::CheckSpeculation() {
   }
 }
 
-bool DAGScheduler::OtherAttemptRunning(const TaskInfo& info) const {
+std::vector<int64_t> DAGScheduler::OtherAttempts(const Stage* stage, const TaskInfo& info) const {
+  // Only a speculated partition runs twice at once; scanning every task
+  // after each success would make a stage of n tasks cost O(n^2).
+  std::vector<int64_t> others;
+  if (!stage->speculated.count(info.partition)) return others;
   for (const auto& [tid, other] : tasks_)
-    if (other.stage == info.stage && other.partition == info.partition) return true;
-  return false;
-}
-
-void DAGScheduler::KillOtherAttempts(const TaskInfo& info) {
-  for (const auto& [tid, other] : tasks_)
-    if (other.stage == info.stage && other.partition == info.partition) backend_->KillTask(tid);
+    if (other.stage == info.stage && other.partition == info.partition) others.push_back(tid);
+  return others;
 }
 
 JobOutput DAGScheduler::RunJob(JobSpec spec) {
@@ -362,7 +361,7 @@ void DAGScheduler::HandleSuccess(const TaskInfo& info, proto::TaskResult& result
   if (info.stage_attempt < stage->valid_from_attempt) return;  // read rolled-back input
   stage->finished_seconds.push_back(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - info.start).count());
-  KillOtherAttempts(info);  // a speculative copy, or the straggler it overtook
+  for (int64_t tid : OtherAttempts(stage, info)) backend_->KillTask(tid);  // the slower twin
   if (stage->is_map) {
     AddAccumulatorUpdates(result);
     auto& slot = map_outputs_[stage->shuffle_id][info.partition];
@@ -411,8 +410,8 @@ void DAGScheduler::HandleFailure(const TaskInfo& info, const proto::TaskResult& 
   Stage* stage = stages_.at(info.stage).get();
   if (info.stage_attempt != stage->attempt || !running_.count(stage)) return;
   int failures = ++stage->failures[info.partition];
-  bool copy_running = OtherAttemptRunning(info);  // a speculative twin may still succeed
-  if (copy_running && failures < options_.max_task_failures) return;
+  // A speculative twin still running may yet succeed: no retry needed now.
+  if (!OtherAttempts(stage, info).empty() && failures < options_.max_task_failures) return;
   if (failures >= options_.max_task_failures) {
     std::string msg = fmt::format(
         "Job aborted due to stage failure: Task {} in stage {}.{} failed {} time{}, most recent "

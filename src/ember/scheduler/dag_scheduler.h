@@ -116,8 +116,8 @@ class DAGScheduler {
   bool ChangedSinceLost(int shuffle_id, int map, const proto::MapStatus& now);
   void RollBackReaders(int shuffle_id);
   void CheckSpeculation();
-  bool OtherAttemptRunning(const TaskInfo& info) const;
-  void KillOtherAttempts(const TaskInfo& info);
+  // Running tasks of the same partition as `info` (speculative twins).
+  std::vector<int64_t> OtherAttempts(const Stage* stage, const TaskInfo& info) const;
 
   rdd::Graph* graph_;
   SchedulerBackend* backend_;

@@ -16,11 +16,13 @@ std::string BlockId::Name() const {
   return "rdd_" + std::to_string(rdd) + "_" + std::to_string(partition);
 }
 
+namespace {
 Status WriteFrames(int fd, const Frames& frames) {
   FrameFileWriter out(fd);
   for (const Frame& f : frames) EMBER_RETURN_IF_ERROR(out.Write(f.type, f.data));
   return out.Finish();
 }
+}  // namespace
 
 BlockStore::BlockStore(std::string disk_dir, size_t memory_budget)
     : disk_dir_(std::move(disk_dir)), memory_budget_(memory_budget) {}
@@ -61,11 +63,9 @@ void BlockStore::PutMemory(const BlockId& id, Level level, Frames frames, size_t
     auto victims = Fits(bytes) ? Victims(id, bytes) : std::nullopt;
     if (victims) {
       for (const BlockId& v : *victims) {
-        Entry& e = memory_.at(v);
-        used_ -= e.bytes;
-        if (e.level.use_disk && !disk_.count(v)) to_disk.emplace_back(v, e.frames);
-        lru_.erase(e.lru);
-        memory_.erase(v);
+        auto e = memory_.find(v);
+        if (e->second.level.use_disk && !disk_.count(v)) to_disk.emplace_back(v, e->second.frames);
+        Erase(e);
       }
       lru_.push_front(id);
       memory_[id] = Entry{block, bytes, level, lru_.begin()};
@@ -113,30 +113,29 @@ Status BlockStore::CommitDisk(const BlockId& id, const std::string& temp_path) {
   return Status::OK();
 }
 
+std::map<BlockId, BlockStore::Entry>::iterator BlockStore::Erase(
+    std::map<BlockId, Entry>::iterator it) {
+  used_ -= it->second.bytes;
+  lru_.erase(it->second.lru);
+  return memory_.erase(it);
+}
+
+std::map<BlockId, std::string>::iterator BlockStore::Erase(
+    std::map<BlockId, std::string>::iterator it) {
+  ::unlink(it->second.c_str());
+  return disk_.erase(it);
+}
+
 void BlockStore::RemoveRdd(int rdd) {
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto it = memory_.lower_bound({rdd, 0}); it != memory_.end() && it->first.rdd == rdd;) {
-    used_ -= it->second.bytes;
-    lru_.erase(it->second.lru);
-    it = memory_.erase(it);
-  }
-  for (auto it = disk_.lower_bound({rdd, 0}); it != disk_.end() && it->first.rdd == rdd;) {
-    ::unlink(it->second.c_str());
-    it = disk_.erase(it);
-  }
+  for (auto it = memory_.lower_bound({rdd, 0}); it != memory_.end() && it->first.rdd == rdd;) it = Erase(it);
+  for (auto it = disk_.lower_bound({rdd, 0}); it != disk_.end() && it->first.rdd == rdd;) it = Erase(it);
 }
 
 void BlockStore::Remove(const BlockId& id) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (auto m = memory_.find(id); m != memory_.end()) {
-    used_ -= m->second.bytes;
-    lru_.erase(m->second.lru);
-    memory_.erase(m);
-  }
-  if (auto d = disk_.find(id); d != disk_.end()) {
-    ::unlink(d->second.c_str());
-    disk_.erase(d);
-  }
+  if (auto m = memory_.find(id); m != memory_.end()) Erase(m);
+  if (auto d = disk_.find(id); d != disk_.end()) Erase(d);
 }
 
 size_t BlockStore::memory_used() const {

@@ -77,6 +77,10 @@ class BlockStore {
   // nullopt when evicting every block of other RDDs would not be enough.
   std::optional<std::vector<BlockId>> Victims(const BlockId& id, size_t bytes) const;
   Status WriteToDisk(const BlockId& id, const Frames& frames);
+  // With mu_ held: drop a memory block (and its share of the budget), or a
+  // disk block and its file.
+  std::map<BlockId, Entry>::iterator Erase(std::map<BlockId, Entry>::iterator it);
+  std::map<BlockId, std::string>::iterator Erase(std::map<BlockId, std::string>::iterator it);
 
   const std::string disk_dir_;
   const size_t memory_budget_;
@@ -87,8 +91,5 @@ class BlockStore {
   size_t used_ = 0;
   int next_temp_ = 0;
 };
-
-// Writes `frames` to an open file descriptor as a frame file (frame_file.h).
-Status WriteFrames(int fd, const Frames& frames);
 
 }  // namespace ember::storage
