@@ -162,7 +162,9 @@ class SpillFile:
                 yield from batch
 
 
-def _merge_into(table, records, create, merge):
+def merge_into(table, records, create, merge):
+    """Fold (k, v) records into table: create(v) for a new key, else
+    merge(current, v)."""
     get = table.get  # one lookup per record, not two: this is the hot loop
     for k, v in records:
         c = get(k, _END)
@@ -175,7 +177,7 @@ def combine_map_side(agg, iterator, limit, gauge=None):
     gauge = gauge or MemoryGauge(limit)
     table = {}
     for block in _blocks(iterator, gauge):
-        _merge_into(table, block, agg.createCombiner, agg.mergeValue)
+        merge_into(table, block, agg.createCombiner, agg.mergeValue)
         if gauge.over():
             yield from table.items()
             table.clear()
@@ -227,7 +229,7 @@ class ExternalMerger:
 
     def _merge(self, iterator, create, merge):
         for block in _blocks(iterator, self.gauge):
-            _merge_into(self.table, block, create, merge)
+            merge_into(self.table, block, create, merge)
             if self.gauge.over():
                 self._spill()
 

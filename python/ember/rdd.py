@@ -19,19 +19,22 @@ import subprocess
 import sys
 import threading
 import weakref
-import zlib
 from collections import defaultdict, deque
 from functools import reduce as _reduce
 
 import cloudpickle
 
-from . import hyperloglog, join, pipeline, sampling, serializers as ser
+from . import external, hyperloglog, join, pipeline, sampling, serializers as ser
 from .errors import PicklingError, UnsupportedOperationException
 from .hashing import portable_hash
 from . import shuffle
 from .shuffle import Aggregator, Partitioner, RangeBounds
 from .statcounter import StatCounter
 from .storagelevel import StorageLevel
+
+
+def _identity(x):
+    return x
 
 
 def _count(iterator):
@@ -68,22 +71,12 @@ def _zip_partition(iterator):
 
 
 def _write_checkpoint_partition(directory, split, iterator):
-    """Write one partition as a frame file (src/ember/common/frame_file.h:
-    frames, then an END frame holding the CRC-32 of all bytes before it),
-    atomically; yield its path."""
+    """Write one partition as a frame file, atomically; yield its path."""
     os.makedirs(directory, exist_ok=True)
     path = os.path.join(directory, "part-%05d" % split)
     temp = "%s.tmp-%d" % (path, os.getpid())
-    crc = 0
     with open(temp, "wb") as f:
-        def write(data):
-            nonlocal crc
-            header = ser.U32.pack(len(data)) + bytes([ser.PICKLE_BATCH])
-            crc = zlib.crc32(data, zlib.crc32(header, crc))
-            f.write(header)
-            f.write(data)
-        ser.write_batches(iterator, write)
-        ser.write_frame(f, ser.END, ser.U32.pack(crc))
+        ser.write_frame_file(f, iterator)
     os.replace(temp, path)
     yield path
 
@@ -552,7 +545,7 @@ class RDD:
         >>> sorted(sc.parallelize([("a", 1), ("b", 1), ("a", 1)]).reduceByKey(add).collect())
         [('a', 2), ('b', 1)]
         """
-        return self.combineByKey(lambda x: x, func, func, numPartitions, partitionFunc)
+        return self.combineByKey(_identity, func, func, numPartitions, partitionFunc)
 
     def foldByKey(self, zeroValue, func, numPartitions=None, partitionFunc=portable_hash):
         """
@@ -706,7 +699,7 @@ class RDD:
         per_partition = min(10_000, max(20, 60 * numPartitions // max(1, self.getNumPartitions())))
         sketches = self.mapPartitionsWithIndex(lambda split, it: [sampling.reservoir(
             it, per_partition, 1, split)]).collect()
-        key_of = (lambda kv: kv[0]) if keyfunc is None else (lambda kv: keyfunc(kv[0]))
+        key_of = shuffle.record_key(keyfunc)
         weighted = sorted(((key_of(kv), n / len(sample)) for n, sample in sketches for kv in sample),
                           key=operator.itemgetter(0))
         total = math.fsum(w for _, w in weighted)
@@ -809,13 +802,11 @@ class RDD:
         """
         def reduce_partition(iterator):
             merged = {}
-            for k, v in iterator:
-                merged[k] = func(merged[k], v) if k in merged else v
+            external.merge_into(merged, iterator, _identity, func)
             yield merged
 
         def merge(a, b):
-            for k, v in b.items():
-                a[k] = func(a[k], v) if k in a else v
+            external.merge_into(a, b.items(), _identity, func)
             return a
         return self.mapPartitions(reduce_partition).reduce(merge)
 
@@ -1125,6 +1116,13 @@ class SourceRDD(RDD):
         self._parents = []
 
 
+def _fuses(prev):
+    """Whether what follows `prev` joins its pipeline instead of reading its
+    node: it is a pipeline of pickled records, neither persisted nor
+    checkpointed."""
+    return isinstance(prev, PipelinedRDD) and prev._output == "pickle" and prev._is_pipelinable()
+
+
 class PipelinedRDD(RDD):
     """Consecutive narrow Python operations fused into one engine node.
 
@@ -1135,7 +1133,7 @@ class PipelinedRDD(RDD):
 
     def __init__(self, prev, op, preservesPartitioning=False, output="pickle"):
         super().__init__(prev.ctx, prev.partitioner if preservesPartitioning else None)
-        if isinstance(prev, PipelinedRDD) and prev._output == "pickle" and prev._is_pipelinable():
+        if _fuses(prev):
             self._prev_pipeline, self._source = prev, prev._source
         else:
             self._prev_pipeline, self._source = None, prev
@@ -1183,7 +1181,7 @@ class ShuffledRDD(RDD):
     def _build_node(self):
         out = ("buckets", self.partitioner.numPartitions, self.partitioner.partitionFunc)
         prev = self._prev
-        if isinstance(prev, PipelinedRDD) and prev._output == "pickle" and prev._is_pipelinable():
+        if _fuses(prev):
             source, command = prev._source, prev._command(out)
         else:
             source, command = prev, pipeline.Command([], out, self.ctx._new_profile())

@@ -1,8 +1,8 @@
 """Key-based aggregation, grouping and sorting on each side of a shuffle.
 
-``combine_locally`` and ``group_locally`` run before the shuffle (map-side combine) and flushes
-partial combiners downstream whenever the worker's memory budget is
-reached; ``merge_combiners``, ``group_values`` and ``sort`` run after it
+``combine_locally`` and ``group_locally`` run before the shuffle (map-side
+combine) and hand partial results downstream whenever the worker's memory
+budget is reached; ``merge_combiners``, ``group_values`` and ``sort`` run after it
 and spill to disk above the budget (see external.py). The budget is
 ``spark.python.worker.memory`` (the executor passes it to workers as
 EMBER_PYTHON_WORKER_MEMORY) and spill files go to the executor's scratch
@@ -103,7 +103,11 @@ def sort(iterator, key=None, reverse=False):
     return external.ExternalSorter(_budget(), _spill_dir()).sorted(iterator, key=key, reverse=reverse)
 
 
+def record_key(keyfunc):
+    """The sort key of a (k, v) record: keyfunc(k), or k when keyfunc is None."""
+    return operator.itemgetter(0) if keyfunc is None else (lambda kv: keyfunc(kv[0]))
+
+
 def sort_by_key(iterator, keyfunc=None, ascending=True):
     """(k, v) records ordered by keyfunc(k), or by k when keyfunc is None."""
-    key = operator.itemgetter(0) if keyfunc is None else (lambda kv: keyfunc(kv[0]))
-    return sort(iterator, key=key, reverse=not ascending)
+    return sort(iterator, key=record_key(keyfunc), reverse=not ascending)
