@@ -16,7 +16,8 @@
 namespace ember::scheduler {
 namespace {
 
-// Runs each task on a thread; `decide` picks the outcome of each attempt.
+// Runs each task on a thread of one executor "exec-a" (2 slots); `decide`
+// picks the outcome of each attempt.
 class FakeBackend : public SchedulerBackend {
  public:
   using Decide = std::function<proto::TaskResult::State(const proto::TaskDescription&)>;
@@ -29,8 +30,11 @@ class FakeBackend : public SchedulerBackend {
   ~FakeBackend() override {
     for (auto& t : threads_) t.join();
   }
-  int TotalSlots() const override { return 2; }
-  void KillTask(int64_t) override {}
+  void Attach(PostEvent post) override {
+    post_ = std::move(post);
+    post_(event::ExecutorAdded{{"exec-a", "host-a", 2}});
+  }
+  void KillTask(const std::string&, int64_t) override {}
   void RemoveShuffle(int shuffle_id) override {
     std::lock_guard<std::mutex> lock(mu_);
     removed.push_back(shuffle_id);
@@ -40,12 +44,13 @@ class FakeBackend : public SchedulerBackend {
     std::lock_guard<std::mutex> lock(mu_);
     return removed;
   }
-  void LaunchTask(const proto::TaskDescription& task, Done done) override {
+  void LaunchTask(const std::string& executor, const proto::TaskDescription& task) override {
     std::lock_guard<std::mutex> lock(mu_);
     launched.push_back(task);
-    threads_.emplace_back([this, task, done] {
+    threads_.emplace_back([this, task, executor] {
       proto::TaskResult r;
       r.set_task_id(task.task_id());
+      r.set_executor_id(executor);
       r.set_state(decide_(task));
       if (r.state() == proto::TaskResult::FAILED) r.set_error("boom");
       if (r.state() == proto::TaskResult::FETCH_FAILED) {
@@ -53,6 +58,7 @@ class FakeBackend : public SchedulerBackend {
         r.set_fetch_failed_map(1);
       }
       if (task.has_shuffle()) {
+        r.mutable_map_status()->set_executor_id(executor);
         r.mutable_map_status()->set_data_path("p" + std::to_string(task.partition()));
         r.mutable_map_status()->add_block_checksums(checksum_(task));
       }
@@ -61,7 +67,7 @@ class FakeBackend : public SchedulerBackend {
         f->set_type(1);
         f->set_data("part" + std::to_string(task.partition()));
       }
-      done(r);
+      post_(event::TaskFinished{executor, r});
     });
   }
   std::vector<proto::TaskDescription> Launched() {
@@ -72,11 +78,19 @@ class FakeBackend : public SchedulerBackend {
  private:
   Decide decide_;
   Checksum checksum_;
+  PostEvent post_;
   std::mutex mu_;
   std::vector<proto::TaskDescription> launched;
   std::vector<int> removed;
   std::vector<std::thread> threads_;
 };
+
+SchedulerOptions Options(int max_task_failures, int max_stage_attempts) {
+  SchedulerOptions o;
+  o.tasks.max_task_failures = max_task_failures;
+  o.max_stage_attempts = max_stage_attempts;
+  return o;
+}
 
 struct Fixture {
   rdd::Graph graph;
@@ -162,7 +176,7 @@ TEST(DAGScheduler, RetriesThenAbortsWithTaskAndStage) {
     }
     return proto::TaskResult::SUCCESS;
   });
-  DAGScheduler dag(&fx.graph, &backend, {/*max_task_failures=*/4, 4});
+  DAGScheduler dag(&fx.graph, &backend, Options(/*max_task_failures=*/4, 4));
   JobSpec spec;
   spec.final_node = fx.reduce;
   spec.partitions = {0, 1};
@@ -186,7 +200,7 @@ TEST(DAGScheduler, TaskThatFailsOnceSucceedsOnRetry) {
     }
     return proto::TaskResult::SUCCESS;
   });
-  DAGScheduler dag(&fx.graph, &backend, {2, 4});
+  DAGScheduler dag(&fx.graph, &backend, Options(2, 4));
   JobSpec spec;
   spec.final_node = fx.reduce;
   spec.partitions = {0, 1};
@@ -204,7 +218,7 @@ TEST(DAGScheduler, FetchFailureRerunsOnlyTheLostMapOutput) {
       return proto::TaskResult::FETCH_FAILED;  // map output 1 of shuffle 0 is gone
     return proto::TaskResult::SUCCESS;
   });
-  DAGScheduler dag(&fx.graph, &backend, {1, 4});
+  DAGScheduler dag(&fx.graph, &backend, Options(1, 4));
   JobSpec spec;
   spec.final_node = fx.reduce;
   spec.partitions = {0, 1};
@@ -235,7 +249,7 @@ TEST(DAGScheduler, RecomputedOutputThatDiffersRerunsEveryReader) {
         [&](const proto::TaskDescription& t) {
           return static_cast<uint64_t>(t.partition() + (deterministic ? 0 : 100 * t.attempt()));
         });
-    DAGScheduler dag(&fx.graph, &backend, {1, 4});
+    DAGScheduler dag(&fx.graph, &backend, Options(1, 4));
     JobSpec spec;
     spec.final_node = fx.reduce;
     spec.partitions = {0, 1};
@@ -255,7 +269,7 @@ TEST(DAGScheduler, MapOutputThatStaysLostAbortsAfterStageAttempts) {
   FakeBackend backend([&](const proto::TaskDescription& t) {
     return t.has_result() ? proto::TaskResult::FETCH_FAILED : proto::TaskResult::SUCCESS;
   });
-  DAGScheduler dag(&fx.graph, &backend, {1, 3});
+  DAGScheduler dag(&fx.graph, &backend, Options(1, 3));
   JobSpec spec;
   spec.final_node = fx.reduce;
   spec.partitions = {0, 1};

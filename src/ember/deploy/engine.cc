@@ -147,19 +147,26 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   }
   e->backend_ = std::make_unique<LocalBackend>(std::move(executor).value());
   scheduler::SchedulerOptions so;
-  so.max_task_failures = spec.max_task_failures;
-  so.max_result_bytes = ex_max_result;
+  auto& tasks = so.tasks;
+  tasks.max_task_failures = spec.max_task_failures;
+  tasks.max_result_bytes = ex_max_result;
   EMBER_ASSIGN_OR_RETURN(so.max_stage_attempts,
                          ParseInt(conf, "spark.stage.maxConsecutiveAttempts", 4));
   std::string speculation = Get(conf, "spark.speculation", "false");
   if (speculation != "true" && speculation != "false")
     return InvalidArgument("invalid value '" + speculation + "' for setting spark.speculation (true or false)");
-  so.speculation.enabled = speculation == "true";
-  EMBER_ASSIGN_OR_RETURN(so.speculation.interval_s, ParseSeconds(conf, "spark.speculation.interval", 0.1));
-  EMBER_ASSIGN_OR_RETURN(so.speculation.multiplier, ParsePositive(conf, "spark.speculation.multiplier", 1.5));
-  EMBER_ASSIGN_OR_RETURN(so.speculation.quantile, ParseFraction(conf, "spark.speculation.quantile", 0.75));
-  EMBER_ASSIGN_OR_RETURN(so.speculation.min_runtime_s,
+  tasks.speculation.enabled = speculation == "true";
+  EMBER_ASSIGN_OR_RETURN(tasks.speculation.interval_s, ParseSeconds(conf, "spark.speculation.interval", 0.1));
+  EMBER_ASSIGN_OR_RETURN(tasks.speculation.multiplier, ParsePositive(conf, "spark.speculation.multiplier", 1.5));
+  EMBER_ASSIGN_OR_RETURN(tasks.speculation.quantile, ParseFraction(conf, "spark.speculation.quantile", 0.75));
+  EMBER_ASSIGN_OR_RETURN(tasks.speculation.min_runtime_s,
                          ParseSeconds(conf, "spark.speculation.minTaskRuntime", 0.1));
+  so.tick_interval_s = tasks.speculation.interval_s;
+  // Delay scheduling, as Spark's: spark.locality.wait, refined per level.
+  EMBER_ASSIGN_OR_RETURN(double wait, ParseSeconds(conf, "spark.locality.wait", 3.0));
+  EMBER_ASSIGN_OR_RETURN(tasks.locality_wait_process_s,
+                         ParseSeconds(conf, "spark.locality.wait.process", wait));
+  EMBER_ASSIGN_OR_RETURN(tasks.locality_wait_node_s, ParseSeconds(conf, "spark.locality.wait.node", wait));
   e->scheduler_ = std::make_unique<scheduler::DAGScheduler>(&e->graph_, e->backend_.get(), so);
   return e;
 }

@@ -2,11 +2,18 @@
 
 namespace ember::deploy {
 
-void LocalBackend::LaunchTask(const proto::TaskDescription& task, Done done) {
+void LocalBackend::Attach(scheduler::PostEvent post) {
+  post_ = std::move(post);
+  post_(scheduler::event::ExecutorAdded{{"driver", "localhost", executor_->slots()}});
+}
+
+void LocalBackend::LaunchTask(const std::string& executor_id, const proto::TaskDescription& task) {
   proto::TaskDescription copy;
   copy.ParseFromString(task.SerializeAsString());
   // Results are moved, not copied: a large collect() must not exist twice.
-  executor_->Launch(std::move(copy), std::move(done));
+  executor_->Launch(std::move(copy), [post = post_, executor_id](proto::TaskResult r) {
+    post(scheduler::event::TaskFinished{executor_id, std::move(r)});
+  });
 }
 
 }  // namespace ember::deploy

@@ -1,8 +1,10 @@
 // LocalBackend: local[N] — one in-process Executor with N slots.
 //
-// Contract: tasks go through the Executor's TaskDescription interface
-// (serialised and parsed again, exactly as a remote executor would receive
-// them), so nothing in local mode depends on sharing the driver's graph.
+// Contract: the executor is announced as executor "driver" on host
+// "localhost" when the scheduler attaches. Tasks go through the Executor's
+// TaskDescription interface (serialised and parsed again, exactly as a
+// remote executor would receive them), so nothing in local mode depends on
+// sharing the driver's graph.
 #pragma once
 
 #include <memory>
@@ -15,9 +17,9 @@ namespace ember::deploy {
 class LocalBackend : public scheduler::SchedulerBackend {
  public:
   explicit LocalBackend(std::unique_ptr<exec::Executor> executor) : executor_(std::move(executor)) {}
-  int TotalSlots() const override { return executor_->slots(); }
-  void LaunchTask(const proto::TaskDescription& task, Done done) override;
-  void KillTask(int64_t task_id) override { executor_->KillTask(task_id); }
+  void Attach(scheduler::PostEvent post) override;
+  void LaunchTask(const std::string& executor_id, const proto::TaskDescription& task) override;
+  void KillTask(const std::string&, int64_t task_id) override { executor_->KillTask(task_id); }
   void RemoveShuffle(int shuffle_id) override { executor_->RemoveShuffle(shuffle_id); }
   void RemoveRdd(int node) override { executor_->RemoveRdd(node); }
   // Stops the executor; waits for running tasks to end.
@@ -25,6 +27,7 @@ class LocalBackend : public scheduler::SchedulerBackend {
 
  private:
   std::unique_ptr<exec::Executor> executor_;
+  scheduler::PostEvent post_;
 };
 
 }  // namespace ember::deploy

@@ -122,6 +122,7 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::Open(int node_id, int part
   const proto::Node& n = *it->second;
   if (!n.has_storage() || !blocks_) return Compute(n, partition);
   storage::BlockId id{node_id, partition};
+  ctx_->persisted_blocks.insert({node_id, partition});
   if (auto stored = blocks_->Get(id)) {
     auto block = OpenStoredBlock(blocks_, id, *stored);
     if (block.ok()) return block;  // else it vanished and was forgotten: compute it

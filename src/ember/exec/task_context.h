@@ -25,6 +25,8 @@ struct TaskContext {
   int attempt = 0;
   int cpus = 1;
   std::map<std::string, std::string> properties;
+  // Persisted partitions (node, partition) this task read or computed.
+  std::set<std::pair<int, int>> persisted_blocks;
 
   std::atomic<bool> cancelled{false};
   // Set by the shuffle reader when a map output cannot be read, so the

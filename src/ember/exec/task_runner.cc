@@ -152,6 +152,7 @@ proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv&
   auto start = std::chrono::steady_clock::now();
   proto::TaskResult result;
   result.set_task_id(task.task_id());
+  result.set_executor_id(env.executor_id);
   Status st;
   {
     InjectDelay(env, task, ctx);
@@ -174,6 +175,12 @@ proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv&
   if (st.ok()) {
     result.set_state(proto::TaskResult::SUCCESS);
     for (auto& u : ctx->TakeAccumulatorUpdates()) result.add_accumulator_updates(std::move(u));
+    for (auto [node, partition] : ctx->persisted_blocks) {
+      if (!env.blocks || !env.blocks->Get({node, partition})) continue;  // not kept
+      auto* b = result.add_cached_blocks();
+      b->set_node(node);
+      b->set_partition(partition);
+    }
   } else {
     result.clear_frames();
     result.set_error(st.message());

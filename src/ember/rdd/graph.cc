@@ -74,6 +74,11 @@ void Graph::Unpersist(int id) {
   persisted_.erase(id);
 }
 
+bool Graph::IsPersisted(int id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return persisted_.count(id) > 0;
+}
+
 int Graph::ShuffleOf(int id) const {
   NodePtr node = Get(id);
   return node && node->has_shuffled() ? node->shuffled().shuffle_id() : -1;

@@ -48,6 +48,7 @@ class Graph {
   // longer persisted; task lineages carry the level on the node.
   void Persist(int id, const proto::StorageLevel& level);
   void Unpersist(int id);
+  bool IsPersisted(int id) const;
 
   // Shuffle ids read, without crossing shuffles, by any partition of `node`.
   std::vector<int> ShufflesRead(int node) const;

@@ -1,27 +1,31 @@
 // SchedulerBackend: where the scheduler's tasks run.
 //
-// Contract: TotalSlots() is how many tasks may run at once; LaunchTask()
-// returns at once and calls `done` exactly once, from any thread, with the
-// task's result; KillTask() asks a launched task to stop; RemoveShuffle()
-// deletes every map output of a shuffle nothing will read again;
-// RemoveRdd() drops the cached partitions of a node. Local mode runs
+// Contract: Attach() is called once, before anything else, with the
+// function through which the backend reports, from any thread, every
+// executor it has or gains (event::ExecutorAdded), every executor it loses
+// (event::ExecutorLost), and the end of every launched task
+// (event::TaskFinished, exactly once per LaunchTask unless its executor is
+// reported lost first). LaunchTask() returns at once and runs the task on
+// the named executor; KillTask() asks a launched task to stop;
+// RemoveShuffle() deletes every map output of a shuffle nothing will read
+// again; RemoveRdd() drops the cached partitions of a node. Local mode runs
 // one in-process Executor; cluster modes talk to executor processes. The
 // scheduler sees no difference.
 #pragma once
 
-#include <functional>
+#include <string>
 
+#include "ember/scheduler/events.h"
 #include "ember.pb.h"
 
 namespace ember::scheduler {
 
 class SchedulerBackend {
  public:
-  using Done = std::function<void(proto::TaskResult)>;
   virtual ~SchedulerBackend() = default;
-  virtual int TotalSlots() const = 0;
-  virtual void LaunchTask(const proto::TaskDescription& task, Done done) = 0;
-  virtual void KillTask(int64_t task_id) = 0;
+  virtual void Attach(PostEvent post) = 0;
+  virtual void LaunchTask(const std::string& executor_id, const proto::TaskDescription& task) = 0;
+  virtual void KillTask(const std::string& executor_id, int64_t task_id) = 0;
   virtual void RemoveShuffle(int shuffle_id) = 0;
   virtual void RemoveRdd(int node) = 0;
 };

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <future>
+#include <algorithm>
 
 namespace ember::scheduler {
 
@@ -15,12 +15,7 @@ struct DAGScheduler::Stage {
   int attempt = 0;
   int fetch_failures = 0;         // consecutive attempts ended by a fetch failure
   int valid_from_attempt = 0;     // results of older attempts read rolled-back input
-  int submitted = 0;              // tasks launched by the latest submission
-  std::vector<double> finished_seconds;  // durations of successful tasks (speculation)
-  std::set<int> speculated;       // partitions with a speculative copy this attempt
-  std::set<int> inflight;         // partitions launched in the current attempt
-  std::map<int, int> failures;    // partition -> failed attempts
-  std::map<int, int> launches;    // partition -> attempts launched
+  std::map<int, int> launches;    // partition -> attempts launched (task attempt numbers)
   std::set<int> job_ids;
   int result_job = -1;            // result stages belong to one job
 };
@@ -33,22 +28,20 @@ struct DAGScheduler::Job {
   std::vector<bool> accumulated;  // accumulator updates applied, once per partition
   std::map<int, size_t> index;  // partition -> position in spec.partitions
   size_t num_done = 0;
-  int64_t result_bytes = 0;
   JobOutput output;
-  std::promise<JobOutput> promise;
+  std::shared_ptr<std::promise<JobOutput>> promise;
 };
 
-struct DAGScheduler::TaskInfo {
-  int stage = 0;
-  int stage_attempt = 0;
-  int partition = 0;
-  int attempt = 0;
-  std::chrono::steady_clock::time_point start;
-};
-
-DAGScheduler::DAGScheduler(rdd::Graph* graph, SchedulerBackend* backend, SchedulerOptions options)
-    : graph_(graph), backend_(backend), options_(options) {
-  if (options_.speculation.enabled) ticker_ = std::thread([this] { Tick(); });
+DAGScheduler::DAGScheduler(rdd::Graph* graph, SchedulerBackend* backend, SchedulerOptions options,
+                           const Clock* clock, EventLoop::Mode mode)
+    : graph_(graph),
+      backend_(backend),
+      options_(options),
+      clock_(clock ? clock : &system_clock_),
+      tasks_(backend, clock_, options.tasks, this, &tracker_),
+      loop_(mode) {
+  backend_->Attach([this](SchedulerEvent e) { Post(std::move(e)); });
+  if (loop_.threaded()) ticker_ = std::thread([this] { Tick(); });
 }
 
 DAGScheduler::~DAGScheduler() {
@@ -58,97 +51,65 @@ DAGScheduler::~DAGScheduler() {
   }
   tick_cv_.notify_all();
   if (ticker_.joinable()) ticker_.join();
-  CancelAllJobs("SparkContext was shut down");
+  if (loop_.threaded()) CancelAllJobs("SparkContext was shut down");
 }
 
 void DAGScheduler::Tick() {
-  auto interval = std::chrono::duration<double>(options_.speculation.interval_s);
+  auto interval = std::chrono::duration<double>(options_.tick_interval_s);
   std::unique_lock<std::mutex> lock(tick_mu_);
-  while (!tick_cv_.wait_for(lock, interval, [this] { return !ticking_; }))
-    loop_.Post([this] { CheckSpeculation(); });
+  while (!tick_cv_.wait_for(lock, interval, [this] { return !ticking_; })) Post(event::Tick{});
 }
 
-void DAGScheduler::CheckSpeculation() {
-  auto now = std::chrono::steady_clock::now();
-  for (Stage* stage : std::vector<Stage*>(running_.begin(), running_.end())) {
-    std::vector<std::pair<int, double>> running;
-    for (const auto& [tid, info] : tasks_)
-      if (info.stage == stage->id && info.stage_attempt == stage->attempt)
-        running.emplace_back(info.partition, std::chrono::duration<double>(now - info.start).count());
-    for (int p : TasksToSpeculate(options_.speculation, stage->submitted, stage->finished_seconds,
-                                  running, stage->speculated)) {
-      stage->speculated.insert(p);
-      LaunchTask(stage, p);
-    }
+void DAGScheduler::Post(SchedulerEvent event) {
+  loop_.Post([this, e = std::move(event)]() mutable { Handle(e); });
+}
+
+void DAGScheduler::Handle(SchedulerEvent& event) {
+  std::visit(
+      [this](auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, event::JobSubmitted>) OnJobSubmitted(e);
+        else if constexpr (std::is_same_v<E, event::JobsCancelled>) OnJobsCancelled(e);
+        else if constexpr (std::is_same_v<E, event::TaskFinished>)
+          tasks_.TaskFinished(e.executor_id, std::move(e.result));
+        else if constexpr (std::is_same_v<E, event::ExecutorAdded>) OnExecutorAdded(e.info);
+        else if constexpr (std::is_same_v<E, event::ExecutorLost>) OnExecutorLost(e.executor_id);
+        else if constexpr (std::is_same_v<E, event::ShuffleRemoved>) OnShuffleRemoved(e.shuffle_id);
+        else tasks_.Tick();
+      },
+      event);
+}
+
+std::future<JobOutput> DAGScheduler::SubmitJob(JobSpec spec) {
+  auto promise = std::make_shared<std::promise<JobOutput>>();
+  auto result = promise->get_future();
+  if (spec.partitions.empty()) {
+    promise->set_value({});
+    return result;
   }
+  Post(event::JobSubmitted{std::move(spec), promise});
+  return result;
 }
 
-std::vector<int64_t> DAGScheduler::OtherAttempts(const Stage* stage, const TaskInfo& info) const {
-  // Only a speculated partition runs twice at once; scanning every task
-  // after each success would make a stage of n tasks cost O(n^2).
-  std::vector<int64_t> others;
-  if (!stage->speculated.count(info.partition)) return others;
-  for (const auto& [tid, other] : tasks_)
-    if (other.stage == info.stage && other.partition == info.partition) others.push_back(tid);
-  return others;
-}
-
-JobOutput DAGScheduler::RunJob(JobSpec spec) {
-  auto job = std::make_shared<Job>();
-  job->spec = std::move(spec);
-  auto result = job->promise.get_future();
-  if (job->spec.partitions.empty()) return {};
-  loop_.Post([this, job] { HandleJobSubmitted(job); });
-  return result.get();
-}
-
-void DAGScheduler::RemoveShuffle(int shuffle_id) {
-  loop_.Post([this, shuffle_id] {
-    auto it = map_stages_.find(shuffle_id);
-    if (it != map_stages_.end()) {
-      Stage* stage = it->second;
-      if (running_.count(stage) || waiting_.count(stage)) return;
-      map_stages_.erase(it);
-      stages_.erase(stage->id);
-    }
-    map_outputs_.erase(shuffle_id);
-    lost_outputs_.erase(shuffle_id);
-    backend_->RemoveShuffle(shuffle_id);
-  });
-}
-
-void DAGScheduler::CancelJobs(const std::function<bool(const JobSpec&)>& match,
-                              const std::string& reason) {
-  std::promise<void> done;
-  loop_.Post([&] {
-    std::vector<Job*> active;
-    for (auto& [id, job] : jobs_)
-      if (match(job->spec)) active.push_back(job.get());
-    for (Job* job : active) FinishJob(job, {Cancelled(reason)});
-    done.set_value();
-  });
-  done.get_future().wait();
+void DAGScheduler::CancelJobs(std::function<bool(const JobSpec&)> match, const std::string& reason) {
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  Post(event::JobsCancelled{std::move(match), reason, done});
+  finished.wait();
 }
 
 void DAGScheduler::CancelAllJobs(const std::string& reason) {
   CancelJobs([](const JobSpec&) { return true; }, reason);
 }
 
-namespace {
-std::string Property(const JobSpec& spec, const std::string& key) {
-  auto it = spec.properties.find(key);
-  return it == spec.properties.end() ? "" : it->second;
-}
-}  // namespace
-
 void DAGScheduler::CancelJobGroup(const std::string& group) {
-  CancelJobs([&](const JobSpec& s) { return Property(s, "spark.jobGroup.id") == group; },
+  CancelJobs([group](const JobSpec& s) { return Property(s, "spark.jobGroup.id") == group; },
              "part of cancelled job group " + group);
 }
 
 void DAGScheduler::CancelJobsWithTag(const std::string& tag) {
   CancelJobs(
-      [&](const JobSpec& s) {
+      [tag](const JobSpec& s) {
         std::string tags = "," + Property(s, "spark.job.tags") + ",";
         return tags.find("," + tag + ",") != std::string::npos;
       },
@@ -160,17 +121,28 @@ std::vector<std::string> DAGScheduler::TakeAccumulatorUpdates() {
   return std::move(accum_updates_);
 }
 
-void DAGScheduler::HandleJobSubmitted(std::shared_ptr<Job> job) {
+void DAGScheduler::OnJobsCancelled(event::JobsCancelled& e) {
+  std::vector<Job*> active;
+  for (auto& [id, job] : jobs_)
+    if (e.match(job->spec)) active.push_back(job.get());
+  for (Job* job : active) FinishJob(job, {Cancelled(e.reason)});
+  e.done->set_value();
+}
+
+void DAGScheduler::OnJobSubmitted(event::JobSubmitted& e) {
+  auto job = std::make_shared<Job>();
   job->id = next_job_++;
+  job->spec = std::move(e.spec);
+  job->promise = e.promise;
   auto node = graph_->Get(job->spec.final_node);
   if (!node) {
-    job->promise.set_value({{Internal("job on unknown node")}, {}});
+    job->promise->set_value({{Internal("job on unknown node")}, {}});
     return;
   }
   for (size_t i = 0; i < job->spec.partitions.size(); ++i) {
     int p = job->spec.partitions[i];
     if (p < 0 || p >= node->num_partitions()) {
-      job->promise.set_value({{InvalidArgument(fmt::format(
+      job->promise->set_value({{InvalidArgument(fmt::format(
           "partition {} out of range (the RDD has {} partitions)", p, node->num_partitions()))}, {}});
       return;
     }
@@ -191,6 +163,11 @@ void DAGScheduler::HandleJobSubmitted(std::shared_ptr<Job> job) {
   stages_[s->id] = std::move(stage);
   jobs_[job->id] = job;
   SubmitStage(s, job->id);
+}
+
+DAGScheduler::Stage* DAGScheduler::FindStage(int stage_id) {
+  auto it = stages_.find(stage_id);
+  return it == stages_.end() ? nullptr : it->second.get();
 }
 
 DAGScheduler::Stage* DAGScheduler::MapStageFor(int shuffle_id) {
@@ -242,37 +219,6 @@ void DAGScheduler::SubmitStage(Stage* stage, int job_id) {
   for (Stage* parent : missing) SubmitStage(parent, job_id);
 }
 
-void DAGScheduler::SubmitTasks(Stage* stage) {
-  running_.insert(stage);
-  std::vector<int> partitions;
-  if (stage->is_map) {
-    const auto& outputs = map_outputs_.at(stage->shuffle_id);
-    for (int p = 0; p < stage->num_partitions; ++p)
-      if (!outputs[p] && !stage->inflight.count(p)) partitions.push_back(p);
-  } else {
-    Job* job = jobs_.at(stage->result_job).get();
-    for (size_t i = 0; i < job->spec.partitions.size(); ++i)
-      if (!job->done[i] && !stage->inflight.count(job->spec.partitions[i]))
-        partitions.push_back(job->spec.partitions[i]);
-  }
-  stage->submitted = static_cast<int>(partitions.size());
-  stage->speculated.clear();
-  Job* owner = OwningJob(stage);
-  if (owner) {
-    std::string call_site = Property(owner->spec, "callSite.short");
-    tracker_.StageSubmitted(owner->id, stage->id, stage->attempt,
-                            call_site.empty() ? (stage->is_map ? "ShuffleMapStage" : "ResultStage")
-                                              : call_site,
-                            static_cast<int>(partitions.size()));
-  }
-  for (int p : partitions) LaunchTask(stage, p);
-  if (stage->is_map && Available(stage)) {
-    running_.erase(stage);
-    tracker_.StageEnded(stage->id);
-    OnMapOutputsChanged();
-  }
-}
-
 DAGScheduler::Job* DAGScheduler::OwningJob(const Stage* stage) {
   if (!stage->is_map) return jobs_.at(stage->result_job).get();
   for (int j : stage->job_ids) {  // the oldest job still waiting for it
@@ -282,22 +228,72 @@ DAGScheduler::Job* DAGScheduler::OwningJob(const Stage* stage) {
   return nullptr;
 }
 
-void DAGScheduler::LaunchTask(Stage* stage, int partition) {
+void DAGScheduler::SubmitTasks(Stage* stage) {
+  std::vector<int> partitions;
+  if (stage->is_map) {
+    const auto& outputs = map_outputs_.at(stage->shuffle_id);
+    for (int p = 0; p < stage->num_partitions; ++p)
+      if (!outputs[p]) partitions.push_back(p);
+  } else {
+    Job* job = jobs_.at(stage->result_job).get();
+    for (size_t i = 0; i < job->spec.partitions.size(); ++i)
+      if (!job->done[i]) partitions.push_back(job->spec.partitions[i]);
+  }
+  Job* owner = OwningJob(stage);
+  if (owner) {
+    std::string call_site = Property(owner->spec, "callSite.short");
+    tracker_.StageSubmitted(owner->id, stage->id, stage->attempt,
+                            call_site.empty() ? (stage->is_map ? "ShuffleMapStage" : "ResultStage")
+                                              : call_site,
+                            static_cast<int>(partitions.size()));
+  }
+  if (partitions.empty()) {  // a map stage whose outputs all exist again
+    if (stage->is_map) MapStageDone(stage);
+    return;
+  }
+  running_.insert(stage);
+  tasks_.StopStage(stage->id, /*kill=*/false);  // an older attempt launches nothing more
+  TaskSetSpec spec;
+  spec.stage_id = stage->id;
+  spec.stage_attempt = stage->attempt;
+  spec.priority = owner ? owner->id : 0;
+  for (int p : partitions) spec.preferred.push_back(PreferredLocations(stage->node, p));
+  spec.partitions = std::move(partitions);
+  spec.make_task = [this, id = stage->id](int p) { return BuildTask(id, p); };
+  tasks_.Submit(std::move(spec));
+}
+
+std::vector<TaskLocation> DAGScheduler::PreferredLocations(int node, int partition) const {
+  // Where the partition, or the partition of a one-to-one ancestor, is cached.
+  for (;;) {
+    if (graph_->IsPersisted(node)) {
+      auto it = cached_.find({node, partition});
+      if (it != cached_.end()) {
+        std::vector<TaskLocation> locations;
+        for (const auto& exec : it->second) {
+          auto host = executor_hosts_.find(exec);
+          if (host != executor_hosts_.end()) locations.push_back({exec, host->second});
+        }
+        return locations;
+      }
+    }
+    auto n = graph_->Get(node);
+    if (!n || !n->has_python()) return {};
+    node = n->python().parent();
+  }
+}
+
+Result<proto::TaskDescription> DAGScheduler::BuildTask(int stage_id, int partition) {
+  Stage* stage = FindStage(stage_id);
+  if (!stage) return Internal(fmt::format("stage {} is gone", stage_id));
   proto::TaskDescription task;
-  int64_t tid = next_task_++;
-  int attempt = stage->launches[partition]++;
-  task.set_task_id(tid);
   task.set_stage_id(stage->id);
   task.set_stage_attempt(stage->attempt);
   task.set_partition(partition);
-  task.set_attempt(attempt);
+  task.set_attempt(stage->launches[partition]++);
   task.set_final_node(stage->node);
-  auto lineage = graph_->BuildTaskLineage(stage->node, partition);
-  if (!lineage.ok()) {
-    AbortStage(stage, {lineage.status()});
-    return;
-  }
-  for (auto& n : *lineage) {
+  EMBER_ASSIGN_OR_RETURN(auto lineage, graph_->BuildTaskLineage(stage->node, partition));
+  for (auto& n : lineage) {
     if (n.has_shuffled()) {
       auto* sh = n.mutable_shuffled();
       const auto& outs = map_outputs_[sh->shuffle_id()];
@@ -325,30 +321,7 @@ void DAGScheduler::LaunchTask(Stage* stage, int partition) {
     if (job->spec.configure_sink) job->spec.configure_sink(&task);
     else task.mutable_result();
   }
-  stage->inflight.insert(partition);
-  tasks_[tid] = {stage->id, stage->attempt, partition, attempt, std::chrono::steady_clock::now()};
-  tracker_.TaskStarted(stage->id);
-  backend_->LaunchTask(task, [this](proto::TaskResult r) {
-    loop_.Post([this, r = std::move(r)]() mutable { HandleTaskFinished(std::move(r)); });
-  });
-}
-
-void DAGScheduler::HandleTaskFinished(proto::TaskResult result) {
-  auto it = tasks_.find(result.task_id());
-  if (it == tasks_.end()) return;
-  TaskInfo info = it->second;
-  tasks_.erase(it);
-  tracker_.TaskEnded(info.stage, result.state() == proto::TaskResult::SUCCESS);
-  auto sit = stages_.find(info.stage);
-  if (sit == stages_.end()) return;
-  Stage* stage = sit->second.get();
-  if (info.stage_attempt == stage->attempt) stage->inflight.erase(info.partition);
-  switch (result.state()) {
-    case proto::TaskResult::SUCCESS: HandleSuccess(info, result); break;
-    case proto::TaskResult::FETCH_FAILED: HandleFetchFailure(info, result); break;
-    case proto::TaskResult::KILLED: break;  // its job was cancelled or failed
-    default: HandleFailure(info, result); break;
-  }
+  return task;
 }
 
 void DAGScheduler::AddAccumulatorUpdates(proto::TaskResult& result) {
@@ -356,38 +329,29 @@ void DAGScheduler::AddAccumulatorUpdates(proto::TaskResult& result) {
   for (auto& u : *result.mutable_accumulator_updates()) accum_updates_.push_back(std::move(u));
 }
 
-void DAGScheduler::HandleSuccess(const TaskInfo& info, proto::TaskResult& result) {
-  Stage* stage = stages_.at(info.stage).get();
-  if (info.stage_attempt < stage->valid_from_attempt) return;  // read rolled-back input
-  stage->finished_seconds.push_back(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - info.start).count());
-  for (int64_t tid : OtherAttempts(stage, info)) backend_->KillTask(tid);  // the slower twin
+void DAGScheduler::RecordCachedBlocks(const proto::TaskResult& result) {
+  for (const auto& b : result.cached_blocks())
+    cached_[{b.node(), b.partition()}].insert(result.executor_id());
+}
+
+void DAGScheduler::TaskSucceeded(int stage_id, int stage_attempt, int partition,
+                                 proto::TaskResult& result) {
+  RecordCachedBlocks(result);
+  Stage* stage = FindStage(stage_id);
+  if (!stage || stage_attempt < stage->valid_from_attempt) return;  // read rolled-back input
   if (stage->is_map) {
     AddAccumulatorUpdates(result);
-    auto& slot = map_outputs_[stage->shuffle_id][info.partition];
+    auto& slot = map_outputs_[stage->shuffle_id][partition];
     slot = std::make_unique<proto::MapStatus>(result.map_status());
-    if (ChangedSinceLost(stage->shuffle_id, info.partition, *slot)) RollBackReaders(stage->shuffle_id);
-    if (running_.count(stage) && Available(stage)) {
-      running_.erase(stage);
-      tracker_.StageEnded(stage->id);
-      stage->fetch_failures = 0;
-      OnMapOutputsChanged();
-    }
+    if (ChangedSinceLost(stage->shuffle_id, partition, *slot)) RollBackReaders(stage->shuffle_id);
+    if (running_.count(stage) && Available(stage)) MapStageDone(stage);
     return;
   }
   auto jit = jobs_.find(stage->result_job);
   if (jit == jobs_.end()) return;  // job already failed or was cancelled
   Job* job = jit->second.get();
-  size_t i = job->index.at(info.partition);
+  size_t i = job->index.at(partition);
   if (job->done[i]) return;  // a duplicate attempt; the first result counts
-  for (const auto& f : result.frames()) job->result_bytes += static_cast<int64_t>(f.data().size());
-  if (options_.max_result_bytes > 0 && job->result_bytes > options_.max_result_bytes) {
-    FinishJob(job, {InvalidArgument(fmt::format(
-        "Job aborted: total size of serialized results of {} tasks ({} bytes) is bigger than "
-        "spark.driver.maxResultSize ({} bytes)",
-        job->num_done + 1, job->result_bytes, options_.max_result_bytes))});
-    return;
-  }
   if (!job->accumulated[i]) AddAccumulatorUpdates(result);  // a rolled-back rerun adds nothing
   job->accumulated[i] = true;
   job->done[i] = true;
@@ -396,59 +360,117 @@ void DAGScheduler::HandleSuccess(const TaskInfo& info, proto::TaskResult& result
   if (++job->num_done == job->done.size()) FinishJob(job, {});
 }
 
+void DAGScheduler::TaskSetFinished(int stage_id, int stage_attempt) {
+  Stage* stage = FindStage(stage_id);
+  if (!stage || !stage->is_map || !running_.count(stage) || stage_attempt != stage->attempt) return;
+  if (Available(stage)) return;
+  // Outputs of this attempt were lost with their executor: run them again.
+  stage->attempt++;
+  SubmitTasks(stage);
+}
+
+void DAGScheduler::MapStageDone(Stage* stage) {
+  running_.erase(stage);
+  tracker_.StageEnded(stage->id);
+  stage->fetch_failures = 0;
+  tasks_.StopStage(stage->id, /*kill=*/false);  // twins still running are not needed
+  OnMapOutputsChanged();
+}
+
 void DAGScheduler::OnMapOutputsChanged() {
   std::vector<Stage*> ready;
-  for (Stage* w : waiting_)
-    if (MissingParents(w).empty()) ready.push_back(w);
+  for (Stage* w : std::vector<Stage*>(waiting_.begin(), waiting_.end())) {
+    auto missing = MissingParents(w);
+    if (missing.empty()) {
+      ready.push_back(w);
+      continue;
+    }
+    // A parent that finished earlier may have lost outputs since.
+    for (Stage* parent : missing)
+      if (!running_.count(parent) && !waiting_.count(parent))
+        for (int j : std::set<int>(w->job_ids))
+          if (jobs_.count(j)) SubmitStage(parent, j);
+  }
   for (Stage* w : ready) {
     waiting_.erase(w);
     SubmitTasks(w);
   }
 }
 
-void DAGScheduler::HandleFailure(const TaskInfo& info, const proto::TaskResult& result) {
-  Stage* stage = stages_.at(info.stage).get();
-  if (info.stage_attempt != stage->attempt || !running_.count(stage)) return;
-  int failures = ++stage->failures[info.partition];
-  // A speculative twin still running may yet succeed: no retry needed now.
-  if (!OtherAttempts(stage, info).empty() && failures < options_.max_task_failures) return;
-  if (failures >= options_.max_task_failures) {
-    std::string msg = fmt::format(
-        "Job aborted due to stage failure: Task {} in stage {}.{} failed {} time{}, most recent "
-        "failure: Lost task {}.{} in stage {}.{}: {}",
-        info.partition, stage->id, stage->attempt, failures, failures == 1 ? "" : "s",
-        info.partition, info.attempt, stage->id, stage->attempt, result.error());
-    JobFailure f{TaskFailed(msg), stage->id, info.partition, failures, result.error_code()};
-    AbortStage(stage, f);
-    return;
-  }
-  LaunchTask(stage, info.partition);
+void DAGScheduler::TaskSetFailed(int stage_id, int stage_attempt, JobFailure failure) {
+  Stage* stage = FindStage(stage_id);
+  if (!stage || stage_attempt != stage->attempt) return;
+  AbortStage(stage, std::move(failure));
 }
 
-void DAGScheduler::HandleFetchFailure(const TaskInfo& info, const proto::TaskResult& result) {
-  Stage* stage = stages_.at(info.stage).get();
+void DAGScheduler::LoseOutput(int shuffle_id, int map) {
+  auto out = map_outputs_.find(shuffle_id);
+  if (out == map_outputs_.end() || map < 0 || map >= static_cast<int>(out->second.size()) ||
+      !out->second[map])
+    return;
+  lost_outputs_[shuffle_id][map] = std::move(out->second[map]);  // compared with its recomputation
+}
+
+void DAGScheduler::FetchFailed(int stage_id, int stage_attempt, const proto::TaskResult& result) {
+  Stage* stage = FindStage(stage_id);
+  if (!stage) return;
   int sid = result.fetch_failed_shuffle(), mid = result.fetch_failed_map();
   auto out = map_outputs_.find(sid);
   if (out != map_outputs_.end() && mid >= 0 && mid < static_cast<int>(out->second.size()) &&
       out->second[mid]) {
-    lost_outputs_[sid][mid] = std::move(out->second[mid]);  // compared with its recomputation
+    std::string executor = out->second[mid]->executor_id();
+    LoseOutput(sid, mid);
+    if (options_.fetch_failure_loses_executor_outputs)
+      for (int m = 0; m < static_cast<int>(out->second.size()); ++m)
+        if (out->second[m] && out->second[m]->executor_id() == executor) LoseOutput(sid, m);
     if (auto parent = map_stages_.find(sid); parent != map_stages_.end())
       parent->second->attempt++;  // Spark numbers the resubmission as a new attempt
   }
-  if (info.stage_attempt != stage->attempt) return;  // this attempt is already being redone
+  if (stage_attempt != stage->attempt) return;  // this attempt is already being redone
   if (++stage->fetch_failures >= options_.max_stage_attempts) {
-    AbortStage(stage, {FetchFailed(fmt::format(
+    AbortStage(stage, {ember::FetchFailed(fmt::format(
         "Job aborted: stage {} could not read the output of shuffle {} after {} attempts: {}",
         stage->id, sid, options_.max_stage_attempts, result.error()))});
     return;
   }
   // Start a new attempt of this stage once its parent's lost outputs exist.
   stage->attempt++;
-  stage->inflight.clear();
   running_.erase(stage);
+  tasks_.StopStage(stage->id, /*kill=*/false);
   std::set<int> jobs = stage->job_ids;
   for (int j : jobs)
     if (jobs_.count(j)) SubmitStage(stage, j);
+}
+
+void DAGScheduler::OnExecutorAdded(const ExecutorInfo& info) {
+  executor_hosts_[info.id] = info.host;
+  tasks_.ExecutorAdded(info);
+}
+
+void DAGScheduler::OnExecutorLost(const std::string& executor_id) {
+  executor_hosts_.erase(executor_id);
+  for (auto it = cached_.begin(); it != cached_.end();) {
+    it->second.erase(executor_id);
+    it = it->second.empty() ? cached_.erase(it) : std::next(it);
+  }
+  for (auto& [sid, outputs] : map_outputs_)
+    for (int m = 0; m < static_cast<int>(outputs.size()); ++m)
+      if (outputs[m] && outputs[m]->executor_id() == executor_id) LoseOutput(sid, m);
+  tasks_.ExecutorLost(executor_id);  // its running tasks go back to pending
+  OnMapOutputsChanged();  // waiting stages whose finished parents lost outputs
+}
+
+void DAGScheduler::OnShuffleRemoved(int shuffle_id) {
+  auto it = map_stages_.find(shuffle_id);
+  if (it != map_stages_.end()) {
+    Stage* stage = it->second;
+    if (running_.count(stage) || waiting_.count(stage)) return;
+    map_stages_.erase(it);
+    stages_.erase(stage->id);
+  }
+  map_outputs_.erase(shuffle_id);
+  lost_outputs_.erase(shuffle_id);
+  backend_->RemoveShuffle(shuffle_id);
 }
 
 bool DAGScheduler::ChangedSinceLost(int shuffle_id, int map, const proto::MapStatus& now) {
@@ -472,7 +494,7 @@ void DAGScheduler::RollBackReaders(int shuffle_id) {
     // and ignore tasks still running on it.
     s->attempt++;
     s->valid_from_attempt = s->attempt;
-    s->inflight.clear();
+    tasks_.StopStage(s->id, /*kill=*/false);
     if (s->is_map) {
       bool had_outputs = false;
       for (auto& o : map_outputs_[s->shuffle_id]) {
@@ -486,7 +508,6 @@ void DAGScheduler::RollBackReaders(int shuffle_id) {
       job->done.assign(job->done.size(), false);
       for (auto& r : job->output.results) r.clear();
       job->num_done = 0;
-      job->result_bytes = 0;
     }
     if (running_.erase(s.get())) {  // relaunch now; waiting stages do when submitted
       for (int j : std::set<int>(s->job_ids))
@@ -509,27 +530,24 @@ void DAGScheduler::FinishJob(Job* job, JobFailure failure) {
   Stage* final_stage = job->final_stage;
   running_.erase(final_stage);
   waiting_.erase(final_stage);
+  tasks_.StopStage(final_stage->id, /*kill=*/!failure.status.ok());
   if (!failure.status.ok()) {
     // Stop what only this job was waiting for, running tasks included.
-    std::set<int> stopped = {final_stage->id};
     for (auto& [id, s] : stages_) {
       if (s->is_map && s->job_ids.size() == 1 && s->job_ids.count(job->id)) {
         waiting_.erase(s.get());
         if (running_.erase(s.get())) s->attempt++;  // late results of this attempt are ignored
-        s->inflight.clear();
-        stopped.insert(id);
+        tasks_.StopStage(id, /*kill=*/true);
         tracker_.StageEnded(id);
       }
     }
-    for (auto& [tid, info] : tasks_)
-      if (stopped.count(info.stage)) backend_->KillTask(tid);
     job->output.results.clear();
   }
   tracker_.StageEnded(final_stage->id);
   tracker_.JobEnded(job->id, failure.status.ok());
   for (auto& [id, s] : stages_) s->job_ids.erase(job->id);
   job->output.failure = std::move(failure);
-  job->promise.set_value(std::move(job->output));
+  job->promise->set_value(std::move(job->output));
   stages_.erase(final_stage->id);
   jobs_.erase(job->id);  // last: `job` is owned here
 }

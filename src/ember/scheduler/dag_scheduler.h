@@ -1,26 +1,28 @@
-// DAGScheduler: turns jobs into stages and stages into tasks, and recovers
-// from failures by lineage.
+// DAGScheduler: turns jobs into stages, keeps the map outputs, and
+// recovers from lost outputs by lineage. The TaskScheduler below it puts
+// each stage attempt's tasks on executors.
 //
 // Contract: RunJob() blocks until the job finishes and is safe to call from
 // several threads at once. A job is cut into stages at shuffle
 // dependencies; a shuffle map stage whose outputs all still exist is
-// reused across jobs; missing parent stages run first. A failed task is
-// retried until it has failed `max_task_failures` times, then the job
-// fails with "Task P in stage S failed N times; most recent failure: ...".
-// A fetch failure unregisters the map output it could not read and
+// reused across jobs; missing parent stages run first. A task set that
+// aborts (a partition failed spark.task.maxFailures times, results over
+// spark.driver.maxResultSize) fails every job that needs its stage. A fetch
+// failure unregisters the map output it could not read (in the cluster
+// modes, every output of that shuffle on the executor that served it) and
 // resubmits the parent stage for the missing outputs only (should the
 // recomputed output differ from the lost one, every stage that read the
 // old output runs again, so a nondeterministic map never mixes old and new
-// records), at most
-// `max_stage_attempts` consecutive times. A job whose results together
-// exceed `max_result_bytes` fails naming spark.driver.maxResultSize. With
-// speculation on, stragglers get a second copy (speculation.h); the first
-// attempt of a partition to succeed wins and the others are killed. All scheduler state is owned by
-// one event-loop thread; other threads only post to it.
+// records), at most `max_stage_attempts` consecutive times. A lost
+// executor loses its map outputs and cached blocks; only what is missing
+// is recomputed. Tasks prefer the executor holding their cached partition.
+// All state is owned by one event loop (events.h); other threads only post
+// to it. With a manual loop and clock (tests), SubmitJob() and
+// RunUntilIdle() drive it synchronously.
 #pragma once
 
 #include <condition_variable>
-#include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -31,97 +33,101 @@
 
 #include "ember/rdd/graph.h"
 #include "ember/scheduler/backend.h"
+#include "ember/scheduler/clock.h"
 #include "ember/scheduler/event_loop.h"
+#include "ember/scheduler/events.h"
+#include "ember/scheduler/job.h"
 #include "ember/scheduler/job_tracker.h"
-#include "ember/scheduler/speculation.h"
+#include "ember/scheduler/task_scheduler.h"
 #include "ember.pb.h"
 
 namespace ember::scheduler {
 
 struct SchedulerOptions {
-  int max_task_failures = 1;
-  int max_stage_attempts = 4;
-  int64_t max_result_bytes = 0;  // spark.driver.maxResultSize over a job; 0: unlimited
-  SpeculationOptions speculation;
+  int max_stage_attempts = 4;  // spark.stage.maxConsecutiveAttempts
+  // Cluster modes: a fetch failure loses every output of the shuffle on
+  // the executor that served it (its disk or process is likely gone). In
+  // local modes that executor is the driver itself: only the file is lost.
+  bool fetch_failure_loses_executor_outputs = false;
+  TaskSetOptions tasks;
+  double tick_interval_s = 0.1;  // speculation checks, locality waits
 };
 
-struct JobSpec {
-  int final_node = 0;
-  std::vector<int> partitions;
-  std::map<std::string, std::string> properties;
-  // Sets the sink of each result-stage task (default: results to driver).
-  std::function<void(proto::TaskDescription*)> configure_sink;
-};
-
-struct JobFailure {
-  Status status;        // ok() when the job succeeded
-  int stage = -1;       // where it failed, when a task failed
-  int partition = -1;
-  int attempts = 0;
-  int task_error_code = 0;  // StatusCode of the last task failure
-};
-
-struct JobOutput {
-  JobFailure failure;
-  std::vector<std::vector<proto::Frame>> results;  // indexed like spec.partitions
-};
-
-class DAGScheduler {
+class DAGScheduler : private TaskScheduler::Listener {
  public:
-  DAGScheduler(rdd::Graph* graph, SchedulerBackend* backend, SchedulerOptions options);
+  // `clock` null: the system clock. A manual loop has no timer thread.
+  DAGScheduler(rdd::Graph* graph, SchedulerBackend* backend, SchedulerOptions options,
+               const Clock* clock = nullptr, EventLoop::Mode mode = EventLoop::Mode::kThreaded);
   ~DAGScheduler();
 
-  JobOutput RunJob(JobSpec spec);
+  JobOutput RunJob(JobSpec spec) { return SubmitJob(std::move(spec)).get(); }
+  std::future<JobOutput> SubmitJob(JobSpec spec);
+  void Post(SchedulerEvent event);
+  void RunUntilIdle() { loop_.RunUntilIdle(); }  // manual loops only
+
   // Cancel running jobs (all of them, those whose "spark.jobGroup.id" is
   // `group`, those whose "spark.job.tags" list holds `tag`): each fails
   // with a Cancelled status and its running tasks are killed. Return once
-  // done.
+  // done (threaded loops only).
   void CancelAllJobs(const std::string& reason);
   void CancelJobGroup(const std::string& group);
   void CancelJobsWithTag(const std::string& tag);
   const JobTracker& tracker() const { return tracker_; }
   // Forgets a shuffle no RDD reads any more: its map stage and outputs, and
   // its files on the executors. A shuffle a running stage uses is kept.
-  void RemoveShuffle(int shuffle_id);
+  void RemoveShuffle(int shuffle_id) { Post(event::ShuffleRemoved{shuffle_id}); }
   // Accumulator updates of finished tasks, in completion order; drained.
   std::vector<std::string> TakeAccumulatorUpdates();
 
  private:
   struct Stage;
   struct Job;
-  struct TaskInfo;
 
-  void CancelJobs(const std::function<bool(const JobSpec&)>& match, const std::string& reason);
-  void Tick();  // the speculation timer's thread
+  void CancelJobs(std::function<bool(const JobSpec&)> match, const std::string& reason);
+  void Tick();  // the timer thread
 
   // All of these run on the event loop.
-  void HandleJobSubmitted(std::shared_ptr<Job> job);
+  void Handle(SchedulerEvent& event);
+  void OnJobSubmitted(event::JobSubmitted& e);
+  void OnJobsCancelled(event::JobsCancelled& e);
+  void OnExecutorAdded(const ExecutorInfo& info);
+  void OnExecutorLost(const std::string& executor_id);
+  void OnShuffleRemoved(int shuffle_id);
+
+  void TaskSucceeded(int stage_id, int stage_attempt, int partition,
+                     proto::TaskResult& result) override;
+  void FetchFailed(int stage_id, int stage_attempt, const proto::TaskResult& result) override;
+  void TaskSetFailed(int stage_id, int stage_attempt, JobFailure failure) override;
+  void TaskSetFinished(int stage_id, int stage_attempt) override;
+
+  Stage* FindStage(int stage_id);
   Job* OwningJob(const Stage* stage);
-  void HandleTaskFinished(proto::TaskResult result);
   Stage* MapStageFor(int shuffle_id);
   std::vector<Stage*> MissingParents(Stage* stage);
   bool Available(const Stage* stage) const;
   void SubmitStage(Stage* stage, int job_id);
   void SubmitTasks(Stage* stage);
-  void LaunchTask(Stage* stage, int partition);
+  Result<proto::TaskDescription> BuildTask(int stage_id, int partition);
+  std::vector<TaskLocation> PreferredLocations(int node, int partition) const;
+  void MapStageDone(Stage* stage);
   void OnMapOutputsChanged();
-  void HandleSuccess(const TaskInfo& info, proto::TaskResult& result);
-  void HandleFailure(const TaskInfo& info, const proto::TaskResult& result);
-  void HandleFetchFailure(const TaskInfo& info, const proto::TaskResult& result);
+  void LoseOutput(int shuffle_id, int map);
   void FinishJob(Job* job, JobFailure failure);
   void AbortStage(Stage* stage, JobFailure failure);
   void AddAccumulatorUpdates(proto::TaskResult& result);
+  void RecordCachedBlocks(const proto::TaskResult& result);
   // A recomputed map output whose blocks differ from the lost one (a
   // nondeterministic map): everything that read the old output runs again.
   bool ChangedSinceLost(int shuffle_id, int map, const proto::MapStatus& now);
   void RollBackReaders(int shuffle_id);
-  void CheckSpeculation();
-  // Running tasks of the same partition as `info` (speculative twins).
-  std::vector<int64_t> OtherAttempts(const Stage* stage, const TaskInfo& info) const;
 
   rdd::Graph* graph_;
   SchedulerBackend* backend_;
   SchedulerOptions options_;
+  SystemClock system_clock_;
+  const Clock* clock_;
+  JobTracker tracker_;  // thread-safe; written from the event loop
+  TaskScheduler tasks_;
 
   // Event-loop state.
   std::map<int, std::unique_ptr<Stage>> stages_;
@@ -130,14 +136,12 @@ class DAGScheduler {
   std::map<int, std::map<int, std::unique_ptr<proto::MapStatus>>> lost_outputs_;  // until recomputed
   std::set<Stage*> running_, waiting_;
   std::map<int, std::shared_ptr<Job>> jobs_;
-  std::map<int64_t, TaskInfo> tasks_;
+  std::map<std::string, std::string> executor_hosts_;
+  std::map<std::pair<int, int>, std::set<std::string>> cached_;  // (node, partition) -> executors
   int next_stage_ = 0;
   int next_job_ = 0;
-  int64_t next_task_ = 0;
 
-  JobTracker tracker_;  // thread-safe; written from the event loop
-
-  std::thread ticker_;  // posts CheckSpeculation when spark.speculation is on
+  std::thread ticker_;  // posts event::Tick (threaded loops only)
   std::mutex tick_mu_;
   std::condition_variable tick_cv_;
   bool ticking_ = true;

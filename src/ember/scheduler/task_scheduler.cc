@@ -1,0 +1,154 @@
+#include "ember/scheduler/task_scheduler.h"
+
+#include <algorithm>
+
+namespace ember::scheduler {
+
+TaskScheduler::TaskScheduler(SchedulerBackend* backend, const Clock* clock, TaskSetOptions options,
+                             Listener* listener, JobTracker* tracker)
+    : backend_(backend), clock_(clock), options_(options), listener_(listener), tracker_(tracker) {}
+
+int TaskScheduler::TotalSlots() const {
+  int n = 0;
+  for (const auto& [id, e] : executors_) n += e.info.slots;
+  return n;
+}
+
+void TaskScheduler::Submit(TaskSetSpec spec) {
+  auto set = std::make_unique<TaskSetManager>(std::move(spec), &options_, clock_->Now());
+  auto at = std::upper_bound(sets_.begin(), sets_.end(), set, [](const auto& a, const auto& b) {
+    return std::pair(a->priority(), a->stage_id()) < std::pair(b->priority(), b->stage_id());
+  });
+  sets_.insert(at, std::move(set));
+  ReviveOffers();
+}
+
+void TaskScheduler::ReviveOffers() {
+  if (offering_) {  // a listener called back into us mid-offer: go round again
+    offer_again_ = true;
+    return;
+  }
+  offering_ = true;
+  do {
+    offer_again_ = false;
+    double now = clock_->Now();
+    std::vector<TaskSetManager*> order;
+    for (auto& s : sets_) order.push_back(s.get());
+    for (TaskSetManager* set : order) OfferTo(set, now);
+  } while (offer_again_);
+  offering_ = false;
+}
+
+void TaskScheduler::OfferTo(TaskSetManager* set, double now) {
+  for (Locality level : {Locality::kProcess, Locality::kNode, Locality::kAny}) {
+    for (bool launched = true; launched && !set->zombie();) {
+      launched = false;
+      for (auto& [id, exec] : executors_) {
+        if (exec.free <= 0) continue;
+        auto task = set->ResourceOffer(exec.info, level, now, next_task_);
+        if (!task) continue;
+        Launch(set, &exec, std::move(*task));
+        launched = true;
+      }
+    }
+  }
+  ReportFailure(set);
+}
+
+void TaskScheduler::Launch(TaskSetManager* set, Executor* exec, proto::TaskDescription task) {
+  exec->free--;
+  int64_t tid = next_task_++;
+  tasks_[tid] = {set, exec->info.id};
+  tracker_->TaskStarted(set->stage_id());
+  backend_->LaunchTask(exec->info.id, task);
+}
+
+void TaskScheduler::ReportFailure(TaskSetManager* set) {
+  if (auto failure = set->TakeFailure())
+    listener_->TaskSetFailed(set->stage_id(), set->stage_attempt(), std::move(*failure));
+}
+
+void TaskScheduler::TaskFinished(const std::string& executor_id, proto::TaskResult result) {
+  auto it = tasks_.find(result.task_id());
+  if (it == tasks_.end()) return;  // its executor was declared lost meanwhile
+  TaskSetManager* set = it->second.set;
+  tasks_.erase(it);
+  if (auto e = executors_.find(executor_id); e != executors_.end()) e->second.free++;
+  bool success = result.state() == proto::TaskResult::SUCCESS;
+  tracker_->TaskEnded(set->stage_id(), success);
+  switch (result.state()) {
+    case proto::TaskResult::SUCCESS: {
+      int64_t bytes = 0;
+      for (const auto& f : result.frames()) bytes += static_cast<int64_t>(f.data().size());
+      auto ended = set->TaskSucceeded(result.task_id(), bytes, clock_->Now());
+      for (int64_t twin : ended.twins) backend_->KillTask(tasks_.at(twin).executor_id, twin);
+      ReportFailure(set);
+      if (ended.first_success) {
+        listener_->TaskSucceeded(set->stage_id(), set->stage_attempt(), ended.partition, result);
+        if (set->AllSucceeded()) listener_->TaskSetFinished(set->stage_id(), set->stage_attempt());
+      }
+      break;
+    }
+    case proto::TaskResult::FETCH_FAILED:
+      // The stage must wait for its parent's lost outputs: this attempt is over.
+      set->MakeZombie();
+      set->TaskKilled(result.task_id());
+      listener_->FetchFailed(set->stage_id(), set->stage_attempt(), result);
+      break;
+    case proto::TaskResult::KILLED:
+      set->TaskKilled(result.task_id());
+      break;
+    default:
+      set->TaskFailed(result.task_id(), result);
+      ReportFailure(set);
+      break;
+  }
+  ReviveOffers();
+  Reap();
+}
+
+void TaskScheduler::StopStage(int stage_id, bool kill) {
+  for (auto& set : sets_) {
+    if (set->stage_id() != stage_id) continue;
+    set->MakeZombie();
+    if (!kill) continue;
+    for (int64_t tid : set->RunningTaskIds()) backend_->KillTask(tasks_.at(tid).executor_id, tid);
+  }
+}
+
+void TaskScheduler::ExecutorAdded(const ExecutorInfo& info) {
+  executors_[info.id] = {info, info.slots};
+  ReviveOffers();
+  Reap();
+}
+
+void TaskScheduler::ExecutorLost(const std::string& executor_id) {
+  executors_.erase(executor_id);
+  for (auto& set : sets_) {
+    for (int64_t tid : set->ExecutorLost(executor_id)) {
+      tasks_.erase(tid);
+      tracker_->TaskEnded(set->stage_id(), false);
+    }
+  }
+  ReviveOffers();
+  Reap();
+}
+
+void TaskScheduler::Tick() {
+  double now = clock_->Now();
+  for (auto& set : sets_) set->CheckSpeculation(now);
+  ReviveOffers();
+  Reap();
+}
+
+// Only at the end of calls the DAG scheduler does not make from its
+// listener methods, so no caller up the stack still holds a set.
+void TaskScheduler::Reap() {
+  sets_.erase(std::remove_if(sets_.begin(), sets_.end(),
+                             [](const auto& s) {
+                               return (s->zombie() || s->AllSucceeded()) && !s->HasRunning();
+                             }),
+              sets_.end());
+}
+
+}  // namespace ember::scheduler

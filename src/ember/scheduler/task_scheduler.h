@@ -1,0 +1,87 @@
+// TaskScheduler: puts the tasks of submitted stage attempts on executors'
+// free slots and tells the DAG scheduler how they ended.
+//
+// Contract: lives on the scheduler's event loop (no locking). Task sets
+// run in FIFO order of (priority, stage id); each free slot is offered to
+// them level by level (process-local, node-local, any), so a task runs
+// where its cached partition is when that executor has a slot, and
+// elsewhere only after its set's locality wait (TaskSetManager). A
+// finished task is routed to its set: a success whose partition had not
+// succeeded yet reaches the listener, its running twins are killed; a
+// fetch failure reaches the listener and makes the set a zombie; a set
+// that aborts (too many failures, results too large, a task it could not
+// build) reaches the listener once. When an executor is lost its running
+// tasks run again elsewhere without counting as failures. Task starts and
+// ends are reported to the JobTracker.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ember/scheduler/backend.h"
+#include "ember/scheduler/clock.h"
+#include "ember/scheduler/job_tracker.h"
+#include "ember/scheduler/task_set_manager.h"
+
+namespace ember::scheduler {
+
+class TaskScheduler {
+ public:
+  class Listener {
+   public:
+    virtual ~Listener() = default;
+    // The first success of `partition` in a stage attempt.
+    virtual void TaskSucceeded(int stage_id, int stage_attempt, int partition,
+                               proto::TaskResult& result) = 0;
+    virtual void FetchFailed(int stage_id, int stage_attempt, const proto::TaskResult& result) = 0;
+    virtual void TaskSetFailed(int stage_id, int stage_attempt, JobFailure failure) = 0;
+    // Every partition of the attempt succeeded.
+    virtual void TaskSetFinished(int stage_id, int stage_attempt) = 0;
+  };
+
+  TaskScheduler(SchedulerBackend* backend, const Clock* clock, TaskSetOptions options,
+                Listener* listener, JobTracker* tracker);
+
+  void Submit(TaskSetSpec spec);
+  // No more launches for any attempt of the stage; with `kill`, its
+  // running tasks are killed too (results of survivors still arrive).
+  void StopStage(int stage_id, bool kill);
+  void ExecutorAdded(const ExecutorInfo& info);
+  void ExecutorLost(const std::string& executor_id);
+  void TaskFinished(const std::string& executor_id, proto::TaskResult result);
+  void Tick();  // speculation, and offers whose locality wait may have expired
+
+  bool HasExecutor(const std::string& id) const { return executors_.count(id) > 0; }
+  int TotalSlots() const;
+
+ private:
+  struct Executor {
+    ExecutorInfo info;
+    int free = 0;
+  };
+  struct Launched {
+    TaskSetManager* set;
+    std::string executor_id;
+  };
+
+  void ReviveOffers();
+  void OfferTo(TaskSetManager* set, double now);
+  void ReportFailure(TaskSetManager* set);
+  void Launch(TaskSetManager* set, Executor* exec, proto::TaskDescription task);
+  void Reap();  // drops sets with nothing left to do
+
+  SchedulerBackend* backend_;
+  const Clock* clock_;
+  TaskSetOptions options_;
+  Listener* listener_;
+  JobTracker* tracker_;
+  std::map<std::string, Executor> executors_;
+  std::vector<std::unique_ptr<TaskSetManager>> sets_;  // FIFO order
+  std::map<int64_t, Launched> tasks_;
+  int64_t next_task_ = 0;
+  bool offering_ = false, offer_again_ = false;
+};
+
+}  // namespace ember::scheduler

@@ -1,0 +1,311 @@
+// TaskScheduler and TaskSetManager driven synchronously: a recording
+// backend, a manual clock, and the test deciding when each task ends.
+// Locality (delay scheduling), executor loss, retries, speculation and the
+// result-size limit; and the DAG scheduler recovering from a lost executor.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <vector>
+
+#include "ember/rdd/graph.h"
+#include "ember/scheduler/dag_scheduler.h"
+#include "ember/scheduler/task_scheduler.h"
+
+namespace ember::scheduler {
+namespace {
+
+struct Launch {
+  std::string executor;
+  proto::TaskDescription task;
+};
+
+class RecordingBackend : public SchedulerBackend {
+ public:
+  void Attach(PostEvent post) override { post_ = std::move(post); }
+  void LaunchTask(const std::string& executor, const proto::TaskDescription& task) override {
+    launched.push_back({executor, task});
+  }
+  void KillTask(const std::string& executor, int64_t task_id) override { killed.push_back(task_id); }
+  void RemoveShuffle(int) override {}
+  void RemoveRdd(int) override {}
+  PostEvent post_;
+  std::vector<Launch> launched;
+  std::vector<int64_t> killed;
+};
+
+class RecordingListener : public TaskScheduler::Listener {
+ public:
+  void TaskSucceeded(int stage, int attempt, int partition, proto::TaskResult&) override {
+    succeeded.push_back(partition);
+  }
+  void FetchFailed(int, int, const proto::TaskResult&) override { ++fetch_failed; }
+  void TaskSetFailed(int, int, JobFailure f) override { failures.push_back(f); }
+  void TaskSetFinished(int, int) override { ++finished; }
+  std::vector<int> succeeded;
+  std::vector<JobFailure> failures;
+  int fetch_failed = 0;
+  int finished = 0;
+};
+
+proto::TaskResult Outcome(const Launch& l, proto::TaskResult::State state) {
+  proto::TaskResult r;
+  r.set_task_id(l.task.task_id());
+  r.set_state(state);
+  r.set_executor_id(l.executor);
+  if (state == proto::TaskResult::FAILED) r.set_error("boom");
+  return r;
+}
+
+TaskSetSpec Spec(std::vector<int> partitions, std::vector<std::vector<TaskLocation>> preferred = {},
+               int stage = 7) {
+  TaskSetSpec s;
+  s.stage_id = stage;
+  s.partitions = std::move(partitions);
+  s.preferred = std::move(preferred);
+  s.make_task = [stage](int p) -> Result<proto::TaskDescription> {
+    proto::TaskDescription t;
+    t.set_stage_id(stage);
+    t.set_partition(p);
+    return t;
+  };
+  return s;
+}
+
+struct Harness {
+  RecordingBackend backend;
+  RecordingListener listener;
+  ManualClock clock;
+  JobTracker tracker;
+  TaskSetOptions options;
+  std::unique_ptr<TaskScheduler> ts;
+  explicit Harness(TaskSetOptions o = {}) : options(o) {
+    ts = std::make_unique<TaskScheduler>(&backend, &clock, options, &listener, &tracker);
+  }
+  void Finish(size_t i, proto::TaskResult::State state = proto::TaskResult::SUCCESS) {
+    const Launch& l = backend.launched.at(i);
+    ts->TaskFinished(l.executor, Outcome(l, state));
+  }
+};
+
+TEST(TaskScheduler, WaitsForTheCachedExecutorThenRelaxes) {
+  Harness h;
+  h.ts->ExecutorAdded({"a", "host-a", 1});
+  h.ts->ExecutorAdded({"b", "host-b", 1});
+  std::vector<TaskLocation> on_a = {{"a", "host-a"}};
+  h.ts->Submit(Spec({0, 1}, {on_a, on_a}));
+  ASSERT_EQ(h.backend.launched.size(), 1u);  // b is free, but both want a
+  EXPECT_EQ(h.backend.launched[0].executor, "a");
+  h.clock.Advance(2.9);
+  h.ts->Tick();
+  EXPECT_EQ(h.backend.launched.size(), 1u);
+  h.clock.Advance(0.2);  // the process-local wait is over; now the node-local one
+  h.ts->Tick();
+  EXPECT_EQ(h.backend.launched.size(), 1u);
+  h.clock.Advance(3);
+  h.ts->Tick();
+  ASSERT_EQ(h.backend.launched.size(), 2u);
+  EXPECT_EQ(h.backend.launched[1].executor, "b");
+  EXPECT_EQ(h.backend.launched[1].task.partition(), 1);
+}
+
+TEST(TaskScheduler, FreedPreferredSlotWinsBeforeTheWaitEnds) {
+  Harness h;
+  h.ts->ExecutorAdded({"a", "host-a", 1});
+  h.ts->ExecutorAdded({"b", "host-b", 1});
+  std::vector<TaskLocation> on_a = {{"a", "host-a"}};
+  h.ts->Submit(Spec({0, 1}, {on_a, on_a}));
+  h.clock.Advance(1);
+  h.Finish(0);
+  ASSERT_EQ(h.backend.launched.size(), 2u);
+  EXPECT_EQ(h.backend.launched[1].executor, "a");
+}
+
+TEST(TaskScheduler, NodeLocalBeforeAnyAndNoPreferenceRunsAnywhere) {
+  TaskSetOptions o;
+  o.locality_wait_node_s = 5;
+  Harness h(o);
+  h.ts->ExecutorAdded({"a1", "host-a", 1});
+  h.ts->ExecutorAdded({"b", "host-b", 1});
+  h.ts->ExecutorAdded({"a2", "host-a", 1});
+  std::vector<TaskLocation> host_a = {{"", "host-a"}};
+  h.ts->Submit(Spec({0, 1, 2}, {host_a, host_a, host_a}));
+  ASSERT_EQ(h.backend.launched.size(), 2u);  // both host-a executors, not b
+  for (const auto& l : h.backend.launched) EXPECT_NE(l.executor, "b");
+  h.clock.Advance(5.1);
+  h.ts->Tick();
+  ASSERT_EQ(h.backend.launched.size(), 3u);
+  EXPECT_EQ(h.backend.launched[2].executor, "b");
+
+  Harness free;
+  free.ts->ExecutorAdded({"a", "host-a", 2});
+  free.ts->Submit(Spec({0, 1}));
+  EXPECT_EQ(free.backend.launched.size(), 2u);
+}
+
+TEST(TaskScheduler, LostExecutorsTasksRunElsewhereWithoutCountingAsFailures) {
+  TaskSetOptions o;
+  o.max_task_failures = 1;  // a single counted failure would abort
+  Harness h(o);
+  h.ts->ExecutorAdded({"a", "host-a", 1});
+  h.ts->Submit(Spec({0}));
+  ASSERT_EQ(h.backend.launched.size(), 1u);
+  h.ts->ExecutorLost("a");
+  h.ts->ExecutorAdded({"b", "host-b", 1});
+  ASSERT_EQ(h.backend.launched.size(), 2u);
+  EXPECT_EQ(h.backend.launched[1].executor, "b");
+  h.Finish(0);  // the lost executor's late report is ignored
+  EXPECT_TRUE(h.listener.succeeded.empty());
+  h.Finish(1);
+  EXPECT_EQ(h.listener.succeeded, std::vector<int>{0});
+  EXPECT_EQ(h.listener.finished, 1);
+  EXPECT_TRUE(h.listener.failures.empty());
+}
+
+TEST(TaskScheduler, RetriesUntilMaxFailuresThenAbortsOnce) {
+  TaskSetOptions o;
+  o.max_task_failures = 2;
+  Harness h(o);
+  h.ts->ExecutorAdded({"a", "host-a", 1});
+  h.ts->Submit(Spec({3}));
+  h.Finish(0, proto::TaskResult::FAILED);
+  ASSERT_EQ(h.backend.launched.size(), 2u);
+  h.Finish(1, proto::TaskResult::FAILED);
+  ASSERT_EQ(h.listener.failures.size(), 1u);
+  EXPECT_EQ(h.listener.failures[0].partition, 3);
+  EXPECT_EQ(h.listener.failures[0].attempts, 2);
+  EXPECT_NE(h.listener.failures[0].status.message().find("failed 2 times"), std::string::npos);
+  EXPECT_EQ(h.backend.launched.size(), 2u);
+}
+
+TEST(TaskScheduler, SpeculativeCopyWinsAndTheOriginalIsKilled) {
+  TaskSetOptions o;
+  o.speculation.enabled = true;
+  o.speculation.quantile = 0.5;
+  Harness h(o);
+  h.ts->ExecutorAdded({"a", "host-a", 2});
+  h.ts->ExecutorAdded({"b", "host-b", 1});
+  h.ts->Submit(Spec({0, 1}));
+  ASSERT_EQ(h.backend.launched.size(), 2u);
+  h.clock.Advance(1);
+  h.Finish(0);  // one task took 1 s
+  h.clock.Advance(2);  // the other has run 3 s > 1.5 x 1 s
+  h.ts->Tick();
+  ASSERT_EQ(h.backend.launched.size(), 3u);
+  EXPECT_EQ(h.backend.launched[2].task.partition(), h.backend.launched[1].task.partition());
+  h.Finish(2);
+  EXPECT_EQ(h.backend.killed, std::vector<int64_t>{h.backend.launched[1].task.task_id()});
+  h.Finish(1, proto::TaskResult::KILLED);
+  EXPECT_EQ(h.listener.succeeded.size(), 2u);
+  EXPECT_EQ(h.listener.finished, 1);
+}
+
+TEST(TaskScheduler, ResultsOverTheLimitAbortTheSet) {
+  TaskSetOptions o;
+  o.max_result_bytes = 10;
+  Harness h(o);
+  h.ts->ExecutorAdded({"a", "host-a", 2});
+  h.ts->Submit(Spec({0, 1}));
+  for (int i = 0; i < 2; ++i) {
+    auto r = Outcome(h.backend.launched[i], proto::TaskResult::SUCCESS);
+    r.add_frames()->set_data(std::string(6, 'x'));
+    h.ts->TaskFinished("a", r);
+  }
+  ASSERT_EQ(h.listener.failures.size(), 1u);
+  EXPECT_NE(h.listener.failures[0].status.message().find("spark.driver.maxResultSize"),
+            std::string::npos);
+}
+
+TEST(TaskScheduler, EarlierJobsTaskSetsGoFirst) {
+  Harness h;
+  auto later = Spec({0, 1}, {}, /*stage=*/1);
+  later.priority = 5;
+  auto earlier = Spec({0, 1}, {}, /*stage=*/9);
+  earlier.priority = 2;
+  h.ts->Submit(later);
+  h.ts->Submit(earlier);
+  h.ts->ExecutorAdded({"a", "host-a", 2});
+  ASSERT_EQ(h.backend.launched.size(), 2u);
+  EXPECT_EQ(h.backend.launched[0].task.stage_id(), 9);
+  EXPECT_EQ(h.backend.launched[1].task.stage_id(), 9);
+  h.Finish(0);  // the earlier set has nothing left: the later one gets the slot
+  ASSERT_EQ(h.backend.launched.size(), 3u);
+  EXPECT_EQ(h.backend.launched[2].task.stage_id(), 1);
+}
+
+// The DAG scheduler on a manual loop: a map stage ran on two executors, one
+// is lost while the result stage runs; only its outputs are recomputed.
+TEST(DAGSchedulerSync, LostExecutorCostsOnlyItsMapOutputs) {
+  rdd::Graph graph;
+  proto::Node src;
+  src.set_num_partitions(4);
+  for (int i = 0; i < 4; ++i) (*src.mutable_parallel()->mutable_slices())[i] = "s";
+  int source = *graph.Add(src);
+  proto::Node sh;
+  sh.set_num_partitions(2);
+  sh.mutable_shuffled()->set_map_node(source);
+  int shuffled = *graph.Add(sh);
+
+  RecordingBackend backend;
+  ManualClock clock;
+  DAGScheduler dag(&graph, &backend, {}, &clock, EventLoop::Mode::kManual);
+  dag.Post(event::ExecutorAdded{{"a", "host-a", 2}});
+  dag.Post(event::ExecutorAdded{{"b", "host-b", 2}});
+  JobSpec spec;
+  spec.final_node = shuffled;
+  spec.partitions = {0, 1};
+  auto out = dag.SubmitJob(spec);
+  dag.RunUntilIdle();
+  ASSERT_EQ(backend.launched.size(), 4u);  // the map stage
+  auto finish = [&](size_t i) {
+    const Launch& l = backend.launched[i];
+    auto r = Outcome(l, proto::TaskResult::SUCCESS);
+    if (l.task.has_shuffle()) r.mutable_map_status()->set_executor_id(l.executor);
+    else r.add_frames()->set_data("x");
+    dag.Post(event::TaskFinished{l.executor, r});
+    dag.RunUntilIdle();
+  };
+  std::map<std::string, int> maps_on;
+  for (size_t i = 0; i < 4; ++i) {
+    maps_on[backend.launched[i].executor]++;
+    finish(i);
+  }
+  ASSERT_EQ(maps_on["a"], 2);
+  ASSERT_EQ(backend.launched.size(), 6u);  // the result stage
+  dag.Post(event::ExecutorLost{"a", "test"});
+  dag.Post(event::ExecutorAdded{{"c", "host-c", 2}});
+  dag.RunUntilIdle();
+  // Result tasks that were on a went back to pending and run again; those
+  // that read a's outputs will fetch-fail. Report every result task as a
+  // fetch failure of a map that was on a.
+  int lost_map = -1;
+  for (size_t i = 0; i < 4; ++i)
+    if (backend.launched[i].executor == "a") lost_map = backend.launched[i].task.partition();
+  size_t before = backend.launched.size();
+  for (size_t i = 4; i < before; ++i) {
+    const Launch& l = backend.launched[i];
+    if (l.executor == "a") continue;  // lost with its executor
+    auto r = Outcome(l, proto::TaskResult::FETCH_FAILED);
+    r.set_fetch_failed_shuffle(0);
+    r.set_fetch_failed_map(lost_map);
+    dag.Post(event::TaskFinished{l.executor, r});
+    dag.RunUntilIdle();
+  }
+  // Exactly the two maps that were on a run again, then the result stage.
+  std::vector<int> reruns;
+  for (size_t i = before; i < backend.launched.size(); ++i)
+    if (backend.launched[i].task.has_shuffle()) reruns.push_back(backend.launched[i].task.partition());
+  std::sort(reruns.begin(), reruns.end());
+  std::vector<int> expected;
+  for (size_t i = 0; i < 4; ++i)
+    if (backend.launched[i].executor == "a") expected.push_back(backend.launched[i].task.partition());
+  EXPECT_EQ(reruns, expected);
+  for (size_t i = before; i < backend.launched.size(); ++i)
+    if (backend.launched[i].task.has_shuffle()) finish(i);
+  for (size_t i = before; i < backend.launched.size(); ++i)
+    if (!backend.launched[i].task.has_shuffle()) finish(i);
+  ASSERT_EQ(out.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  EXPECT_TRUE(out.get().failure.status.ok());
+}
+
+}  // namespace
+}  // namespace ember::scheduler
