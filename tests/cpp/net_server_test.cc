@@ -2,6 +2,7 @@
 // along the way, one start per server.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <vector>
 
 #include "ember/net/auth.h"
@@ -27,17 +28,18 @@ TEST(NetServer, StopClosesEverythingAndLeavesNoThreads) {
   std::mutex mu;
   std::vector<std::shared_ptr<Connection>> kept;  // handed elsewhere by the handler
   Counter in_handler;
+  std::atomic<int> next_handler{0};
   auto server = std::make_unique<Server>();
   ASSERT_TRUE(server
                   ->Start("127.0.0.1", 0, kSecret,
                           [&](std::shared_ptr<Connection> c) {
-                            in_handler.Add();
-                            if (in_handler.value() == 1) {
+                            bool first = next_handler++ == 0;
+                            if (first) {
                               std::lock_guard<std::mutex> lock(mu);
                               kept.push_back(c);  // and return at once
-                              return;
                             }
-                            EchoUntilClosed(*c);
+                            in_handler.Add();
+                            if (!first) EchoUntilClosed(*c);
                           })
                   .ok());
   std::vector<std::shared_ptr<Connection>> clients;
@@ -56,6 +58,7 @@ TEST(NetServer, StopClosesEverythingAndLeavesNoThreads) {
   server->Stop();
   EXPECT_LE(ThreadCount(), threads_before);
   EXPECT_EQ(server->session_threads(), 0u);
+  ASSERT_EQ(kept.size(), 1u);
   EXPECT_TRUE(kept[0]->is_closed());
   for (auto& c : clients) {
     std::string payload;
