@@ -8,7 +8,7 @@ PYTEST_TIMEOUT ?= 300
 
 export PYTHONPATH := $(CURDIR)/python$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: all deps build demo test test-cpp test-python test-slow bench clean
+.PHONY: all deps build demo test test-cpp test-python test-slow bench bench-net clean
 
 all: build
 
@@ -39,6 +39,9 @@ test-slow: build
 
 bench: build
 	$(PYTHON) bench/run.py
+
+bench-net: build
+	$(BUILD)/net_throughput
 
 clean:
 	rm -rf $(BUILD) python/ember/_core*.so

@@ -2,14 +2,16 @@
 
 #include <dirent.h>
 #include <ftw.h>
-#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <string_view>
 #include <vector>
+
+#include "ember/common/crypto.h"
 
 namespace ember {
 
@@ -67,11 +69,16 @@ bool PathExists(const std::string& path) {
 }
 
 std::string RandomHex(size_t n) {
-  std::vector<unsigned char> bytes(n);
-  RAND_bytes(bytes.data(), static_cast<int>(n));
+  auto bytes = RandomBytes(n);
+  if (!bytes.ok()) {
+    // Secrets are made here: carrying on with predictable bytes would
+    // silently disable authentication, so stop instead.
+    std::fprintf(stderr, "ember: %s\n", bytes.status().message().c_str());
+    std::abort();
+  }
   static const char* kHex = "0123456789abcdef";
   std::string out;
-  for (unsigned char b : bytes) {
+  for (unsigned char b : *bytes) {
     out.push_back(kHex[b >> 4]);
     out.push_back(kHex[b & 15]);
   }

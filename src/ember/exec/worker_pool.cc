@@ -1,7 +1,6 @@
 #include "ember/exec/worker_pool.h"
 
 #include <fcntl.h>
-#include <openssl/hmac.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -15,6 +14,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "ember/common/crypto.h"
 #include "ember/common/file_util.h"
 #include "ember/common/frame.h"
 
@@ -184,13 +184,7 @@ Result<WorkerConn> WorkerPool::Connect() {
   // Handshake: nonce in, HMAC-SHA256(secret, nonce) out, pid (u32 LE) in.
   char nonce[kNonceSize];
   Status st = ReadExact(fd, nonce, kNonceSize);
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  if (st.ok()) {
-    HMAC(EVP_sha256(), options_.secret.data(), static_cast<int>(options_.secret.size()),
-         reinterpret_cast<unsigned char*>(nonce), kNonceSize, mac, &mac_len);
-    st = WriteAll(fd, std::string_view(reinterpret_cast<char*>(mac), mac_len));
-  }
+  if (st.ok()) st = WriteAll(fd, HmacSha256(options_.secret, std::string_view(nonce, kNonceSize)));
   char pid_bytes[4];
   if (st.ok()) st = ReadExact(fd, pid_bytes, 4);
   if (!st.ok()) {

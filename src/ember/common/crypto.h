@@ -1,0 +1,26 @@
+// The few cryptographic primitives ember's handshakes are built from.
+//
+// Contract: HmacSha256 returns the 32 raw bytes of HMAC-SHA256(key,
+// message). RandomBytes returns n bytes from OpenSSL's CSPRNG, or an error
+// if the generator cannot supply them (a handshake must not go ahead with
+// a predictable nonce). ConstantTimeEquals compares two byte strings in a
+// time that depends only on their lengths (which are public), never on
+// where they first differ, so a peer cannot learn a valid MAC byte by byte.
+// All functions are thread-safe and never log their inputs.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "ember/common/status.h"
+
+namespace ember {
+
+constexpr size_t kHmacSha256Size = 32;
+
+std::string HmacSha256(std::string_view key, std::string_view message);
+Result<std::string> RandomBytes(size_t n);
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace ember
