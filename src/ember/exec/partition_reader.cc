@@ -61,7 +61,7 @@ class BlockStream : public FrameStream {
       : node_(node), loc_(node.maps(map_index)), bucket_(bucket), ctx_(ctx) {}
   Result<bool> Next(Frame* frame) override {
     if (!reader_) {
-      auto r = shuffle::BlockReader::Open(loc_.data_path(), loc_.index_path(), bucket_);
+      auto r = shuffle::BlockReader::Open({loc_.data_path(), loc_.index_path()}, bucket_);
       if (!r.ok()) return Lost(r.status());
       reader_ = std::move(r).value();
     }
