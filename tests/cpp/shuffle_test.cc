@@ -90,6 +90,19 @@ TEST_F(ShuffleTest, EveryBucketReadsBackInOrder) {
   }
 }
 
+TEST_F(ShuffleTest, FinishReportsSizesAndADigestOfTheBlocks) {
+  auto write = [&](const std::string& base, const std::string& second) {
+    ShuffleWriter w(Files(base), 3, 1 << 20);
+    EXPECT_TRUE(w.Add(0, "abc").ok());
+    EXPECT_TRUE(w.Add(2, second).ok());
+    return *w.Finish();
+  };
+  MapOutput a = write(dir_ + "/a", "de"), same = write(dir_ + "/b", "de"), other = write(dir_ + "/c", "dx");
+  EXPECT_EQ(a.block_sizes, (std::vector<int64_t>{4 + 3, 0, 4 + 2}));
+  EXPECT_EQ(a.blocks_digest, same.blocks_digest);
+  EXPECT_NE(a.blocks_digest, other.blocks_digest);
+}
+
 TEST_F(ShuffleTest, FlippedByteInAnyBlockFailsThatBucketOnly) {
   std::string base = dir_ + "/m";
   auto expected = WriteRandom(base, 5, 1 << 20, 100);

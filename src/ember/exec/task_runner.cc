@@ -103,10 +103,8 @@ Status WriteShuffle(FrameStream* in, const proto::TaskDescription& task, const E
   InjectMapOutputFault(env, sink.shuffle_id(), task.partition(), task.attempt(), files.data);
   auto* ms = out->mutable_map_status();
   ms->set_executor_id(env.executor_id);
-  ms->set_data_path(files.data);
-  ms->set_index_path(files.index);
-  for (int64_t s : output.block_sizes) ms->add_block_sizes(s);
-  for (uint64_t c : output.block_checksums) ms->add_block_checksums(c);
+  ms->mutable_block_sizes()->Assign(output.block_sizes.begin(), output.block_sizes.end());
+  ms->set_blocks_digest(output.blocks_digest);
   return Status::OK();
 }
 
@@ -154,7 +152,7 @@ proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv&
   Status st;
   {
     InjectDelay(env, task, ctx);
-    PartitionReader reader(task, env.pool, env.blocks, ctx);
+    PartitionReader reader(task, env, ctx);
     auto stream = ctx->cancelled ? Result<std::unique_ptr<FrameStream>>(Cancelled("task killed"))
                                  : reader.Open(task.final_node(), task.partition());
     int sig = env.faults ? env.faults->WorkerSignal(task.stage_id(), task.partition(), task.attempt()) : 0;

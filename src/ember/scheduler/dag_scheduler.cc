@@ -111,8 +111,7 @@ void DAGScheduler::RemoveShuffle(int shuffle_id) {
       map_stages_.erase(it);
       stages_.erase(stage->id);
     }
-    map_outputs_.erase(shuffle_id);
-    lost_outputs_.erase(shuffle_id);
+    map_outputs_.RemoveShuffle(shuffle_id);
     backend_->RemoveShuffle(shuffle_id);
   });
 }
@@ -203,7 +202,7 @@ DAGScheduler::Stage* DAGScheduler::MapStageFor(int shuffle_id) {
   stage->is_map = true;
   stage->shuffle_id = shuffle_id;
   stage->num_partitions = info.num_maps;
-  map_outputs_[shuffle_id].resize(info.num_maps);
+  map_outputs_.AddShuffle(shuffle_id, info.num_maps);
   Stage* s = stage.get();
   stages_[s->id] = std::move(stage);
   map_stages_[shuffle_id] = s;
@@ -211,10 +210,7 @@ DAGScheduler::Stage* DAGScheduler::MapStageFor(int shuffle_id) {
 }
 
 bool DAGScheduler::Available(const Stage* stage) const {
-  if (!stage->is_map) return false;
-  for (const auto& out : map_outputs_.at(stage->shuffle_id))
-    if (!out) return false;
-  return true;
+  return stage->is_map && map_outputs_.Available(stage->shuffle_id);
 }
 
 std::vector<DAGScheduler::Stage*> DAGScheduler::MissingParents(Stage* stage) {
@@ -246,9 +242,8 @@ void DAGScheduler::SubmitTasks(Stage* stage) {
   running_.insert(stage);
   std::vector<int> partitions;
   if (stage->is_map) {
-    const auto& outputs = map_outputs_.at(stage->shuffle_id);
     for (int p = 0; p < stage->num_partitions; ++p)
-      if (!outputs[p] && !stage->inflight.count(p)) partitions.push_back(p);
+      if (!map_outputs_.Has(stage->shuffle_id, p) && !stage->inflight.count(p)) partitions.push_back(p);
   } else {
     Job* job = jobs_.at(stage->result_job).get();
     for (size_t i = 0; i < job->spec.partitions.size(); ++i)
@@ -298,18 +293,7 @@ void DAGScheduler::LaunchTask(Stage* stage, int partition) {
     return;
   }
   for (auto& n : *lineage) {
-    if (n.has_shuffled()) {
-      auto* sh = n.mutable_shuffled();
-      const auto& outs = map_outputs_[sh->shuffle_id()];
-      for (size_t m = 0; m < outs.size(); ++m) {
-        auto* loc = sh->add_maps();
-        loc->set_map_id(static_cast<int>(m));
-        if (!outs[m]) continue;  // lost meanwhile: the read fails and triggers recovery
-        loc->set_executor_id(outs[m]->executor_id());
-        loc->set_data_path(outs[m]->data_path());
-        loc->set_index_path(outs[m]->index_path());
-      }
-    }
+    if (n.has_shuffled()) map_outputs_.FillReads(partition, n.mutable_shuffled());
     *task.add_nodes() = std::move(n);
   }
   // Map tasks carry the properties of a job that needs them (local
@@ -364,9 +348,8 @@ void DAGScheduler::HandleSuccess(const TaskInfo& info, proto::TaskResult& result
   for (int64_t tid : OtherAttempts(stage, info)) backend_->KillTask(tid);  // the slower twin
   if (stage->is_map) {
     AddAccumulatorUpdates(result);
-    auto& slot = map_outputs_[stage->shuffle_id][info.partition];
-    slot = std::make_unique<proto::MapStatus>(result.map_status());
-    if (ChangedSinceLost(stage->shuffle_id, info.partition, *slot)) RollBackReaders(stage->shuffle_id);
+    if (map_outputs_.Register(stage->shuffle_id, info.partition, result.task_id(), result.map_status()))
+      RollBackReaders(stage->shuffle_id);
     if (running_.count(stage) && Available(stage)) {
       running_.erase(stage);
       tracker_.StageEnded(stage->id);
@@ -428,10 +411,7 @@ void DAGScheduler::HandleFailure(const TaskInfo& info, const proto::TaskResult& 
 void DAGScheduler::HandleFetchFailure(const TaskInfo& info, const proto::TaskResult& result) {
   Stage* stage = stages_.at(info.stage).get();
   int sid = result.fetch_failed_shuffle(), mid = result.fetch_failed_map();
-  auto out = map_outputs_.find(sid);
-  if (out != map_outputs_.end() && mid >= 0 && mid < static_cast<int>(out->second.size()) &&
-      out->second[mid]) {
-    lost_outputs_[sid][mid] = std::move(out->second[mid]);  // compared with its recomputation
+  if (map_outputs_.Unregister(sid, mid)) {  // compared with its recomputation
     if (auto parent = map_stages_.find(sid); parent != map_stages_.end())
       parent->second->attempt++;  // Spark numbers the resubmission as a new attempt
   }
@@ -451,18 +431,6 @@ void DAGScheduler::HandleFetchFailure(const TaskInfo& info, const proto::TaskRes
     if (jobs_.count(j)) SubmitStage(stage, j);
 }
 
-bool DAGScheduler::ChangedSinceLost(int shuffle_id, int map, const proto::MapStatus& now) {
-  auto s = lost_outputs_.find(shuffle_id);
-  if (s == lost_outputs_.end()) return false;
-  auto m = s->second.find(map);
-  if (m == s->second.end()) return false;
-  bool changed = m->second->block_checksums_size() != now.block_checksums_size();
-  for (int b = 0; !changed && b < now.block_checksums_size(); ++b)
-    changed = m->second->block_checksums(b) != now.block_checksums(b);
-  s->second.erase(m);
-  return changed;
-}
-
 void DAGScheduler::RollBackReaders(int shuffle_id) {
   std::vector<int> invalidated;
   for (auto& [id, s] : stages_) {
@@ -474,13 +442,7 @@ void DAGScheduler::RollBackReaders(int shuffle_id) {
     s->valid_from_attempt = s->attempt;
     s->inflight.clear();
     if (s->is_map) {
-      bool had_outputs = false;
-      for (auto& o : map_outputs_[s->shuffle_id]) {
-        had_outputs |= o != nullptr;
-        o.reset();
-      }
-      lost_outputs_.erase(s->shuffle_id);
-      if (had_outputs) invalidated.push_back(s->shuffle_id);
+      if (map_outputs_.UnregisterAll(s->shuffle_id)) invalidated.push_back(s->shuffle_id);
     } else if (auto j = jobs_.find(s->result_job); j != jobs_.end()) {
       Job* job = j->second.get();
       job->done.assign(job->done.size(), false);

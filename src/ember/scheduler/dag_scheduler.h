@@ -33,6 +33,7 @@
 #include "ember/scheduler/backend.h"
 #include "ember/scheduler/event_loop.h"
 #include "ember/scheduler/job_tracker.h"
+#include "ember/scheduler/map_output_tracker.h"
 #include "ember/scheduler/speculation.h"
 #include "ember.pb.h"
 
@@ -113,7 +114,6 @@ class DAGScheduler {
   void AddAccumulatorUpdates(proto::TaskResult& result);
   // A recomputed map output whose blocks differ from the lost one (a
   // nondeterministic map): everything that read the old output runs again.
-  bool ChangedSinceLost(int shuffle_id, int map, const proto::MapStatus& now);
   void RollBackReaders(int shuffle_id);
   void CheckSpeculation();
   // Running tasks of the same partition as `info` (speculative twins).
@@ -126,8 +126,7 @@ class DAGScheduler {
   // Event-loop state.
   std::map<int, std::unique_ptr<Stage>> stages_;
   std::map<int, Stage*> map_stages_;  // by shuffle id
-  std::map<int, std::vector<std::unique_ptr<proto::MapStatus>>> map_outputs_;  // by shuffle id
-  std::map<int, std::map<int, std::unique_ptr<proto::MapStatus>>> lost_outputs_;  // until recomputed
+  MapOutputTracker map_outputs_;
   std::set<Stage*> running_, waiting_;
   std::map<int, std::shared_ptr<Job>> jobs_;
   std::map<int64_t, TaskInfo> tasks_;

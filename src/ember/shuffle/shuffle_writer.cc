@@ -128,7 +128,9 @@ Result<MapOutput> ShuffleWriter::Finish() {
   if (::rename(tmp_data.c_str(), data_path_.c_str()) != 0) return ErrnoError("rename", tmp_data, errno);
   if (::rename(tmp_index.c_str(), index_path_.c_str()) != 0) return ErrnoError("rename", tmp_index, errno);
   finished_ = true;
-  for (const BlockEntry& e : entries) result.block_checksums.push_back(e.checksum);
+  std::vector<uint64_t> checksums;
+  for (const BlockEntry& e : entries) checksums.push_back(e.checksum);
+  result.blocks_digest = Checksum(checksums.data(), checksums.size() * sizeof(uint64_t));
   return result;
 }
 

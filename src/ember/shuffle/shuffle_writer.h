@@ -7,8 +7,9 @@
 // of buckets 0..n-1 back to back (each block a sequence of
 // [u32 LE length][pickled batch] records, in the order they were added) and
 // files.index (see shuffle_index.h), both atomically (temp file + rename),
-// and removes its spill file; it returns each block's size and checksum. A
-// writer destroyed without Finish() leaves no files behind.
+// and removes its spill file; it returns each block's size and one digest
+// of all the blocks' checksums. A writer destroyed without Finish() leaves
+// no files behind.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +24,9 @@ namespace ember::shuffle {
 
 struct MapOutput {
   std::vector<int64_t> block_sizes;
-  std::vector<uint64_t> block_checksums;  // xxh64 of each block, as in the index
+  // xxh64 of the blocks' xxh64s: outputs with equal digests hold the same
+  // blocks, so a recomputed output can be compared with a lost one.
+  uint64_t blocks_digest = 0;
 };
 
 class ShuffleWriter {
