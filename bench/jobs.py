@@ -32,6 +32,13 @@ joined = lambda kv: kv[1][0] + kv[1][1]  # noqa: E731
 scramble = lambda i: (i * 7919) % N_ROWS  # noqa: E731  (a permutation of range(N_ROWS))
 SORT_SAMPLE = 100_000  # the answer: every 100000th element of the sorted rows
 
+# shuffle scale: reduce-side cost per block as reducers grow (every block
+# holds BLOCK_ROWS rows), and wide shuffles of 10 rows per map task
+SHUFFLE_MAPS = 1000
+BLOCK_ROWS = 2
+identity_pair = lambda i: (i, i)  # noqa: E731  (key i lands in bucket i % R)
+mod100 = lambda x: (x % 100, x)  # noqa: E731
+
 
 def inside(_):
     x, y = random.random() * 2 - 1, random.random() * 2 - 1
@@ -52,6 +59,12 @@ class Steps:
 
 
 STEPS = Steps()
+
+
+def _seconds(action):
+    t = time.perf_counter()
+    action()
+    return time.perf_counter() - t
 
 
 def top10(counts):
@@ -89,6 +102,24 @@ def ember_job(job, path):
         php = errors.filter(is_php).count()
         STEPS.done("second query")
         answer = [mysql, php]
+    elif job == "shuffleblocks":
+        answer = {}
+        STEPS.done("start")
+        for reducers in (10, 1000):
+            rows = SHUFFLE_MAPS * reducers * BLOCK_ROWS
+            sums = sc.range(rows, numSlices=SHUFFLE_MAPS).map(identity_pair).reduceByKey(add, reducers)
+            sums.count()  # writes the map outputs
+            STEPS.done("maps R=%d" % reducers)
+            best = min(_seconds(sums.count) for _ in range(3))  # reusing them: reduces only
+            STEPS.done("3 reduces R=%d" % reducers)
+            answer["us per block R=%d" % reducers] = round(best / (SHUFFLE_MAPS * reducers) * 1e6, 2)
+        answer["ratio"] = round(answer["us per block R=1000"] / answer["us per block R=10"], 2)
+    elif job == "wideshuffle":
+        answer = []
+        STEPS.done("start")
+        for n in (2000, 5000):
+            answer.append(sc.parallelize(range(10 * n), n).map(mod100).reduceByKey(add, n).count())
+            STEPS.done("%dx%d" % (n, n))
     elif job == "broadcast":
         # 500 MB used by 100 tasks: loaded once per worker, not per task
         value = sc.broadcast(b"x" * BROADCAST_BYTES)

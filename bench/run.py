@@ -22,9 +22,10 @@ import gen_data  # noqa: E402
 
 SYSTEMS = ["ember", "plain", "mp", "dask-threads", "dask-processes"]
 JOBS = ["wordcount", "logs", "sum", "pi", "tiny", "groupby", "join", "sort", "logmining",
-        "broadcast"]
+        "broadcast", "shuffleblocks", "wideshuffle"]
 INPUT = {"wordcount": "words", "logs": "logs", "logmining": "logs"}
-ONLY_EMBER = {"broadcast"}  # a property of ember itself, no peer to compare
+# properties of ember itself, no peer to compare
+ONLY_EMBER = {"broadcast", "shuffleblocks", "wideshuffle"}
 
 
 def _pss_kb(pid):
@@ -125,7 +126,7 @@ def report(rows):
                 fmt(r["peak_mb"], "%.0f"), fmt(vs_plain, "%.2f"), fmt(vs_dask, "%.2f"),
                 check if job not in ("pi", "startup") else "", r.get("note", ""),
                 ("  [" + steps + "]") if steps else ""))
-            if job == "broadcast" and "answer" in r:
+            if job in ONLY_EMBER and "answer" in r:
                 print("           %s" % r["answer"])
         if job == "tiny":
             e = next((r for r in ok if r["system"] == "ember"), None)
@@ -135,6 +136,8 @@ def report(rows):
     print("targets: wordcount ember >= 1.7x plain and >= 2x best dask; peak memory <= 1.5x plain")
     print("         groupby/join/sort ember >= 1.5x plain and >= 2x best dask; peak memory <= 2x plain")
     print("         logmining: second query >= 5x faster than the first; ember >= 1.5x best dask")
+    print("         shuffleblocks: reduce cost per block with 1000 reducers <= 2x that with 10")
+    print("         wideshuffle: 2000 maps x 2000 reducers < 10 s")
 
 
 if __name__ == "__main__":

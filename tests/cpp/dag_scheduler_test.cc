@@ -21,7 +21,7 @@ namespace {
 class FakeBackend : public SchedulerBackend {
  public:
   using Decide = std::function<proto::TaskResult::State(const proto::TaskDescription&)>;
-  // The block checksum a map task reports: by default it depends only on
+  // The blocks digest a map task reports: by default it depends only on
   // the partition, i.e. the map is deterministic.
   using Checksum = std::function<uint64_t(const proto::TaskDescription&)>;
   explicit FakeBackend(Decide decide, Checksum checksum = [](const proto::TaskDescription& t) {
@@ -59,8 +59,8 @@ class FakeBackend : public SchedulerBackend {
       }
       if (task.has_shuffle()) {
         r.mutable_map_status()->set_executor_id(executor);
-        r.mutable_map_status()->set_data_path("p" + std::to_string(task.partition()));
-        r.mutable_map_status()->add_block_checksums(checksum_(task));
+        for (int b = 0; b < task.shuffle().num_buckets(); ++b) r.mutable_map_status()->add_block_sizes(10);
+        r.mutable_map_status()->set_blocks_digest(checksum_(task));
       }
       if (task.has_result()) {
         auto* f = r.add_frames();
@@ -139,7 +139,7 @@ TEST(DAGScheduler, RunsMapStageThenResultStageAndReusesOutputs) {
   for (const auto& t : launched) {
     for (const auto& n : t.nodes()) {
       if (n.has_shuffled()) {
-        EXPECT_EQ(n.shuffled().maps_size(), 3);
+        EXPECT_EQ(n.shuffled().map_ids_size(), 3);
       }
     }
   }

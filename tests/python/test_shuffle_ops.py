@@ -243,6 +243,15 @@ def test_many_partitions(sc):
     assert rdd.sortByKey(numPartitions=200).keys().collect() == sorted(k for k, _ in data)
 
 
+def test_wide_shuffle_of_mostly_empty_blocks(sc):
+    # 2000 map outputs x 2000 reducers, 10 keys per map: each reducer reads
+    # only the few blocks that hold its keys, and none is lost or doubled
+    n = 2000
+    data = [(x % 100, x) for x in range(10 * n)]
+    sums = sc.parallelize(range(10 * n), n).map(lambda x: (x % 100, x)).reduceByKey(add, n)
+    assert sorted(sums.collect()) == sorted((k, sum(v)) for k, v in by_key(data).items())
+
+
 # ------------------------------------------------------ partitioner awareness
 def shuffles(rdd):
     return sum(b"ShuffledRDD" in line for line in rdd.toDebugString().splitlines())

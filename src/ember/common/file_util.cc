@@ -63,6 +63,18 @@ Status RemoveFilesWithPrefix(const std::string& dir, const std::string& prefix) 
   return st;
 }
 
+bool PreadFully(int fd, char* out, size_t n, uint64_t offset) {
+  while (n > 0) {
+    ssize_t got = ::pread(fd, out, n, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    out += got;
+    n -= static_cast<size_t>(got);
+    offset += static_cast<uint64_t>(got);
+  }
+  return true;
+}
+
 bool PathExists(const std::string& path) {
   struct stat st;
   return ::lstat(path.c_str(), &st) == 0;

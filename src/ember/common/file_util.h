@@ -4,9 +4,12 @@
 // mkdir -p); RemoveTree deletes a file or directory tree, ignoring what is
 // already gone; MakeTempDir creates a fresh private directory under
 // `parent` whose name starts with `prefix`; RemoveFilesWithPrefix deletes
-// the entries of `dir` whose names start with `prefix` (not recursive).
+// the entries of `dir` whose names start with `prefix` (not recursive);
+// PreadFully reads exactly `n` bytes at `offset` or reports that it could
+// not (end of file: the file is shorter than its reader expects).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "ember/common/status.h"
@@ -18,6 +21,7 @@ Status RemoveTree(const std::string& path);
 Result<std::string> MakeTempDir(const std::string& parent, const std::string& prefix);
 Status RemoveFilesWithPrefix(const std::string& dir, const std::string& prefix);
 bool PathExists(const std::string& path);
+bool PreadFully(int fd, char* out, size_t n, uint64_t offset);
 // 2*n random hex digits from a cryptographic source.
 std::string RandomHex(size_t n);
 

@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "ember/common/file_util.h"
+#include "ember/shuffle/shuffle_files.h"
 
 namespace ember::exec {
 
@@ -62,8 +63,7 @@ void Executor::KillTask(int64_t task_id) {
 }
 
 void Executor::RemoveShuffle(int shuffle_id) {
-  // Map output files are named shuffle_<id>_<map>_<task>.{data,index}.
-  RemoveFilesWithPrefix(env_.shuffle_dir, "shuffle_" + std::to_string(shuffle_id) + "_");
+  RemoveFilesWithPrefix(env_.shuffle_dir, shuffle::ShuffleFilePrefix(shuffle_id));
 }
 
 void Executor::SlotLoop() {

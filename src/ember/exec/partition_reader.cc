@@ -7,6 +7,7 @@
 #include "ember/io/codec.h"
 #include "ember/io/line_reader.h"
 #include "ember/rdd/graph.h"
+#include "ember/shuffle/shuffle_files.h"
 #include "ember/shuffle/shuffle_reader.h"
 
 namespace ember::exec {
@@ -57,11 +58,13 @@ class LineStream : public FrameStream {
 // context records which, so the scheduler recomputes it.
 class BlockStream : public FrameStream {
  public:
-  BlockStream(const proto::ShuffledNode& node, int map_index, int bucket, TaskContext* ctx)
-      : node_(node), loc_(node.maps(map_index)), bucket_(bucket), ctx_(ctx) {}
+  // Bucket `bucket` of the node's map output `i` (see ShuffledNode).
+  BlockStream(const proto::ShuffledNode& node, int i, int bucket, const ExecutorEnv& env,
+              TaskContext* ctx)
+      : node_(node), i_(i), bucket_(bucket), env_(env), ctx_(ctx) {}
   Result<bool> Next(Frame* frame) override {
     if (!reader_) {
-      auto r = shuffle::BlockReader::Open(loc_.data_path(), loc_.index_path(), bucket_);
+      auto r = Open();
       if (!r.ok()) return Lost(r.status());
       reader_ = std::move(r).value();
     }
@@ -72,17 +75,29 @@ class BlockStream : public FrameStream {
   }
 
  private:
+  Result<std::unique_ptr<shuffle::BlockReader>> Open() {
+    int executor = node_.map_executors(i_);
+    if (executor < 0) return FetchFailed("the output is lost");
+    if (node_.executors(executor) != env_.executor_id)
+      return FetchFailed("the output is on executor " + node_.executors(executor) +
+                         " and fetching from other executors is not built yet");
+    return shuffle::BlockReader::Open(shuffle::MapOutputPaths(env_.shuffle_dir, node_.shuffle_id(),
+                                                              node_.map_ids(i_), node_.map_task_ids(i_)),
+                                      bucket_);
+  }
+
   Status Lost(const Status& why) {
     ctx_->fetch_failed_shuffle = node_.shuffle_id();
-    ctx_->fetch_failed_map = loc_.map_id();
+    ctx_->fetch_failed_map = node_.map_ids(i_);
     return Status(StatusCode::kFetchFailed, "shuffle " + std::to_string(node_.shuffle_id()) +
-                                                " map " + std::to_string(loc_.map_id()) + ": " +
+                                                " map " + std::to_string(node_.map_ids(i_)) + ": " +
                                                 why.message());
   }
 
   const proto::ShuffledNode& node_;
-  const proto::MapOutputLocation& loc_;
+  int i_;
   int bucket_;
+  const ExecutorEnv& env_;
   TaskContext* ctx_;
   std::unique_ptr<shuffle::BlockReader> reader_;
 };
@@ -110,9 +125,9 @@ Result<Frame> ReadWholeFile(const std::string& path, bool as_text) {
 
 }  // namespace
 
-PartitionReader::PartitionReader(const proto::TaskDescription& task, WorkerPool* pool,
-                                 storage::BlockStore* blocks, TaskContext* ctx)
-    : pool_(pool), blocks_(blocks), ctx_(ctx) {
+PartitionReader::PartitionReader(const proto::TaskDescription& task, const ExecutorEnv& env,
+                                 TaskContext* ctx)
+    : env_(env), ctx_(ctx) {
   for (const auto& n : task.nodes()) nodes_[n.id()] = &n;
 }
 
@@ -120,16 +135,16 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::Open(int node_id, int part
   auto it = nodes_.find(node_id);
   if (it == nodes_.end()) return Internal("task lineage lacks node " + std::to_string(node_id));
   const proto::Node& n = *it->second;
-  if (!n.has_storage() || !blocks_) return Compute(n, partition);
+  if (!n.has_storage() || !env_.blocks) return Compute(n, partition);
   storage::BlockId id{node_id, partition};
   ctx_->persisted_blocks.insert({node_id, partition});
-  if (auto stored = blocks_->Get(id)) {
-    auto block = OpenStoredBlock(blocks_, id, *stored);
+  if (auto stored = env_.blocks->Get(id)) {
+    auto block = OpenStoredBlock(env_.blocks, id, *stored);
     if (block.ok()) return block;  // else it vanished and was forgotten: compute it
   }
   EMBER_ASSIGN_OR_RETURN(auto computed, Compute(n, partition));
   storage::Level level{n.storage().use_memory(), n.storage().use_disk()};
-  return std::unique_ptr<FrameStream>(new CachingStream(std::move(computed), blocks_, id, level));
+  return std::unique_ptr<FrameStream>(new CachingStream(std::move(computed), env_.blocks, id, level));
 }
 
 Result<std::unique_ptr<FrameStream>> PartitionReader::Compute(const proto::Node& n, int partition) {
@@ -146,7 +161,7 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::Compute(const proto::Node&
     case proto::Node::kPython: {
       EMBER_ASSIGN_OR_RETURN(auto parent, Open(n.python().parent(), partition));
       return std::unique_ptr<FrameStream>(
-          new PythonStream(pool_, ctx_, n.python().command(), std::move(parent)));
+          new PythonStream(env_.pool, ctx_, n.python().command(), std::move(parent)));
     }
     default: return Internal("node " + std::to_string(node_id) + " has no kind");
   }
@@ -188,10 +203,9 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::OpenWholeFiles(const proto
 Result<std::unique_ptr<FrameStream>> PartitionReader::OpenShuffled(const proto::ShuffledNode& n,
                                                                    int p) {
   const proto::ShuffledNode* node = &n;
-  TaskContext* ctx = ctx_;
   return std::unique_ptr<FrameStream>(new ConcatStream(
-      n.maps_size(), [node, p, ctx](int i) -> Result<std::unique_ptr<FrameStream>> {
-        return std::unique_ptr<FrameStream>(new BlockStream(*node, i, p, ctx));
+      n.map_ids_size(), [this, node, p](int i) -> Result<std::unique_ptr<FrameStream>> {
+        return std::unique_ptr<FrameStream>(new BlockStream(*node, i, p, env_, ctx_));
       }));
 }
 

@@ -3,14 +3,15 @@
 //
 // Contract: one method per node kind, dispatched by Open(). Sources are read
 // by C++ (parallel slices, text splits, whole files, checkpoint files);
-// Python nodes run in a
-// pooled worker over their parent's stream; shuffled nodes read bucket
-// `partition` of every map output listed in the node; union and coalesce
-// concatenate their parents' partitions. A persisted node (one whose
-// lineage copy carries a storage level) is read from the executor's block
-// store when the partition is there, without opening its parents, and is
-// stored there as it streams otherwise. A lineage that refers to a node or
-// partition the task does not carry is an Internal error.
+// Python nodes run in a pooled worker over their parent's stream; shuffled
+// nodes read bucket `partition` of every map output listed in the node
+// (the scheduler lists only those whose block is non-empty) from this
+// executor's shuffle directory; union and coalesce concatenate their
+// parents' partitions. A persisted node (one whose lineage copy carries a
+// storage level) is read from the executor's block store when the
+// partition is there, without opening its parents, and is stored there as
+// it streams otherwise. A lineage that refers to a node or partition the
+// task does not carry is an Internal error.
 #pragma once
 
 #include <map>
@@ -18,16 +19,14 @@
 
 #include "ember/exec/frame_stream.h"
 #include "ember/exec/task_context.h"
-#include "ember/exec/worker_pool.h"
-#include "ember/storage/block_store.h"
+#include "ember/exec/task_runner.h"
 #include "ember.pb.h"
 
 namespace ember::exec {
 
 class PartitionReader {
  public:
-  PartitionReader(const proto::TaskDescription& task, WorkerPool* pool,
-                  storage::BlockStore* blocks, TaskContext* ctx);
+  PartitionReader(const proto::TaskDescription& task, const ExecutorEnv& env, TaskContext* ctx);
   Result<std::unique_ptr<FrameStream>> Open(int node_id, int partition);
 
  private:
@@ -42,8 +41,7 @@ class PartitionReader {
   Result<std::unique_ptr<FrameStream>> OpenCheckpoint(const proto::CheckpointNode& n, int p);
 
   std::map<int, const proto::Node*> nodes_;
-  WorkerPool* pool_;
-  storage::BlockStore* blocks_;
+  const ExecutorEnv& env_;
   TaskContext* ctx_;
 };
 

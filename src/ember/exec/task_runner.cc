@@ -11,6 +11,7 @@
 #include "ember/common/file_util.h"
 #include "ember/exec/partition_reader.h"
 #include "ember/io/codec.h"
+#include "ember/shuffle/shuffle_files.h"
 #include "ember/shuffle/shuffle_writer.h"
 
 namespace ember::exec {
@@ -85,10 +86,8 @@ void InjectDelay(const ExecutorEnv& env, const proto::TaskDescription& task, Tas
 Status WriteShuffle(FrameStream* in, const proto::TaskDescription& task, const ExecutorEnv& env,
                     proto::TaskResult* out) {
   const auto& sink = task.shuffle();
-  std::string base = env.shuffle_dir + "/shuffle_" + std::to_string(sink.shuffle_id()) + "_" +
-                     std::to_string(task.partition()) + "_" + std::to_string(task.task_id());
-  shuffle::ShuffleWriter writer(base + ".data", base + ".index", sink.num_buckets(),
-                                env.shuffle_memory_budget);
+  auto files = shuffle::MapOutputPaths(env.shuffle_dir, sink.shuffle_id(), task.partition(), task.task_id());
+  shuffle::ShuffleWriter writer(files, sink.num_buckets(), env.shuffle_memory_budget);
   Frame f;
   for (;;) {
     EMBER_ASSIGN_OR_RETURN(bool more, in->Next(&f));
@@ -101,13 +100,11 @@ Status WriteShuffle(FrameStream* in, const proto::TaskDescription& task, const E
     EMBER_RETURN_IF_ERROR(writer.Add(static_cast<int>(bucket), std::string_view(f.data).substr(4)));
   }
   EMBER_ASSIGN_OR_RETURN(auto output, writer.Finish());
-  InjectMapOutputFault(env, sink.shuffle_id(), task.partition(), task.attempt(), output.data_path);
+  InjectMapOutputFault(env, sink.shuffle_id(), task.partition(), task.attempt(), files.data);
   auto* ms = out->mutable_map_status();
   ms->set_executor_id(env.executor_id);
-  ms->set_data_path(output.data_path);
-  ms->set_index_path(output.index_path);
-  for (int64_t s : output.block_sizes) ms->add_block_sizes(s);
-  for (uint64_t c : output.block_checksums) ms->add_block_checksums(c);
+  ms->mutable_block_sizes()->Assign(output.block_sizes.begin(), output.block_sizes.end());
+  ms->set_blocks_digest(output.blocks_digest);
   return Status::OK();
 }
 
@@ -156,7 +153,7 @@ proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv&
   Status st;
   {
     InjectDelay(env, task, ctx);
-    PartitionReader reader(task, env.pool, env.blocks, ctx);
+    PartitionReader reader(task, env, ctx);
     auto stream = ctx->cancelled ? Result<std::unique_ptr<FrameStream>>(Cancelled("task killed"))
                                  : reader.Open(task.final_node(), task.partition());
     int sig = env.faults ? env.faults->WorkerSignal(task.stage_id(), task.partition(), task.attempt()) : 0;

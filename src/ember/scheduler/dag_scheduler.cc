@@ -180,7 +180,7 @@ DAGScheduler::Stage* DAGScheduler::MapStageFor(int shuffle_id) {
   stage->is_map = true;
   stage->shuffle_id = shuffle_id;
   stage->num_partitions = info.num_maps;
-  map_outputs_[shuffle_id].resize(info.num_maps);
+  map_outputs_.AddShuffle(shuffle_id, info.num_maps);
   Stage* s = stage.get();
   stages_[s->id] = std::move(stage);
   map_stages_[shuffle_id] = s;
@@ -188,10 +188,7 @@ DAGScheduler::Stage* DAGScheduler::MapStageFor(int shuffle_id) {
 }
 
 bool DAGScheduler::Available(const Stage* stage) const {
-  if (!stage->is_map) return false;
-  for (const auto& out : map_outputs_.at(stage->shuffle_id))
-    if (!out) return false;
-  return true;
+  return stage->is_map && map_outputs_.Available(stage->shuffle_id);
 }
 
 std::vector<DAGScheduler::Stage*> DAGScheduler::MissingParents(Stage* stage) {
@@ -231,9 +228,8 @@ DAGScheduler::Job* DAGScheduler::OwningJob(const Stage* stage) {
 void DAGScheduler::SubmitTasks(Stage* stage) {
   std::vector<int> partitions;
   if (stage->is_map) {
-    const auto& outputs = map_outputs_.at(stage->shuffle_id);
     for (int p = 0; p < stage->num_partitions; ++p)
-      if (!outputs[p]) partitions.push_back(p);
+      if (!map_outputs_.Has(stage->shuffle_id, p)) partitions.push_back(p);
   } else {
     Job* job = jobs_.at(stage->result_job).get();
     for (size_t i = 0; i < job->spec.partitions.size(); ++i)
@@ -294,18 +290,7 @@ Result<proto::TaskDescription> DAGScheduler::BuildTask(int stage_id, int partiti
   task.set_final_node(stage->node);
   EMBER_ASSIGN_OR_RETURN(auto lineage, graph_->BuildTaskLineage(stage->node, partition));
   for (auto& n : lineage) {
-    if (n.has_shuffled()) {
-      auto* sh = n.mutable_shuffled();
-      const auto& outs = map_outputs_[sh->shuffle_id()];
-      for (size_t m = 0; m < outs.size(); ++m) {
-        auto* loc = sh->add_maps();
-        loc->set_map_id(static_cast<int>(m));
-        if (!outs[m]) continue;  // lost meanwhile: the read fails and triggers recovery
-        loc->set_executor_id(outs[m]->executor_id());
-        loc->set_data_path(outs[m]->data_path());
-        loc->set_index_path(outs[m]->index_path());
-      }
-    }
+    if (n.has_shuffled()) map_outputs_.FillReads(partition, n.mutable_shuffled());
     *task.add_nodes() = std::move(n);
   }
   // Map tasks carry the properties of a job that needs them (local
@@ -341,9 +326,8 @@ void DAGScheduler::TaskSucceeded(int stage_id, int stage_attempt, int partition,
   if (!stage || stage_attempt < stage->valid_from_attempt) return;  // read rolled-back input
   if (stage->is_map) {
     AddAccumulatorUpdates(result);
-    auto& slot = map_outputs_[stage->shuffle_id][partition];
-    slot = std::make_unique<proto::MapStatus>(result.map_status());
-    if (ChangedSinceLost(stage->shuffle_id, partition, *slot)) RollBackReaders(stage->shuffle_id);
+    if (map_outputs_.Register(stage->shuffle_id, partition, result.task_id(), result.map_status()))
+      RollBackReaders(stage->shuffle_id);
     if (running_.count(stage) && Available(stage)) MapStageDone(stage);
     return;
   }
@@ -403,26 +387,13 @@ void DAGScheduler::TaskSetFailed(int stage_id, int stage_attempt, JobFailure fai
   AbortStage(stage, std::move(failure));
 }
 
-void DAGScheduler::LoseOutput(int shuffle_id, int map) {
-  auto out = map_outputs_.find(shuffle_id);
-  if (out == map_outputs_.end() || map < 0 || map >= static_cast<int>(out->second.size()) ||
-      !out->second[map])
-    return;
-  lost_outputs_[shuffle_id][map] = std::move(out->second[map]);  // compared with its recomputation
-}
-
 void DAGScheduler::FetchFailed(int stage_id, int stage_attempt, const proto::TaskResult& result) {
   Stage* stage = FindStage(stage_id);
   if (!stage) return;
   int sid = result.fetch_failed_shuffle(), mid = result.fetch_failed_map();
-  auto out = map_outputs_.find(sid);
-  if (out != map_outputs_.end() && mid >= 0 && mid < static_cast<int>(out->second.size()) &&
-      out->second[mid]) {
-    std::string executor = out->second[mid]->executor_id();
-    LoseOutput(sid, mid);
-    if (options_.fetch_failure_loses_executor_outputs)
-      for (int m = 0; m < static_cast<int>(out->second.size()); ++m)
-        if (out->second[m] && out->second[m]->executor_id() == executor) LoseOutput(sid, m);
+  std::string executor = map_outputs_.ExecutorOf(sid, mid);
+  if (map_outputs_.Unregister(sid, mid)) {  // compared with its recomputation
+    if (options_.fetch_failure_loses_executor_outputs) map_outputs_.UnregisterExecutor(executor, sid);
     if (auto parent = map_stages_.find(sid); parent != map_stages_.end())
       parent->second->attempt++;  // Spark numbers the resubmission as a new attempt
   }
@@ -453,9 +424,7 @@ void DAGScheduler::OnExecutorLost(const std::string& executor_id) {
     it->second.erase(executor_id);
     it = it->second.empty() ? cached_.erase(it) : std::next(it);
   }
-  for (auto& [sid, outputs] : map_outputs_)
-    for (int m = 0; m < static_cast<int>(outputs.size()); ++m)
-      if (outputs[m] && outputs[m]->executor_id() == executor_id) LoseOutput(sid, m);
+  map_outputs_.UnregisterExecutor(executor_id);
   tasks_.ExecutorLost(executor_id);  // its running tasks go back to pending
   OnMapOutputsChanged();  // waiting stages whose finished parents lost outputs
 }
@@ -468,21 +437,8 @@ void DAGScheduler::OnShuffleRemoved(int shuffle_id) {
     map_stages_.erase(it);
     stages_.erase(stage->id);
   }
-  map_outputs_.erase(shuffle_id);
-  lost_outputs_.erase(shuffle_id);
+  map_outputs_.RemoveShuffle(shuffle_id);
   backend_->RemoveShuffle(shuffle_id);
-}
-
-bool DAGScheduler::ChangedSinceLost(int shuffle_id, int map, const proto::MapStatus& now) {
-  auto s = lost_outputs_.find(shuffle_id);
-  if (s == lost_outputs_.end()) return false;
-  auto m = s->second.find(map);
-  if (m == s->second.end()) return false;
-  bool changed = m->second->block_checksums_size() != now.block_checksums_size();
-  for (int b = 0; !changed && b < now.block_checksums_size(); ++b)
-    changed = m->second->block_checksums(b) != now.block_checksums(b);
-  s->second.erase(m);
-  return changed;
 }
 
 void DAGScheduler::RollBackReaders(int shuffle_id) {
@@ -496,13 +452,7 @@ void DAGScheduler::RollBackReaders(int shuffle_id) {
     s->valid_from_attempt = s->attempt;
     tasks_.StopStage(s->id, /*kill=*/false);
     if (s->is_map) {
-      bool had_outputs = false;
-      for (auto& o : map_outputs_[s->shuffle_id]) {
-        had_outputs |= o != nullptr;
-        o.reset();
-      }
-      lost_outputs_.erase(s->shuffle_id);
-      if (had_outputs) invalidated.push_back(s->shuffle_id);
+      if (map_outputs_.UnregisterAll(s->shuffle_id)) invalidated.push_back(s->shuffle_id);
     } else if (auto j = jobs_.find(s->result_job); j != jobs_.end()) {
       Job* job = j->second.get();
       job->done.assign(job->done.size(), false);

@@ -38,6 +38,7 @@
 #include "ember/scheduler/events.h"
 #include "ember/scheduler/job.h"
 #include "ember/scheduler/job_tracker.h"
+#include "ember/scheduler/map_output_tracker.h"
 #include "ember/scheduler/task_scheduler.h"
 #include "ember.pb.h"
 
@@ -111,14 +112,12 @@ class DAGScheduler : private TaskScheduler::Listener {
   std::vector<TaskLocation> PreferredLocations(int node, int partition) const;
   void MapStageDone(Stage* stage);
   void OnMapOutputsChanged();
-  void LoseOutput(int shuffle_id, int map);
   void FinishJob(Job* job, JobFailure failure);
   void AbortStage(Stage* stage, JobFailure failure);
   void AddAccumulatorUpdates(proto::TaskResult& result);
   void RecordCachedBlocks(const proto::TaskResult& result);
   // A recomputed map output whose blocks differ from the lost one (a
   // nondeterministic map): everything that read the old output runs again.
-  bool ChangedSinceLost(int shuffle_id, int map, const proto::MapStatus& now);
   void RollBackReaders(int shuffle_id);
 
   rdd::Graph* graph_;
@@ -132,8 +131,7 @@ class DAGScheduler : private TaskScheduler::Listener {
   // Event-loop state.
   std::map<int, std::unique_ptr<Stage>> stages_;
   std::map<int, Stage*> map_stages_;  // by shuffle id
-  std::map<int, std::vector<std::unique_ptr<proto::MapStatus>>> map_outputs_;  // by shuffle id
-  std::map<int, std::map<int, std::unique_ptr<proto::MapStatus>>> lost_outputs_;  // until recomputed
+  MapOutputTracker map_outputs_;
   std::set<Stage*> running_, waiting_;
   std::map<int, std::shared_ptr<Job>> jobs_;
   std::map<std::string, std::string> executor_hosts_;

@@ -1,57 +1,75 @@
 #include "ember/shuffle/shuffle_index.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <xxhash.h>
 
+#include <bit>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+
+#include "ember/common/file_util.h"
 
 namespace ember::shuffle {
 
 namespace {
-constexpr char kMagic[4] = {'E', 'M', 'B', 'I'};
+constexpr char kMagic[4] = {'E', 'M', 'B', '2'};
+constexpr size_t kHeaderBytes = 8;
+constexpr size_t kEntryBytes = 32;
 
-void PutU64(uint64_t v, std::string* out) {
-  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-}
+// The index is little-endian, like every machine ember runs on.
+static_assert(std::endian::native == std::endian::little);
+void PutU64(uint64_t v, char* out) { std::memcpy(out, &v, 8); }
 uint64_t GetU64(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  uint64_t v;
+  std::memcpy(&v, p, 8);
   return v;
+}
+uint64_t EntryChecksum(const char* entry, int bucket) {
+  return XXH64(entry, 24, static_cast<uint64_t>(bucket));
 }
 }  // namespace
 
 uint64_t Checksum(const void* data, size_t n) { return XXH64(data, n, 0); }
 
 std::string EncodeIndex(const std::vector<BlockEntry>& entries) {
-  std::string out(kMagic, 4);
+  std::string out(kHeaderBytes + entries.size() * kEntryBytes, '\0');
+  std::memcpy(out.data(), kMagic, 4);
   uint32_t n = static_cast<uint32_t>(entries.size());
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
-  for (const auto& e : entries) {
-    PutU64(e.offset, &out);
-    PutU64(e.length, &out);
-    PutU64(e.checksum, &out);
+  std::memcpy(out.data() + 4, &n, 4);
+  for (size_t b = 0; b < entries.size(); ++b) {
+    char* p = out.data() + kHeaderBytes + b * kEntryBytes;
+    PutU64(entries[b].offset, p);
+    PutU64(entries[b].length, p + 8);
+    PutU64(entries[b].checksum, p + 16);
+    PutU64(EntryChecksum(p, static_cast<int>(b)), p + 24);
   }
-  PutU64(Checksum(out.data(), out.size()), &out);
   return out;
 }
 
-Result<std::vector<BlockEntry>> ReadIndex(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("shuffle index " + path + " is missing");
-  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (raw.size() < 16 || std::memcmp(raw.data(), kMagic, 4) != 0)
+Result<std::vector<BlockEntry>> ReadIndexEntries(const std::string& path, int first, int end) {
+  if (first < 0 || end < first) return InvalidArgument("bad bucket range of shuffle index " + path);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return NotFound("shuffle index " + path + " is missing");
+  char header[kHeaderBytes];
+  std::string raw(static_cast<size_t>(end - first) * kEntryBytes, '\0');
+  bool header_ok = PreadFully(fd, header, kHeaderBytes, 0);
+  bool entries_ok = header_ok && PreadFully(fd, raw.data(), raw.size(),
+                                            kHeaderBytes + static_cast<uint64_t>(first) * kEntryBytes);
+  ::close(fd);
+  if (!header_ok || std::memcmp(header, kMagic, 4) != 0)
     return Corrupt("shuffle index " + path + " is corrupt (bad header)");
-  uint32_t n = 0;
-  for (int i = 0; i < 4; ++i) n |= static_cast<uint32_t>(static_cast<uint8_t>(raw[4 + i])) << (8 * i);
-  size_t body = 8 + static_cast<size_t>(n) * 24;
-  if (raw.size() != body + 8) return Corrupt("shuffle index " + path + " is corrupt (bad size)");
-  if (GetU64(raw.data() + body) != Checksum(raw.data(), body))
-    return Corrupt("shuffle index " + path + " is corrupt (checksum mismatch)");
-  std::vector<BlockEntry> entries(n);
-  for (uint32_t i = 0; i < n; ++i) {
-    const char* p = raw.data() + 8 + i * 24;
-    entries[i] = {GetU64(p), GetU64(p + 8), GetU64(p + 16)};
+  uint32_t n;
+  std::memcpy(&n, header + 4, 4);
+  if (static_cast<uint32_t>(end) > n || !entries_ok)
+    return Corrupt("shuffle index " + path + " is corrupt (has no bucket " + std::to_string(end - 1) + ")");
+  std::vector<BlockEntry> entries(end - first);
+  for (int b = first; b < end; ++b) {
+    const char* p = raw.data() + static_cast<size_t>(b - first) * kEntryBytes;
+    if (GetU64(p + 24) != EntryChecksum(p, b))
+      return Corrupt("shuffle index " + path + " is corrupt (entry of bucket " + std::to_string(b) +
+                     " fails its checksum)");
+    entries[b - first] = {GetU64(p), GetU64(p + 8), GetU64(p + 16)};
   }
   return entries;
 }

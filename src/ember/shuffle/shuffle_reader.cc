@@ -7,59 +7,97 @@
 
 #include <algorithm>
 
-#include "ember/shuffle/shuffle_index.h"
+#include "ember/common/file_util.h"
 
 namespace ember::shuffle {
 
 namespace {
 constexpr size_t kReadChunk = 1 << 20;
 
-// pread exactly n bytes; false on a short read (the file was truncated).
-bool PreadFully(int fd, char* out, size_t n, uint64_t offset) {
-  while (n > 0) {
-    ssize_t got = ::pread(fd, out, n, static_cast<off_t>(offset));
-    if (got <= 0) return false;
-    out += got;
-    n -= static_cast<size_t>(got);
-    offset += static_cast<uint64_t>(got);
-  }
-  return true;
+std::string BucketOf(const std::string& data_path, int bucket) {
+  return "shuffle data " + data_path + " bucket " + std::to_string(bucket);
+}
+
+Result<int> OpenData(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return FetchFailed("shuffle data " + path + " is missing");
+  return fd;
+}
+
+// Fills range->data with one read of its blocks, then verifies them.
+Status ReadBlocks(int fd, const std::string& data_path, BlockRange* range) {
+  uint64_t total = 0;
+  for (const BlockEntry& e : range->entries) total += e.length;
+  range->data.resize(total);
+  if (total > 0 && !PreadFully(fd, range->data.data(), total, range->entries.front().offset))
+    return FetchFailed(BucketOf(data_path, range->first) + " is truncated");
+  return VerifyBlocks(*range, "shuffle data " + data_path);
 }
 }  // namespace
 
-Result<std::unique_ptr<BlockReader>> BlockReader::Open(const std::string& data_path,
-                                                       const std::string& index_path,
-                                                       int bucket) {
-  auto index = ReadIndex(index_path);
-  if (!index.ok()) return FetchFailed(index.status().message());
-  if (bucket < 0 || static_cast<size_t>(bucket) >= index->size())
-    return FetchFailed("shuffle index " + index_path + " has no bucket " + std::to_string(bucket));
-  const BlockEntry& e = (*index)[bucket];
-  int fd = ::open(data_path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return FetchFailed("shuffle data " + data_path + " is missing");
-  std::unique_ptr<BlockReader> r(new BlockReader(
-      fd, e.offset, e.length, "shuffle data " + data_path + " bucket " + std::to_string(bucket)));
-  EMBER_RETURN_IF_ERROR(r->Verify(e.checksum));
+std::string_view BlockRange::Block(int bucket) const {
+  const BlockEntry& e = entries[static_cast<size_t>(bucket - first)];
+  return std::string_view(data).substr(e.offset - entries.front().offset, e.length);
+}
+
+Status VerifyBlocks(const BlockRange& range, const std::string& where) {
+  auto bucket = [&](size_t i) { return where + " bucket " + std::to_string(range.first + static_cast<int>(i)); };
+  uint64_t start = range.entries.empty() ? 0 : range.entries.front().offset;
+  uint64_t at = 0;  // in range.data
+  for (size_t i = 0; i < range.entries.size(); ++i) {
+    const BlockEntry& e = range.entries[i];
+    if (e.offset != start + at) return FetchFailed(bucket(i) + " is corrupt (not after the previous block)");
+    if (e.length > range.data.size() - at) return FetchFailed(bucket(i) + " is truncated");
+    if (Checksum(range.data.data() + at, e.length) != e.checksum)
+      return FetchFailed(bucket(i) + " is corrupt (checksum mismatch)");
+    at += e.length;
+  }
+  return Status::OK();
+}
+
+Result<BlockRange> ReadBlockRange(const MapOutputFiles& files, int first, int end) {
+  auto entries = ReadIndexEntries(files.index, first, end);
+  if (!entries.ok()) return FetchFailed(entries.status().message());
+  BlockRange range{first, std::move(entries).value(), {}};
+  EMBER_ASSIGN_OR_RETURN(int fd, OpenData(files.data));
+  Status st = ReadBlocks(fd, files.data, &range);
+  ::close(fd);
+  EMBER_RETURN_IF_ERROR(st);
+  return range;
+}
+
+Result<std::unique_ptr<BlockReader>> BlockReader::Open(const MapOutputFiles& files, int bucket) {
+  auto entries = ReadIndexEntries(files.index, bucket, bucket + 1);
+  if (!entries.ok()) return FetchFailed(entries.status().message());
+  const BlockEntry e = entries->front();
+  EMBER_ASSIGN_OR_RETURN(int fd, OpenData(files.data));
+  if (e.length <= kInMemoryBlock) {
+    BlockRange range{bucket, std::move(entries).value(), {}};
+    Status st = ReadBlocks(fd, files.data, &range);
+    ::close(fd);
+    EMBER_RETURN_IF_ERROR(st);
+    return FromMemory(std::move(range.data), BucketOf(files.data, bucket));
+  }
+  std::unique_ptr<BlockReader> r(new BlockReader(fd, e.offset, e.length, BucketOf(files.data, bucket)));
+  EMBER_RETURN_IF_ERROR(r->VerifyStreaming(e.checksum));
+  return r;
+}
+
+std::unique_ptr<BlockReader> BlockReader::FromMemory(std::string block, std::string where) {
+  std::unique_ptr<BlockReader> r(new BlockReader(-1, 0, 0, std::move(where)));
+  r->buf_ = std::move(block);
   return r;
 }
 
 BlockReader::BlockReader(int fd, uint64_t offset, uint64_t length, std::string where)
     : fd_(fd), offset_(offset), remaining_(length), where_(std::move(where)) {}
 
-BlockReader::~BlockReader() { ::close(fd_); }
+BlockReader::~BlockReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
 
-Status BlockReader::Verify(uint64_t checksum) {
-  if (remaining_ <= kInMemoryBlock) {
-    // Small block: read it once, keep it, check it.
-    buf_.resize(remaining_);
-    if (!PreadFully(fd_, buf_.data(), buf_.size(), offset_))
-      return FetchFailed(where_ + " is truncated");
-    offset_ += remaining_;
-    remaining_ = 0;
-    if (Checksum(buf_.data(), buf_.size()) != checksum)
-      return FetchFailed(where_ + " is corrupt (checksum mismatch)");
-    return Status::OK();
-  }
+// A large block: checksummed chunk by chunk before Next() reads it again.
+Status BlockReader::VerifyStreaming(uint64_t checksum) {
   XXH64_state_t* h = XXH64_createState();
   XXH64_reset(h, 0);
   std::string chunk(kReadChunk, '\0');

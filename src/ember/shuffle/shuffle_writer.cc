@@ -33,10 +33,9 @@ Status Naming(const std::string& path, Status st) {
 }
 }  // namespace
 
-ShuffleWriter::ShuffleWriter(std::string data_path, std::string index_path, int num_buckets,
-                             size_t memory_budget)
-    : data_path_(std::move(data_path)),
-      index_path_(std::move(index_path)),
+ShuffleWriter::ShuffleWriter(MapOutputFiles files, int num_buckets, size_t memory_budget)
+    : data_path_(std::move(files.data)),
+      index_path_(std::move(files.index)),
       spill_path_(data_path_ + ".spill"),
       num_buckets_(num_buckets),
       memory_budget_(memory_budget),
@@ -81,11 +80,18 @@ Result<MapOutput> ShuffleWriter::Finish() {
   std::string tmp_data = data_path_ + ".tmp";
   EMBER_ASSIGN_OR_RETURN(int out, CreateFile(tmp_data));
   std::vector<BlockEntry> entries(num_buckets_);
-  MapOutput result{data_path_, index_path_, {}};
+  MapOutput result;
+  result.block_sizes.reserve(num_buckets_);
   uint64_t offset = 0;
   Status st;
+  const uint64_t empty_checksum = Checksum("", 0);
+  XXH64_state_t* h = XXH64_createState();
   for (int b = 0; b < num_buckets_ && st.ok(); ++b) {
-    XXH64_state_t* h = XXH64_createState();
+    if (spilled_[b].empty() && buffers_[b].empty()) {  // most buckets of a wide shuffle
+      entries[b] = {offset, 0, empty_checksum};
+      result.block_sizes.push_back(0);
+      continue;
+    }
     XXH64_reset(h, 0);
     uint64_t length = 0;
     std::string chunk;
@@ -107,11 +113,10 @@ Result<MapOutput> ShuffleWriter::Finish() {
       std::string().swap(buffers_[b]);
     }
     entries[b] = {offset, length, XXH64_digest(h)};
-    XXH64_freeState(h);
     offset += length;
     result.block_sizes.push_back(static_cast<int64_t>(length));
-    result.block_checksums.push_back(entries[b].checksum);
   }
+  XXH64_freeState(h);
   if (::close(out) != 0 && st.ok()) st = ErrnoError("close", tmp_data, errno);
   EMBER_RETURN_IF_ERROR(st);
 
@@ -123,6 +128,9 @@ Result<MapOutput> ShuffleWriter::Finish() {
   if (::rename(tmp_data.c_str(), data_path_.c_str()) != 0) return ErrnoError("rename", tmp_data, errno);
   if (::rename(tmp_index.c_str(), index_path_.c_str()) != 0) return ErrnoError("rename", tmp_index, errno);
   finished_ = true;
+  std::vector<uint64_t> checksums;
+  for (const BlockEntry& e : entries) checksums.push_back(e.checksum);
+  result.blocks_digest = Checksum(checksums.data(), checksums.size() * sizeof(uint64_t));
   return result;
 }
 

@@ -3,12 +3,13 @@
 //
 // Contract: Add() may be called in any bucket order; memory held stays
 // within `memory_budget` bytes (above it, buffered buckets are spilled to a
-// spill file in arrival order). Finish() writes <data_path> with the blocks
+// spill file in arrival order). Finish() writes files.data with the blocks
 // of buckets 0..n-1 back to back (each block a sequence of
 // [u32 LE length][pickled batch] records, in the order they were added) and
-// <index_path> (see shuffle_index.h), both atomically (temp file + rename),
-// and removes its spill file. A writer destroyed without Finish() leaves no
-// files behind.
+// files.index (see shuffle_index.h), both atomically (temp file + rename),
+// and removes its spill file; it returns each block's size and one digest
+// of all the blocks' checksums. A writer destroyed without Finish() leaves
+// no files behind.
 #pragma once
 
 #include <cstdint>
@@ -17,20 +18,20 @@
 #include <vector>
 
 #include "ember/common/status.h"
+#include "ember/shuffle/shuffle_files.h"
 
 namespace ember::shuffle {
 
 struct MapOutput {
-  std::string data_path;
-  std::string index_path;
   std::vector<int64_t> block_sizes;
-  std::vector<uint64_t> block_checksums;  // xxh64 of each block, as in the index
+  // xxh64 of the blocks' xxh64s: outputs with equal digests hold the same
+  // blocks, so a recomputed output can be compared with a lost one.
+  uint64_t blocks_digest = 0;
 };
 
 class ShuffleWriter {
  public:
-  ShuffleWriter(std::string data_path, std::string index_path, int num_buckets,
-                size_t memory_budget);
+  ShuffleWriter(MapOutputFiles files, int num_buckets, size_t memory_budget);
   ~ShuffleWriter();
   ShuffleWriter(const ShuffleWriter&) = delete;
   ShuffleWriter& operator=(const ShuffleWriter&) = delete;
