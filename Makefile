@@ -7,6 +7,7 @@ JOBS ?= $(shell nproc)
 PYTEST_TIMEOUT ?= 300
 
 export PYTHONPATH := $(CURDIR)/python$(if $(PYTHONPATH),:$(PYTHONPATH))
+export EMBER_EXECUTABLE := $(CURDIR)/$(BUILD)/ember
 
 .PHONY: all deps build demo test test-cpp test-python test-slow bench bench-net clean
 

@@ -1,5 +1,7 @@
 // The `ember` command: `ember submit [--master M] [--conf k=v]... [--py-files
-// a.py,b.zip] script.py [args]`, `ember shell`, `ember version`. submit and
+// a.py,b.zip] script.py [args]`, `ember shell`, `ember version`, and
+// `ember executor ...`, the executor process the cluster modes start
+// (deploy/executor_process.h; its secret comes on stdin). submit and
 // shell run the Python interpreter ($PYTHON or /usr/bin/python3) directly
 // with execv — never through a shell — passing the master and settings in
 // the EMBER_MASTER / EMBER_CONF environment that ember.SparkConf reads.
@@ -12,6 +14,8 @@
 #include <iostream>
 #include <string>
 #include <vector>
+
+#include "ember/deploy/executor_process.h"
 
 namespace {
 
@@ -80,8 +84,18 @@ int main(int argc, char** argv) {
   shell->add_option("--conf", confs, "a setting key=value (repeatable)");
 
   app.add_subcommand("version", "print the version");
+
+  ember::deploy::ExecutorProcessArgs ex;
+  auto* executor = app.add_subcommand("executor", "an executor process (started by the driver)");
+  executor->add_option("--driver", ex.driver, "the driver's host:port")->required();
+  executor->add_option("--id", ex.executor_id, "this executor's id")->required();
+  executor->add_option("--host", ex.host, "address to serve blocks on");
+  executor->add_option("--cores", ex.cores, "task slots");
+  executor->add_option("--memory-mb", ex.memory_mb, "memory, MiB");
+  executor->add_option("--work-dir", ex.work_dir, "scratch and shuffle directory")->required();
   CLI11_PARSE(app, argc, argv);
 
+  if (app.got_subcommand("executor")) return ember::deploy::RunExecutorProcess(ex);
   AddPackageToPythonPath(argv[0]);
   if (app.got_subcommand("version")) {
     std::cout << "ember 0.1.0\n";

@@ -24,6 +24,17 @@ _PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _LOG_LEVELS = {"ALL", "DEBUG", "ERROR", "FATAL", "INFO", "OFF", "TRACE", "WARN"}
 
 
+def _ember_program():
+    """The `ember` program executor processes run: $EMBER_EXECUTABLE, the
+    copy a pip install puts in the package, or the build tree's."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for candidate in (os.environ.get("EMBER_EXECUTABLE"), os.path.join(here, "bin", "ember"),
+                      os.path.join(os.path.dirname(_PACKAGE_PARENT), "build", "ember")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return ""
+
+
 class SparkContext:
     """The connection to an ember engine, used to create RDDs.
 
@@ -58,6 +69,7 @@ class SparkContext:
             engine_conf = dict(self._conf.getAll())
             engine_conf["ember.pythonpath"] = ":".join(
                 [_PACKAGE_PARENT] + self._py_file_paths(pyFiles))
+            engine_conf.setdefault("ember.executable", _ember_program())
             try:
                 self._engine = _core.Engine(engine_conf)
             except _core.EngineError as e:

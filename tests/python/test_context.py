@@ -9,12 +9,12 @@ from ember import SparkConf
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def test_context_properties(sc):
-    assert sc.master == "local[2]" and sc.appName == "ember-tests"
-    assert sc.defaultParallelism == 2 and sc.defaultMinPartitions == 2
+def test_context_properties(sc, master):
+    assert sc.master == master and sc.appName == "ember-tests"
+    assert sc.defaultParallelism == 2 and sc.defaultMinPartitions == 2  # 2 slots either way
     assert sc.applicationId.startswith("local-")
     assert sc.startTime > 0 and sc.sparkUser()
-    assert sc.getConf().get("spark.master") == "local[2]"
+    assert sc.getConf().get("spark.master") == master
     assert sc.parallelize([1, 2, 3]).getNumPartitions() == 2
     assert sc.emptyRDD().collect() == [] and sc.emptyRDD().getNumPartitions() == 0
     rdd = sc.parallelize([1]).setName("mine")

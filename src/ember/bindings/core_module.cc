@@ -183,5 +183,6 @@ PYBIND11_MODULE(_core, m) {
       })
       .def_property_readonly("default_parallelism", &Engine::default_parallelism)
       .def_property_readonly("app_id", &Engine::app_id)
-      .def_property_readonly("local_dir", &Engine::local_dir);
+      .def_property_readonly("local_dir", &Engine::local_dir)
+      .def_property_readonly("driver_address", &Engine::driver_address);
 }

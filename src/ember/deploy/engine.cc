@@ -4,85 +4,85 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 
 #include "ember/common/file_util.h"
 #include "ember/deploy/app_dir.h"
+#include "ember/deploy/cluster_backend.h"
+#include "ember/deploy/executor_conf.h"
 #include "ember/deploy/master_url.h"
 #include "ember/io/file_list.h"
 #include "ember/io/output_committer.h"
 #include "ember/io/text_split.h"
+#include "ember/net/bind_policy.h"
 
 namespace ember::deploy {
 
+
 namespace {
-std::string Get(const Conf& conf, const std::string& key, const std::string& def) {
-  auto it = conf.find(key);
-  return it == conf.end() ? def : it->second;
-}
 
-// "512m", "2g", "1024" (bytes) -> bytes; as Spark's byte-size settings.
-Result<int64_t> ParseBytes(const std::string& key, const std::string& v) {
-  char* end = nullptr;
-  double n = std::strtod(v.c_str(), &end);
-  std::string unit(end);
-  for (auto& c : unit) c = static_cast<char>(std::tolower(c));
-  int64_t mult = 1;
-  if (unit == "k" || unit == "kb") mult = 1 << 10;
-  else if (unit == "m" || unit == "mb") mult = 1 << 20;
-  else if (unit == "g" || unit == "gb") mult = 1LL << 30;
-  else if (unit == "t" || unit == "tb") mult = 1LL << 40;
-  else if (!unit.empty() && unit != "b") mult = -1;
-  if (end == v.c_str() || mult < 0 || n < 0)
-    return InvalidArgument("invalid size '" + v + "' for setting " + key);
-  return static_cast<int64_t>(n * static_cast<double>(mult));
-}
-
-// "100ms", "2s", "1min" or a number of milliseconds, as Spark's time settings.
-Result<double> ParseSeconds(const Conf& conf, const std::string& key, double def) {
-  std::string v = Get(conf, key, "");
-  if (v.empty()) return def;
-  char* end = nullptr;
-  double x = std::strtod(v.c_str(), &end);
-  std::string unit(end);
-  double scale = unit.empty() || unit == "ms" ? 1e-3 : unit == "s" ? 1 : unit == "min" ? 60 : -1;
-  if (end == v.c_str() || scale < 0 || x < 0)
-    return InvalidArgument("invalid duration '" + v + "' for setting " + key + " (e.g. 100ms, 2s)");
-  return x * scale;
-}
-
-Result<double> ParsePositive(const Conf& conf, const std::string& key, double def) {
-  std::string v = Get(conf, key, "");
-  if (v.empty()) return def;
-  char* end = nullptr;
-  double x = std::strtod(v.c_str(), &end);
-  if (end == v.c_str() || *end != '\0' || !(x > 0))
-    return InvalidArgument("invalid value '" + v + "' for setting " + key + " (a positive number)");
-  return x;
-}
-
-// A fraction in (0, 1], as spark.memory.fraction.
-Result<double> ParseFraction(const Conf& conf, const std::string& key, double def) {
-  std::string v = Get(conf, key, "");
-  if (v.empty()) return def;
-  char* end = nullptr;
-  double x = std::strtod(v.c_str(), &end);
-  if (end == v.c_str() || *end != '\0' || !(x > 0 && x <= 1))
-    return InvalidArgument("invalid fraction '" + v + "' for setting " + key +
-                           " (a number greater than 0 and at most 1)");
-  return x;
-}
-
-Result<int> ParseInt(const Conf& conf, const std::string& key, int def) {
-  std::string v = Get(conf, key, "");
-  if (v.empty()) return def;
-  try {
-    size_t used = 0;
-    int n = std::stoi(v, &used);
-    if (used == v.size()) return n;
-  } catch (...) {
+// The secret every cluster connection proves: spark.authenticate.secret,
+// else the contents of spark.authenticate.secret.file, else a fresh one
+// (local-cluster always authenticates).
+Result<std::string> ClusterSecret(const Conf& conf) {
+  std::string secret = Get(conf, "spark.authenticate.secret", "");
+  std::string file = Get(conf, "spark.authenticate.secret.file", "");
+  if (secret.empty() && !file.empty()) {
+    std::ifstream in(file);
+    if (!in) return NotFound("cannot read spark.authenticate.secret.file " + file);
+    std::getline(in, secret);
+    if (secret.empty()) return InvalidArgument("spark.authenticate.secret.file " + file + " is empty");
   }
-  return InvalidArgument("invalid integer '" + v + "' for setting " + key);
+  return secret.empty() ? RandomHex(32) : secret;
 }
+
+Result<std::unique_ptr<scheduler::SchedulerBackend>> StartLocalCluster(const Conf& conf,
+                                                                        const MasterSpec& spec,
+                                                                        const std::string& app_dir,
+                                                                        std::string* address) {
+  ClusterOptions o;
+  o.executable = Get(conf, "ember.executable", "");
+  if (o.executable.empty() || ::access(o.executable.c_str(), X_OK) != 0)
+    return InvalidArgument("local-cluster needs the ember program to start executors; ember.executable is '" +
+                           o.executable + "' (set EMBER_EXECUTABLE)");
+  o.bind_host = Get(conf, "spark.driver.bindAddress", Get(conf, "spark.driver.host", "127.0.0.1"));
+  EMBER_ASSIGN_OR_RETURN(bool authenticate, ParseBool(conf, "spark.authenticate", false));
+  if (!authenticate && !net::IsLoopbackHost(o.bind_host))
+    return InvalidArgument("refusing to listen on " + o.bind_host +
+                           " without authentication: set spark.authenticate=true (and "
+                           "spark.authenticate.secret) or bind to 127.0.0.1 (spark.driver.bindAddress)");
+  o.executors = spec.executors;
+  o.cores = spec.executor_cores;
+  o.memory_mb = spec.executor_memory_mb;
+  o.work_root = app_dir;
+  EMBER_ASSIGN_OR_RETURN(o.secret, ClusterSecret(conf));
+  o.conf = conf;
+  o.conf.erase("spark.authenticate.secret");  // executors got it on stdin
+  EMBER_ASSIGN_OR_RETURN(o.heartbeat_interval_s, ParseSeconds(conf, "spark.executor.heartbeatInterval", 10));
+  EMBER_ASSIGN_OR_RETURN(o.heartbeat_timeout_s, ParseSeconds(conf, "spark.network.timeout", 120));
+  EMBER_ASSIGN_OR_RETURN(int task_cpus, ParseInt(conf, "spark.task.cpus", 1));
+  if (task_cpus < 1 || task_cpus > o.cores)
+    return InvalidArgument("The number of cores per executor (=" + std::to_string(o.cores) +
+                           ") has to be >= the number of cpus per task = " + std::to_string(task_cpus) +
+                           " (spark.task.cpus)");
+  std::string host = o.bind_host;
+  EMBER_ASSIGN_OR_RETURN(auto backend, ClusterBackend::Start(std::move(o)));
+  *address = host + ":" + std::to_string(backend->port());
+  return std::unique_ptr<scheduler::SchedulerBackend>(std::move(backend));
+}
+
+Result<std::unique_ptr<scheduler::SchedulerBackend>> StartBackend(const Conf& conf, const MasterSpec& spec,
+                                                                   const std::string& app_dir,
+                                                                   std::string* address) {
+  if (spec.local_cluster) return StartLocalCluster(conf, spec, app_dir, address);
+  EMBER_ASSIGN_OR_RETURN(int64_t memory, GetBytes(conf, "spark.executor.memory", "1g"));
+  EMBER_ASSIGN_OR_RETURN(exec::ExecutorOptions ex,
+                         ExecutorOptionsFromConf(conf, "driver", spec.slots, memory,
+                                                 app_dir + "/executor-driver"));
+  EMBER_ASSIGN_OR_RETURN(auto executor, exec::Executor::Start(std::move(ex)));
+  return std::unique_ptr<scheduler::SchedulerBackend>(new LocalBackend(std::move(executor)));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
@@ -90,11 +90,6 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   e->conf_ = conf;
   EMBER_ASSIGN_OR_RETURN(MasterSpec spec, ParseMasterUrl(Get(conf, "spark.master", "local[*]")));
   e->slots_ = spec.slots;
-  EMBER_ASSIGN_OR_RETURN(int task_cpus, ParseInt(conf, "spark.task.cpus", 1));
-  if (task_cpus < 1 || task_cpus > spec.slots)
-    return InvalidArgument("The number of cores per executor (=" + std::to_string(spec.slots) +
-                           ") has to be >= the number of cpus per task = " + std::to_string(task_cpus) +
-                           " (spark.task.cpus)");
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::system_clock::now().time_since_epoch()).count();
   e->app_id_ = "local-" + std::to_string(ms);
@@ -103,53 +98,20 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   SweepStaleAppDirs(local_root);  // left by drivers that were killed
   EMBER_ASSIGN_OR_RETURN(e->app_dir_, CreateAppDir(local_root, e->app_id_));
 
-  exec::ExecutorOptions ex;
-  ex.executor_id = "driver";
-  ex.slots = spec.slots / task_cpus;  // each task holds spark.task.cpus cores
-  ex.task_cpus = task_cpus;
-  ex.work_dir = e->app_dir_ + "/executor-driver";
-  ex.workers.python = Get(conf, "spark.pyspark.python", "/usr/bin/python3");
-  ex.workers.pythonpath = Get(conf, "ember.pythonpath", "");
-  ex.workers.secret = RandomHex(32);
-  const std::string kEnvPrefix = "spark.executorEnv.";
-  for (const auto& [k, v] : conf)
-    if (k.rfind(kEnvPrefix, 0) == 0) ex.workers.env.emplace_back(k.substr(kEnvPrefix.size()), v);
-  EMBER_ASSIGN_OR_RETURN(int64_t budget, ParseBytes("spark.shuffle.memory",
-                                                    Get(conf, "spark.shuffle.memory", "64m")));
-  ex.shuffle_memory_budget = static_cast<size_t>(budget);
-  // Cached partitions: spark.executor.memory x spark.memory.fraction, as
-  // the share of the executor Spark lets storage use.
-  EMBER_ASSIGN_OR_RETURN(int64_t executor_memory,
-                         ParseBytes("spark.executor.memory", Get(conf, "spark.executor.memory", "1g")));
-  EMBER_ASSIGN_OR_RETURN(double fraction, ParseFraction(conf, "spark.memory.fraction", 0.6));
-  ex.storage_memory_budget = static_cast<size_t>(static_cast<double>(executor_memory) * fraction);
-  // Python workers spill aggregation and sort data to disk above this.
-  EMBER_ASSIGN_OR_RETURN(int64_t worker_memory,
-                         ParseBytes("spark.python.worker.memory",
-                                    Get(conf, "spark.python.worker.memory", "512m")));
-  ex.workers.env.emplace_back("EMBER_PYTHON_WORKER_MEMORY", std::to_string(worker_memory));
-  // A task allocating more than this raises MemoryError (the worker's
-  // address space is capped), instead of exhausting the machine.
-  if (std::string cap = Get(conf, "spark.executor.pyspark.memory", ""); !cap.empty()) {
-    EMBER_ASSIGN_OR_RETURN(int64_t bytes, ParseBytes("spark.executor.pyspark.memory", cap));
-    ex.workers.env.emplace_back("EMBER_PYSPARK_MEMORY", std::to_string(bytes));
-  }
-  int64_t ex_max_result = 0;
-  EMBER_ASSIGN_OR_RETURN(ex_max_result,
-                         ParseBytes("spark.driver.maxResultSize",
-                                    Get(conf, "spark.driver.maxResultSize", "1g")));
-  ex.max_result_bytes = ex_max_result;
-  EMBER_ASSIGN_OR_RETURN(ex.faults, exec::FaultInjector::FromConf(conf));
-  auto executor = exec::Executor::Start(std::move(ex));
-  if (!executor.ok()) {
+  auto backend = StartBackend(conf, spec, e->app_dir_, &e->driver_address_);
+  if (!backend.ok()) {
     RemoveTree(e->app_dir_);
-    return executor.status();
+    return backend.status();
   }
-  e->backend_ = std::make_unique<LocalBackend>(std::move(executor).value());
+  e->backend_ = std::move(backend).value();
   scheduler::SchedulerOptions so;
   auto& tasks = so.tasks;
   tasks.max_task_failures = spec.max_task_failures;
-  tasks.max_result_bytes = ex_max_result;
+  if (spec.local_cluster) {  // local modes keep local[N,F]'s rule
+    EMBER_ASSIGN_OR_RETURN(tasks.max_task_failures, ParseInt(conf, "spark.task.maxFailures", 4));
+  }
+  so.fetch_failure_loses_executor_outputs = spec.local_cluster;
+  EMBER_ASSIGN_OR_RETURN(tasks.max_result_bytes, GetBytes(conf, "spark.driver.maxResultSize", "1g"));
   EMBER_ASSIGN_OR_RETURN(so.max_stage_attempts,
                          ParseInt(conf, "spark.stage.maxConsecutiveAttempts", 4));
   std::string speculation = Get(conf, "spark.speculation", "false");

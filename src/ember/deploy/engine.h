@@ -1,5 +1,6 @@
 // Engine: one application's driver-side engine — graph, scheduler and the
-// backend its tasks run on. The Python SparkContext owns exactly one.
+// backend its tasks run on (one in-process executor for local[N], executor
+// processes for local-cluster[W,C,M]). The Python SparkContext owns exactly one.
 //
 // Contract: Start() parses the master URL and settings, creates the
 // application's local directory (removed again by Stop() and by the
@@ -16,12 +17,13 @@
 #include <vector>
 
 #include "ember/deploy/local_backend.h"
+#include "ember/deploy/settings.h"
 #include "ember/rdd/graph.h"
 #include "ember/scheduler/dag_scheduler.h"
 
 namespace ember::deploy {
 
-using Conf = std::map<std::string, std::string>;
+
 
 class Engine {
  public:
@@ -64,6 +66,8 @@ class Engine {
   int default_parallelism() const { return slots_; }
   const std::string& app_id() const { return app_id_; }
   const std::string& local_dir() const { return app_dir_; }
+  // Cluster modes: host:port executors connect to ("" in local modes).
+  const std::string& driver_address() const { return driver_address_; }
 
  private:
   Engine() = default;
@@ -72,9 +76,9 @@ class Engine {
 
   Conf conf_;
   int slots_ = 1;
-  std::string app_id_, app_dir_;
+  std::string app_id_, app_dir_, driver_address_;
   rdd::Graph graph_;
-  std::unique_ptr<LocalBackend> backend_;
+  std::unique_ptr<scheduler::SchedulerBackend> backend_;
   std::unique_ptr<scheduler::DAGScheduler> scheduler_;
   mutable std::mutex mu_;
   bool stopped_ = false;

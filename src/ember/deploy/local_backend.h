@@ -23,7 +23,7 @@ class LocalBackend : public scheduler::SchedulerBackend {
   void RemoveShuffle(int shuffle_id) override { executor_->RemoveShuffle(shuffle_id); }
   void RemoveRdd(int node) override { executor_->RemoveRdd(node); }
   // Stops the executor; waits for running tasks to end.
-  void Stop() { executor_.reset(); }
+  void Stop() override { executor_.reset(); }
 
  private:
   std::unique_ptr<exec::Executor> executor_;

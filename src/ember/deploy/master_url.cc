@@ -7,10 +7,23 @@ namespace ember::deploy {
 
 Result<MasterSpec> ParseMasterUrl(const std::string& master) {
   static const std::regex kLocal(R"(local(\[(\*|[0-9]+)(,([0-9]+))?\])?)");
+  static const std::regex kLocalCluster(R"(local-cluster\[\s*([0-9]+)\s*,\s*([0-9]+)\s*,\s*([0-9]+)\s*\])");
   std::smatch m;
   Status bad = InvalidArgument("Could not parse Master URL: '" + master + "'");
-  if (!std::regex_match(master, m, kLocal)) return bad;
   MasterSpec spec;
+  if (std::regex_match(master, m, kLocalCluster)) {
+    spec.local_cluster = true;
+    spec.executors = std::stoi(m[1]);
+    spec.executor_cores = std::stoi(m[2]);
+    spec.executor_memory_mb = std::stoi(m[3]);
+    if (spec.executors < 1 || spec.executors > 64 || spec.executor_cores < 1 ||
+        spec.executor_memory_mb < 1)
+      return bad;
+    spec.slots = spec.executors * spec.executor_cores;
+    spec.max_task_failures = 4;
+    return spec;
+  }
+  if (!std::regex_match(master, m, kLocal)) return bad;
   if (m[2].matched) {
     if (m[2] == "*") {
       spec.slots = std::max(1u, std::thread::hardware_concurrency());

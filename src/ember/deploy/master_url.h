@@ -2,7 +2,10 @@
 //
 // Contract: "local" = 1 slot; "local[N]", "local[*]" (all cores); and
 // "local[N,F]" / "local[*,F]" = F attempts per task (local modes default to
-// 1). Anything else is InvalidArgument "Could not parse Master URL: '...'".
+// 1). "local-cluster[W,C,M]" = W executor processes on this machine with C
+// task slots and M MiB each (tasks get 4 attempts, as in Spark's cluster
+// modes). Anything else is InvalidArgument "Could not parse Master URL:
+// '...'".
 #pragma once
 
 #include <string>
@@ -12,8 +15,12 @@
 namespace ember::deploy {
 
 struct MasterSpec {
-  int slots = 1;
+  int slots = 1;              // in all executors together
   int max_task_failures = 1;
+  bool local_cluster = false;
+  int executors = 1;          // local-cluster: W, C and M
+  int executor_cores = 1;
+  int executor_memory_mb = 1024;
 };
 
 Result<MasterSpec> ParseMasterUrl(const std::string& master);

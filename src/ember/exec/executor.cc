@@ -22,7 +22,13 @@ Result<std::unique_ptr<Executor>> Executor::Start(ExecutorOptions options) {
   ex->env_.blocks = ex->blocks_.get();
   ex->env_.shuffle_memory_budget = ex->options_.shuffle_memory_budget;
   ex->env_.max_result_bytes = ex->options_.max_result_bytes;
+  ex->env_.max_bytes_in_flight = ex->options_.max_bytes_in_flight;
   ex->env_.faults = &ex->options_.faults;
+  if (!ex->options_.secret.empty()) {
+    ex->options_.fetch.secret = ex->options_.secret;
+    ex->fetcher_ = std::make_unique<BlockFetcher>(ex->options_.fetch);
+    ex->env_.fetcher = ex->fetcher_.get();
+  }
   for (int i = 0; i < ex->options_.slots; ++i) ex->threads_.emplace_back([e = ex.get()] { e->SlotLoop(); });
   return ex;
 }

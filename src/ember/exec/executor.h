@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "ember/exec/block_fetcher.h"
 #include "ember/exec/task_context.h"
 #include "ember/exec/task_runner.h"
 #include "ember/exec/worker_pool.h"
@@ -36,8 +37,13 @@ struct ExecutorOptions {
   WorkerPoolOptions workers;
   size_t shuffle_memory_budget = 64 << 20;
   size_t storage_memory_budget = 600 << 20;  // cached partitions held in memory
+  size_t max_bytes_in_flight = 48 << 20;     // spark.reducer.maxSizeInFlight
   int64_t max_result_bytes = 0;
   FaultInjector faults;
+  // Cluster modes: the application's secret, for fetching blocks from
+  // other executors (empty in local modes: every block is local).
+  std::string secret;
+  FetchOptions fetch;
 };
 
 class Executor {
@@ -65,6 +71,7 @@ class Executor {
   ExecutorOptions options_;
   std::unique_ptr<WorkerPool> pool_;
   std::unique_ptr<storage::BlockStore> blocks_;
+  std::unique_ptr<BlockFetcher> fetcher_;
   ExecutorEnv env_;
   std::vector<std::thread> threads_;
 

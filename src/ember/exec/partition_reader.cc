@@ -4,6 +4,7 @@
 
 #include "ember/exec/cached_stream.h"
 #include "ember/exec/python_stream.h"
+#include "ember/exec/shuffle_read_stream.h"
 #include "ember/io/codec.h"
 #include "ember/io/line_reader.h"
 #include "ember/rdd/graph.h"
@@ -53,55 +54,6 @@ class LineStream : public FrameStream {
   FrameType type_;
 };
 
-// The batches of one shuffle block, read as they are consumed. A block
-// that cannot be read is a fetch failure of its map output: the task
-// context records which, so the scheduler recomputes it.
-class BlockStream : public FrameStream {
- public:
-  // Bucket `bucket` of the node's map output `i` (see ShuffledNode).
-  BlockStream(const proto::ShuffledNode& node, int i, int bucket, const ExecutorEnv& env,
-              TaskContext* ctx)
-      : node_(node), i_(i), bucket_(bucket), env_(env), ctx_(ctx) {}
-  Result<bool> Next(Frame* frame) override {
-    if (!reader_) {
-      auto r = Open();
-      if (!r.ok()) return Lost(r.status());
-      reader_ = std::move(r).value();
-    }
-    frame->type = FrameType::kPickleBatch;
-    auto more = reader_->Next(&frame->data);
-    if (!more.ok()) return Lost(more.status());
-    return more;
-  }
-
- private:
-  Result<std::unique_ptr<shuffle::BlockReader>> Open() {
-    int executor = node_.map_executors(i_);
-    if (executor < 0) return FetchFailed("the output is lost");
-    if (node_.executors(executor) != env_.executor_id)
-      return FetchFailed("the output is on executor " + node_.executors(executor) +
-                         " and fetching from other executors is not built yet");
-    return shuffle::BlockReader::Open(shuffle::MapOutputPaths(env_.shuffle_dir, node_.shuffle_id(),
-                                                              node_.map_ids(i_), node_.map_task_ids(i_)),
-                                      bucket_);
-  }
-
-  Status Lost(const Status& why) {
-    ctx_->fetch_failed_shuffle = node_.shuffle_id();
-    ctx_->fetch_failed_map = node_.map_ids(i_);
-    return Status(StatusCode::kFetchFailed, "shuffle " + std::to_string(node_.shuffle_id()) +
-                                                " map " + std::to_string(node_.map_ids(i_)) + ": " +
-                                                why.message());
-  }
-
-  const proto::ShuffledNode& node_;
-  int i_;
-  int bucket_;
-  const ExecutorEnv& env_;
-  TaskContext* ctx_;
-  std::unique_ptr<shuffle::BlockReader> reader_;
-};
-
 // One frame per file: [u32 path length][path][file bytes].
 Result<Frame> ReadWholeFile(const std::string& path, bool as_text) {
   EMBER_ASSIGN_OR_RETURN(auto in, io::OpenInput(path));
@@ -127,7 +79,7 @@ Result<Frame> ReadWholeFile(const std::string& path, bool as_text) {
 
 PartitionReader::PartitionReader(const proto::TaskDescription& task, const ExecutorEnv& env,
                                  TaskContext* ctx)
-    : env_(env), ctx_(ctx) {
+    : env_(env), ctx_(ctx), addresses_(&task.executor_addresses()) {
   for (const auto& n : task.nodes()) nodes_[n.id()] = &n;
 }
 
@@ -202,11 +154,7 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::OpenWholeFiles(const proto
 
 Result<std::unique_ptr<FrameStream>> PartitionReader::OpenShuffled(const proto::ShuffledNode& n,
                                                                    int p) {
-  const proto::ShuffledNode* node = &n;
-  return std::unique_ptr<FrameStream>(new ConcatStream(
-      n.map_ids_size(), [this, node, p](int i) -> Result<std::unique_ptr<FrameStream>> {
-        return std::unique_ptr<FrameStream>(new BlockStream(*node, i, p, env_, ctx_));
-      }));
+  return std::unique_ptr<FrameStream>(new ShuffleReadStream(n, p, *addresses_, env_, ctx_));
 }
 
 Result<std::unique_ptr<FrameStream>> PartitionReader::OpenUnion(const proto::UnionNode& n, int p) {

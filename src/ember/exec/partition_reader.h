@@ -5,8 +5,9 @@
 // by C++ (parallel slices, text splits, whole files, checkpoint files);
 // Python nodes run in a pooled worker over their parent's stream; shuffled
 // nodes read bucket `partition` of every map output listed in the node
-// (the scheduler lists only those whose block is non-empty) from this
-// executor's shuffle directory; union and coalesce concatenate their
+// (the scheduler lists only those whose block is non-empty), from this
+// executor's shuffle directory or from the executor that wrote it
+// (shuffle_read_stream.h); union and coalesce concatenate their
 // parents' partitions. A persisted node (one whose lineage copy carries a
 // storage level) is read from the executor's block store when the
 // partition is there, without opening its parents, and is stored there as
@@ -43,6 +44,7 @@ class PartitionReader {
   std::map<int, const proto::Node*> nodes_;
   const ExecutorEnv& env_;
   TaskContext* ctx_;
+  const google::protobuf::Map<std::string, std::string>* addresses_;  // of other executors
 };
 
 }  // namespace ember::exec

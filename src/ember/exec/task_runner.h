@@ -13,6 +13,7 @@
 
 #include <string>
 
+#include "ember/exec/block_fetcher.h"
 #include "ember/exec/fault_injection.h"
 #include "ember/exec/task_context.h"
 #include "ember/exec/worker_pool.h"
@@ -29,6 +30,8 @@ struct ExecutorEnv {
   size_t shuffle_memory_budget = 64 << 20;
   int64_t max_result_bytes = 0;  // 0: unlimited
   const FaultInjector* faults = nullptr;  // ember.test.* settings
+  BlockFetcher* fetcher = nullptr;  // cluster modes: other executors' blocks
+  size_t max_bytes_in_flight = 48 << 20;  // spark.reducer.maxSizeInFlight
 };
 
 proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv& env,

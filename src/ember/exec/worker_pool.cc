@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -17,8 +16,7 @@
 #include "ember/common/crypto.h"
 #include "ember/common/file_util.h"
 #include "ember/common/frame.h"
-
-extern char** environ;
+#include "ember/common/process.h"
 
 namespace ember::exec {
 
@@ -39,8 +37,7 @@ Status ReadExact(int fd, char* buf, size_t n) {
 std::vector<std::string> DaemonEnvironment(const WorkerPoolOptions& o) {
   std::vector<std::string> env;
   std::string pythonpath = o.pythonpath;
-  for (char** e = environ; *e; ++e) {
-    std::string kv = *e;
+  for (const std::string& kv : CurrentEnvironment()) {
     if (kv.rfind("PYTHONPATH=", 0) == 0) {
       std::string old = kv.substr(11);
       if (!old.empty()) pythonpath += (pythonpath.empty() ? "" : ":") + old;
@@ -66,35 +63,15 @@ Status WorkerPool::Launch() {
   // to clean up. Anyone on the host could connect, so the HMAC handshake
   // below comes before anything else.
   socket_path_ = "@ember-" + RandomHex(12);
-  int in_pipe[2], out_pipe[2];
-  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0)
-    return IOError(std::string("pipe: ") + std::strerror(errno));
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  std::vector<std::string> args = {options_.python, "-m", "ember.daemon", socket_path_,
-                                   options_.work_dir};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env = DaemonEnvironment(options_);
-  std::vector<char*> envp;
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  int rc = posix_spawn(&daemon_pid_, options_.python.c_str(), &actions, nullptr, argv.data(),
-                       envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(in_pipe[0]);
-  ::close(out_pipe[1]);
-  daemon_stdin_ = in_pipe[1];
-  daemon_stdout_ = out_pipe[0];
-  if (rc != 0) {
+  auto child = SpawnChild({options_.python, "-m", "ember.daemon", socket_path_, options_.work_dir},
+                          DaemonEnvironment(options_), /*pipe_stdout=*/true);
+  if (!child.ok()) {
     return IOError("cannot start Python worker daemon with " + options_.python + ": " +
-                   std::strerror(rc) + " (set spark.pyspark.python or PYSPARK_PYTHON)");
+                   child.status().message() + " (set spark.pyspark.python or PYSPARK_PYTHON)");
   }
+  daemon_pid_ = child->pid;
+  daemon_stdin_ = child->stdin_fd;
+  daemon_stdout_ = child->stdout_fd;
   EMBER_RETURN_IF_ERROR(WriteAll(daemon_stdin_, options_.secret + "\n"));
   reader_ = std::thread([this] { ReadDaemonOutput(); });
 

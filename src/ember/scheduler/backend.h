@@ -8,7 +8,8 @@
 // reported lost first). LaunchTask() returns at once and runs the task on
 // the named executor; KillTask() asks a launched task to stop;
 // RemoveShuffle() deletes every map output of a shuffle nothing will read
-// again; RemoveRdd() drops the cached partitions of a node. Local mode runs
+// again; RemoveRdd() drops the cached partitions of a node. Stop() ends
+// every executor, waiting for running tasks. Local mode runs
 // one in-process Executor; cluster modes talk to executor processes. The
 // scheduler sees no difference.
 #pragma once
@@ -28,6 +29,7 @@ class SchedulerBackend {
   virtual void KillTask(const std::string& executor_id, int64_t task_id) = 0;
   virtual void RemoveShuffle(int shuffle_id) = 0;
   virtual void RemoveRdd(int node) = 0;
+  virtual void Stop() {}
 };
 
 }  // namespace ember::scheduler

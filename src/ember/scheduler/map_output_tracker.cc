@@ -97,6 +97,7 @@ void MapOutputTracker::FillReads(int reducer, proto::ShuffledNode* node) const {
   node->clear_map_task_ids();
   node->clear_map_executors();
   node->clear_executors();
+  node->clear_map_sizes();
   std::lock_guard<std::mutex> lock(mu_);
   auto it = shuffles_.find(node->shuffle_id());
   if (it == shuffles_.end()) return;
@@ -115,6 +116,7 @@ void MapOutputTracker::FillReads(int reducer, proto::ShuffledNode* node) const {
     node->add_map_ids(static_cast<int>(m));
     node->add_map_task_ids(o ? o->task_id : -1);
     node->add_map_executors(executor);
+    node->add_map_sizes(o && reducer < o->sizes.count() ? o->sizes.Estimate(reducer) : 0);
   }
 }
 

@@ -1,0 +1,287 @@
+#include "ember/deploy/cluster_backend.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "ember/common/file_util.h"
+#include "ember/common/frame.h"
+#include "ember/common/process.h"
+
+namespace ember::deploy {
+
+namespace {
+double Now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+Result<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(ClusterOptions options) {
+  std::unique_ptr<ClusterBackend> b(new ClusterBackend(std::move(options)));
+  ClusterBackend* self = b.get();
+  EMBER_RETURN_IF_ERROR(b->server_.Start(b->options_.bind_host, 0, b->options_.secret,
+                                         [self](auto conn) { self->Serve(std::move(conn)); }));
+  b->port_ = b->server_.port();
+  b->monitor_ = std::thread([self] { self->Monitor(); });
+  std::unique_lock<std::mutex> lock(b->mu_);
+  Status st;
+  for (int i = 0; i < b->options_.executors && st.ok(); ++i) st = b->LaunchExecutor();
+  auto all_registered = [&] {
+    return static_cast<int>(b->addresses_.size()) == b->options_.executors || !b->launch_error_.empty();
+  };
+  if (st.ok() && !b->cv_.wait_for(lock, std::chrono::duration<double>(b->options_.register_timeout_s),
+                                  all_registered))
+    st = IOError("executors did not register with the driver within " +
+                 std::to_string(static_cast<int>(b->options_.register_timeout_s)) + " s");
+  if (st.ok() && !b->launch_error_.empty()) st = IOError("cannot start executors: " + b->launch_error_);
+  b->started_ = st.ok();
+  lock.unlock();
+  if (!st.ok()) {
+    b->Stop();
+    return st;
+  }
+  return b;
+}
+
+ClusterBackend::~ClusterBackend() { Stop(); }
+
+Status ClusterBackend::LaunchExecutor() {
+  Executor e;
+  e.id = std::to_string(next_id_++);
+  e.work_dir = options_.work_root + "/executor-" + e.id;
+  EMBER_RETURN_IF_ERROR(MakeDirs(e.work_dir));
+  std::vector<std::string> argv = {
+      options_.executable, "executor",
+      "--driver", options_.bind_host + ":" + std::to_string(port_),
+      "--id", e.id,
+      "--host", options_.bind_host,
+      "--cores", std::to_string(options_.cores),
+      "--memory-mb", std::to_string(options_.memory_mb),
+      "--work-dir", e.work_dir};
+  EMBER_ASSIGN_OR_RETURN(ChildProcess child, SpawnChild(argv, CurrentEnvironment(), false));
+  e.pid = child.pid;
+  e.stdin_fd = child.stdin_fd;  // kept open: the executor exits when it closes
+  e.last_heartbeat = Now();     // counts from the launch until it registers
+  // The secret goes down the pipe: never on a command line or in the environment.
+  Status st = WriteAll(e.stdin_fd, options_.secret + "\n");
+  executors_[e.id] = e;
+  if (!st.ok()) Lose(e.id, "cannot hand it the secret: " + st.message());
+  return Status::OK();
+}
+
+void ClusterBackend::Attach(scheduler::PostEvent post) {
+  std::lock_guard<std::mutex> lock(mu_);
+  post_ = std::move(post);
+  for (auto& e : early_events_) post_(std::move(e));
+  early_events_.clear();
+}
+
+void ClusterBackend::Emit(scheduler::SchedulerEvent event) {
+  if (stopping_) return;
+  if (post_) post_(std::move(event));
+  else early_events_.push_back(std::move(event));
+}
+
+void ClusterBackend::Serve(std::shared_ptr<net::Connection> conn) {
+  proto::RpcMessage msg;
+  auto got = conn->Receive(&msg);
+  if (!got.ok() || !*got || !msg.has_register_executor()) {
+    spdlog::warn("connection from {} did not register an executor; closed", conn->peer());
+    conn->Close();
+    return;
+  }
+  std::string id = msg.register_executor().executor_id();
+  Status st = Register(conn, msg.register_executor());
+  if (!st.ok()) {
+    spdlog::warn("refused executor registration from {}: {}", conn->peer(), st.message());
+    conn->Close();
+    return;
+  }
+  std::string why = "its connection closed";
+  for (;;) {
+    auto more = conn->Receive(&msg);
+    if (!more.ok()) why = "its connection failed: " + more.status().message();
+    if (!more.ok() || !*more) break;
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = executors_.find(id);
+    if (it == executors_.end() || it->second.lost) break;
+    if (msg.has_heartbeat()) it->second.last_heartbeat = Now();
+    else if (msg.has_task_result())
+      Emit(scheduler::event::TaskFinished{id, std::move(*msg.mutable_task_result())});
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  Lose(id, why);
+}
+
+Status ClusterBackend::Register(const std::shared_ptr<net::Connection>& conn,
+                                const proto::RegisterExecutor& r) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = executors_.find(r.executor_id());
+  if (it == executors_.end() || it->second.lost || it->second.conn)
+    return InvalidArgument("no executor '" + r.executor_id() + "' is expected");
+  Executor& e = it->second;
+  e.conn = conn;
+  e.host = r.host();
+  e.block_port = r.block_port();
+  e.cores = r.cores();
+  e.last_heartbeat = Now();
+  proto::RpcMessage reply;
+  reply.mutable_registered()->mutable_conf()->insert(options_.conf.begin(), options_.conf.end());
+  EMBER_RETURN_IF_ERROR(conn->Send(reply));
+  addresses_[e.id] = e.host + ":" + std::to_string(e.block_port);
+  auto task_cpus = ParseInt(options_.conf, "spark.task.cpus", 1);
+  int slots = std::max(1, e.cores / std::max(1, task_cpus.ok() ? *task_cpus : 1));
+  Emit(scheduler::event::ExecutorAdded{{e.id, e.host, slots}});
+  spdlog::debug("executor {} registered from {} ({} cores)", e.id, conn->peer(), e.cores);
+  cv_.notify_all();
+  return Status::OK();
+}
+
+void ClusterBackend::Lose(const std::string& id, const std::string& reason) {
+  auto it = executors_.find(id);
+  if (it == executors_.end() || it->second.lost) return;
+  Executor& e = it->second;
+  e.lost = true;
+  if (e.conn) e.conn->Close();
+  if (e.pid > 0) ::kill(e.pid, SIGKILL);  // a hung executor must not come back
+  bool registered = addresses_.erase(id) > 0;
+  if (!started_ && launch_error_.empty()) launch_error_ = "executor " + id + " " + reason;
+  if (!stopping_) spdlog::warn("lost executor {}: {}", id, reason);
+  if (registered) Emit(scheduler::event::ExecutorLost{id, "executor " + id + " lost: " + reason});
+  cv_.notify_all();
+}
+
+void ClusterBackend::Monitor() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    double now = Now();
+    for (auto& [id, e] : executors_) {
+      if (e.lost) continue;
+      int status = 0;
+      if (e.pid > 0 && ::waitpid(e.pid, &status, WNOHANG) == e.pid) {
+        e.pid = -1;
+        Lose(id, "its process " + DescribeWaitStatus(status));
+      } else if (now - e.last_heartbeat > (e.conn ? options_.heartbeat_timeout_s : options_.register_timeout_s)) {
+        Lose(id, e.conn ? "no heartbeat for " + std::to_string(static_cast<int>(now - e.last_heartbeat)) +
+                              " s (spark.network.timeout)"
+                        : "it did not register in time");
+      }
+    }
+    // Reap the lost: their processes were killed; their files are useless.
+    for (auto it = executors_.begin(); it != executors_.end();) {
+      Executor& e = it->second;
+      if (!e.lost) {
+        ++it;
+        continue;
+      }
+      if (e.pid > 0) ::waitpid(e.pid, nullptr, 0);
+      if (e.stdin_fd >= 0) ::close(e.stdin_fd);
+      RemoveTree(e.work_dir);
+      it = executors_.erase(it);
+    }
+    if (started_ && options_.replace_lost) {
+      while (static_cast<int>(executors_.size()) < options_.executors) {
+        Status st = LaunchExecutor();
+        if (!st.ok()) {
+          spdlog::error("cannot start a replacement executor: {}", st.message());
+          break;
+        }
+      }
+    }
+    cv_.wait_for(lock, std::chrono::milliseconds(100));
+  }
+}
+
+std::shared_ptr<net::Connection> ClusterBackend::ConnectionOf(const std::string& id) {
+  auto it = executors_.find(id);
+  if (it == executors_.end() || it->second.lost) return nullptr;
+  return it->second.conn;
+}
+
+void ClusterBackend::LaunchTask(const std::string& executor_id, const proto::TaskDescription& task) {
+  proto::RpcMessage msg;
+  std::shared_ptr<net::Connection> conn;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    conn = ConnectionOf(executor_id);
+    if (!conn) return;  // lost: the scheduler runs the task elsewhere
+    *msg.mutable_launch_task() = task;
+    msg.mutable_launch_task()->mutable_executor_addresses()->insert(addresses_.begin(), addresses_.end());
+  }
+  // Not under mu_: a send to a hung executor blocks until Lose() closes it.
+  Status st = conn->Send(msg);
+  if (!st.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Lose(executor_id, "cannot send it a task: " + st.message());
+  }
+}
+
+void ClusterBackend::KillTask(const std::string& executor_id, int64_t task_id) {
+  std::shared_ptr<net::Connection> conn;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    conn = ConnectionOf(executor_id);
+  }
+  proto::RpcMessage msg;
+  msg.set_kill_task(task_id);
+  if (conn) (void)conn->Send(msg);  // a failed send means it is being lost anyway
+}
+
+void ClusterBackend::SendToAll(const proto::RpcMessage& message) {
+  std::vector<std::shared_ptr<net::Connection>> conns;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, e] : executors_)
+      if (!e.lost && e.conn) conns.push_back(e.conn);
+  }
+  for (auto& c : conns) (void)c->Send(message);
+}
+
+void ClusterBackend::RemoveShuffle(int shuffle_id) {
+  proto::RpcMessage msg;
+  msg.set_remove_shuffle(shuffle_id);
+  SendToAll(msg);
+}
+
+void ClusterBackend::RemoveRdd(int node) {
+  proto::RpcMessage msg;
+  msg.set_remove_rdd(node);
+  SendToAll(msg);
+}
+
+void ClusterBackend::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (monitor_.joinable()) monitor_.join();
+  proto::RpcMessage stop;
+  stop.set_stop_executor(true);
+  SendToAll(stop);
+  // Give executors a moment to stop their workers, then make sure.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  std::unique_lock<std::mutex> lock(mu_);
+  for (auto& [id, e] : executors_) {
+    while (e.pid > 0 && ::waitpid(e.pid, nullptr, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ::kill(e.pid, SIGKILL);
+        ::waitpid(e.pid, nullptr, 0);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    e.pid = -1;
+    if (e.stdin_fd >= 0) ::close(e.stdin_fd);
+    e.stdin_fd = -1;
+    RemoveTree(e.work_dir);
+  }
+  lock.unlock();
+  server_.Stop();  // closes connections; their session threads end
+}
+
+}  // namespace ember::deploy

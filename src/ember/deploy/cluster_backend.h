@@ -1,0 +1,103 @@
+// ClusterBackend: executors as processes of their own that talk to the
+// driver only over TCP — local-cluster[W,C,M], the real distributed path.
+//
+// Contract: Start() listens on `bind_host` (an ephemeral port), launches
+// `executors` processes (`<executable> executor ...`, by exec, never a
+// shell; the shared secret goes down the child's stdin, never on a command
+// line or in the environment) and returns once all registered, or fails
+// naming what went wrong. Every connection authenticates (net/auth.h)
+// before a frame is read. An executor is lost when its connection closes,
+// its process exits, or no heartbeat came for `heartbeat_timeout_s` (a hung
+// process is then killed): the scheduler gets event::ExecutorLost, no
+// task result of it is reported afterwards, its work directory is
+// removed, and with `replace_lost` a new executor is started in its
+// place. The backend sends each executor the application's settings at
+// registration and stamps every task with the block-transfer addresses of
+// all live executors. Stop() stops every executor (SIGKILL after a grace
+// period) and waits for them. Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ember/deploy/settings.h"
+#include "ember/net/server.h"
+#include "ember/scheduler/backend.h"
+
+namespace ember::deploy {
+
+struct ClusterOptions {
+  std::string executable;  // the ember program
+  std::string bind_host = "127.0.0.1";
+  int executors = 1;
+  int cores = 1;
+  int memory_mb = 1024;
+  std::string work_root;  // executor work directories go under it
+  std::string secret;
+  Conf conf;  // sent to every executor
+  double heartbeat_interval_s = 10;
+  double heartbeat_timeout_s = 120;
+  double register_timeout_s = 60;
+  bool replace_lost = true;
+};
+
+class ClusterBackend : public scheduler::SchedulerBackend {
+ public:
+  static Result<std::unique_ptr<ClusterBackend>> Start(ClusterOptions options);
+  ~ClusterBackend() override;
+
+  void Attach(scheduler::PostEvent post) override;
+  void LaunchTask(const std::string& executor_id, const proto::TaskDescription& task) override;
+  void KillTask(const std::string& executor_id, int64_t task_id) override;
+  void RemoveShuffle(int shuffle_id) override;
+  void RemoveRdd(int node) override;
+  void Stop() override;
+  int port() const { return port_; }
+
+ private:
+  struct Executor {
+    std::string id;
+    int pid = -1;
+    int stdin_fd = -1;
+    std::string work_dir;
+    std::shared_ptr<net::Connection> conn;  // once registered
+    std::string host;
+    int block_port = 0;
+    int cores = 0;
+    double last_heartbeat = 0;
+    bool lost = false;
+  };
+
+  explicit ClusterBackend(ClusterOptions options) : options_(std::move(options)) {}
+  Status LaunchExecutor();                          // under mu_
+  void Serve(std::shared_ptr<net::Connection> conn);  // a session thread
+  Status Register(const std::shared_ptr<net::Connection>& conn, const proto::RegisterExecutor& r);
+  void Monitor();
+  void Lose(const std::string& id, const std::string& reason);  // under mu_
+  void Emit(scheduler::SchedulerEvent event);                   // under mu_
+  void SendToAll(const proto::RpcMessage& message);
+  std::shared_ptr<net::Connection> ConnectionOf(const std::string& id);
+
+  ClusterOptions options_;
+  net::Server server_;
+  int port_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, Executor> executors_;  // launched and not yet reaped
+  std::map<std::string, std::string> addresses_;  // registered: id -> host:port
+  scheduler::PostEvent post_;
+  std::vector<scheduler::SchedulerEvent> early_events_;  // before Attach
+  int next_id_ = 0;
+  bool stopping_ = false;
+  bool started_ = false;  // all first executors registered
+  std::string launch_error_;
+  std::thread monitor_;
+};
+
+}  // namespace ember::deploy

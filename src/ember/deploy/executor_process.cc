@@ -1,0 +1,126 @@
+#include "ember/deploy/executor_process.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "ember/deploy/executor_conf.h"
+#include "ember/exec/block_service.h"
+#include "ember/net/client.h"
+
+namespace ember::deploy {
+
+namespace {
+
+// Exits the process as soon as stdin reaches its end: the driver that
+// holds the other end of the pipe is gone. The Python daemon watches its
+// own stdin the same way, so the workers follow.
+void ExitWhenStdinCloses() {
+  std::thread([] {
+    char buf[256];
+    while (::read(0, buf, sizeof buf) > 0) {
+    }
+    ::_exit(0);
+  }).detach();
+}
+
+class Heartbeats {
+ public:
+  Heartbeats(std::shared_ptr<net::Connection> conn, std::string id, double interval_s)
+      : thread_([this, conn, id, interval_s] {
+          proto::RpcMessage beat;
+          beat.mutable_heartbeat()->set_executor_id(id);
+          std::unique_lock<std::mutex> lock(mu_);
+          while (!cv_.wait_for(lock, std::chrono::duration<double>(interval_s), [this] { return done_; }))
+            if (!conn->Send(beat).ok()) return;
+        }) {}
+  ~Heartbeats() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;  // last: starts after the members it uses exist
+};
+
+Status Run(const ExecutorProcessArgs& args, const std::string& secret) {
+  auto colon = args.driver.rfind(':');
+  if (colon == std::string::npos) return InvalidArgument("--driver must be host:port, got " + args.driver);
+  std::string driver_host = args.driver.substr(0, colon);
+  int driver_port = std::stoi(args.driver.substr(colon + 1));
+  EMBER_ASSIGN_OR_RETURN(auto blocks, exec::BlockService::Start(args.host, secret, args.work_dir));
+  EMBER_ASSIGN_OR_RETURN(auto conn, net::Connect(driver_host, static_cast<uint16_t>(driver_port), secret,
+                                                 std::chrono::seconds(30)));
+  proto::RpcMessage msg;
+  auto* reg = msg.mutable_register_executor();
+  reg->set_executor_id(args.executor_id);
+  reg->set_host(args.host);
+  reg->set_block_port(blocks->port());
+  reg->set_cores(args.cores);
+  reg->set_pid(::getpid());
+  EMBER_RETURN_IF_ERROR(conn->Send(msg));
+  EMBER_ASSIGN_OR_RETURN(bool got, conn->Receive(&msg));
+  if (!got || !msg.has_registered()) return IOError("the driver did not accept the registration");
+  Conf conf(msg.registered().conf().begin(), msg.registered().conf().end());
+  EMBER_ASSIGN_OR_RETURN(auto options,
+                         ExecutorOptionsFromConf(conf, args.executor_id, args.cores,
+                                                 static_cast<int64_t>(args.memory_mb) << 20, args.work_dir));
+  options.secret = secret;  // fetches from other executors authenticate too
+  EMBER_ASSIGN_OR_RETURN(double interval, ParseSeconds(conf, "spark.executor.heartbeatInterval", 10));
+  EMBER_ASSIGN_OR_RETURN(auto executor, exec::Executor::Start(std::move(options)));
+  Heartbeats heartbeats(conn, args.executor_id, interval);
+  for (;;) {
+    auto more = conn->Receive(&msg);
+    if (!more.ok() || !*more) break;  // the driver is gone
+    if (msg.has_launch_task()) {
+      executor->Launch(std::move(*msg.mutable_launch_task()), [conn](proto::TaskResult r) {
+        proto::RpcMessage out;
+        *out.mutable_task_result() = std::move(r);
+        (void)conn->Send(out);  // a lost driver ends the receive loop
+      });
+    } else if (msg.has_kill_task()) {
+      executor->KillTask(msg.kill_task());
+    } else if (msg.has_remove_shuffle()) {
+      executor->RemoveShuffle(msg.remove_shuffle());
+    } else if (msg.has_remove_rdd()) {
+      executor->RemoveRdd(msg.remove_rdd());
+    } else if (msg.has_stop_executor()) {
+      break;
+    }
+  }
+  executor.reset();  // waits for running tasks (a stop kills them first)
+  conn->Close();
+  return Status::OK();
+}
+
+}  // namespace
+
+int RunExecutorProcess(const ExecutorProcessArgs& args) {
+  std::string secret;
+  if (!std::getline(std::cin, secret) || secret.empty()) {
+    std::cerr << "ember executor: expected the shared secret on stdin\n";
+    return 2;
+  }
+  ExitWhenStdinCloses();
+  Status st = Run(args, secret);
+  if (!st.ok()) {
+    std::cerr << "ember executor " << args.executor_id << ": " << st.message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace ember::deploy

@@ -1,0 +1,85 @@
+#include "ember/deploy/settings.h"
+
+#include <cctype>
+#include <cstdlib>
+
+namespace ember::deploy {
+
+std::string Get(const Conf& conf, const std::string& key, const std::string& def) {
+  auto it = conf.find(key);
+  return it == conf.end() ? def : it->second;
+}
+
+Result<int64_t> ParseBytes(const std::string& key, const std::string& v) {
+  char* end = nullptr;
+  double n = std::strtod(v.c_str(), &end);
+  std::string unit(end);
+  for (auto& c : unit) c = static_cast<char>(std::tolower(c));
+  int64_t mult = 1;
+  if (unit == "k" || unit == "kb") mult = 1 << 10;
+  else if (unit == "m" || unit == "mb") mult = 1 << 20;
+  else if (unit == "g" || unit == "gb") mult = 1LL << 30;
+  else if (unit == "t" || unit == "tb") mult = 1LL << 40;
+  else if (!unit.empty() && unit != "b") mult = -1;
+  if (end == v.c_str() || mult < 0 || n < 0)
+    return InvalidArgument("invalid size '" + v + "' for setting " + key);
+  return static_cast<int64_t>(n * static_cast<double>(mult));
+}
+
+Result<double> ParseSeconds(const Conf& conf, const std::string& key, double def) {
+  std::string v = Get(conf, key, "");
+  if (v.empty()) return def;
+  char* end = nullptr;
+  double x = std::strtod(v.c_str(), &end);
+  std::string unit(end);
+  double scale = unit.empty() || unit == "ms" ? 1e-3 : unit == "s" ? 1 : unit == "min" ? 60 : -1;
+  if (end == v.c_str() || scale < 0 || x < 0)
+    return InvalidArgument("invalid duration '" + v + "' for setting " + key + " (e.g. 100ms, 2s)");
+  return x * scale;
+}
+
+Result<double> ParsePositive(const Conf& conf, const std::string& key, double def) {
+  std::string v = Get(conf, key, "");
+  if (v.empty()) return def;
+  char* end = nullptr;
+  double x = std::strtod(v.c_str(), &end);
+  if (end == v.c_str() || *end != '\0' || !(x > 0))
+    return InvalidArgument("invalid value '" + v + "' for setting " + key + " (a positive number)");
+  return x;
+}
+
+Result<double> ParseFraction(const Conf& conf, const std::string& key, double def) {
+  std::string v = Get(conf, key, "");
+  if (v.empty()) return def;
+  char* end = nullptr;
+  double x = std::strtod(v.c_str(), &end);
+  if (end == v.c_str() || *end != '\0' || !(x > 0 && x <= 1))
+    return InvalidArgument("invalid fraction '" + v + "' for setting " + key +
+                           " (a number greater than 0 and at most 1)");
+  return x;
+}
+
+Result<int> ParseInt(const Conf& conf, const std::string& key, int def) {
+  std::string v = Get(conf, key, "");
+  if (v.empty()) return def;
+  try {
+    size_t used = 0;
+    int n = std::stoi(v, &used);
+    if (used == v.size()) return n;
+  } catch (...) {
+  }
+  return InvalidArgument("invalid integer '" + v + "' for setting " + key);
+}
+
+Result<int64_t> GetBytes(const Conf& conf, const std::string& key, const std::string& def) {
+  return ParseBytes(key, Get(conf, key, def));
+}
+
+Result<bool> ParseBool(const Conf& conf, const std::string& key, bool def) {
+  std::string v = Get(conf, key, def ? "true" : "false");
+  if (v != "true" && v != "false")
+    return InvalidArgument("invalid value '" + v + "' for setting " + key + " (true or false)");
+  return v == "true";
+}
+
+}  // namespace ember::deploy

@@ -1,0 +1,55 @@
+// BlockFetcher: how an executor's tasks fetch map-output blocks from other
+// executors' block services (block_service.h).
+//
+// Contract: Fetch() sends one BlockRequest to `address` ("host:port") and
+// returns every requested block, in request order, each verified against
+// the checksum its server read from the map output's index. Connections
+// are authenticated with `secret` and pooled per address. A network error
+// (refused, reset, timed out) is retried `max_retries` times with a
+// growing wait (spark.shuffle.io.maxRetries / retryWait); a server that
+// answers that a map output is missing or damaged is not retried. Either
+// way the error is FetchFailed naming the address, and *failed_map names
+// the map output to recompute. Thread-safe: tasks fetch concurrently.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ember/common/status.h"
+#include "ember/net/connection.h"
+#include "ember.pb.h"
+
+namespace ember::exec {
+
+struct FetchOptions {
+  std::string secret;
+  int max_retries = 3;
+  double retry_wait_s = 5;
+  std::chrono::milliseconds connect_timeout{30000};
+};
+
+class BlockFetcher {
+ public:
+  explicit BlockFetcher(FetchOptions options) : options_(std::move(options)) {}
+
+  Result<std::vector<std::string>> Fetch(const std::string& address, const proto::BlockRequest& request,
+                                         int* failed_map);
+
+ private:
+  // One attempt; `retry` says whether a failure may be retried.
+  Result<std::vector<std::string>> TryFetch(const std::string& address,
+                                            const proto::BlockRequest& request, int* failed_map,
+                                            bool* retry);
+  Result<std::shared_ptr<net::Connection>> Acquire(const std::string& address);
+  void Release(const std::string& address, std::shared_ptr<net::Connection> conn);
+
+  FetchOptions options_;
+  std::mutex mu_;
+  std::map<std::string, std::vector<std::shared_ptr<net::Connection>>> idle_;
+};
+
+}  // namespace ember::exec
