@@ -5,9 +5,14 @@
 // already gone; MakeTempDir creates a fresh private directory under
 // `parent` whose name starts with `prefix`; RemoveFilesWithPrefix deletes
 // the entries of `dir` whose names start with `prefix` (not recursive).
+// IsPlainRelativePath says whether joining `path` to a directory stays
+// inside it as far as the text goes (symbolic links are the caller's
+// business): not empty, not absolute, no NUL, and no empty, "." or ".."
+// component.
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "ember/common/status.h"
 
@@ -18,6 +23,7 @@ Status RemoveTree(const std::string& path);
 Result<std::string> MakeTempDir(const std::string& parent, const std::string& prefix);
 Status RemoveFilesWithPrefix(const std::string& dir, const std::string& prefix);
 bool PathExists(const std::string& path);
+bool IsPlainRelativePath(std::string_view path);
 // 2*n random hex digits from a cryptographic source.
 std::string RandomHex(size_t n);
 
