@@ -10,6 +10,11 @@ dropped (property ``ember.broadcast.dropped``), and a worker forgets a
 copy of that generation or older before its task runs, while a copy
 loaded after the unpersist (a newer generation) stays.
 
+A command records the ids of the broadcasts pickled into it
+(collect_ids), so that executors of the cluster modes can fetch those
+files before its tasks run. A broadcast inside another's value is found
+when the outer value is pickled and travels with the outer one's id.
+
 >>> b = sc.broadcast([1, 2, 3])
 >>> sc.parallelize(range(3), 3).map(lambda i: b.value[i] * 10).collect()
 [10, 20, 30]
@@ -20,6 +25,7 @@ Traceback (most recent call last):
 ember.errors.EmberError: Attempted to use broadcast(...) after it was destroyed
 """
 
+import contextlib
 import os
 import pickle
 import threading
@@ -31,16 +37,30 @@ from .errors import EmberError, PicklingError
 DROPPED_PROPERTY = "ember.broadcast.dropped"
 _worker_values = {}  # broadcast id -> (generation, value), in a worker process
 _lock = threading.Lock()
+_collecting = threading.local()  # .ids: the set collect_ids() is filling, if any
+
+
+@contextlib.contextmanager
+def collect_ids():
+    """Within the block, this thread's pickling of Broadcasts adds their ids
+    (and those of the broadcasts inside their values) to the yielded set."""
+    outer = getattr(_collecting, "ids", None)
+    ids = _collecting.ids = set()
+    try:
+        yield ids
+    finally:
+        _collecting.ids = outer
 
 
 class Broadcast:
     """A value pickled once on the driver and loaded lazily where used."""
 
-    def __init__(self, bid, path, ctx=None, generation=0):
+    def __init__(self, bid, path, ctx=None, generation=0, nested=()):
         self.bid = bid
         self._path = path
         self._ctx = ctx  # None in workers
         self._generation = generation
+        self._nested = nested  # on the driver: ids of the broadcasts pickled into the value
         self._destroyed = False
 
     @classmethod
@@ -49,7 +69,7 @@ class Broadcast:
         path = os.path.join(directory, "broadcast_%d" % bid)
         temp = path + ".tmp"
         try:
-            with open(temp, "wb") as f:
+            with open(temp, "wb") as f, collect_ids() as nested:
                 cloudpickle.dump(value, f, pickle.HIGHEST_PROTOCOL)
         except Exception as e:
             if os.path.exists(temp):
@@ -57,7 +77,7 @@ class Broadcast:
             raise PicklingError("Could not pickle the broadcast value: %s: %s"
                                 % (type(e).__name__, e)) from None
         os.replace(temp, path)
-        return cls(bid, path, ctx)
+        return cls(bid, path, ctx, nested=tuple(sorted(nested)))
 
     @property
     def value(self):
@@ -95,6 +115,10 @@ class Broadcast:
     def __reduce__(self):
         if self._destroyed:
             raise EmberError("Attempted to use broadcast(%d) after it was destroyed" % self.bid)
+        ids = getattr(_collecting, "ids", None)
+        if ids is not None:
+            ids.add(self.bid)
+            ids.update(self._nested)
         return Broadcast, (self.bid, self._path, None, self._generation)
 
     def __repr__(self):

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import cloudpickle
 import pytest
 
 from ember import AccumulatorParam, PythonException
@@ -19,7 +20,7 @@ def test_broadcast_is_loaded_once_per_worker_not_per_task(sc):
     big = sc.broadcast(b"x" * (20 << 20))
     rdd = sc.parallelize(range(100), 100).map(lambda i: (os.getpid(), id(big.value), len(big.value)))
     # the task's command carries a reference, not the 20 MB
-    assert len(_pickle_command(rdd._command("pickle"), rdd)) < 10_000
+    assert len(_pickle_command(rdd._command("pickle"), rdd)[0]) < 10_000
     seen = rdd.collect()
     assert {n for _, _, n in seen} == {20 << 20}
     copies = {(pid, obj) for pid, obj, _ in seen}
@@ -47,8 +48,26 @@ def test_unpersisted_broadcast_is_reloaded_and_destroyed_one_fails(sc):
 def test_large_closures_travel_as_broadcasts(sc):
     table = list(range(300_000))  # several MB pickled
     rdd = sc.parallelize(range(10), 5).map(lambda i: table[i * 1000])
-    assert len(_pickle_command(rdd._command("pickle"), rdd)) < 10_000
+    assert len(_pickle_command(rdd._command("pickle"), rdd)[0]) < 10_000
     assert rdd.collect() == [i * 1000 for i in range(10)]
+
+
+def test_commands_name_the_broadcasts_they_use(sc):
+    used, unused, inner = sc.broadcast(1), sc.broadcast(2), sc.broadcast(3)
+    outer = sc.broadcast({"inner": inner})  # a broadcast inside a broadcast's value
+    rdd = sc.parallelize(range(4), 2).map(lambda x: x + used.value).filter(lambda x: outer.value)
+    data, ids = _pickle_command(rdd._command("pickle"), rdd)
+    assert ids == sorted([used.bid, outer.bid, inner.bid])
+    assert unused.bid not in ids
+    assert _pickle_command(sc.parallelize([1]).map(str)._command("pickle"), rdd)[1] == []
+
+    table = list(range(300_000))  # a command over 1 MiB travels as a broadcast of its own
+    big = sc.parallelize(range(10), 5).map(lambda i: table[i * 1000] + used.value)
+    data, ids = _pickle_command(big._command("pickle"), big)
+    command_broadcast = cloudpickle.loads(data).pickled
+    assert len(data) < 10_000
+    assert ids == sorted([used.bid, command_broadcast.bid])
+    assert big.collect() == [i * 1000 + 1 for i in range(10)]
 
 
 def test_accumulator_types(sc):
