@@ -10,10 +10,12 @@ dropped (property ``ember.broadcast.dropped``), and a worker forgets a
 copy of that generation or older before its task runs, while a copy
 loaded after the unpersist (a newer generation) stays.
 
-A command records the ids of the broadcasts pickled into it
-(collect_ids), so that executors of the cluster modes can fetch those
-files before its tasks run. A broadcast inside another's value is found
-when the outer value is pickled and travels with the outer one's id.
+Executors of the cluster modes do not read the driver's file system: a
+command records the ids of the broadcasts pickled into it (collect_ids),
+the engine fetches those files to the executor before the task runs
+(exec/task_inputs.h), and the property ``ember.broadcast.dir`` tells the
+worker where the local copies are. A broadcast inside another's value is
+found when the outer value is pickled and travels with the outer one's id.
 
 >>> b = sc.broadcast([1, 2, 3])
 >>> sc.parallelize(range(3), 3).map(lambda i: b.value[i] * 10).collect()
@@ -35,9 +37,18 @@ import cloudpickle
 from .errors import EmberError, PicklingError
 
 DROPPED_PROPERTY = "ember.broadcast.dropped"
+LOCAL_DIR_PROPERTY = "ember.broadcast.dir"
+# Under the application directory; an executor fetches
+# "broadcast/broadcast_<id>" (exec/task_inputs.cc).
+DIRECTORY = "broadcast"
 _worker_values = {}  # broadcast id -> (generation, value), in a worker process
+_local_dir = None  # in a worker: where its executor keeps fetched copies, if not the driver's
 _lock = threading.Lock()
 _collecting = threading.local()  # .ids: the set collect_ids() is filling, if any
+
+
+def _file_name(bid):
+    return "broadcast_%d" % bid
 
 
 @contextlib.contextmanager
@@ -66,7 +77,7 @@ class Broadcast:
     @classmethod
     def _create(cls, ctx, bid, directory, value):
         os.makedirs(directory, exist_ok=True)
-        path = os.path.join(directory, "broadcast_%d" % bid)
+        path = os.path.join(directory, _file_name(bid))
         temp = path + ".tmp"
         try:
             with open(temp, "wb") as f, collect_ids() as nested:
@@ -92,12 +103,13 @@ class Broadcast:
             return cached[1]
 
     def _load(self):
+        path = os.path.join(_local_dir, _file_name(self.bid)) if _local_dir else self._path
         try:
-            with open(self._path, "rb") as f:
+            with open(path, "rb") as f:
                 return pickle.load(f)
         except FileNotFoundError:
             raise EmberError("broadcast(%d): its file %s is gone (was it destroyed, or its "
-                             "SparkContext stopped?)" % (self.bid, self._path)) from None
+                             "SparkContext stopped?)" % (self.bid, path)) from None
 
     def unpersist(self, blocking=False):
         """Drop the workers' copies; the value is loaded again if used again."""
@@ -130,8 +142,12 @@ def dropped_property(dropped):
     return ",".join("%d:%d" % kv for kv in sorted(dropped.items()))
 
 
-def drop_worker_copies(properties):
-    """In a worker, before a task: forget the copies the driver dropped."""
+def prepare_worker(properties):
+    """In a worker, before a task: forget the copies the driver dropped, and
+    read broadcast files where the executor keeps them (cluster modes) or
+    at the driver's paths (local modes, no property)."""
+    global _local_dir
+    _local_dir = properties.pop(LOCAL_DIR_PROPERTY, None)
     dropped = properties.pop(DROPPED_PROPERTY, "")
     if dropped:
         with _lock:

@@ -3,13 +3,14 @@ and fail clearly once destroyed; accumulators count each partition of an
 action once however often its tasks are retried."""
 
 import os
+import pickle
 import subprocess
 import sys
 
 import cloudpickle
 import pytest
 
-from ember import AccumulatorParam, PythonException
+from ember import AccumulatorParam, PythonException, broadcast
 from ember.errors import EmberError
 from ember.rdd import _pickle_command
 
@@ -68,6 +69,24 @@ def test_commands_name_the_broadcasts_they_use(sc):
     assert len(data) < 10_000
     assert ids == sorted([used.bid, command_broadcast.bid])
     assert big.collect() == [i * 1000 + 1 for i in range(10)]
+
+
+def test_workers_read_broadcasts_where_the_executor_keeps_them(sc, tmp_path):
+    b = sc.broadcast("the driver's copy")
+    with open(tmp_path / ("broadcast_%d" % b.bid), "wb") as f:
+        pickle.dump("the executor's copy", f)
+    sc.setLocalProperty(broadcast.LOCAL_DIR_PROPERTY, str(tmp_path))  # what the executor sets
+    try:
+        got = sc.parallelize(range(2), 2).map(lambda _: b.value).collect()
+        local_property = sc.parallelize([0]).map(
+            lambda _: __import__("ember").TaskContext.get().getLocalProperty("ember.broadcast.dir")).collect()
+    finally:
+        sc.setLocalProperty(broadcast.LOCAL_DIR_PROPERTY, None)
+    assert got == ["the executor's copy"] * 2
+    assert local_property == [None]  # consumed by the worker, not a user property
+    os.unlink(tmp_path / ("broadcast_%d" % b.bid))
+    other = sc.broadcast("read from the driver")  # without the property: the driver's file
+    assert sc.parallelize([0]).map(lambda _: other.value).collect() == ["read from the driver"]
 
 
 def test_accumulator_types(sc):
