@@ -34,7 +34,10 @@ def test_unpersisted_broadcast_is_reloaded_and_destroyed_one_fails(sc):
     b = sc.broadcast({"k": [1, 2, 3]})
     ids = lambda: set(sc.parallelize(range(4), 4).map(lambda _: (os.getpid(), id(b.value))).collect())
     first = ids()
-    assert ids() == first  # still cached in the workers
+    workers = {pid for pid, _ in first}
+    # Still cached: a worker that ran a task before shows the same object
+    # (which workers get the next job's tasks is up to timing).
+    assert {(pid, obj) for pid, obj in ids() if pid in workers} <= first
     b.unpersist()
     second = ids()
     assert not (second & first)  # every worker loaded it again
