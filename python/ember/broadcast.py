@@ -10,6 +10,13 @@ dropped (property ``ember.broadcast.dropped``), and a worker forgets a
 copy of that generation or older before its task runs, while a copy
 loaded after the unpersist (a newer generation) stays.
 
+Executors of the cluster modes do not read the driver's file system: a
+command records the ids of the broadcasts pickled into it (collect_ids),
+the engine fetches those files to the executor before the task runs
+(exec/task_inputs.h), and the property ``ember.broadcast.dir`` tells the
+worker where the local copies are. A broadcast inside another's value is
+found when the outer value is pickled and travels with the outer one's id.
+
 >>> b = sc.broadcast([1, 2, 3])
 >>> sc.parallelize(range(3), 3).map(lambda i: b.value[i] * 10).collect()
 [10, 20, 30]
@@ -20,6 +27,7 @@ Traceback (most recent call last):
 ember.errors.EmberError: Attempted to use broadcast(...) after it was destroyed
 """
 
+import contextlib
 import os
 import pickle
 import threading
@@ -29,27 +37,50 @@ import cloudpickle
 from .errors import EmberError, PicklingError
 
 DROPPED_PROPERTY = "ember.broadcast.dropped"
+LOCAL_DIR_PROPERTY = "ember.broadcast.dir"
+# Under the application directory; an executor fetches
+# "broadcast/broadcast_<id>" (exec/task_inputs.cc).
+DIRECTORY = "broadcast"
 _worker_values = {}  # broadcast id -> (generation, value), in a worker process
+_local_dir = None  # in a worker: where its executor keeps fetched copies, if not the driver's
 _lock = threading.Lock()
+_collecting = threading.local()  # .ids: the set collect_ids() is filling, if any
+
+
+def _file_name(bid):
+    return "broadcast_%d" % bid
+
+
+@contextlib.contextmanager
+def collect_ids():
+    """Within the block, this thread's pickling of Broadcasts adds their ids
+    (and those of the broadcasts inside their values) to the yielded set."""
+    outer = getattr(_collecting, "ids", None)
+    ids = _collecting.ids = set()
+    try:
+        yield ids
+    finally:
+        _collecting.ids = outer
 
 
 class Broadcast:
     """A value pickled once on the driver and loaded lazily where used."""
 
-    def __init__(self, bid, path, ctx=None, generation=0):
+    def __init__(self, bid, path, ctx=None, generation=0, nested=()):
         self.bid = bid
         self._path = path
         self._ctx = ctx  # None in workers
         self._generation = generation
+        self._nested = nested  # on the driver: ids of the broadcasts pickled into the value
         self._destroyed = False
 
     @classmethod
     def _create(cls, ctx, bid, directory, value):
         os.makedirs(directory, exist_ok=True)
-        path = os.path.join(directory, "broadcast_%d" % bid)
+        path = os.path.join(directory, _file_name(bid))
         temp = path + ".tmp"
         try:
-            with open(temp, "wb") as f:
+            with open(temp, "wb") as f, collect_ids() as nested:
                 cloudpickle.dump(value, f, pickle.HIGHEST_PROTOCOL)
         except Exception as e:
             if os.path.exists(temp):
@@ -57,7 +88,7 @@ class Broadcast:
             raise PicklingError("Could not pickle the broadcast value: %s: %s"
                                 % (type(e).__name__, e)) from None
         os.replace(temp, path)
-        return cls(bid, path, ctx)
+        return cls(bid, path, ctx, nested=tuple(sorted(nested)))
 
     @property
     def value(self):
@@ -72,12 +103,13 @@ class Broadcast:
             return cached[1]
 
     def _load(self):
+        path = os.path.join(_local_dir, _file_name(self.bid)) if _local_dir else self._path
         try:
-            with open(self._path, "rb") as f:
+            with open(path, "rb") as f:
                 return pickle.load(f)
         except FileNotFoundError:
             raise EmberError("broadcast(%d): its file %s is gone (was it destroyed, or its "
-                             "SparkContext stopped?)" % (self.bid, self._path)) from None
+                             "SparkContext stopped?)" % (self.bid, path)) from None
 
     def unpersist(self, blocking=False):
         """Drop the workers' copies; the value is loaded again if used again."""
@@ -95,6 +127,10 @@ class Broadcast:
     def __reduce__(self):
         if self._destroyed:
             raise EmberError("Attempted to use broadcast(%d) after it was destroyed" % self.bid)
+        ids = getattr(_collecting, "ids", None)
+        if ids is not None:
+            ids.add(self.bid)
+            ids.update(self._nested)
         return Broadcast, (self.bid, self._path, None, self._generation)
 
     def __repr__(self):
@@ -106,8 +142,12 @@ def dropped_property(dropped):
     return ",".join("%d:%d" % kv for kv in sorted(dropped.items()))
 
 
-def drop_worker_copies(properties):
-    """In a worker, before a task: forget the copies the driver dropped."""
+def prepare_worker(properties):
+    """In a worker, before a task: forget the copies the driver dropped, and
+    read broadcast files where the executor keeps them (cluster modes) or
+    at the driver's paths (local modes, no property)."""
+    global _local_dir
+    _local_dir = properties.pop(LOCAL_DIR_PROPERTY, None)
     dropped = properties.pop(DROPPED_PROPERTY, "")
     if dropped:
         with _lock:

@@ -78,7 +78,7 @@ class SparkContext:
             self._start_time = int(time.time() * 1000)
             self._local = threading.local()
             self._checkpoint_dir = None
-            self._files = files.AddedFiles(os.path.join(self._engine.local_dir, "files"))
+            self._files = files.AddedFiles(os.path.join(self._engine.local_dir, files.DIRECTORY))
             self._profiler = None
             if self._conf.get("spark.python.profile", "false").lower() == "true":
                 self._profiler = profiler.ProfileCollector(self._conf.get("spark.python.profile.dump"))
@@ -260,8 +260,8 @@ class SparkContext:
         """A read-only value for tasks: pickled once here, loaded once per
         worker process on first ``.value`` (see broadcast.py)."""
         self._call(lambda: None)  # raises on a stopped context
-        return broadcast.Broadcast._create(self, next(self._next_broadcast),
-                                           os.path.join(self._engine.local_dir, "broadcast"), value)
+        directory = os.path.join(self._engine.local_dir, broadcast.DIRECTORY)
+        return broadcast.Broadcast._create(self, next(self._next_broadcast), directory, value)
 
     def accumulator(self, value, accum_param=None):
         """A shared variable tasks add to; read ``.value`` on the driver.

@@ -3,11 +3,15 @@ SparkFiles to find them.
 
 The driver copies each added file (a directory with recursive=True; an
 archive unpacked) into one files directory of the application. Every job
-carries that directory and the Python-path entries of added .py/.zip/.egg
-files in its properties; a worker puts them on sys.path and points
-SparkFiles at the directory before the task runs. Executors share the
-driver's file system in local modes; the cluster modes will fetch the
-directory instead.
+carries in its properties that directory, the names in it, and the names
+of added .zip/.egg files; a worker points SparkFiles at the directory and
+puts it and those archives on sys.path before the task runs. Executors
+share the driver's file system in local modes; in the cluster modes an
+executor fetches the named files over the network and rewrites the
+directory property to its local copy (exec/task_inputs.h), so the worker
+never sees the driver's path. A name is published only once its copy is
+complete, and never changes content: that is what lets an executor fetch
+each name once.
 
 >>> import os, tempfile
 >>> path = os.path.join(tempfile.mkdtemp(), "lookup.txt")
@@ -24,7 +28,12 @@ import shutil
 from .errors import FileAlreadyExistsError, IllegalArgumentException, InputNotFoundError
 
 DIR_PROPERTY = "ember.files.dir"
-PYTHONPATH_PROPERTY = "ember.files.pythonpath"
+# Both hold names in the files directory, "/"-joined ("/" cannot occur in a name).
+NAMES_PROPERTY = "ember.files.names"
+PYTHONPATH_PROPERTY = "ember.files.pythonpath"  # the .zip/.egg files to import from
+# Under the application directory; an executor fetches "files/<name>"
+# (exec/task_inputs.cc).
+DIRECTORY = "files"
 _ARCHIVES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".jar")
 
 
@@ -55,7 +64,7 @@ class AddedFiles:
         self.directory = directory
         self.files = {}  # name in the directory -> absolute source path
         self.archives = {}  # the same for unpacked archives
-        self.pythonpath = []
+        self.python_archives = []  # names of added .zip/.egg files, for sys.path
         os.makedirs(directory, exist_ok=True)
         SparkFiles._root_directory = directory
 
@@ -68,13 +77,14 @@ class AddedFiles:
             raise IllegalArgumentException(
                 "Added file %s is a directory and recursive is not turned on." % path)
         name = os.path.basename(source.rstrip("/"))
-        if not self._register(self.files, name, source):
+        if self._added_already(self.files, name, source):
             return name
         target = os.path.join(self.directory, name)
         if os.path.isdir(source):
             shutil.copytree(source, target)
         else:
             shutil.copyfile(source, target)
+        self.files[name] = source
         return name
 
     def add_python(self, path):
@@ -84,10 +94,12 @@ class AddedFiles:
             raise IllegalArgumentException(
                 "addPyFile takes a .py, .zip or .egg file, not %s" % path)
         name = self.add(path)
-        entry = self.directory if name.endswith(".py") else os.path.join(self.directory, name)
-        if entry not in self.pythonpath:
-            self.pythonpath.append(entry)
-        _ensure_on_path([entry])
+        if name.endswith(".py"):
+            _ensure_on_path([self.directory])
+            return
+        if name not in self.python_archives:
+            self.python_archives.append(name)
+        _ensure_on_path([os.path.join(self.directory, name)])
 
     def add_archive(self, path):
         """Unpack an archive into a directory named after it (or after the
@@ -100,26 +112,31 @@ class AddedFiles:
             raise IllegalArgumentException(
                 "%s is not an archive ember can unpack (%s)" % (path, ", ".join(_ARCHIVES)))
         name = alias or os.path.basename(source)
-        if self._register(self.archives, name, source):
+        if not self._added_already(self.archives, name, source):
             fmt = "zip" if source.lower().endswith((".zip", ".jar")) else None
             shutil.unpack_archive(source, os.path.join(self.directory, name), fmt)
+            self.archives[name] = source
         return name
 
-    def _register(self, kind, name, source):
-        """True if `name` is new; False if the same source was added already."""
+    def _added_already(self, kind, name, source):
+        """True if the same source was added under `name` already; False if
+        `name` is new. Names are recorded (and so published to jobs) only
+        once their copy is complete."""
         known = self.files.get(name) or self.archives.get(name)
         if known == source and name in kind:
-            return False
+            return True
         if known is not None:
             raise FileAlreadyExistsError(
                 "File %s was already registered with a different path (%s)" % (name, known))
-        kind[name] = source
-        return True
+        return False
 
     def job_properties(self):
         props = {DIR_PROPERTY: self.directory}
-        if self.pythonpath:
-            props[PYTHONPATH_PROPERTY] = os.pathsep.join(self.pythonpath)
+        names = list(self.files) + list(self.archives)
+        if names:
+            props[NAMES_PROPERTY] = "/".join(names)
+        if self.python_archives:
+            props[PYTHONPATH_PROPERTY] = "/".join(self.python_archives)
         return props
 
 
@@ -131,9 +148,12 @@ def _ensure_on_path(entries):
 
 
 def prepare_worker(properties):
-    """In a worker, before a task: SparkFiles and sys.path as the job says."""
+    """In a worker, before a task: SparkFiles and sys.path as the job says
+    (the directory is the executor's local copy in the cluster modes)."""
     directory = properties.pop(DIR_PROPERTY, None)
-    pythonpath = properties.pop(PYTHONPATH_PROPERTY, "")
+    properties.pop(NAMES_PROPERTY, None)  # what the executor fetched
+    python_archives = properties.pop(PYTHONPATH_PROPERTY, "")
     if directory:
         SparkFiles._root_directory = directory
-        _ensure_on_path([directory] + [p for p in pythonpath.split(os.pathsep) if p])
+        _ensure_on_path([directory] + [os.path.join(directory, name)
+                                       for name in python_archives.split("/") if name])

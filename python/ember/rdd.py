@@ -24,7 +24,7 @@ from functools import reduce as _reduce
 
 import cloudpickle
 
-from . import external, hyperloglog, join, pipeline, sampling, serializers as ser
+from . import broadcast, external, hyperloglog, join, pipeline, sampling, serializers as ser
 from .errors import PicklingError, UnsupportedOperationException
 from .hashing import portable_hash
 from . import shuffle
@@ -98,20 +98,23 @@ class _BroadcastCommand:
 
 
 def _pickle_command(command, owner):
-    """The pickled command of `owner`'s node; over 1 MiB, a broadcast of it
-    that lives as long as `owner`."""
+    """The pickled command of `owner`'s node — over 1 MiB, a broadcast of it
+    that lives as long as `owner` — and the sorted ids of the broadcasts
+    its tasks load (the command's own included), which executors fetch."""
     try:
-        data = cloudpickle.dumps(command, ser.PROTOCOL)
+        with broadcast.collect_ids() as used:
+            data = cloudpickle.dumps(command, ser.PROTOCOL)
     except Exception as e:
         raise PicklingError(
             "Could not serialize the function of this RDD operation: %s: %s "
             "(a closure must not capture objects that cannot be pickled, such as locks, "
             "sockets, open files or the SparkContext)" % (type(e).__name__, e)) from None
     if len(data) <= BROADCAST_COMMAND_BYTES:
-        return data
+        return data, sorted(used)
     pickled = owner.ctx.broadcast(data)
     weakref.finalize(owner, pickled.destroy).atexit = False
-    return cloudpickle.dumps(_BroadcastCommand(pickled, command.output, command.profile), ser.PROTOCOL)
+    small = cloudpickle.dumps(_BroadcastCommand(pickled, command.output, command.profile), ser.PROTOCOL)
+    return small, sorted(used | {pickled.bid})
 
 
 class RDD:
@@ -1155,7 +1158,7 @@ class PipelinedRDD(RDD):
     def _build_node(self):
         command = self._command(self._output)
         node = self.ctx._call(self.ctx._engine.add_python, self._source._node_id(),
-                              _pickle_command(command, self))
+                              *_pickle_command(command, self))
         self.ctx._profile_node(node, command)
         return node
 
@@ -1186,7 +1189,7 @@ class ShuffledRDD(RDD):
         else:
             source, command = prev, pipeline.Command([], out, self.ctx._new_profile())
         engine = self.ctx._engine
-        map_node = self.ctx._call(engine.add_python, source._node_id(), _pickle_command(command, self))
+        map_node = self.ctx._call(engine.add_python, source._node_id(), *_pickle_command(command, self))
         self.ctx._profile_node(map_node, command)
         node = self.ctx._call(engine.add_shuffled, map_node, self.partitioner.numPartitions)
         # ContextCleaner: once this RDD is collected nothing can read its

@@ -101,7 +101,7 @@ def run_task(payload, stream, write):
     header = json.loads(payload[4:4 + hlen])
     command = cloudpickle.loads(payload[4 + hlen:])
     properties = header.get("properties", {})
-    broadcast.drop_worker_copies(properties)
+    broadcast.prepare_worker(properties)
     files.prepare_worker(properties)
     _set_task_context(header)
     stream.input_done = False

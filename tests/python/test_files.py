@@ -3,13 +3,14 @@ sys.path; TaskContext tells a task who it is."""
 
 import os
 import shutil
+import sys
 import tarfile
 import uuid
 import zipfile
 
 import pytest
 
-from ember import SparkFiles, TaskContext
+from ember import SparkFiles, TaskContext, files
 from ember.errors import FileAlreadyExistsError, IllegalArgumentException, InputNotFoundError
 
 
@@ -84,6 +85,37 @@ def test_add_archive_is_unpacked_for_tasks(sc, tmp_path):
     assert str(tgz) in sc.listArchives
     with pytest.raises(IllegalArgumentException, match="not an archive"):
         sc.addArchive(str(src / "bin" / "tool.cfg"))
+
+
+def test_jobs_name_the_added_files(sc, tmp_path):
+    name, pkg = unique("names.txt"), unique("lib").replace("-", "_") + ".zip"
+    (tmp_path / name).write_text("x")
+    with zipfile.ZipFile(tmp_path / pkg, "w") as z:
+        z.writestr("m.py", "")
+    sc.addFile(str(tmp_path / name))
+    sc.addPyFile(str(tmp_path / pkg))
+    props = sc._job_properties()
+    names = props[files.NAMES_PROPERTY].split("/")
+    assert name in names and pkg in names
+    assert pkg in props[files.PYTHONPATH_PROPERTY].split("/")
+    assert props[files.DIR_PROPERTY] == SparkFiles.getRootDirectory()
+
+
+def test_workers_use_the_local_files_directory_when_told(tmp_path):
+    local = tmp_path / "executor-files"  # what exec/task_inputs.h rewrites the property to
+    local.mkdir()
+    (local / "lookup.txt").write_text("local copy")
+    saved_root, saved_path = SparkFiles._root_directory, list(sys.path)
+    properties = {files.DIR_PROPERTY: str(local), files.NAMES_PROPERTY: "lookup.txt/dep.zip",
+                  files.PYTHONPATH_PROPERTY: "dep.zip", "team": "data"}
+    try:
+        files.prepare_worker(properties)
+        assert open(SparkFiles.get("lookup.txt")).read() == "local copy"
+        assert str(local) in sys.path and str(local / "dep.zip") in sys.path
+    finally:
+        SparkFiles._root_directory = saved_root
+        sys.path[:] = saved_path
+    assert properties == {"team": "data"}  # the engine's properties are not the task's
 
 
 def test_task_context(sc):

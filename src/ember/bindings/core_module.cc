@@ -108,8 +108,8 @@ PYBIND11_MODULE(_core, m) {
       .def("add_whole_files", [](Engine& e, const std::string& p, int n, bool t) {
         return Check(WithoutGil([&] { return e.AddWholeFiles(p, n, t); }));
       })
-      .def("add_python", [](Engine& e, int parent, py::bytes cmd) {
-        return Check(e.AddPython(parent, std::string(cmd)));
+      .def("add_python", [](Engine& e, int parent, py::bytes cmd, std::vector<int64_t> broadcast_ids) {
+        return Check(e.AddPython(parent, std::string(cmd), std::move(broadcast_ids)));
       })
       .def("add_shuffled", [](Engine& e, int map_node, int n) { return Check(e.AddShuffled(map_node, n)); })
       .def("add_union", [](Engine& e, const std::vector<int>& p) { return Check(e.AddUnion(p)); })

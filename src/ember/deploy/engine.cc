@@ -221,12 +221,13 @@ Result<int> Engine::AddWholeFiles(const std::string& paths, int min_partitions, 
   return Add(std::move(n));
 }
 
-Result<int> Engine::AddPython(int parent, std::string command) {
+Result<int> Engine::AddPython(int parent, std::string command, std::vector<int64_t> broadcast_ids) {
   EMBER_ASSIGN_OR_RETURN(int parts, NumPartitions(parent));
   proto::Node n;
   n.set_num_partitions(parts);
   n.mutable_python()->set_parent(parent);
   n.mutable_python()->set_command(std::move(command));
+  n.mutable_python()->mutable_broadcast_ids()->Add(broadcast_ids.begin(), broadcast_ids.end());
   return Add(std::move(n));
 }
 

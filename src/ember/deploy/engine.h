@@ -10,6 +10,7 @@
 // fails with "SparkContext has been stopped".
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,7 +34,9 @@ class Engine {
   Result<int> AddParallel(std::vector<std::string> slices);
   Result<int> AddTextFile(const std::string& paths, int min_partitions, bool use_unicode);
   Result<int> AddWholeFiles(const std::string& paths, int min_partitions, bool as_text);
-  Result<int> AddPython(int parent, std::string command);
+  // `broadcast_ids`: the broadcasts pickled into `command`, which an
+  // executor fetches before running it (exec/task_inputs.h).
+  Result<int> AddPython(int parent, std::string command, std::vector<int64_t> broadcast_ids);
   Result<int> AddShuffled(int map_node, int num_partitions);
   Result<int> AddUnion(const std::vector<int>& parents);
   Result<int> AddCoalesce(int parent, const std::vector<std::vector<int>>& groups);
