@@ -67,8 +67,11 @@ class SparkContext:
             self._conf.setIfMissing("spark.pyspark.python",
                                     os.environ.get("PYSPARK_PYTHON", sys.executable))
             engine_conf = dict(self._conf.getAll())
-            engine_conf["ember.pythonpath"] = ":".join(
-                [_PACKAGE_PARENT] + self._py_file_paths(pyFiles))
+            py_files = self._py_file_paths(pyFiles)
+            # Executor processes may run on other machines: they get the
+            # py-files through addPyFile below, not as driver paths.
+            local = not self._conf.get("spark.master").startswith("local-cluster")
+            engine_conf["ember.pythonpath"] = ":".join([_PACKAGE_PARENT] + (py_files if local else []))
             engine_conf.setdefault("ember.executable", _ember_program())
             try:
                 self._engine = _core.Engine(engine_conf)
@@ -79,6 +82,9 @@ class SparkContext:
             self._local = threading.local()
             self._checkpoint_dir = None
             self._files = files.AddedFiles(os.path.join(self._engine.local_dir, files.DIRECTORY))
+            if not local:
+                for path in self._py_file_list(pyFiles):
+                    self._files.add_python(path)
             self._profiler = None
             if self._conf.get("spark.python.profile", "false").lower() == "true":
                 self._profiler = profiler.ProfileCollector(self._conf.get("spark.python.profile.dump"))
@@ -87,16 +93,21 @@ class SparkContext:
             SparkContext._active_context = self
         atexit.register(self._stop_at_exit)
 
-    def _py_file_paths(self, pyFiles):
-        """sys.path entries for --py-files / pyFiles: a .py file's directory,
-        a .zip or .egg itself. Added for the driver and the workers."""
+    def _py_file_list(self, pyFiles):
+        """The absolute paths of --py-files / pyFiles (each must exist)."""
         files = list(pyFiles or [])
         files += [f for f in self._conf.get("spark.submit.pyFiles", "").split(",") if f]
-        paths = []
         for f in files:
-            f = os.path.abspath(f)
             if not os.path.exists(f):
-                raise errors.InputNotFoundError("Python file does not exist: %s" % f)
+                raise errors.InputNotFoundError("Python file does not exist: %s" % os.path.abspath(f))
+        return [os.path.abspath(f) for f in files]
+
+    def _py_file_paths(self, pyFiles):
+        """sys.path entries for --py-files / pyFiles: a .py file's directory,
+        a .zip or .egg itself. Added for the driver (and, in local modes,
+        the workers)."""
+        paths = []
+        for f in self._py_file_list(pyFiles):
             entry = os.path.dirname(f) if f.endswith(".py") else f
             if entry not in paths:
                 paths.append(entry)

@@ -25,6 +25,8 @@ Result<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(ClusterOptions opt
   EMBER_RETURN_IF_ERROR(b->server_.Start(b->options_.bind_host, 0, b->options_.secret,
                                          [self](auto conn) { self->Serve(std::move(conn)); }));
   b->port_ = b->server_.port();
+  EMBER_ASSIGN_OR_RETURN(b->files_, FileServer::Start(b->options_.work_root, b->options_.bind_host, 0,
+                                                      b->options_.secret));
   b->monitor_ = std::thread([self] { self->Monitor(); });
   std::unique_lock<std::mutex> lock(b->mu_);
   Status st;
@@ -130,6 +132,7 @@ Status ClusterBackend::Register(const std::shared_ptr<net::Connection>& conn,
   e.last_heartbeat = Now();
   proto::RpcMessage reply;
   reply.mutable_registered()->mutable_conf()->insert(options_.conf.begin(), options_.conf.end());
+  reply.mutable_registered()->set_file_port(files_->port());
   EMBER_RETURN_IF_ERROR(conn->Send(reply));
   addresses_[e.id] = e.host + ":" + std::to_string(e.block_port);
   auto task_cpus = ParseInt(options_.conf, "spark.task.cpus", 1);
@@ -282,6 +285,7 @@ void ClusterBackend::Stop() {
   }
   lock.unlock();
   server_.Stop();  // closes connections; their session threads end
+  if (files_) files_->Stop();
 }
 
 }  // namespace ember::deploy

@@ -13,7 +13,8 @@
 // removed, and with `replace_lost` a new executor is started in its
 // place. The backend sends each executor the application's settings at
 // registration and stamps every task with the block-transfer addresses of
-// all live executors. Stop() stops every executor (SIGKILL after a grace
+// all live executors; a file server on the same host serves them the
+// application's broadcasts and added files. Stop() stops every executor (SIGKILL after a grace
 // period) and waits for them. Thread-safe.
 #pragma once
 
@@ -25,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "ember/deploy/file_server.h"
 #include "ember/deploy/settings.h"
 #include "ember/net/server.h"
 #include "ember/scheduler/backend.h"
@@ -37,7 +39,8 @@ struct ClusterOptions {
   int executors = 1;
   int cores = 1;
   int memory_mb = 1024;
-  std::string work_root;  // executor work directories go under it
+  std::string work_root;  // the application dir: executor work directories go under it,
+                          // and its broadcast/ and files/ are served to executors
   std::string secret;
   Conf conf;  // sent to every executor
   double heartbeat_interval_s = 10;
@@ -86,6 +89,7 @@ class ClusterBackend : public scheduler::SchedulerBackend {
   ClusterOptions options_;
   net::Server server_;
   int port_ = 0;
+  std::unique_ptr<FileServer> files_;
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -12,6 +12,8 @@
 
 #include "ember/deploy/executor_conf.h"
 #include "ember/exec/block_service.h"
+#include "ember/exec/file_cache.h"
+#include "ember/exec/task_inputs.h"
 #include "ember/net/client.h"
 
 namespace ember::deploy {
@@ -79,8 +81,15 @@ Status Run(const ExecutorProcessArgs& args, const std::string& secret) {
                          ExecutorOptionsFromConf(conf, args.executor_id, args.cores,
                                                  static_cast<int64_t>(args.memory_mb) << 20, args.work_dir));
   options.secret = secret;  // fetches from other executors authenticate too
+  EMBER_ASSIGN_OR_RETURN(auto files, exec::FileCache::Create(args.work_dir + "/fetched",
+                                                             {driver_host, static_cast<uint16_t>(
+                                                                               msg.registered().file_port()),
+                                                              secret}));
+  exec::FileCache* cache = files.get();
+  options.prepare_task = [cache](proto::TaskDescription* t) { return exec::LocalizeTaskInputs(*cache, t); };
   EMBER_ASSIGN_OR_RETURN(double interval, ParseSeconds(conf, "spark.executor.heartbeatInterval", 10));
   EMBER_ASSIGN_OR_RETURN(auto executor, exec::Executor::Start(std::move(options)));
+  blocks->ServeCachedBlocks(executor->block_store());
   Heartbeats heartbeats(conn, args.executor_id, interval);
   for (;;) {
     auto more = conn->Receive(&msg);

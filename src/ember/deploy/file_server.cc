@@ -99,6 +99,10 @@ Result<std::string> FileServer::Resolve(const std::string& name) const {
     return InvalidArgument("refused to serve '" + name +
                            "': not a relative path inside the application directory");
   }
+  // Only what tasks need: broadcasts and added files, never shuffle files,
+  // cached blocks or checkpoints of the driver's own executor.
+  if (name.rfind("broadcast/", 0) != 0 && name.rfind("files/", 0) != 0 && name != "files")
+    return InvalidArgument("refused to serve '" + name + "': only broadcast/ and files/ are served");
   std::string path;
   if (!RealPath(root_ + "/" + name, &path)) {
     if (errno == ENOENT || errno == ENOTDIR) return NotFound(name + " does not exist on the driver");

@@ -29,32 +29,24 @@ void BlockFetcher::Release(const std::string& address, std::shared_ptr<net::Conn
   idle_[address].push_back(std::move(conn));
 }
 
-Result<std::vector<std::string>> BlockFetcher::TryFetch(const std::string& address,
-                                                        const proto::BlockRequest& request,
-                                                        int* failed_map, bool* retry) {
-  *retry = true;
+Result<BlockFetcher::Reply> BlockFetcher::Exchange(const std::string& address,
+                                                   const proto::BlockRequest& request) {
   EMBER_ASSIGN_OR_RETURN(auto conn, Acquire(address));
   EMBER_RETURN_IF_ERROR(conn->Send(request));
-  proto::BlockReply reply;
-  EMBER_ASSIGN_OR_RETURN(bool got, conn->Receive(&reply));
+  Reply reply;
+  EMBER_ASSIGN_OR_RETURN(bool got, conn->Receive(&reply.header));
   if (!got) return IOError("the block service at " + address + " closed the connection");
-  if (!reply.found()) {
-    *retry = false;
-    *failed_map = reply.failed_map();
-    Release(address, std::move(conn));
-    return NotFound(reply.error());
-  }
-  std::vector<std::string> blocks(reply.checksums_size());
-  for (int i = 0; i < reply.checksums_size(); ++i) {
-    EMBER_ASSIGN_OR_RETURN(bool more, conn->ReceiveBytes(&blocks[i]));
+  reply.payloads.resize(reply.header.checksums_size());
+  for (int i = 0; i < reply.header.checksums_size(); ++i) {
+    EMBER_ASSIGN_OR_RETURN(bool more, conn->ReceiveBytes(&reply.payloads[i]));
     if (!more) return IOError("the block service at " + address + " closed the connection mid-reply");
-    if (shuffle::Checksum(blocks[i].data(), blocks[i].size()) != reply.checksums(i)) {
+    if (shuffle::Checksum(reply.payloads[i].data(), reply.payloads[i].size()) != reply.header.checksums(i)) {
       conn->Close();
       return Corrupt("a block from " + address + " is corrupt (checksum mismatch)");
     }
   }
   Release(address, std::move(conn));
-  return blocks;
+  return reply;
 }
 
 Result<std::vector<std::string>> BlockFetcher::Fetch(const std::string& address,
@@ -63,14 +55,34 @@ Result<std::vector<std::string>> BlockFetcher::Fetch(const std::string& address,
   *failed_map = request.shuffle_size() > 0 ? request.shuffle(0).map_id() : -1;
   Status last;
   for (int attempt = 0;; ++attempt) {
-    bool retry = false;
-    auto blocks = TryFetch(address, request, failed_map, &retry);
-    if (blocks.ok()) return blocks;
-    last = blocks.status();
-    if (!retry || attempt >= options_.max_retries) break;
+    auto reply = Exchange(address, request);
+    if (reply.ok() && reply->header.found()) return std::move(reply->payloads);
+    if (reply.ok()) {  // the server has no such output: retrying cannot help
+      *failed_map = reply->header.failed_map();
+      last = NotFound(reply->header.error());
+      break;
+    }
+    last = reply.status();
+    if (attempt >= options_.max_retries) break;
     std::this_thread::sleep_for(std::chrono::duration<double>(options_.retry_wait_s * (attempt + 1)));
   }
   return FetchFailed("cannot fetch shuffle blocks from " + address + ": " + last.message());
+}
+
+std::optional<std::vector<Frame>> BlockFetcher::FetchCached(const std::string& address,
+                                                            const proto::BlockRef& block) {
+  proto::BlockRequest request;
+  *request.mutable_cached() = block;
+  auto reply = Exchange(address, request);
+  if (!reply.ok() || !reply->header.found() ||
+      reply->header.frame_types_size() != static_cast<int>(reply->payloads.size()))
+    return std::nullopt;
+  std::vector<Frame> frames(reply->payloads.size());
+  for (size_t i = 0; i < frames.size(); ++i) {
+    frames[i].type = static_cast<FrameType>(reply->header.frame_types(static_cast<int>(i)));
+    frames[i].data = std::move(reply->payloads[i]);
+  }
+  return frames;
 }
 
 }  // namespace ember::exec

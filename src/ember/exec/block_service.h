@@ -10,15 +10,21 @@
 // (missing, damaged), the reply says which map output and why, and no
 // block follows. Files are looked up under `shuffle_dir` by the shared
 // naming (shuffle/shuffle_files.h) only, so a request cannot name any
-// other file. Stop() (or destruction) closes every connection.
+// other file. A request for a cached partition is answered from the block
+// store given to ServeCachedBlocks (not found until then, or when the
+// block is not, or no longer, there). Stop() (or destruction) closes
+// every connection.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include "ember/common/status.h"
 #include "ember/net/server.h"
+#include "ember/storage/block_store.h"
+#include "ember.pb.h"
 
 namespace ember::exec {
 
@@ -27,13 +33,17 @@ class BlockService {
   static Result<std::unique_ptr<BlockService>> Start(const std::string& host, const std::string& secret,
                                                      std::string shuffle_dir);
   uint16_t port() const { return server_.port(); }
+  void ServeCachedBlocks(storage::BlockStore* store) { store_ = store; }
   void Stop() { server_.Stop(); }
 
  private:
   explicit BlockService(std::string shuffle_dir) : shuffle_dir_(std::move(shuffle_dir)) {}
   void Serve(std::shared_ptr<net::Connection> conn);
+  bool ServeShuffle(net::Connection* conn, const proto::BlockRequest& request);
+  bool ServeCached(net::Connection* conn, const proto::BlockRef& ref);
 
   std::string shuffle_dir_;
+  std::atomic<storage::BlockStore*> store_{nullptr};
   net::Server server_;
 };
 

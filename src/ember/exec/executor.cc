@@ -98,6 +98,13 @@ void Executor::SlotLoop() {
       result.set_task_id(t.task_id());
       result.set_state(proto::TaskResult::KILLED);
       result.set_error("task cancelled");
+    } else if (Status ready = options_.prepare_task ? options_.prepare_task(&q.task) : Status::OK();
+               !ready.ok()) {
+      result.set_task_id(t.task_id());
+      result.set_executor_id(options_.executor_id);
+      result.set_state(proto::TaskResult::FAILED);
+      result.set_error("cannot fetch the task's inputs from the driver: " + ready.message());
+      result.set_error_code(static_cast<int>(ready.code()));
     } else {
       result = RunTask(t, env_, &ctx);
     }

@@ -44,6 +44,9 @@ struct ExecutorOptions {
   // other executors (empty in local modes: every block is local).
   std::string secret;
   FetchOptions fetch;
+  // Cluster modes: run on the task's slot thread before it starts (fetches
+  // its broadcasts and files); an error fails the task with its message.
+  std::function<Status(proto::TaskDescription*)> prepare_task;
 };
 
 class Executor {
@@ -59,6 +62,7 @@ class Executor {
   // Drops every cached partition of an RDD node.
   void RemoveRdd(int node) { blocks_->RemoveRdd(node); }
   int slots() const { return options_.slots; }
+  storage::BlockStore* block_store() { return blocks_.get(); }
 
  private:
   explicit Executor(ExecutorOptions options) : options_(std::move(options)) {}

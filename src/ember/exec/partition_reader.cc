@@ -79,7 +79,7 @@ Result<Frame> ReadWholeFile(const std::string& path, bool as_text) {
 
 PartitionReader::PartitionReader(const proto::TaskDescription& task, const ExecutorEnv& env,
                                  TaskContext* ctx)
-    : env_(env), ctx_(ctx), addresses_(&task.executor_addresses()) {
+    : task_(task), env_(env), ctx_(ctx) {
   for (const auto& n : task.nodes()) nodes_[n.id()] = &n;
 }
 
@@ -94,9 +94,28 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::Open(int node_id, int part
     auto block = OpenStoredBlock(env_.blocks, id, *stored);
     if (block.ok()) return block;  // else it vanished and was forgotten: compute it
   }
+  if (auto remote = FetchCached(node_id, partition))
+    return std::unique_ptr<FrameStream>(new VectorStream(std::move(*remote)));
   EMBER_ASSIGN_OR_RETURN(auto computed, Compute(n, partition));
   storage::Level level{n.storage().use_memory(), n.storage().use_disk()};
   return std::unique_ptr<FrameStream>(new CachingStream(std::move(computed), env_.blocks, id, level));
+}
+
+// The partition from another executor that has it cached, if any does.
+std::optional<std::vector<Frame>> PartitionReader::FetchCached(int node_id, int partition) {
+  if (!env_.fetcher) return std::nullopt;
+  for (const auto& loc : task_.cached_locations()) {
+    if (loc.node() != node_id || loc.partition() != partition) continue;
+    proto::BlockRef ref;
+    ref.set_node(node_id);
+    ref.set_partition(partition);
+    for (const auto& executor : loc.executors()) {
+      auto address = task_.executor_addresses().find(executor);
+      if (executor == env_.executor_id || address == task_.executor_addresses().end()) continue;
+      if (auto frames = env_.fetcher->FetchCached(address->second, ref)) return frames;
+    }
+  }
+  return std::nullopt;
 }
 
 Result<std::unique_ptr<FrameStream>> PartitionReader::Compute(const proto::Node& n, int partition) {
@@ -154,7 +173,7 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::OpenWholeFiles(const proto
 
 Result<std::unique_ptr<FrameStream>> PartitionReader::OpenShuffled(const proto::ShuffledNode& n,
                                                                    int p) {
-  return std::unique_ptr<FrameStream>(new ShuffleReadStream(n, p, *addresses_, env_, ctx_));
+  return std::unique_ptr<FrameStream>(new ShuffleReadStream(n, p, task_.executor_addresses(), env_, ctx_));
 }
 
 Result<std::unique_ptr<FrameStream>> PartitionReader::OpenUnion(const proto::UnionNode& n, int p) {

@@ -10,13 +10,16 @@
 // (shuffle_read_stream.h); union and coalesce concatenate their
 // parents' partitions. A persisted node (one whose lineage copy carries a
 // storage level) is read from the executor's block store when the
-// partition is there, without opening its parents, and is stored there as
-// it streams otherwise. A lineage that refers to a node or partition the
+// partition is there, without opening its parents, else from another
+// executor the task names as holding it (cluster modes), and is computed
+// and stored here as it streams otherwise. A lineage that refers to a node or partition the
 // task does not carry is an Internal error.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "ember/exec/frame_stream.h"
 #include "ember/exec/task_context.h"
@@ -32,6 +35,7 @@ class PartitionReader {
 
  private:
   Result<std::unique_ptr<FrameStream>> Compute(const proto::Node& n, int p);
+  std::optional<std::vector<Frame>> FetchCached(int node_id, int partition);
   Result<std::unique_ptr<FrameStream>> OpenParallel(const proto::ParallelNode& n, int p);
   Result<std::unique_ptr<FrameStream>> OpenText(const proto::TextNode& n, int p);
   Result<std::unique_ptr<FrameStream>> OpenWholeFiles(const proto::WholeFileNode& n, int p);
@@ -42,9 +46,9 @@ class PartitionReader {
   Result<std::unique_ptr<FrameStream>> OpenCheckpoint(const proto::CheckpointNode& n, int p);
 
   std::map<int, const proto::Node*> nodes_;
+  const proto::TaskDescription& task_;
   const ExecutorEnv& env_;
   TaskContext* ctx_;
-  const google::protobuf::Map<std::string, std::string>* addresses_;  // of other executors
 };
 
 }  // namespace ember::exec

@@ -22,7 +22,7 @@ Result<bool> ShuffleReadStream::Next(Frame* frame) {
       if (next_ >= node_.map_ids_size()) return false;
       current_index_ = next_++;
       auto reader = OpenBlock(current_index_);
-      if (!reader.ok()) return Lost(current_index_, reader.status());
+      if (!reader.ok()) return Lost(failed_index_ >= 0 ? failed_index_ : current_index_, reader.status());
       current_ = std::move(reader).value();
     }
     frame->type = FrameType::kPickleBatch;
@@ -73,9 +73,10 @@ Status ShuffleReadStream::FetchFrom(const std::string& executor, int first) {
   int failed_map = node_.map_ids(first);
   auto blocks = env_.fetcher->Fetch(address->second, request, &failed_map);
   if (!blocks.ok()) {
+    failed_index_ = first;
     for (int i : indexes)
-      if (node_.map_ids(i) == failed_map) return Lost(i, blocks.status());
-    return Lost(first, blocks.status());
+      if (node_.map_ids(i) == failed_map) failed_index_ = i;
+    return blocks.status();
   }
   for (size_t k = 0; k < indexes.size(); ++k) fetched_[indexes[k]] = std::move((*blocks)[k]);
   return Status::OK();
@@ -84,7 +85,6 @@ Status ShuffleReadStream::FetchFrom(const std::string& executor, int first) {
 Status ShuffleReadStream::Lost(int i, const Status& why) {
   ctx_->fetch_failed_shuffle = node_.shuffle_id();
   ctx_->fetch_failed_map = node_.map_ids(i);
-  if (why.code() == StatusCode::kFetchFailed && why.message().rfind("shuffle ", 0) == 0) return why;
   return Status(StatusCode::kFetchFailed, "shuffle " + std::to_string(node_.shuffle_id()) + " map " +
                                               std::to_string(node_.map_ids(i)) + ": " + why.message());
 }

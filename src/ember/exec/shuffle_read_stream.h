@@ -46,6 +46,7 @@ class ShuffleReadStream : public FrameStream {
   size_t batch_budget_;  // bytes per request: the in-flight bound shared by remote executors
   int next_ = 0;         // the next output to open
   int current_index_ = -1;
+  int failed_index_ = -1;  // set by a failed fetch: the output it could not get
   std::unique_ptr<shuffle::BlockReader> current_;
   std::map<int, std::string> fetched_;  // output index -> its verified block, not yet read
 };

@@ -279,6 +279,20 @@ std::vector<TaskLocation> DAGScheduler::PreferredLocations(int node, int partiti
   }
 }
 
+void DAGScheduler::AddCachedLocations(int node, int partition, proto::TaskDescription* task) const {
+  for (;;) {  // the partition and its one-to-one ancestors, as PreferredLocations
+    if (auto it = cached_.find({node, partition}); it != cached_.end() && graph_->IsPersisted(node)) {
+      auto* loc = task->add_cached_locations();
+      loc->set_node(node);
+      loc->set_partition(partition);
+      for (const auto& exec : it->second) loc->add_executors(exec);
+    }
+    auto n = graph_->Get(node);
+    if (!n || !n->has_python()) return;
+    node = n->python().parent();
+  }
+}
+
 Result<proto::TaskDescription> DAGScheduler::BuildTask(int stage_id, int partition) {
   Stage* stage = FindStage(stage_id);
   if (!stage) return Internal(fmt::format("stage {} is gone", stage_id));
@@ -293,6 +307,7 @@ Result<proto::TaskDescription> DAGScheduler::BuildTask(int stage_id, int partiti
     if (n.has_shuffled()) map_outputs_.FillReads(partition, n.mutable_shuffled());
     *task.add_nodes() = std::move(n);
   }
+  AddCachedLocations(stage->node, partition, &task);
   // Map tasks carry the properties of a job that needs them (local
   // properties, job group, files and broadcasts to drop), like result tasks.
   if (Job* owner = OwningJob(stage))

@@ -110,6 +110,9 @@ class DAGScheduler : private TaskScheduler::Listener {
   void SubmitTasks(Stage* stage);
   Result<proto::TaskDescription> BuildTask(int stage_id, int partition);
   std::vector<TaskLocation> PreferredLocations(int node, int partition) const;
+  // Where the task's persisted partitions are cached (read from there
+  // before recomputing them).
+  void AddCachedLocations(int node, int partition, proto::TaskDescription* task) const;
   void MapStageDone(Stage* stage);
   void OnMapOutputsChanged();
   void FinishJob(Job* job, JobFailure failure);
