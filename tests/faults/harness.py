@@ -12,7 +12,8 @@ PRELUDE = """
 import os, sys, json, time
 sys.path.insert(0, {python!r})
 from ember import SparkConf, SparkContext, TaskContext, StorageLevel
-def make_context(master="local[2,4]", **settings):
+def make_context(master=None, **settings):
+    master = master or os.environ.get("EMBER_FAULTS_MASTER", "local[2,4]")
     conf = SparkConf().set("spark.local.dir", {local_dir!r})
     for key, value in settings.items():
         conf.set(key.replace("_", "."), str(value))

@@ -2,9 +2,11 @@
 driver only over authenticated TCP. Who may connect, what a stranger can
 do (nothing), and where the secret must never appear."""
 
-import os
+import pytest
 
 from harness import ok_json, run_driver
+
+pytestmark = pytest.mark.own_master
 
 SECRET = "canary-secret-7f3a9c"
 
