@@ -39,11 +39,14 @@ std::optional<size_t> TaskSetManager::TakePending(std::deque<size_t>* queue) {
   return std::nullopt;
 }
 
-bool TaskSetManager::HasPendingAt(Locality level) const {
-  auto any_pending = [&](const std::map<std::string, std::deque<size_t>>& queues) {
-    for (const auto& [key, q] : queues)
-      for (size_t i : q)
-        if (state_[i] == State::kPending) return true;
+bool TaskSetManager::HasPendingAt(Locality level) {
+  // Entries no longer pending are dropped from the front as they are met,
+  // so repeated checks cost O(1) amortised.
+  auto any_pending = [&](std::map<std::string, std::deque<size_t>>& queues) {
+    for (auto& [key, q] : queues) {
+      while (!q.empty() && state_[q.front()] != State::kPending) q.pop_front();
+      if (!q.empty()) return true;
+    }
     return false;
   };
   if (level == Locality::kProcess) return any_pending(by_executor_);

@@ -112,7 +112,7 @@ class TaskSetManager {
 
   void AddPending(size_t index, bool front);
   Locality AllowedLevel(double now);
-  bool HasPendingAt(Locality level) const;
+  bool HasPendingAt(Locality level);
   std::optional<size_t> TakePending(std::deque<size_t>* queue);
   std::optional<size_t> FindTask(const ExecutorInfo& exec, Locality level);
   std::optional<size_t> FindSpeculative(const ExecutorInfo& exec);
