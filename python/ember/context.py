@@ -70,7 +70,8 @@ class SparkContext:
             py_files = self._py_file_paths(pyFiles)
             # Executor processes may run on other machines: they get the
             # py-files through addPyFile below, not as driver paths.
-            local = not self._conf.get("spark.master").startswith("local-cluster")
+            master = self._conf.get("spark.master")
+            local = master == "local" or master.startswith("local[")
             engine_conf["ember.pythonpath"] = ":".join([_PACKAGE_PARENT] + (py_files if local else []))
             engine_conf.setdefault("ember.executable", _ember_program())
             try:

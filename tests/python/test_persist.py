@@ -6,6 +6,7 @@ import gc
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -23,6 +24,16 @@ def counted(sc, data, parts):
         calls.add(1)
         return x
     return sc.parallelize(data, parts).map(touch), calls
+
+
+def blocks_gone(sc, blocks, timeout=10):
+    """Whether `blocks` disappear from the executors within `timeout`:
+    unpersist() is asynchronous (blocking=False), as in PySpark, and an
+    executor process deletes its blocks when the message reaches it."""
+    deadline = time.time() + timeout
+    while set(block_files(sc)) & blocks and time.time() < deadline:
+        time.sleep(0.02)
+    return not set(block_files(sc)) & blocks
 
 
 def block_files(sc):
@@ -69,10 +80,11 @@ def test_unpersist_drops_blocks_and_recomputes(sc):
     rdd.persist(StorageLevel.DISK_ONLY)
     before = set(block_files(sc))
     rdd.count()
-    assert len(set(block_files(sc)) - before) == 2
+    cached = set(block_files(sc)) - before
+    assert len(cached) == 2
     rdd.unpersist()
     assert not rdd.is_cached
-    assert set(block_files(sc)) - before == set()
+    assert blocks_gone(sc, cached)
     rdd.count()
     assert calls.value == 200
     # a different level is allowed after unpersist
@@ -87,10 +99,11 @@ def test_blocks_go_when_the_rdd_is_collected(sc):
     rdd, _ = counted(sc, range(100), 3)
     before = set(block_files(sc))
     rdd.persist(StorageLevel.DISK_ONLY).count()
-    assert len(set(block_files(sc)) - before) == 3
+    cached = set(block_files(sc)) - before
+    assert len(cached) == 3
     del rdd
     gc.collect()
-    assert set(block_files(sc)) - before == set()
+    assert blocks_gone(sc, cached)
 
 
 def test_changing_the_level_raises(sc):

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
 extern char** environ;
 
@@ -26,6 +27,9 @@ Result<ChildProcess> SpawnChild(const std::vector<std::string>& argv,
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
   if (pipe_stdout) posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  // Asio's sockets are not close-on-exec: without this, executors would
+  // hold the driver's listening socket and workers their executor's.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   std::vector<std::string> args = argv, vars = env;
   std::vector<char*> cargv, cenv;
   for (auto& a : args) cargv.push_back(a.data());
@@ -56,9 +60,10 @@ std::string DescribeWaitStatus(int status) {
   return "ended with status " + std::to_string(status);
 }
 
-std::vector<std::string> CurrentEnvironment() {
+std::vector<std::string> ChildEnvironment() {
   std::vector<std::string> env;
-  for (char** e = environ; e && *e; ++e) env.emplace_back(*e);
+  for (char** e = environ; e && *e; ++e)
+    if (std::string_view(*e).rfind("EMBER_CONF=", 0) != 0) env.emplace_back(*e);
   return env;
 }
 

@@ -3,9 +3,8 @@
 // Contract: SpawnChild runs argv[0] (a path) with exactly `argv` and `env`
 // through posix_spawn — no shell, so no argument is ever interpreted —
 // with its stdin (and, when asked, its stdout) connected to pipes whose
-// other ends the caller gets and owns; everything else is inherited. The
-// pipe ends are close-on-exec in the parent, so later children do not
-// inherit them. DescribeWaitStatus turns a waitpid status into "exited
+// other ends the caller gets and owns; no other descriptor is inherited
+// (the driver's sockets, other children's pipes). DescribeWaitStatus turns a waitpid status into "exited
 // with code 3" / "killed by signal 9 (Killed)".
 #pragma once
 
@@ -27,7 +26,9 @@ Result<ChildProcess> SpawnChild(const std::vector<std::string>& argv,
 
 std::string DescribeWaitStatus(int status);
 
-// The current environment as "KEY=value" strings.
-std::vector<std::string> CurrentEnvironment();
+// The environment children get, as "KEY=value" strings: this process's,
+// without EMBER_CONF (the settings `ember submit` passed the driver, which
+// may hold spark.authenticate.secret).
+std::vector<std::string> ChildEnvironment();
 
 }  // namespace ember

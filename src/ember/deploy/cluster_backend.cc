@@ -63,9 +63,13 @@ Status ClusterBackend::LaunchExecutor() {
       "--cores", std::to_string(options_.cores),
       "--memory-mb", std::to_string(options_.memory_mb),
       "--work-dir", e.work_dir};
-  EMBER_ASSIGN_OR_RETURN(ChildProcess child, SpawnChild(argv, CurrentEnvironment(), false));
-  e.pid = child.pid;
-  e.stdin_fd = child.stdin_fd;  // kept open: the executor exits when it closes
+  auto child = SpawnChild(argv, ChildEnvironment(), false);
+  if (!child.ok()) {
+    RemoveTree(e.work_dir);
+    return child.status();
+  }
+  e.pid = child->pid;
+  e.stdin_fd = child->stdin_fd;  // kept open: the executor exits when it closes
   e.last_heartbeat = Now();     // counts from the launch until it registers
   // The secret goes down the pipe: never on a command line or in the environment.
   Status st = WriteAll(e.stdin_fd, options_.secret + "\n");
@@ -111,8 +115,10 @@ void ClusterBackend::Serve(std::shared_ptr<net::Connection> conn) {
     auto it = executors_.find(id);
     if (it == executors_.end() || it->second.lost) break;
     if (msg.has_heartbeat()) it->second.last_heartbeat = Now();
-    else if (msg.has_task_result())
+    else if (msg.has_task_result()) {
+      if (msg.task_result().state() == proto::TaskResult::SUCCESS) consecutive_losses_ = 0;
       Emit(scheduler::event::TaskFinished{id, std::move(*msg.mutable_task_result())});
+    }
   }
   std::lock_guard<std::mutex> lock(mu_);
   Lose(id, why);
@@ -138,7 +144,7 @@ Status ClusterBackend::Register(const std::shared_ptr<net::Connection>& conn,
   auto task_cpus = ParseInt(options_.conf, "spark.task.cpus", 1);
   int slots = std::max(1, e.cores / std::max(1, task_cpus.ok() ? *task_cpus : 1));
   Emit(scheduler::event::ExecutorAdded{{e.id, e.host, slots}});
-  spdlog::debug("executor {} registered from {} ({} cores)", e.id, conn->peer(), e.cores);
+  spdlog::debug("executor {} (pid {}) registered from {} ({} cores)", e.id, r.pid(), conn->peer(), e.cores);
   cv_.notify_all();
   return Status::OK();
 }
@@ -154,6 +160,15 @@ void ClusterBackend::Lose(const std::string& id, const std::string& reason) {
   if (!started_ && launch_error_.empty()) launch_error_ = "executor " + id + " " + reason;
   if (!stopping_) spdlog::warn("lost executor {}: {}", id, reason);
   if (registered) Emit(scheduler::event::ExecutorLost{id, "executor " + id + " lost: " + reason});
+  // Executors that die before any task succeeds again (a setting they
+  // cannot start with, a task that kills every executor it runs on) would
+  // otherwise be replaced forever while jobs wait.
+  if (started_ && !stopping_ && ++consecutive_losses_ >= options_.max_executor_failures && !given_up_) {
+    given_up_ = true;
+    Emit(scheduler::event::BackendFailed{
+        std::to_string(consecutive_losses_) + " executors were lost in a row (spark.deploy.maxExecutorRetries); "
+        "the last: executor " + id + ", " + reason});
+  }
   cv_.notify_all();
 }
 
@@ -185,7 +200,7 @@ void ClusterBackend::Monitor() {
       RemoveTree(e.work_dir);
       it = executors_.erase(it);
     }
-    if (started_ && options_.replace_lost) {
+    if (started_ && options_.replace_lost && !given_up_) {
       while (static_cast<int>(executors_.size()) < options_.executors) {
         Status st = LaunchExecutor();
         if (!st.ok()) {
@@ -263,12 +278,13 @@ void ClusterBackend::Stop() {
   }
   cv_.notify_all();
   if (monitor_.joinable()) monitor_.join();
-  proto::RpcMessage stop;
-  stop.set_stop_executor(true);
-  SendToAll(stop);
-  // Give executors a moment to stop their workers, then make sure.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  // A closed connection is an executor's signal to stop (it kills its
+  // running tasks and workers, then exits); closing, unlike a message,
+  // cannot block on an executor that stopped reading.
   std::unique_lock<std::mutex> lock(mu_);
+  for (auto& [id, e] : executors_)
+    if (e.conn) e.conn->Close();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   for (auto& [id, e] : executors_) {
     while (e.pid > 0 && ::waitpid(e.pid, nullptr, WNOHANG) == 0) {
       if (std::chrono::steady_clock::now() > deadline) {
@@ -284,7 +300,7 @@ void ClusterBackend::Stop() {
     RemoveTree(e.work_dir);
   }
   lock.unlock();
-  server_.Stop();  // closes connections; their session threads end
+  server_.Stop();  // ends the session threads
   if (files_) files_->Stop();
 }
 

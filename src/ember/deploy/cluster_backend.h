@@ -11,7 +11,9 @@
 // process is then killed): the scheduler gets event::ExecutorLost, no
 // task result of it is reported afterwards, its work directory is
 // removed, and with `replace_lost` a new executor is started in its
-// place. The backend sends each executor the application's settings at
+// place — until `max_executor_failures` are lost with no task succeeding
+// in between: then the scheduler gets event::BackendFailed and every job
+// fails with the last loss's reason. The backend sends each executor the application's settings at
 // registration and stamps every task with the block-transfer addresses of
 // all live executors; a file server on the same host serves them the
 // application's broadcasts and added files. Stop() stops every executor (SIGKILL after a grace
@@ -43,10 +45,10 @@ struct ClusterOptions {
                           // and its broadcast/ and files/ are served to executors
   std::string secret;
   Conf conf;  // sent to every executor
-  double heartbeat_interval_s = 10;
   double heartbeat_timeout_s = 120;
   double register_timeout_s = 60;
   bool replace_lost = true;
+  int max_executor_failures = 10;  // lost in a row before jobs fail
 };
 
 class ClusterBackend : public scheduler::SchedulerBackend {
@@ -100,6 +102,8 @@ class ClusterBackend : public scheduler::SchedulerBackend {
   int next_id_ = 0;
   bool stopping_ = false;
   bool started_ = false;  // all first executors registered
+  int consecutive_losses_ = 0;  // since a task last succeeded
+  bool given_up_ = false;
   std::string launch_error_;
   std::thread monitor_;
 };

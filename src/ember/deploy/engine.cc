@@ -58,8 +58,15 @@ Result<std::unique_ptr<scheduler::SchedulerBackend>> StartLocalCluster(const Con
   EMBER_ASSIGN_OR_RETURN(o.secret, ClusterSecret(conf));
   o.conf = conf;
   o.conf.erase("spark.authenticate.secret");  // executors got it on stdin
-  EMBER_ASSIGN_OR_RETURN(o.heartbeat_interval_s, ParseSeconds(conf, "spark.executor.heartbeatInterval", 10));
-  EMBER_ASSIGN_OR_RETURN(o.heartbeat_timeout_s, ParseSeconds(conf, "spark.network.timeout", 120));
+  EMBER_ASSIGN_OR_RETURN(o.heartbeat_timeout_s, ParseSeconds(conf, "spark.network.timeout", 120, 1.0));
+  EMBER_ASSIGN_OR_RETURN(o.max_executor_failures, ParseInt(conf, "spark.deploy.maxExecutorRetries", 10));
+  // Settings every executor will parse are checked here, so a bad one is an
+  // error now, not executors that die as soon as they start.
+  EMBER_RETURN_IF_ERROR(
+      ExecutorOptionsFromConf(conf, "0", o.cores, static_cast<int64_t>(o.memory_mb) << 20, app_dir).status());
+  std::string python = Get(conf, "spark.pyspark.python", "/usr/bin/python3");
+  if (::access(python.c_str(), X_OK) != 0)
+    return InvalidArgument("spark.pyspark.python " + python + " is not an executable program");
   EMBER_ASSIGN_OR_RETURN(int task_cpus, ParseInt(conf, "spark.task.cpus", 1));
   if (task_cpus < 1 || task_cpus > o.cores)
     return InvalidArgument("The number of cores per executor (=" + std::to_string(o.cores) +

@@ -41,7 +41,7 @@ Result<exec::ExecutorOptions> ExecutorOptionsFromConf(const Conf& conf, const st
   EMBER_ASSIGN_OR_RETURN(ex.max_result_bytes, GetBytes(conf, "spark.driver.maxResultSize", "1g"));
   EMBER_ASSIGN_OR_RETURN(ex.faults, exec::FaultInjector::FromConf(conf));
   EMBER_ASSIGN_OR_RETURN(ex.fetch.max_retries, ParseInt(conf, "spark.shuffle.io.maxRetries", 3));
-  EMBER_ASSIGN_OR_RETURN(ex.fetch.retry_wait_s, ParseSeconds(conf, "spark.shuffle.io.retryWait", 5));
+  EMBER_ASSIGN_OR_RETURN(ex.fetch.retry_wait_s, ParseSeconds(conf, "spark.shuffle.io.retryWait", 5, 1.0));
   EMBER_ASSIGN_OR_RETURN(int64_t in_flight, GetBytes(conf, "spark.reducer.maxSizeInFlight", "48m"));
   ex.max_bytes_in_flight = static_cast<size_t>(in_flight);
   return ex;

@@ -34,10 +34,10 @@ void ExitWhenStdinCloses() {
 
 class Heartbeats {
  public:
-  Heartbeats(std::shared_ptr<net::Connection> conn, std::string id, double interval_s)
-      : thread_([this, conn, id, interval_s] {
+  Heartbeats(std::shared_ptr<net::Connection> conn, double interval_s)
+      : thread_([this, conn, interval_s] {
           proto::RpcMessage beat;
-          beat.mutable_heartbeat()->set_executor_id(id);
+          beat.mutable_heartbeat();
           std::unique_lock<std::mutex> lock(mu_);
           while (!cv_.wait_for(lock, std::chrono::duration<double>(interval_s), [this] { return done_; }))
             if (!conn->Send(beat).ok()) return;
@@ -62,7 +62,8 @@ Status Run(const ExecutorProcessArgs& args, const std::string& secret) {
   auto colon = args.driver.rfind(':');
   if (colon == std::string::npos) return InvalidArgument("--driver must be host:port, got " + args.driver);
   std::string driver_host = args.driver.substr(0, colon);
-  int driver_port = std::stoi(args.driver.substr(colon + 1));
+  int driver_port = std::atoi(args.driver.c_str() + colon + 1);
+  if (driver_port <= 0 || driver_port > 65535) return InvalidArgument("--driver has no valid port: " + args.driver);
   EMBER_ASSIGN_OR_RETURN(auto blocks, exec::BlockService::Start(args.host, secret, args.work_dir));
   EMBER_ASSIGN_OR_RETURN(auto conn, net::Connect(driver_host, static_cast<uint16_t>(driver_port), secret,
                                                  std::chrono::seconds(30)));
@@ -90,10 +91,10 @@ Status Run(const ExecutorProcessArgs& args, const std::string& secret) {
   EMBER_ASSIGN_OR_RETURN(double interval, ParseSeconds(conf, "spark.executor.heartbeatInterval", 10));
   EMBER_ASSIGN_OR_RETURN(auto executor, exec::Executor::Start(std::move(options)));
   blocks->ServeCachedBlocks(executor->block_store());
-  Heartbeats heartbeats(conn, args.executor_id, interval);
+  Heartbeats heartbeats(conn, interval);
   for (;;) {
     auto more = conn->Receive(&msg);
-    if (!more.ok() || !*more) break;  // the driver is gone
+    if (!more.ok() || !*more) break;  // the driver stopped us, or is gone
     if (msg.has_launch_task()) {
       executor->Launch(std::move(*msg.mutable_launch_task()), [conn](proto::TaskResult r) {
         proto::RpcMessage out;
@@ -106,10 +107,9 @@ Status Run(const ExecutorProcessArgs& args, const std::string& secret) {
       executor->RemoveShuffle(msg.remove_shuffle());
     } else if (msg.has_remove_rdd()) {
       executor->RemoveRdd(msg.remove_rdd());
-    } else if (msg.has_stop_executor()) {
-      break;
     }
   }
+  blocks->Stop();    // serves from the executor's block store: stop it first
   executor.reset();  // waits for running tasks (a stop kills them first)
   conn->Close();
   return Status::OK();

@@ -6,7 +6,8 @@
 // registers, configures its Executor from the settings the driver sends
 // back (executor_conf.h), and then runs the tasks it is sent, reporting
 // each result and a heartbeat every spark.executor.heartbeatInterval. It
-// returns when the driver says stop or its connection ends; if stdin
+// returns (its running tasks killed) when the driver closes the
+// connection; if stdin
 // closes (the driver process died) it exits at once, and its Python
 // workers follow. The return value is the process exit code.
 #pragma once

@@ -8,6 +8,7 @@ void LocalBackend::Attach(scheduler::PostEvent post) {
 }
 
 void LocalBackend::LaunchTask(const std::string& executor_id, const proto::TaskDescription& task) {
+  if (!executor_) return;  // stopped: the context is going away with its jobs
   proto::TaskDescription copy;
   copy.ParseFromString(task.SerializeAsString());
   // Results are moved, not copied: a large collect() must not exist twice.

@@ -5,6 +5,15 @@
 
 namespace ember::deploy {
 
+namespace {
+// A number the regex matched; too many digits for an int is an error.
+bool ToInt(const std::string& digits, int* out) {
+  if (digits.size() > 6) return false;
+  *out = std::stoi(digits);
+  return true;
+}
+}  // namespace
+
 Result<MasterSpec> ParseMasterUrl(const std::string& master) {
   static const std::regex kLocal(R"(local(\[(\*|[0-9]+)(,([0-9]+))?\])?)");
   static const std::regex kLocalCluster(R"(local-cluster\[\s*([0-9]+)\s*,\s*([0-9]+)\s*,\s*([0-9]+)\s*\])");
@@ -13,9 +22,9 @@ Result<MasterSpec> ParseMasterUrl(const std::string& master) {
   MasterSpec spec;
   if (std::regex_match(master, m, kLocalCluster)) {
     spec.local_cluster = true;
-    spec.executors = std::stoi(m[1]);
-    spec.executor_cores = std::stoi(m[2]);
-    spec.executor_memory_mb = std::stoi(m[3]);
+    if (!ToInt(m[1], &spec.executors) || !ToInt(m[2], &spec.executor_cores) ||
+        !ToInt(m[3], &spec.executor_memory_mb))
+      return bad;
     if (spec.executors < 1 || spec.executors > 64 || spec.executor_cores < 1 ||
         spec.executor_memory_mb < 1)
       return bad;
@@ -28,13 +37,11 @@ Result<MasterSpec> ParseMasterUrl(const std::string& master) {
     if (m[2] == "*") {
       spec.slots = std::max(1u, std::thread::hardware_concurrency());
     } else {
-      spec.slots = std::stoi(m[2]);
-      if (spec.slots < 1) return bad;
+      if (!ToInt(m[2], &spec.slots) || spec.slots < 1) return bad;
     }
   }
   if (m[4].matched) {
-    spec.max_task_failures = std::stoi(m[4]);
-    if (spec.max_task_failures < 1) return bad;
+    if (!ToInt(m[4], &spec.max_task_failures) || spec.max_task_failures < 1) return bad;
   }
   return spec;
 }

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <map>
 
 namespace ember::deploy {
 
@@ -26,13 +27,16 @@ Result<int64_t> ParseBytes(const std::string& key, const std::string& v) {
   return static_cast<int64_t>(n * static_cast<double>(mult));
 }
 
-Result<double> ParseSeconds(const Conf& conf, const std::string& key, double def) {
+Result<double> ParseSeconds(const Conf& conf, const std::string& key, double def, double bare_unit_s) {
   std::string v = Get(conf, key, "");
   if (v.empty()) return def;
   char* end = nullptr;
   double x = std::strtod(v.c_str(), &end);
   std::string unit(end);
-  double scale = unit.empty() || unit == "ms" ? 1e-3 : unit == "s" ? 1 : unit == "min" ? 60 : -1;
+  static const std::map<std::string, double> kUnits = {
+      {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"m", 60}, {"min", 60}, {"h", 3600}, {"d", 86400}};
+  auto known = kUnits.find(unit);
+  double scale = unit.empty() ? bare_unit_s : known == kUnits.end() ? -1 : known->second;
   if (end == v.c_str() || scale < 0 || x < 0)
     return InvalidArgument("invalid duration '" + v + "' for setting " + key + " (e.g. 100ms, 2s)");
   return x * scale;

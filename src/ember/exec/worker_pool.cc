@@ -37,7 +37,7 @@ Status ReadExact(int fd, char* buf, size_t n) {
 std::vector<std::string> DaemonEnvironment(const WorkerPoolOptions& o) {
   std::vector<std::string> env;
   std::string pythonpath = o.pythonpath;
-  for (const std::string& kv : CurrentEnvironment()) {
+  for (const std::string& kv : ChildEnvironment()) {
     if (kv.rfind("PYTHONPATH=", 0) == 0) {
       std::string old = kv.substr(11);
       if (!old.empty()) pythonpath += (pythonpath.empty() ? "" : ":") + old;

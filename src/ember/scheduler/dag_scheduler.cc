@@ -55,7 +55,7 @@ DAGScheduler::~DAGScheduler() {
 }
 
 void DAGScheduler::Tick() {
-  auto interval = std::chrono::duration<double>(options_.tick_interval_s);
+  auto interval = std::chrono::duration<double>(std::max(options_.tick_interval_s, 0.01));
   std::unique_lock<std::mutex> lock(tick_mu_);
   while (!tick_cv_.wait_for(lock, interval, [this] { return !ticking_; })) Post(event::Tick{});
 }
@@ -75,6 +75,7 @@ void DAGScheduler::Handle(SchedulerEvent& event) {
         else if constexpr (std::is_same_v<E, event::ExecutorAdded>) OnExecutorAdded(e.info);
         else if constexpr (std::is_same_v<E, event::ExecutorLost>) OnExecutorLost(e.executor_id);
         else if constexpr (std::is_same_v<E, event::ShuffleRemoved>) OnShuffleRemoved(e.shuffle_id);
+        else if constexpr (std::is_same_v<E, event::BackendFailed>) OnBackendFailed(e.reason);
         else tasks_.Tick();
       },
       event);
@@ -129,7 +130,18 @@ void DAGScheduler::OnJobsCancelled(event::JobsCancelled& e) {
   e.done->set_value();
 }
 
+void DAGScheduler::OnBackendFailed(const std::string& reason) {
+  backend_failure_ = IOError("cannot run tasks: " + reason);
+  std::vector<Job*> active;
+  for (auto& [id, job] : jobs_) active.push_back(job.get());
+  for (Job* job : active) FinishJob(job, {backend_failure_});
+}
+
 void DAGScheduler::OnJobSubmitted(event::JobSubmitted& e) {
+  if (!backend_failure_.ok()) {
+    e.promise->set_value({{backend_failure_}, {}});
+    return;
+  }
   auto job = std::make_shared<Job>();
   job->id = next_job_++;
   job->spec = std::move(e.spec);
@@ -203,8 +215,9 @@ std::vector<DAGScheduler::Stage*> DAGScheduler::MissingParents(Stage* stage) {
 void DAGScheduler::SubmitStage(Stage* stage, int job_id) {
   stage->job_ids.insert(job_id);
   if (running_.count(stage) || waiting_.count(stage)) {
-    // Already under way; make sure its parents know this job needs them too.
-    for (Stage* p : MissingParents(stage)) p->job_ids.insert(job_id);
+    // Already under way; its ancestors must know this job needs them too
+    // (and one no longer under way, stopped with another job, runs again).
+    for (Stage* p : MissingParents(stage)) SubmitStage(p, job_id);
     return;
   }
   auto missing = MissingParents(stage);
@@ -409,10 +422,14 @@ void DAGScheduler::FetchFailed(int stage_id, int stage_attempt, const proto::Tas
   std::string executor = map_outputs_.ExecutorOf(sid, mid);
   if (map_outputs_.Unregister(sid, mid)) {  // compared with its recomputation
     if (options_.fetch_failure_loses_executor_outputs) map_outputs_.UnregisterExecutor(executor, sid);
-    if (auto parent = map_stages_.find(sid); parent != map_stages_.end())
-      parent->second->attempt++;  // Spark numbers the resubmission as a new attempt
+    // Spark numbers the resubmission as a new attempt. A parent running
+    // already recomputes what is missing when its attempt ends
+    // (TaskSetFinished), which a new number would make it ignore.
+    if (auto parent = map_stages_.find(sid); parent != map_stages_.end() && !running_.count(parent->second))
+      parent->second->attempt++;
   }
-  if (stage_attempt != stage->attempt) return;  // this attempt is already being redone
+  // Already being redone, or finished (a leftover speculative copy).
+  if (stage_attempt != stage->attempt || !running_.count(stage)) return;
   if (++stage->fetch_failures >= options_.max_stage_attempts) {
     AbortStage(stage, {ember::FetchFailed(fmt::format(
         "Job aborted: stage {} could not read the output of shuffle {} after {} attempts: {}",
@@ -501,7 +518,7 @@ void DAGScheduler::FinishJob(Job* job, JobFailure failure) {
     for (auto& [id, s] : stages_) {
       if (s->is_map && s->job_ids.size() == 1 && s->job_ids.count(job->id)) {
         waiting_.erase(s.get());
-        if (running_.erase(s.get())) s->attempt++;  // late results of this attempt are ignored
+        if (running_.erase(s.get())) s->attempt++;  // failures of this attempt are ignored
         tasks_.StopStage(id, /*kill=*/true);
         tracker_.StageEnded(id);
       }

@@ -94,6 +94,7 @@ class DAGScheduler : private TaskScheduler::Listener {
   void OnExecutorAdded(const ExecutorInfo& info);
   void OnExecutorLost(const std::string& executor_id);
   void OnShuffleRemoved(int shuffle_id);
+  void OnBackendFailed(const std::string& reason);
 
   void TaskSucceeded(int stage_id, int stage_attempt, int partition,
                      proto::TaskResult& result) override;
@@ -141,6 +142,7 @@ class DAGScheduler : private TaskScheduler::Listener {
   std::map<std::pair<int, int>, std::set<std::string>> cached_;  // (node, partition) -> executors
   int next_stage_ = 0;
   int next_job_ = 0;
+  Status backend_failure_;  // set once the backend gave up: every job fails
 
   std::thread ticker_;  // posts event::Tick (threaded loops only)
   std::mutex tick_mu_;

@@ -69,11 +69,17 @@ struct ShuffleRemoved {
 // Periodic: speculation checks and locality waits that expired.
 struct Tick {};
 
+// The backend cannot run tasks any more (its executors keep dying as soon
+// as they start): every active job, and every later one, fails with this.
+struct BackendFailed {
+  std::string reason;
+};
+
 }  // namespace event
 
 using SchedulerEvent = std::variant<event::JobSubmitted, event::JobsCancelled, event::TaskFinished,
                                     event::ExecutorAdded, event::ExecutorLost,
-                                    event::ShuffleRemoved, event::Tick>;
+                                    event::ShuffleRemoved, event::Tick, event::BackendFailed>;
 
 // How a backend reports executors and finished tasks to the scheduler.
 using PostEvent = std::function<void(SchedulerEvent)>;

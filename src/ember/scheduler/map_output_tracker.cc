@@ -24,7 +24,10 @@ bool MapOutputTracker::Register(int shuffle_id, int map_id, int64_t task_id,
   Shuffle& s = it->second;
   std::vector<int64_t> sizes(status.block_sizes().begin(), status.block_sizes().end());
   auto& slot = s.outputs[map_id];
-  if (!slot) ++s.registered;
+  // The first output registered stays: a late twin (a zombie attempt's, a
+  // speculative copy's) must not swap blocks under reducers already reading.
+  if (slot) return false;
+  ++s.registered;
   slot.reset(new Output{status.executor_id(), task_id, status.blocks_digest(), BlockSizes(sizes)});
   auto lost = s.lost.find(map_id);
   if (lost == s.lost.end()) return false;

@@ -37,8 +37,9 @@ class MapOutputTracker {
   // Forgets a shuffle, its lost outputs included.
   void RemoveShuffle(int shuffle_id);
 
-  // Records the output of map `map_id` written by task `task_id`. True when
-  // it replaces a lost output whose blocks were different.
+  // Records the output of map `map_id` written by task `task_id`, unless
+  // one is registered already (the first stays). True when it replaces a
+  // lost output whose blocks were different.
   [[nodiscard]] bool Register(int shuffle_id, int map_id, int64_t task_id,
                               const proto::MapStatus& status);
   // Marks one output lost; false when it was not registered.

@@ -8,12 +8,6 @@ TaskScheduler::TaskScheduler(SchedulerBackend* backend, const Clock* clock, Task
                              Listener* listener, JobTracker* tracker)
     : backend_(backend), clock_(clock), options_(options), listener_(listener), tracker_(tracker) {}
 
-int TaskScheduler::TotalSlots() const {
-  int n = 0;
-  for (const auto& [id, e] : executors_) n += e.info.slots;
-  return n;
-}
-
 void TaskScheduler::Submit(TaskSetSpec spec) {
   auto set = std::make_unique<TaskSetManager>(std::move(spec), &options_, clock_->Now());
   auto at = std::upper_bound(sets_.begin(), sets_.end(), set, [](const auto& a, const auto& b) {

@@ -53,8 +53,6 @@ class TaskScheduler {
   void TaskFinished(const std::string& executor_id, proto::TaskResult result);
   void Tick();  // speculation, and offers whose locality wait may have expired
 
-  bool HasExecutor(const std::string& id) const { return executors_.count(id) > 0; }
-  int TotalSlots() const;
 
  private:
   struct Executor {

@@ -73,16 +73,19 @@ Locality TaskSetManager::AllowedLevel(double now) {
 std::optional<size_t> TaskSetManager::FindTask(const ExecutorInfo& exec, Locality level) {
   if (auto it = by_executor_.find(exec.id); it != by_executor_.end())
     if (auto i = TakePending(&it->second)) return i;
-  if (level >= Locality::kNode) {
+  if (level >= Locality::kNode)
     if (auto it = by_host_.find(exec.host); it != by_host_.end())
       if (auto i = TakePending(&it->second)) return i;
-    if (auto i = TakePending(&no_preference_)) return i;
-  }
+  // Tasks without a preference lose nothing by running anywhere: they never
+  // wait for a locality level (as Spark's NO_PREF tasks).
+  if (auto i = TakePending(&no_preference_)) return i;
   if (level == Locality::kAny) return TakePending(&all_);
   return std::nullopt;
 }
 
-std::optional<size_t> TaskSetManager::FindSpeculative(const ExecutorInfo& exec) {
+// A copy may run on any executor, the original's included (local mode has
+// only one).
+std::optional<size_t> TaskSetManager::FindSpeculative() {
   for (int i : speculatable_) {
     if (state_[i] != State::kRunning || copies_[i] != 1) continue;
     speculatable_.erase(i);
@@ -99,7 +102,7 @@ std::optional<proto::TaskDescription> TaskSetManager::ResourceOffer(const Execut
   auto index = FindTask(exec, allowed);
   bool speculative = false;
   if (!index) {
-    index = FindSpeculative(exec);
+    index = FindSpeculative();
     speculative = index.has_value();
   }
   if (!index) return std::nullopt;

@@ -99,7 +99,6 @@ class TaskSetManager {
   // Marks stragglers for a speculative copy.
   void CheckSpeculation(double now);
   std::vector<int64_t> RunningTaskIds() const;
-  bool Owns(int64_t task_id) const { return running_.count(task_id) > 0; }
 
  private:
   enum class State { kPending, kRunning, kSucceeded };
@@ -115,7 +114,7 @@ class TaskSetManager {
   bool HasPendingAt(Locality level);
   std::optional<size_t> TakePending(std::deque<size_t>* queue);
   std::optional<size_t> FindTask(const ExecutorInfo& exec, Locality level);
-  std::optional<size_t> FindSpeculative(const ExecutorInfo& exec);
+  std::optional<size_t> FindSpeculative();
   void Abort(JobFailure failure);
 
   TaskSetSpec spec_;

@@ -1,6 +1,6 @@
 // Where a map output lives on the executor that wrote it: the one naming
 // shared by the writer (RunTask), the readers (PartitionReader, and the
-// block transfer server to come) and the cleaner (Executor::RemoveShuffle).
+// block transfer service) and the cleaner (Executor::RemoveShuffle).
 //
 // Contract: map `map_id` of shuffle `shuffle_id`, written by task
 // `task_id`, is <dir>/shuffle_<s>_<m>_<t>.data and .index, so the driver

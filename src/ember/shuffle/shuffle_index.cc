@@ -52,16 +52,19 @@ Result<std::vector<BlockEntry>> ReadIndexEntries(const std::string& path, int fi
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return NotFound("shuffle index " + path + " is missing");
   char header[kHeaderBytes];
-  std::string raw(static_cast<size_t>(end - first) * kEntryBytes, '\0');
   bool header_ok = PreadFully(fd, header, kHeaderBytes, 0);
-  bool entries_ok = header_ok && PreadFully(fd, raw.data(), raw.size(),
-                                            kHeaderBytes + static_cast<uint64_t>(first) * kEntryBytes);
+  uint32_t n = 0;
+  if (header_ok) std::memcpy(&n, header + 4, 4);
+  // The range is checked against the count before anything is allocated:
+  // a request for buckets the output does not have costs nothing.
+  bool in_range = static_cast<uint32_t>(end) <= n;
+  std::string raw(in_range ? static_cast<size_t>(end - first) * kEntryBytes : 0, '\0');
+  bool entries_ok = header_ok && in_range &&
+                    PreadFully(fd, raw.data(), raw.size(), kHeaderBytes + static_cast<uint64_t>(first) * kEntryBytes);
   ::close(fd);
   if (!header_ok || std::memcmp(header, kMagic, 4) != 0)
     return Corrupt("shuffle index " + path + " is corrupt (bad header)");
-  uint32_t n;
-  std::memcpy(&n, header + 4, 4);
-  if (static_cast<uint32_t>(end) > n || !entries_ok)
+  if (!entries_ok)
     return Corrupt("shuffle index " + path + " is corrupt (has no bucket " + std::to_string(end - 1) + ")");
   std::vector<BlockEntry> entries(end - first);
   for (int b = first; b < end; ++b) {
