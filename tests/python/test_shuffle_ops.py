@@ -5,6 +5,7 @@ processes."""
 import os
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from operator import add
 
@@ -330,14 +331,26 @@ def test_shuffle_files_go_with_their_rdd(sc):
     assert len(written) == 2 * 3 * 2  # two shuffles of 3 map tasks, data + index each
     del dropped
     gc.collect()
-    left = shuffle_files(sc) - before
+    # Executor processes delete their files when the driver's message
+    # reaches them (asynchronously, as Spark's ContextCleaner).
+    left = settled(lambda: shuffle_files(sc) - before, lambda files: len(files) == 6)
     assert len(left) == 6 and left < written
     # the surviving shuffle is reused as it is: same files, same answer
     assert sorted(kept.collect()) == sorted((k, sum(v)) for k, v in by_key(data).items())
     assert shuffle_files(sc) - before == left
     del kept
     gc.collect()
-    assert shuffle_files(sc) - before == set()
+    assert settled(lambda: shuffle_files(sc) - before, lambda files: not files) == set()
+
+
+def settled(measure, done, timeout=10):
+    """measure() once done(measure()) holds, or when `timeout` passed."""
+    deadline = time.time() + timeout
+    value = measure()
+    while not done(value) and time.time() < deadline:
+        time.sleep(0.02)
+        value = measure()
+    return value
 
 
 def test_stop_removes_every_shuffle_file(tmp_path):
