@@ -2,7 +2,7 @@
 // backend, a manual clock, and the test deciding when each task ends.
 // Locality (delay scheduling), executor loss, retries, speculation and the
 // result-size limit; and the DAG scheduler recovering from a lost executor
-// and from a fetch failure that arrives while lost outputs are recomputed.
+// and from fetch failures that arrive while lost outputs are recomputed.
 #include <gtest/gtest.h>
 
 #include <future>
@@ -415,6 +415,53 @@ TEST(DAGSchedulerSync, LateFetchFailureAboutAReplacedOutputLosesNothing) {
   ASSERT_TRUE(job.Done());
   EXPECT_TRUE(job.out.get().failure.status.ok());
   EXPECT_EQ(job.MapRuns(), 4 + static_cast<int>(on_a.size()));
+}
+
+// While the map stage reruns a lost executor's outputs, a reducer of the
+// old attempt finds another output unreadable (its executor's disk is
+// bad). That output must run again too, in the task set that follows.
+TEST(DAGSchedulerSync, OutputLostWhileItsMapStageRerunsIsRunAgain) {
+  SyncJob job({"a", "b", "c"});
+  ASSERT_EQ(job.backend.launched.size(), 4u);
+  std::map<int, std::string> writer;
+  std::map<int, int64_t> task_of;
+  for (size_t i = 0; i < 4; ++i) {
+    writer[job.at(i).task.partition()] = job.at(i).executor;
+    task_of[job.at(i).task.partition()] = job.at(i).task.task_id();
+    job.Finish(i);
+  }
+  ASSERT_EQ(job.backend.launched.size(), 6u);
+  size_t reducer_off_a = job.at(4).executor != "a" ? 4 : 5;
+  std::set<int> on_a, elsewhere;
+  for (const auto& [p, e] : writer) (e == "a" ? on_a : elsewhere).insert(p);
+  ASSERT_FALSE(on_a.empty());
+  ASSERT_FALSE(elsewhere.empty());
+  int bad = *elsewhere.begin();  // an output not on a
+
+  job.Lose("a");
+  auto relaunched = job.LaunchedSince(6);
+  ASSERT_EQ(relaunched.size(), 1u);
+  job.FetchFail(relaunched.begin()->second, *on_a.begin(), -1);
+  auto maps = job.LaunchedSince(7);
+  ASSERT_EQ(maps.size(), on_a.size());  // a's outputs rerun ...
+  job.FetchFail(reducer_off_a, bad, task_of[bad]);  // ... when `bad` is found unreadable
+  for (const auto& [key, i] : maps) job.Finish(i);
+
+  // The rerun of `bad` (and of any output of its executor) follows.
+  size_t next = 7 + maps.size();
+  for (int round = 0; round < 3 && !job.Done(); ++round) {
+    auto more = job.LaunchedSince(next);
+    ASSERT_FALSE(more.empty()) << "nothing runs and the job is not done";
+    next = job.backend.launched.size();
+    for (const auto& [key, i] : more) job.Finish(i);
+  }
+  ASSERT_TRUE(job.Done());
+  EXPECT_TRUE(job.out.get().failure.status.ok());
+  std::map<int, int> runs;
+  for (const auto& l : job.backend.launched)
+    if (l.task.has_shuffle()) runs[l.task.partition()]++;
+  EXPECT_EQ(runs[bad], 2);
+  for (int p : on_a) EXPECT_EQ(runs[p], 2);
 }
 
 }  // namespace

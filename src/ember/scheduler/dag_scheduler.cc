@@ -414,8 +414,11 @@ void DAGScheduler::FetchFailed(int stage_id, int stage_attempt, const proto::Tas
       !result.has_fetch_failed_map_task() || map_outputs_.TaskOf(sid, mid) == result.fetch_failed_map_task();
   if (still_registered && map_outputs_.Unregister(sid, mid)) {  // compared with its recomputation
     if (options_.fetch_failure_loses_executor_outputs) map_outputs_.UnregisterExecutor(executor, sid);
-    if (auto parent = map_stages_.find(sid); parent != map_stages_.end())
-      parent->second->attempt++;  // Spark numbers the resubmission as a new attempt
+    // Spark numbers the resubmission as a new attempt. A parent stage still
+    // running keeps its attempt: its task set ending reruns what is missing
+    // (TaskSetFinished), which it would ignore under a newer number.
+    if (auto parent = map_stages_.find(sid); parent != map_stages_.end() && !running_.count(parent->second))
+      parent->second->attempt++;
   }
   if (stage_attempt != stage->attempt) return;  // this attempt is already being redone
   if (++stage->fetch_failures >= options_.max_stage_attempts) {
