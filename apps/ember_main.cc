@@ -15,6 +15,9 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include "ember/deploy/executor_process.h"
 
 namespace {
@@ -66,6 +69,9 @@ void ExportSettings(const std::string& master, const std::vector<std::string>& c
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Logs to stderr: an executor shares its driver's stdout, which is the
+  // user program's (spdlog's default logger writes to stdout).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("ember"));
   CLI::App app{"ember: Spark's RDD engine in C++ with a PySpark-compatible API"};
   app.require_subcommand(1);
   std::string master, py_files, script;

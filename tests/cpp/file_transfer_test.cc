@@ -1,7 +1,8 @@
 // The driver's FileServer and an executor's FileCache over real loopback
 // sockets: files and trees arrive whole, names outside the served
 // directory are refused, big files travel in chunks, one name is fetched
-// once however many ask, and only clients with the secret get anything.
+// once however many ask (again if its copy vanished), and only clients
+// with the secret get anything.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -181,6 +182,23 @@ TEST_F(FileTransferTest, MissingFileIsAClearErrorAndIsTriedAgain) {
   auto found = cache->Fetch("files/lookup.txt");  // a failure is not remembered
   ASSERT_TRUE(found.ok()) << found.status().ToString();
   EXPECT_EQ(ReadFile(*found), "42");
+}
+
+TEST_F(FileTransferTest, ACopyThatVanishedIsFetchedAgain) {
+  WriteFile(root_ + "/files/lookup.txt", "42");
+  StartServer();
+  auto cache = Cache();
+  auto first = cache->Fetch("files/lookup.txt");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(cache->Fetch("files/lookup.txt").status().code(), StatusCode::kOk);
+  EXPECT_EQ(server_->files_served(), 1u);  // fetched once while the copy is there
+
+  ASSERT_EQ(::unlink(first->c_str()), 0);  // the executor's work directory was wiped
+  auto again = cache->Fetch("files/lookup.txt");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, *first);
+  EXPECT_EQ(ReadFile(*again), "42");
+  EXPECT_EQ(server_->files_served(), 2u);
 }
 
 TEST_F(FileTransferTest, LargeFileTravelsInChunksWithBoundedMemory) {

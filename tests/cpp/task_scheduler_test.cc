@@ -1,10 +1,14 @@
 // TaskScheduler and TaskSetManager driven synchronously: a recording
 // backend, a manual clock, and the test deciding when each task ends.
 // Locality (delay scheduling), executor loss, retries, speculation and the
-// result-size limit; and the DAG scheduler recovering from a lost executor.
+// result-size limit; and the DAG scheduler recovering from a lost executor
+// and from fetch failures that arrive while lost outputs are recomputed.
 #include <gtest/gtest.h>
 
+#include <future>
 #include <map>
+#include <memory>
+#include <set>
 #include <vector>
 
 #include "ember/rdd/graph.h"
@@ -305,6 +309,159 @@ TEST(DAGSchedulerSync, LostExecutorCostsOnlyItsMapOutputs) {
     if (!backend.launched[i].task.has_shuffle()) finish(i);
   ASSERT_EQ(out.wait_for(std::chrono::seconds(0)), std::future_status::ready);
   EXPECT_TRUE(out.get().failure.status.ok());
+}
+
+// A DAG scheduler on a manual loop over four map outputs read by two
+// reducers, with the test ending each task: what tasks report, and when.
+struct SyncJob {
+  rdd::Graph graph;
+  RecordingBackend backend;
+  ManualClock clock;
+  std::unique_ptr<DAGScheduler> dag;
+  std::future<JobOutput> out;
+
+  explicit SyncJob(const std::vector<std::string>& executors, int slots = 4) {
+    proto::Node src;
+    src.set_num_partitions(4);
+    for (int i = 0; i < 4; ++i) (*src.mutable_parallel()->mutable_slices())[i] = "s";
+    int source = *graph.Add(src);
+    proto::Node sh;
+    sh.set_num_partitions(2);
+    sh.mutable_shuffled()->set_map_node(source);
+    int shuffled = *graph.Add(sh);
+    dag = std::make_unique<DAGScheduler>(&graph, &backend, SchedulerOptions{}, &clock,
+                                         EventLoop::Mode::kManual);
+    for (const auto& e : executors) dag->Post(event::ExecutorAdded{{e, "host-" + e, slots}});
+    JobSpec spec;
+    spec.final_node = shuffled;
+    spec.partitions = {0, 1};
+    out = dag->SubmitJob(spec);
+    dag->RunUntilIdle();
+  }
+  const Launch& at(size_t i) const { return backend.launched.at(i); }
+  void Report(proto::TaskResult r, const Launch& l) {
+    dag->Post(event::TaskFinished{l.executor, std::move(r)});
+    dag->RunUntilIdle();
+  }
+  void Finish(size_t i) {
+    const Launch& l = at(i);
+    auto r = Outcome(l, proto::TaskResult::SUCCESS);
+    if (l.task.has_shuffle()) r.mutable_map_status()->set_executor_id(l.executor);
+    else r.add_frames()->set_data("x");
+    Report(r, l);
+  }
+  // Task i could not read map output `map`, written by map task `map_task`.
+  void FetchFail(size_t i, int map, int64_t map_task) {
+    auto r = Outcome(at(i), proto::TaskResult::FETCH_FAILED);
+    r.set_fetch_failed_shuffle(0);
+    r.set_fetch_failed_map(map);
+    r.set_fetch_failed_map_task(map_task);
+    Report(r, at(i));
+  }
+  void Lose(const std::string& executor) {
+    dag->Post(event::ExecutorLost{executor, "test"});
+    dag->RunUntilIdle();
+  }
+  // Launches from `from` on: (is a map task, partition) -> index.
+  std::map<std::pair<bool, int>, size_t> LaunchedSince(size_t from) const {
+    std::map<std::pair<bool, int>, size_t> found;
+    for (size_t i = from; i < backend.launched.size(); ++i)
+      found[{at(i).task.has_shuffle(), at(i).task.partition()}] = i;
+    return found;
+  }
+  int MapRuns() const {
+    int n = 0;
+    for (const auto& l : backend.launched) n += l.task.has_shuffle();
+    return n;
+  }
+  bool Done() { return out.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }
+};
+
+// Executor a is lost while the result stage runs; its outputs are being
+// recomputed on b when a reducer of the old attempt reports that it could
+// not read a's copy of map 0. The copy b wrote since must stay (and b's
+// other outputs with it): the failure was about the old one.
+TEST(DAGSchedulerSync, LateFetchFailureAboutAReplacedOutputLosesNothing) {
+  SyncJob job({"a", "b"});
+  ASSERT_EQ(job.backend.launched.size(), 4u);
+  std::set<int> on_a;
+  int64_t old_map0_task = -1;
+  for (size_t i = 0; i < 4; ++i) {
+    if (job.at(i).executor == "a") on_a.insert(job.at(i).task.partition());
+    if (job.at(i).task.partition() == 0) old_map0_task = job.at(i).task.task_id();
+    job.Finish(i);
+  }
+  ASSERT_TRUE(on_a.count(0));
+  ASSERT_EQ(job.backend.launched.size(), 6u);  // the result stage, one reducer on each
+  size_t reducer_on_b = job.at(4).executor == "b" ? 4 : 5;
+
+  job.Lose("a");
+  auto relaunched = job.LaunchedSince(6);
+  ASSERT_EQ(relaunched.size(), 1u);  // the reducer that was on a
+  job.FetchFail(relaunched.begin()->second, 0, -1);  // a's outputs were known lost when it started
+  auto maps = job.LaunchedSince(7);
+  ASSERT_EQ(maps.size(), on_a.size());  // a's outputs, recomputed on b
+  job.Finish(maps.at({true, 0}));
+  job.FetchFail(reducer_on_b, 0, old_map0_task);  // late, about a's copy of map 0
+  for (const auto& [key, i] : maps)
+    if (key.second != 0) job.Finish(i);
+
+  auto reducers = job.LaunchedSince(7 + maps.size());
+  ASSERT_EQ(reducers.size(), 2u);  // the result stage's next attempt, and no map task
+  for (const auto& [key, i] : reducers) {
+    ASSERT_FALSE(key.first);
+    job.Finish(i);
+  }
+  ASSERT_TRUE(job.Done());
+  EXPECT_TRUE(job.out.get().failure.status.ok());
+  EXPECT_EQ(job.MapRuns(), 4 + static_cast<int>(on_a.size()));
+}
+
+// While the map stage reruns a lost executor's outputs, a reducer of the
+// old attempt finds another output unreadable (its executor's disk is
+// bad). That output must run again too, in the task set that follows.
+TEST(DAGSchedulerSync, OutputLostWhileItsMapStageRerunsIsRunAgain) {
+  SyncJob job({"a", "b", "c"});
+  ASSERT_EQ(job.backend.launched.size(), 4u);
+  std::map<int, std::string> writer;
+  std::map<int, int64_t> task_of;
+  for (size_t i = 0; i < 4; ++i) {
+    writer[job.at(i).task.partition()] = job.at(i).executor;
+    task_of[job.at(i).task.partition()] = job.at(i).task.task_id();
+    job.Finish(i);
+  }
+  ASSERT_EQ(job.backend.launched.size(), 6u);
+  size_t reducer_off_a = job.at(4).executor != "a" ? 4 : 5;
+  std::set<int> on_a, elsewhere;
+  for (const auto& [p, e] : writer) (e == "a" ? on_a : elsewhere).insert(p);
+  ASSERT_FALSE(on_a.empty());
+  ASSERT_FALSE(elsewhere.empty());
+  int bad = *elsewhere.begin();  // an output not on a
+
+  job.Lose("a");
+  auto relaunched = job.LaunchedSince(6);
+  ASSERT_EQ(relaunched.size(), 1u);
+  job.FetchFail(relaunched.begin()->second, *on_a.begin(), -1);
+  auto maps = job.LaunchedSince(7);
+  ASSERT_EQ(maps.size(), on_a.size());  // a's outputs rerun ...
+  job.FetchFail(reducer_off_a, bad, task_of[bad]);  // ... when `bad` is found unreadable
+  for (const auto& [key, i] : maps) job.Finish(i);
+
+  // The rerun of `bad` (and of any output of its executor) follows.
+  size_t next = 7 + maps.size();
+  for (int round = 0; round < 3 && !job.Done(); ++round) {
+    auto more = job.LaunchedSince(next);
+    ASSERT_FALSE(more.empty()) << "nothing runs and the job is not done";
+    next = job.backend.launched.size();
+    for (const auto& [key, i] : more) job.Finish(i);
+  }
+  ASSERT_TRUE(job.Done());
+  EXPECT_TRUE(job.out.get().failure.status.ok());
+  std::map<int, int> runs;
+  for (const auto& l : job.backend.launched)
+    if (l.task.has_shuffle()) runs[l.task.partition()]++;
+  EXPECT_EQ(runs[bad], 2);
+  for (int p : on_a) EXPECT_EQ(runs[p], 2);
 }
 
 }  // namespace

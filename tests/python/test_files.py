@@ -118,6 +118,26 @@ def test_workers_use_the_local_files_directory_when_told(tmp_path):
     assert properties == {"team": "data"}  # the engine's properties are not the task's
 
 
+def test_cluster_tasks_read_their_executors_copies(sc, master, tmp_path):
+    """In the cluster modes a task reads what its executor fetched into its
+    work directory (added files, broadcasts), never the driver's
+    application directory: on another machine that is not there."""
+    if not master.startswith("local-cluster"):
+        pytest.skip("in local modes the driver's directory is the executor's")
+    name = unique("where.txt")
+    (tmp_path / name).write_text("x")
+    sc.addFile(str(tmp_path / name))
+    b = sc.broadcast("y")
+
+    def where(_):
+        from ember import broadcast
+        return open(SparkFiles.get(name)).read() + b.value, SparkFiles.get(name), broadcast._local_dir
+
+    for value, added, broadcasts in sc.parallelize(range(4), 4).map(where).collect():
+        assert value == "xy"
+        assert "/executor-" in added and "/executor-" in (broadcasts or ""), (added, broadcasts)
+
+
 def test_task_context(sc):
     assert TaskContext.get() is None  # on the driver
     sc.setLocalProperty("team", "data")

@@ -5,6 +5,8 @@
 // Blocking calls release the GIL; jobs can be interrupted with Ctrl-C.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <future>
@@ -88,6 +90,9 @@ py::list FramesToPython(std::vector<std::vector<ember::proto::Frame>>& results) 
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "ember engine (C++)";
+  // The engine's log goes to stderr, as Spark's does: the program's stdout
+  // is its own (spdlog's default logger writes to stdout).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("ember"));
   g_engine_error = PyErr_NewException("ember._core.EngineError", PyExc_RuntimeError, nullptr);
   m.attr("EngineError") = py::handle(g_engine_error);
 

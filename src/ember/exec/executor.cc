@@ -106,6 +106,10 @@ void Executor::SlotLoop() {
       result.set_error("cannot fetch the task's inputs from the driver: " + ready.message());
       result.set_error_code(static_cast<int>(ready.code()));
     } else {
+      // prepare_task pointed ember.files.dir / ember.broadcast.dir at this
+      // executor's copies; ctx.properties (what the Python worker is told)
+      // was copied before that and still named the driver's directories.
+      for (const auto& [key, value] : t.properties()) ctx.properties[key] = value;
       result = RunTask(t, env_, &ctx);
     }
     {

@@ -38,7 +38,11 @@ Result<std::string> FileCache::Fetch(const std::string& name) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto [it, inserted] = fetches_.try_emplace(name);
-    if (inserted) {
+    // A copy fetched before but gone since (its executor's work directory
+    // was wiped) is fetched again, not named where it no longer is.
+    bool gone = !inserted && it->second.wait_for(std::chrono::seconds(0)) == std::future_status::ready &&
+                !PathExists(LocalPath(name));
+    if (inserted || gone) {
       it->second = ours.get_future().share();
       fetch_it = true;
     }

@@ -9,7 +9,9 @@
 //   name fetches it (a directory with its whole tree) over one
 //   authenticated connection; later calls return at once; concurrent calls
 //   for one name wait for that one fetch and share its outcome. A failed
-//   fetch leaves nothing behind, and the next call for the name tries again.
+//   fetch leaves nothing behind, and the next call for the name tries again;
+//   so does the next call for a name whose copy has vanished (a wiped work
+//   directory; a directory's tree is not checked).
 // - A copy is written under a temporary name beside its place and renamed
 //   into it once complete (a directory once its whole tree is there), so a
 //   path Fetch returned — or LocalPath looked at by anyone — never shows a

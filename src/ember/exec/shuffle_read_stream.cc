@@ -85,6 +85,7 @@ Status ShuffleReadStream::FetchFrom(const std::string& executor, int first) {
 Status ShuffleReadStream::Lost(int i, const Status& why) {
   ctx_->fetch_failed_shuffle = node_.shuffle_id();
   ctx_->fetch_failed_map = node_.map_ids(i);
+  ctx_->fetch_failed_map_task = node_.map_task_ids(i);
   return Status(StatusCode::kFetchFailed, "shuffle " + std::to_string(node_.shuffle_id()) + " map " +
                                               std::to_string(node_.map_ids(i)) + ": " + why.message());
 }

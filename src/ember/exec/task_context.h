@@ -33,6 +33,7 @@ struct TaskContext {
   // driver knows which output to recompute.
   std::atomic<int> fetch_failed_shuffle{-1};
   std::atomic<int> fetch_failed_map{-1};
+  std::atomic<int64_t> fetch_failed_map_task{-1};  // whose output it was
 
   void AddAccumulatorUpdate(std::string update) {
     std::lock_guard<std::mutex> lock(mu);

@@ -186,6 +186,7 @@ proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv&
       result.set_state(proto::TaskResult::FETCH_FAILED);
       result.set_fetch_failed_shuffle(ctx->fetch_failed_shuffle);
       result.set_fetch_failed_map(ctx->fetch_failed_map);
+      result.set_fetch_failed_map_task(ctx->fetch_failed_map_task);
     } else if (st.code() == StatusCode::kCancelled) {
       result.set_state(proto::TaskResult::KILLED);
     } else {

@@ -420,7 +420,12 @@ void DAGScheduler::FetchFailed(int stage_id, int stage_attempt, const proto::Tas
   if (!stage) return;
   int sid = result.fetch_failed_shuffle(), mid = result.fetch_failed_map();
   std::string executor = map_outputs_.ExecutorOf(sid, mid);
-  if (map_outputs_.Unregister(sid, mid)) {  // compared with its recomputation
+  // Only the output the task failed to read: a late failure (a stale
+  // attempt's) about a copy lost since must not lose its recomputation,
+  // nor the other outputs of the executor that recomputed it.
+  bool still_registered =
+      !result.has_fetch_failed_map_task() || map_outputs_.TaskOf(sid, mid) == result.fetch_failed_map_task();
+  if (still_registered && map_outputs_.Unregister(sid, mid)) {  // compared with its recomputation
     if (options_.fetch_failure_loses_executor_outputs) map_outputs_.UnregisterExecutor(executor, sid);
     // Spark numbers the resubmission as a new attempt. A parent running
     // already recomputes what is missing when its attempt ends

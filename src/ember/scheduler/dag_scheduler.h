@@ -9,7 +9,9 @@
 // aborts (a partition failed spark.task.maxFailures times, results over
 // spark.driver.maxResultSize) fails every job that needs its stage. A fetch
 // failure unregisters the map output it could not read (in the cluster
-// modes, every output of that shuffle on the executor that served it) and
+// modes, every output of that shuffle on the executor that served it),
+// unless that output has been replaced since (a late failure about a lost
+// copy), and
 // resubmits the parent stage for the missing outputs only (should the
 // recomputed output differ from the lost one, every stage that read the
 // old output runs again, so a nondeterministic map never mixes old and new

@@ -132,4 +132,13 @@ std::string MapOutputTracker::ExecutorOf(int shuffle_id, int map_id) const {
   return it->second.outputs[map_id]->executor_id;
 }
 
+int64_t MapOutputTracker::TaskOf(int shuffle_id, int map_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = shuffles_.find(shuffle_id);
+  if (it == shuffles_.end() || map_id < 0 || map_id >= static_cast<int>(it->second.outputs.size()) ||
+      !it->second.outputs[map_id])
+    return -1;
+  return it->second.outputs[map_id]->task_id;
+}
+
 }  // namespace ember::scheduler

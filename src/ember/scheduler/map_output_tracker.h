@@ -53,6 +53,8 @@ class MapOutputTracker {
   std::vector<int> UnregisterExecutor(const std::string& executor_id, int shuffle_id = -1);
   // Where an output lives; "" when it is not registered.
   std::string ExecutorOf(int shuffle_id, int map_id) const;
+  // The map task that wrote the registered output; -1 when none is.
+  int64_t TaskOf(int shuffle_id, int map_id) const;
 
   bool Has(int shuffle_id, int map_id) const;
   // Whether every output of the shuffle is registered.
