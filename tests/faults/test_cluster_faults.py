@@ -32,9 +32,12 @@ import time
 from collections import Counter
 from types import SimpleNamespace
 
+import pytest
+
 from harness import (assert_clean, ember_processes, executor_processes, finish_driver,
                      killed_on_failure, ok_json, run_driver, start_driver, wait_for)
 
+pytestmark = pytest.mark.own_master  # every test picks its cluster master
 CLUSTER = "local-cluster[2,1,512]"  # two executors of one slot each
 SETTINGS = {
     "spark.network.timeout": "20s",  # a safety net here: SIGKILL closes the connection at once
