@@ -39,6 +39,7 @@ test-slow: build
 	$(PYTHON) -m pytest -q -p no:cacheprovider --timeout=1800 -m slow tests
 
 bench: build
+	$(BUILD)/block_fetch_throughput
 	$(PYTHON) bench/run.py
 
 bench-net: build

@@ -39,6 +39,12 @@ BLOCK_ROWS = 2
 identity_pair = lambda i: (i, i)  # noqa: E731  (key i lands in bucket i % R)
 mod100 = lambda x: (x % 100, x)  # noqa: E731
 
+# the network path: the same jobs on executor processes, and the rate at
+# which a job's empty tasks are dispatched, after start-up
+CLUSTER_MASTER = "local-cluster[2,1,1024]"
+DISPATCH_TASKS = 10_000
+DISPATCH_RUNS = 3
+
 
 def inside(_):
     x, y = random.random() * 2 - 1, random.random() * 2 - 1
@@ -72,9 +78,10 @@ def top10(counts):
 
 
 # ------------------------------------------------------------------ ember
-def ember_job(job, path):
+def ember_job(job, path, master):
     from ember import SparkContext
-    sc = SparkContext("local[2]", "bench")
+    sc = SparkContext(master, "bench")
+    STEPS.done("start")
     if job == "wordcount":
         counts = sc.textFile(path).flatMap(split_words).map(pair).reduceByKey(add)
         answer = counts.takeOrdered(10, key=lambda kv: (-kv[1], kv[0]))
@@ -96,7 +103,6 @@ def ember_job(job, path):
         answer = sc.range(N_ROWS, numSlices=2).map(scramble).sortBy(lambda x: x).collect()[::SORT_SAMPLE]
     elif job == "logmining":
         errors = sc.textFile(path).filter(is_error).cache()
-        STEPS.done("start")
         mysql = errors.filter(is_mysql).count()
         STEPS.done("first query")
         php = errors.filter(is_php).count()
@@ -104,7 +110,6 @@ def ember_job(job, path):
         answer = [mysql, php]
     elif job == "shuffleblocks":
         answer = {}
-        STEPS.done("start")
         for reducers in (10, 1000):
             rows = SHUFFLE_MAPS * reducers * BLOCK_ROWS
             sums = sc.range(rows, numSlices=SHUFFLE_MAPS).map(identity_pair).reduceByKey(add, reducers)
@@ -116,10 +121,15 @@ def ember_job(job, path):
         answer["ratio"] = round(answer["us per block R=1000"] / answer["us per block R=10"], 2)
     elif job == "wideshuffle":
         answer = []
-        STEPS.done("start")
         for n in (2000, 5000):
             answer.append(sc.parallelize(range(10 * n), n).map(mod100).reduceByKey(add, n).count())
             STEPS.done("%dx%d" % (n, n))
+    elif job == "dispatch":
+        sc.parallelize([], 2).count()  # the workers are up before the clock starts
+        STEPS.done("warm-up")
+        for i in range(DISPATCH_RUNS):
+            answer = sc.parallelize([], DISPATCH_TASKS).count()
+            STEPS.done("dispatch #%d" % (i + 1))
     elif job == "broadcast":
         # 500 MB used by 100 tasks: loaded once per worker, not per task
         value = sc.broadcast(b"x" * BROADCAST_BYTES)
@@ -127,6 +137,8 @@ def ember_job(job, path):
         seen = sc.parallelize(range(100), 100).map(lambda _: (os.getpid(), id(value.value))).collect()
         STEPS.done("100 tasks")
         answer = {"tasks": len(seen), "copies loaded": len(set(seen))}
+    if list(STEPS.seconds) == ["start"]:  # a job without steps of its own
+        STEPS.done("job")
     sc.stop()
     return answer
 
@@ -340,7 +352,9 @@ def main():
     system, job, path = sys.argv[1], sys.argv[2], sys.argv[3]
     t0 = time.perf_counter()
     if system == "ember":
-        answer = ember_job(job, path)
+        answer = ember_job(job, path, "local[2]")
+    elif system == "ember-cluster":
+        answer = ember_job(job, path, CLUSTER_MASTER)
     elif system == "plain":
         answer = plain_job(job, path)
     elif system == "mp":

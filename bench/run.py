@@ -2,6 +2,10 @@
 run as a fresh process whose whole process tree's peak memory (PSS) is
 sampled every 50 ms.
 Prints seconds, MB/s, peak MB and ratios; writes build/bench-results.json.
+`ember-cluster` is ember on local-cluster[2,1,1024] (executor processes,
+shuffle blocks over TCP), run for the jobs in CLUSTER_JOBS and compared
+with ember on local[2] run by run. The runs of one job go round the
+systems in turn, so a burst of load from elsewhere hits all of them.
 
     /usr/bin/python3 bench/run.py [--size-mb 200] [--jobs wordcount,logs] [--systems ember,plain] [--repeat 3]
 """
@@ -19,13 +23,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import gen_data  # noqa: E402
+import jobs  # noqa: E402
 
-SYSTEMS = ["ember", "plain", "mp", "dask-threads", "dask-processes"]
+SYSTEMS = ["ember", "ember-cluster", "plain", "mp", "dask-threads", "dask-processes"]
 JOBS = ["wordcount", "logs", "sum", "pi", "tiny", "groupby", "join", "sort", "logmining",
-        "broadcast", "shuffleblocks", "wideshuffle"]
+        "broadcast", "shuffleblocks", "wideshuffle", "dispatch"]
 INPUT = {"wordcount": "words", "logs": "logs", "logmining": "logs"}
 # properties of ember itself, no peer to compare
-ONLY_EMBER = {"broadcast", "shuffleblocks", "wideshuffle"}
+ONLY_EMBER = {"broadcast", "shuffleblocks", "wideshuffle", "dispatch"}
+# jobs also run on local-cluster, to price the network path
+CLUSTER_JOBS = {"wordcount", "groupby", "join", "dispatch"}
+
+
+def runs_on(job, system):
+    if system == "ember-cluster":
+        return job in CLUSTER_JOBS
+    return system == "ember" or job not in ONLY_EMBER
 
 
 def _pss_kb(pid):
@@ -82,23 +95,65 @@ def main():
             continue
         path = paths.get(INPUT.get(job), "-")
         mb = os.path.getsize(path) / 2 ** 20 if path != "-" else None
-        for system in a.systems.split(","):
-            if job in ONLY_EMBER and system != "ember":
-                continue
-            runs = [measure([python, os.path.join(HERE, "jobs.py"), system, job, path], env)
-                    for _ in range(a.repeat)]
-            wall, peak, out, err, rc = sorted(runs)[len(runs) // 2]
-            if rc != 0:
-                rows.append({"job": job, "system": system, "error": err.strip().splitlines()[-1:]})
-                continue
-            result = json.loads(out.strip().splitlines()[-1])
-            rows.append({"job": job, "system": system, "seconds": wall, "peak_mb": peak,
-                         "answer": result["answer"], "mb_per_s": mb / wall if mb else None,
-                         "steps": result.get("steps") or {}})
+        systems = [s for s in a.systems.split(",") if runs_on(job, s)]
+        runs = {s: [] for s in systems}
+        for _ in range(a.repeat):
+            for system in systems:
+                runs[system].append(measure([python, os.path.join(HERE, "jobs.py"), system, job, path], env))
+        for system in systems:
+            rows.append(summarize(job, system, runs[system], mb))
     report(rows)
     os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
     with open(os.path.join(ROOT, "build", "bench-results.json"), "w") as f:
         json.dump(rows, f, indent=1)
+
+
+def summarize(job, system, runs, mb):
+    """One row: the median run by wall time, plus every run's wall time and
+    steps (for the run-by-run comparisons)."""
+    failed = [r for r in runs if r[4] != 0]
+    if failed:
+        return {"job": job, "system": system, "error": failed[0][3].strip().splitlines()[-1:]}
+    results = [json.loads(r[2].strip().splitlines()[-1]) for r in runs]
+    median = sorted(range(len(runs)), key=lambda i: runs[i][0])[len(runs) // 2]
+    wall, peak = runs[median][:2]
+    return {"job": job, "system": system, "seconds": wall, "peak_mb": peak,
+            "answer": results[median]["answer"], "mb_per_s": mb / wall if mb else None,
+            "steps": results[median].get("steps") or {},
+            "walls": [r[0] for r in runs], "run_steps": [r.get("steps") or {} for r in results]}
+
+
+def spread_text(values, fmt="%.3f"):
+    """"median [min-max]" of the values."""
+    v = sorted(values)
+    return (fmt + " [" + fmt + "-" + fmt + "]") % (v[len(v) // 2], v[0], v[-1])
+
+
+def report_cluster(rows):
+    """local-cluster vs local[2], median [min-max] over the runs: seconds
+    and the ratio of each pair of runs (run i of one against run i of the
+    other), for the whole process and for the job after the context
+    started; and the rate at which empty tasks are dispatched."""
+    by = {(r["job"], r["system"]): r for r in rows if "seconds" in r}
+    whole = lambda r, i: r["walls"][i]  # noqa: E731
+    after_start = lambda r, i: sum(s for k, s in r["run_steps"][i].items() if k != "start")  # noqa: E731
+    for job in sorted({j for j, _ in by if j in CLUSTER_JOBS}):
+        local, cluster = by.get((job, "ember")), by.get((job, "ember-cluster"))
+        if job == "dispatch":
+            for r in filter(None, (local, cluster)):
+                rates = [jobs.DISPATCH_TASKS / s for steps in r["run_steps"]
+                         for k, s in steps.items() if k.startswith("dispatch")]
+                print("dispatch   %-15s %s tasks/s (%d jobs of %d empty tasks)" % (
+                    r["system"], spread_text(rates, "%.0f"), len(rates), jobs.DISPATCH_TASKS))
+            continue
+        if not (local and cluster):
+            continue
+        n = min(len(local["walls"]), len(cluster["walls"]))
+        for what, seconds in (("whole", whole), ("after start", after_start)):
+            print("%-10s %-11s local[2] %s s, local-cluster %s s, cluster/local %s (%d runs)" % (
+                job, what, spread_text([seconds(local, i) for i in range(n)]),
+                spread_text([seconds(cluster, i) for i in range(n)]),
+                spread_text([seconds(cluster, i) / seconds(local, i) for i in range(n)], "%.2f"), n))
 
 
 def report(rows):
@@ -133,11 +188,14 @@ def report(rows):
             if e:
                 print("           ember: %.3f ms per empty task incl. start-up (target < 1 ms)"
                       % (e["seconds"] / 2000 * 1000))
+    report_cluster(rows)
     print("targets: wordcount ember >= 1.7x plain and >= 2x best dask; peak memory <= 1.5x plain")
     print("         groupby/join/sort ember >= 1.5x plain and >= 2x best dask; peak memory <= 2x plain")
     print("         logmining: second query >= 5x faster than the first; ember >= 1.5x best dask")
     print("         shuffleblocks: reduce cost per block with 1000 reducers <= 2x that with 10")
     print("         wideshuffle: 2000 maps x 2000 reducers < 10 s")
+    print("         local-cluster[2,1,1024] / local[2] <= 1.15 (wordcount, groupby, join);"
+          " dispatch >= 5000 tasks/s")
 
 
 if __name__ == "__main__":

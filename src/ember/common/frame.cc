@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -64,28 +65,27 @@ Result<size_t> ReadSome(int fd, char* buf, size_t n) {
   }
 }
 
-// Ensures at least `need` unread bytes are buffered; NotFound-free EOF is
-// reported as kIOError with "eof" so Next can tell a clean end apart.
+// Ensures at least `need` unread bytes are buffered, reading as much as
+// fits (at least kReadChunk) per call; a clean EOF is reported as
+// kIOError with "eof" so Next can tell a clean end apart.
 Status FrameReader::Fill(size_t need) {
-  if (pos_ > 0 && pos_ == buf_.size()) {
-    buf_.clear();
-    pos_ = 0;
+  if (end_ - pos_ >= need) return Status::OK();
+  size_t unread = end_ - pos_;
+  if (capacity_ < std::max(need, kReadChunk)) {
+    size_t capacity = std::max({need, kReadChunk, capacity_ * 2});
+    auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+    if (unread > 0) std::memcpy(bigger.get(), buf_.get() + pos_, unread);
+    buf_ = std::move(bigger);
+    capacity_ = capacity;
+  } else if (pos_ > 0 && unread > 0) {
+    std::memmove(buf_.get(), buf_.get() + pos_, unread);
   }
-  while (buf_.size() - pos_ < need) {
-    if (pos_ > 0) {
-      buf_.erase(0, pos_);
-      pos_ = 0;
-    }
-    size_t old = buf_.size();
-    size_t want = std::max(kReadChunk, need - old);
-    buf_.resize(old + want);
-    auto got = ReadSome(fd_, buf_.data() + old, want);
-    if (!got.ok()) {
-      buf_.resize(old);
-      return got.status();
-    }
-    buf_.resize(old + *got);
-    if (*got == 0) return Status(StatusCode::kIOError, "eof");
+  pos_ = 0;
+  end_ = unread;
+  while (end_ < need) {
+    EMBER_ASSIGN_OR_RETURN(size_t got, ReadSome(fd_, buf_.get() + end_, capacity_ - end_));
+    if (got == 0) return Status(StatusCode::kIOError, "eof");
+    end_ += got;
   }
   return Status::OK();
 }
@@ -93,11 +93,11 @@ Status FrameReader::Fill(size_t need) {
 Result<bool> FrameReader::Next(Frame* frame) {
   Status st = Fill(kFrameHeaderSize);
   if (!st.ok()) {
-    if (st.message() == "eof" && buf_.size() == pos_) return false;
+    if (st.message() == "eof" && end_ == pos_) return false;
     if (st.message() == "eof") return IOError("stream ended inside a frame header");
     return st;
   }
-  uint32_t len = GetU32(buf_.data() + pos_);
+  uint32_t len = GetU32(buf_.get() + pos_);
   auto type = static_cast<FrameType>(static_cast<uint8_t>(buf_[pos_ + 4]));
   if (len > kMaxFramePayload) return Corrupt("frame length out of range");
   st = Fill(kFrameHeaderSize + len);
@@ -106,7 +106,7 @@ Result<bool> FrameReader::Next(Frame* frame) {
     return st;
   }
   frame->type = type;
-  frame->data.assign(buf_.data() + pos_ + kFrameHeaderSize, len);
+  frame->data.assign(buf_.get() + pos_ + kFrameHeaderSize, len);
   pos_ += kFrameHeaderSize + len;
   return true;
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -58,8 +59,12 @@ class FrameReader {
  private:
   Status Fill(size_t need);
   int fd_;
-  std::string buf_;
+  // Unread bytes are [pos_, end_) of buf_. Not a std::string: growing one
+  // zero-fills it, which cost a 256 KiB memset per read.
+  std::unique_ptr<char[]> buf_;
+  size_t capacity_ = 0;
   size_t pos_ = 0;
+  size_t end_ = 0;
 };
 
 class FrameWriter {

@@ -3,8 +3,9 @@
 // Contract: the worker receives a kTask frame (payload: u32 LE length of a
 // JSON header, the header — partition, stage, attempt, task id, local
 // properties — then the pickled command), then the parent's data frames
-// and kEnd, written by a feeder thread while this stream reads the
-// worker's output so neither side can block the other. The worker answers
+// and kEnd: a small input is written before any output is read, a larger
+// one (or one the worker stops taking) by a feeder thread while this
+// stream reads the worker's output, so neither side can block the other. The worker answers
 // with data frames, one kAccumulators frame and kEnd, after which it goes
 // back to the pool. A kError frame becomes a TaskFailed status carrying the
 // Python traceback; a worker that dies becomes TaskFailed naming how it
@@ -30,7 +31,8 @@ class PythonStream : public FrameStream {
 
  private:
   Status Start();
-  void Feed();
+  bool FeedInline(std::string* unsent, bool* parent_ended);
+  void Feed(const std::string& unsent, bool parent_ended);
   Status Fail(Status st);
   void StopFeeder();
 
@@ -43,7 +45,7 @@ class PythonStream : public FrameStream {
   bool done_ = false;
   std::unique_ptr<class FrameReader> reader_;
   std::thread feeder_;
-  Status parent_status_;  // written by the feeder; read after joining it
+  Status parent_status_;  // written by the feeder (or FeedInline); read after joining it
 };
 
 }  // namespace ember::exec

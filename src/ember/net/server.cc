@@ -55,7 +55,7 @@ class Server::Impl {
  private:
   Status Listen(const std::string& host, uint16_t port);
   void AcceptNext();
-  void StartSession(asio::ip::tcp::socket socket);
+  void StartSession(std::shared_ptr<asio::io_context> io, asio::ip::tcp::socket socket);
   void RunSession(uint64_t id, std::shared_ptr<Connection> connection);
   std::vector<std::thread> TakeFinishedLocked();
 
@@ -63,7 +63,7 @@ class Server::Impl {
   std::string secret_;
   ConnectionHandler on_connection_;
   uint16_t port_ = 0;
-  // Declared before the acceptor so it outlives it; connections share it.
+  // The accept loop's. Declared before the acceptor so it outlives it.
   std::shared_ptr<asio::io_context> io_;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor_;
   std::unique_ptr<asio::steady_timer> retry_timer_;
@@ -111,9 +111,14 @@ Status Server::Impl::Listen(const std::string& host, uint16_t port) {
   return Status::OK();
 }
 
-// Runs on the accept thread (inside io_->run()).
+// Runs on the accept thread (inside io_->run()). Each connection's socket
+// belongs to an io_context of its own that nobody runs (its I/O is
+// synchronous): registered with the accept loop's epoll instead, every
+// frame arriving on any connection woke the accept thread for nothing.
 void Server::Impl::AcceptNext() {
-  acceptor_->async_accept([this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+  auto connection_io = std::make_shared<asio::io_context>(1);
+  acceptor_->async_accept(*connection_io, [this, connection_io](const asio::error_code& ec,
+                                                                asio::ip::tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;
     if (ec) {
       spdlog::warn("ember server on port {}: accept failed: {}", port_, ec.message());
@@ -123,17 +128,17 @@ void Server::Impl::AcceptNext() {
       });
       return;
     }
-    StartSession(std::move(socket));
+    StartSession(connection_io, std::move(socket));
     AcceptNext();
   });
 }
 
-void Server::Impl::StartSession(asio::ip::tcp::socket socket) {
+void Server::Impl::StartSession(std::shared_ptr<asio::io_context> io, asio::ip::tcp::socket socket) {
   asio::error_code ec;
   asio::ip::tcp::endpoint remote = socket.remote_endpoint(ec);
   std::string peer = ec ? std::string("an unknown peer") : EndpointText(remote);
   auto connection = std::make_shared<Connection>(
-      std::make_unique<TcpStream>(io_, std::move(socket)), peer, options_.connection);
+      std::make_unique<TcpStream>(std::move(io), std::move(socket)), peer, options_.connection);
 
   std::vector<std::thread> finished;
   {

@@ -1,0 +1,186 @@
+// Block fetch throughput between two processes on loopback (not a test:
+// run by `make bench`).
+//
+// This process writes real map outputs with shuffle::ShuffleWriter (every
+// block of one bucket is `block` bytes, in batches of at most 64 KiB as a
+// Python worker emits them), then starts itself again as the server
+// (`--serve DIR`: an exec::BlockService over DIR, the secret on its stdin,
+// its port on its stdout) and fetches with an exec::BlockFetcher as one
+// reducer task does: for each bucket in turn, the blocks of every map
+// output, as many outputs per request as fit in spark.reducer.maxSizeInFlight
+// (48 MiB, one remote executor). Blocks are checksummed on both sides, as
+// in a job. Prints GB/s (10^9 bytes of block payload per second) for 1 MiB
+// and 64 KiB blocks: median, min and max of --runs runs.
+//
+//   block_fetch_throughput [--total-mib 512] [--runs 5]
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "ember/common/crypto.h"
+#include "ember/common/file_util.h"
+#include "ember/common/frame.h"
+#include "ember/common/process.h"
+#include "ember/exec/block_fetcher.h"
+#include "ember/exec/block_service.h"
+#include "ember/shuffle/shuffle_writer.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr size_t kBatch = 64 << 10;        // a worker's largest batch
+constexpr size_t kInFlight = 48 << 20;     // spark.reducer.maxSizeInFlight
+constexpr int kReducers = 4;               // buckets per map output
+
+int Fail(const ember::Status& st) {
+  std::fprintf(stderr, "block_fetch_throughput: %s\n", st.ToString().c_str());
+  return 1;
+}
+
+// The server process: serves DIR until its stdin closes.
+int Serve(const std::string& dir) {
+  std::string secret;
+  if (!std::getline(std::cin, secret)) return 2;
+  auto service = ember::exec::BlockService::Start("127.0.0.1", secret, dir);
+  if (!service.ok()) return Fail(service.status());
+  std::printf("%d\n", (*service)->port());
+  std::fflush(stdout);
+  char buf[64];
+  while (::read(0, buf, sizeof buf) > 0) {
+  }
+  return 0;
+}
+
+// Map outputs 0..maps-1 of shuffle `shuffle_id`, each bucket one block of
+// about `block` bytes (records of at most kBatch bytes plus their length).
+ember::Status WriteMapOutputs(const std::string& dir, int shuffle_id, int maps, size_t block) {
+  std::string batch(std::min(block, kBatch) - 4, '\0');
+  for (size_t i = 0; i < batch.size(); ++i) batch[i] = static_cast<char>(i * 131 + 7);
+  for (int m = 0; m < maps; ++m) {
+    ember::shuffle::ShuffleWriter writer(ember::shuffle::MapOutputPaths(dir, shuffle_id, m, m), kReducers,
+                                         256 << 20);
+    for (int r = 0; r < kReducers; ++r)
+      for (size_t written = 0; written < block; written += batch.size() + 4)
+        EMBER_RETURN_IF_ERROR(writer.Add(r, batch));
+    EMBER_RETURN_IF_ERROR(writer.Finish().status());
+  }
+  return ember::Status::OK();
+}
+
+// Seconds for every reducer to fetch its bucket of every map output;
+// *bytes gets the payload fetched.
+ember::Result<double> FetchAll(ember::exec::BlockFetcher& fetcher, const std::string& address,
+                               int shuffle_id, int maps, size_t block, size_t* bytes) {
+  *bytes = 0;
+  auto start = Clock::now();
+  for (int r = 0; r < kReducers; ++r) {
+    for (int first = 0; first < maps;) {
+      ember::proto::BlockRequest request;
+      for (size_t batch = 0; first < maps && (batch == 0 || batch + block <= kInFlight); batch += block) {
+        auto* b = request.add_shuffle();
+        b->set_shuffle_id(shuffle_id);
+        b->set_map_id(first);
+        b->set_map_task_id(first);
+        b->set_start_bucket(r);
+        b->set_end_bucket(r + 1);
+        ++first;
+      }
+      int failed_map = -1;
+      EMBER_ASSIGN_OR_RETURN(auto blocks, fetcher.Fetch(address, request, &failed_map));
+      for (const auto& b : blocks) *bytes += b.size();
+    }
+  }
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+struct Server {
+  ember::ChildProcess child;
+  std::string address;
+};
+
+ember::Result<Server> StartServer(const char* self, const std::string& dir, const std::string& secret) {
+  EMBER_ASSIGN_OR_RETURN(auto child, ember::SpawnChild({self, "--serve", dir}, ember::CurrentEnvironment(), true));
+  EMBER_RETURN_IF_ERROR(ember::WriteAll(child.stdin_fd, secret + "\n"));
+  std::string line;
+  char c;
+  while (::read(child.stdout_fd, &c, 1) == 1 && c != '\n') line += c;
+  if (line.empty()) return ember::IOError("the server process did not report its port");
+  return Server{child, "127.0.0.1:" + line};
+}
+
+std::string Hex(const std::string& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) out += {digits[b >> 4], digits[b & 15]};
+  return out;
+}
+
+int Run(size_t total_mib, int runs) {
+  char self[4096];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return Fail(ember::IOError("cannot find this program's path"));
+  self[n] = '\0';
+  auto random = ember::RandomBytes(16);
+  if (!random.ok()) return Fail(random.status());
+  const std::string secret = Hex(*random);
+  auto dir = ember::MakeTempDir("/tmp", "ember-fetch-bench-");
+  if (!dir.ok()) return Fail(dir.status());
+  const size_t blocks[] = {1 << 20, 64 << 10};
+  ember::Status st;
+  for (int s = 0; s < 2 && st.ok(); ++s)
+    st = WriteMapOutputs(*dir, s, static_cast<int>((total_mib << 20) / kReducers / blocks[s]), blocks[s]);
+  auto server = st.ok() ? StartServer(self, *dir, secret) : ember::Result<Server>(st);
+  if (!server.ok()) {
+    ember::RemoveTree(*dir);
+    return Fail(server.status());
+  }
+  ember::exec::BlockFetcher fetcher({secret});
+  std::printf("%zu MiB of map outputs with %d buckets, fetched from another process over loopback\n",
+              total_mib, kReducers);
+  int rc = 0;
+  for (int s = 0; s < 2 && rc == 0; ++s) {
+    int maps = static_cast<int>((total_mib << 20) / kReducers / blocks[s]);
+    std::vector<double> gbps;
+    size_t bytes = 0;
+    for (int i = 0; i < runs && rc == 0; ++i) {
+      auto seconds = FetchAll(fetcher, server->address, s, maps, blocks[s], &bytes);
+      if (!seconds.ok()) rc = Fail(seconds.status());
+      else gbps.push_back(static_cast<double>(bytes) / *seconds / 1e9);
+    }
+    if (rc != 0) break;
+    std::sort(gbps.begin(), gbps.end());
+    std::printf("  blocks of %4zu KiB (%d maps, %zu per request): %6.2f GB/s median, %.2f-%.2f over %d runs\n",
+                blocks[s] >> 10, maps, std::min<size_t>(maps, std::max<size_t>(1, kInFlight / blocks[s])),
+                gbps[gbps.size() / 2], gbps.front(), gbps.back(), runs);
+  }
+  ::close(server->child.stdin_fd);  // the server exits when its stdin closes
+  ::close(server->child.stdout_fd);
+  ::waitpid(server->child.pid, nullptr, 0);
+  ember::RemoveTree(*dir);
+  return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 3 && std::strcmp(argv[1], "--serve") == 0) return Serve(argv[2]);
+  size_t total_mib = 512;
+  int runs = 5;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    long value = std::strtol(argv[i + 1], nullptr, 10);
+    if (std::strcmp(argv[i], "--total-mib") == 0) total_mib = static_cast<size_t>(value);
+    if (std::strcmp(argv[i], "--runs") == 0) runs = static_cast<int>(value);
+  }
+  if (total_mib < 4 || runs < 1)
+    return std::fprintf(stderr, "usage: block_fetch_throughput [--total-mib N>=4] [--runs N]\n"), 2;
+  return Run(total_mib, runs);
+}
