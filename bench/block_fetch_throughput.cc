@@ -108,7 +108,7 @@ struct Server {
 };
 
 ember::Result<Server> StartServer(const char* self, const std::string& dir, const std::string& secret) {
-  EMBER_ASSIGN_OR_RETURN(auto child, ember::SpawnChild({self, "--serve", dir}, ember::CurrentEnvironment(), true));
+  EMBER_ASSIGN_OR_RETURN(auto child, ember::SpawnChild({self, "--serve", dir}, ember::ChildEnvironment(), true));
   EMBER_RETURN_IF_ERROR(ember::WriteAll(child.stdin_fd, secret + "\n"));
   std::string line;
   char c;
