@@ -26,6 +26,7 @@ recomputations.
 """
 
 import os
+import re
 import signal
 import textwrap
 import time
@@ -249,8 +250,7 @@ FETCH_PROGRAM = """
     blocks = (sc.parallelize(range(4), 4).mapPartitions(marked("map")).flatMap(rows)
               .partitionBy(2).mapPartitions(marked("reduce", gate=True)))
     result = sorted(blocks.map(lambda kv: (kv[0], zlib.crc32(kv[1]))).collect())
-    done = time.time()
-    print(json.dumps({"exact": result == expected, "rows": len(result), "done": done,
+    print(json.dumps({"exact": result == expected, "rows": len(result),
                       "executors": executors_meeting(sc, 2, "after")}))
     sc.stop()
 """ % CLUSTER
@@ -259,8 +259,8 @@ FETCH_PROGRAM = """
 def run_fetch_fault(tmp_path, settings, sig):
     """FETCH_PROGRAM with `sig` sent to the executor that wrote the last
     map output while both reducers are running. Returns what happened
-    (the driver's result and output, the victim, when it got the signal,
-    which map outputs it held, how often each was computed), having
+    (the driver's result and output, the victim, which map outputs it
+    held, how often each was computed), having
     checked that the
     reducer on the other executor ran again (it could not fetch from the
     victim) and that the victim's outputs were computed again."""
@@ -271,7 +271,6 @@ def run_fetch_fault(tmp_path, settings, sig):
         writers = {p: e for p, _, e in records(marks, "map")}
         victim = writers[3]
         survivor_reducer = [p for p, _, e in running if e != victim][0]
-        sent_at = time.time()
         signal_executor(local, victim, sig)
         go(marks, "reduce")
         out = finish_driver(driver, local)
@@ -281,7 +280,7 @@ def run_fetch_fault(tmp_path, settings, sig):
     maps = computations(marks, "map")
     assert all(maps[p] >= 2 for p, e in writers.items() if e == victim), (writers, maps)
     assert len(result["executors"]) == 2 and victim not in result["executors"]
-    return SimpleNamespace(result=result, out=out, victim=victim, sent_at=sent_at,
+    return SimpleNamespace(result=result, out=out, victim=victim,
                            lost={p for p, e in writers.items() if e == victim}, maps=maps)
 
 
@@ -297,11 +296,12 @@ def test_hung_executor_is_lost_after_the_network_timeout(tmp_path):
     settings = dict(SETTINGS, **{"spark.reducer.maxSizeInFlight": "64k",
                                  "spark.network.timeout": "3s"})
     run = run_fetch_fault(tmp_path, settings, signal.SIGSTOP)
-    # Its task could only be rerun once it was declared lost: not before
-    # the timeout (less the last heartbeat interval).
-    assert run.result["done"] - run.sent_at >= 2.5
-    # Said on stderr, as Spark's log: stdout is the program's.
-    assert "lost executor %s: no heartbeat" % run.victim in run.out.stderr
+    # Lost for its silence, once the timeout had passed since its last
+    # heartbeat (when that was depends on the load: the time from the
+    # SIGSTOP is not checked). Said on stderr, as Spark's log: stdout is
+    # the program's.
+    silent = re.findall(r"lost executor %s: no heartbeat for (\d+) s" % run.victim, run.out.stderr)
+    assert len(silent) == 1 and int(silent[0]) >= 3, run.out.stderr
     assert "lost executor" not in run.out.stdout
 
 
