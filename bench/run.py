@@ -52,11 +52,15 @@ def _pss_kb(pid):
 
 
 def measure(argv, env):
-    """(wall seconds, peak PSS MB of the process tree, stdout, stderr, returncode)."""
+    """(wall seconds, peak PSS MB of the process tree, stdout, stderr, returncode,
+    CPU seconds of the tree as last sampled: user + system of each process,
+    missing at most its last 50 ms). CPU time suffers less than wall time
+    when other work shares the machine."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ps = psutil.Process(proc.pid)
     peak = 0
+    cpu = {}
     while proc.poll() is None:
         try:
             tree = [ps] + ps.children(recursive=True)
@@ -66,12 +70,14 @@ def measure(argv, env):
         for p in tree:
             try:
                 total += _pss_kb(p.pid)
-            except OSError:  # the process ended meanwhile
+                times = p.cpu_times()
+                cpu[p.pid] = times.user + times.system
+            except (OSError, psutil.Error):  # the process ended meanwhile
                 pass
         peak = max(peak, total)
         time.sleep(0.05)
     out, err = proc.communicate()
-    return time.perf_counter() - t0, peak / 1024, out, err, proc.returncode
+    return time.perf_counter() - t0, peak / 1024, out, err, proc.returncode, sum(cpu.values())
 
 
 def main():
@@ -120,7 +126,8 @@ def summarize(job, system, runs, mb):
     return {"job": job, "system": system, "seconds": wall, "peak_mb": peak,
             "answer": results[median]["answer"], "mb_per_s": mb / wall if mb else None,
             "steps": results[median].get("steps") or {},
-            "walls": [r[0] for r in runs], "run_steps": [r.get("steps") or {} for r in results]}
+            "walls": [r[0] for r in runs], "cpus": [r[5] for r in runs],
+            "run_steps": [r.get("steps") or {} for r in results]}
 
 
 def spread_text(values, fmt="%.3f"):
@@ -132,10 +139,12 @@ def spread_text(values, fmt="%.3f"):
 def report_cluster(rows):
     """local-cluster vs local[2], median [min-max] over the runs: seconds
     and the ratio of each pair of runs (run i of one against run i of the
-    other), for the whole process and for the job after the context
-    started; and the rate at which empty tasks are dispatched."""
+    other), for the whole process, for the job after the context started
+    and for the CPU time of the process tree; and the rate at which empty
+    tasks are dispatched."""
     by = {(r["job"], r["system"]): r for r in rows if "seconds" in r}
     whole = lambda r, i: r["walls"][i]  # noqa: E731
+    cpu = lambda r, i: r["cpus"][i]  # noqa: E731
     after_start = lambda r, i: sum(s for k, s in r["run_steps"][i].items() if k != "start")  # noqa: E731
     for job in sorted({j for j, _ in by if j in CLUSTER_JOBS}):
         local, cluster = by.get((job, "ember")), by.get((job, "ember-cluster"))
@@ -149,7 +158,7 @@ def report_cluster(rows):
         if not (local and cluster):
             continue
         n = min(len(local["walls"]), len(cluster["walls"]))
-        for what, seconds in (("whole", whole), ("after start", after_start)):
+        for what, seconds in (("whole", whole), ("after start", after_start), ("CPU", cpu)):
             print("%-10s %-11s local[2] %s s, local-cluster %s s, cluster/local %s (%d runs)" % (
                 job, what, spread_text([seconds(local, i) for i in range(n)]),
                 spread_text([seconds(cluster, i) for i in range(n)]),

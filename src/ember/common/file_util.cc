@@ -17,6 +17,10 @@
 namespace ember {
 
 Status MakeDirs(const std::string& path) {
+  // Callers mostly ask for a directory that exists (an executor, before
+  // every task): one stat then, not a mkdir per component.
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Status::OK();
   for (size_t pos = 0; pos != std::string::npos;) {
     pos = path.find('/', pos + 1);
     std::string prefix = path.substr(0, pos);
