@@ -1,7 +1,9 @@
 // The `ember` command: `ember submit [--master M] [--conf k=v]... [--py-files
 // a.py,b.zip] script.py [args]`, `ember shell`, `ember version`, and
 // `ember executor ...`, the executor process the cluster modes start
-// (deploy/executor_process.h; its secret comes on stdin). submit and
+// (deploy/executor_process.h; its secret comes on stdin), and the
+// standalone cluster's daemons `ember master` and `ember worker URL`
+// (deploy/daemon_main.h). submit and
 // shell run the Python interpreter ($PYTHON or /usr/bin/python3) directly
 // with execv — never through a shell — passing the master and settings in
 // the EMBER_MASTER / EMBER_CONF environment that ember.SparkConf reads.
@@ -18,6 +20,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "ember/deploy/daemon_main.h"
 #include "ember/deploy/executor_process.h"
 
 namespace {
@@ -99,9 +102,26 @@ int main(int argc, char** argv) {
   executor->add_option("--cores", ex.cores, "task slots");
   executor->add_option("--memory-mb", ex.memory_mb, "memory, MiB");
   executor->add_option("--work-dir", ex.work_dir, "scratch and shuffle directory")->required();
+  ember::deploy::MasterArgs ma;
+  auto* master_cmd = app.add_subcommand("master", "the standalone cluster's master daemon");
+  master_cmd->add_option("--host", ma.host, "address to listen on (SPARK_MASTER_HOST; default 127.0.0.1)");
+  master_cmd->add_option("--port,-p", ma.port, "port for workers and drivers (SPARK_MASTER_PORT; default 7077)");
+  master_cmd->add_option("--webui-port", ma.webui_port, "port of /json (SPARK_MASTER_WEBUI_PORT; default 8080)");
+  master_cmd->add_option("--properties-file", ma.properties_file, "settings (default $SPARK_CONF_DIR/spark-defaults.conf)");
+
+  ember::deploy::WorkerArgs wa;
+  auto* worker_cmd = app.add_subcommand("worker", "a standalone cluster's worker daemon");
+  worker_cmd->add_option("master", wa.master_url, "the master, ember://host:port (spark:// too)")->required();
+  worker_cmd->add_option("--host", wa.host, "address its executors listen on (SPARK_LOCAL_IP; default 127.0.0.1)");
+  worker_cmd->add_option("--cores,-c", wa.cores, "cores to offer (SPARK_WORKER_CORES; default all)");
+  worker_cmd->add_option("--memory,-m", wa.memory, "memory to offer, e.g. 8g (SPARK_WORKER_MEMORY; default all but 1g)");
+  worker_cmd->add_option("--work-dir,-d", wa.work_dir, "executors' directories (SPARK_WORKER_DIR)");
+  worker_cmd->add_option("--properties-file", wa.properties_file, "settings (default $SPARK_CONF_DIR/spark-defaults.conf)");
   CLI11_PARSE(app, argc, argv);
 
   if (app.got_subcommand("executor")) return ember::deploy::RunExecutorProcess(ex);
+  if (app.got_subcommand("master")) return ember::deploy::RunMasterDaemon(ma);
+  if (app.got_subcommand("worker")) return ember::deploy::RunWorkerDaemon(wa);
   AddPackageToPythonPath(argv[0]);
   if (app.got_subcommand("version")) {
     std::cout << "ember 0.1.0\n";

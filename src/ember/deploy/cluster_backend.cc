@@ -5,7 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 
 #include "ember/common/file_util.h"
 #include "ember/common/frame.h"
@@ -28,24 +30,98 @@ Result<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(ClusterOptions opt
   EMBER_ASSIGN_OR_RETURN(b->files_, FileServer::Start(b->options_.work_root, b->options_.bind_host, 0,
                                                       b->options_.secret));
   b->monitor_ = std::thread([self] { self->Monitor(); });
-  std::unique_lock<std::mutex> lock(b->mu_);
-  Status st;
-  for (int i = 0; i < b->options_.executors && st.ok(); ++i) st = b->LaunchExecutor();
-  auto all_registered = [&] {
-    return static_cast<int>(b->addresses_.size()) == b->options_.executors || !b->launch_error_.empty();
-  };
-  if (st.ok() && !b->cv_.wait_for(lock, std::chrono::duration<double>(b->options_.register_timeout_s),
-                                  all_registered))
-    st = IOError("executors did not register with the driver within " +
-                 std::to_string(static_cast<int>(b->options_.register_timeout_s)) + " s");
-  if (st.ok() && !b->launch_error_.empty()) st = IOError("cannot start executors: " + b->launch_error_);
-  b->started_ = st.ok();
-  lock.unlock();
+  Status st = b->options_.standalone ? b->StartStandalone() : b->LaunchAll();
   if (!st.ok()) {
     b->Stop();
     return st;
   }
   return b;
+}
+
+// local-cluster: starts every executor and waits until all registered.
+Status ClusterBackend::LaunchAll() {
+  std::unique_lock<std::mutex> lock(mu_);
+  Status st;
+  for (int i = 0; i < options_.executors && st.ok(); ++i) st = LaunchExecutor();
+  auto all_registered = [&] {
+    return static_cast<int>(addresses_.size()) == options_.executors || !launch_error_.empty();
+  };
+  if (st.ok() && !cv_.wait_for(lock, std::chrono::duration<double>(options_.register_timeout_s), all_registered))
+    st = IOError("executors did not register with the driver within " +
+                 std::to_string(static_cast<int>(options_.register_timeout_s)) + " s");
+  if (st.ok() && !launch_error_.empty()) st = IOError("cannot start executors: " + launch_error_);
+  started_ = st.ok();
+  return st;
+}
+
+Status ClusterBackend::StartStandalone() {
+  const StandaloneOptions& so = *options_.standalone;
+  proto::RegisterApplication app = so.app;
+  app.set_driver_address(options_.bind_host + ":" + std::to_string(port_));
+  AppClientCallbacks callbacks;
+  callbacks.executor_added = [this](const proto::ExecutorAdded& added) { Expect(added); };
+  callbacks.executor_removed = [this](const std::string& id, const std::string& why) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Lose(id, why);
+  };
+  callbacks.application_removed = [this](const std::string& reason) {
+    std::lock_guard<std::mutex> lock(mu_);
+    given_up_ = true;
+    Emit(scheduler::event::BackendFailed{"the master removed the application: " + reason});
+  };
+  callbacks.snapshot = [this](std::vector<std::string>* live, int* next_id) { Snapshot(live, next_id); };
+  EMBER_ASSIGN_OR_RETURN(auto client, AppClient::Start(so.master_host, so.master_port, so.master_secret,
+                                                       std::move(app), std::move(callbacks)));
+  std::unique_lock<std::mutex> lock(mu_);
+  master_ = std::move(client);
+  started_ = true;
+  if (so.min_registered_ratio <= 0) return Status::OK();
+  auto enough = [&] {
+    int registered = 0, announced = 0;
+    for (const auto& [id, e] : executors_) {
+      if (e.lost) continue;
+      announced += e.cores;
+      registered += e.conn ? e.cores : 0;
+    }
+    int expected = so.app.cores_max() > 0 ? so.app.cores_max() : announced;
+    return registered > 0 && registered >= so.min_registered_ratio * expected;
+  };
+  cv_.wait_for(lock, std::chrono::duration<double>(so.max_registered_wait_s), enough);
+  return Status::OK();
+}
+
+void ClusterBackend::Expect(const proto::ExecutorAdded& added) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!seen_.insert(added.executor_id()).second) return;  // registered already, or lost
+  Executor& e = executors_[added.executor_id()];
+  e.id = added.executor_id();
+  e.host = added.host();
+  e.cores = added.cores();
+  e.last_heartbeat = Now();  // counts from now until it registers
+}
+
+void ClusterBackend::Snapshot(std::vector<std::string>* live, int* next_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  *next_id = 0;
+  for (const auto& id : seen_) {
+    char* end = nullptr;
+    long n = std::strtol(id.c_str(), &end, 10);
+    if (end && *end == '\0') *next_id = std::max(*next_id, static_cast<int>(n) + 1);
+  }
+  for (const auto& [id, e] : executors_)
+    if (!e.lost) live->push_back(id);
+}
+
+int ClusterBackend::registered_cores() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  int cores = 0;
+  for (const auto& [id, e] : executors_) cores += !e.lost && e.conn ? e.cores : 0;
+  return cores;
+}
+
+const std::string& ClusterBackend::app_id() const {
+  static const std::string kNone;
+  return master_ ? master_->app_id() : kNone;
 }
 
 ClusterBackend::~ClusterBackend() { Stop(); }
@@ -71,6 +147,7 @@ Status ClusterBackend::LaunchExecutor() {
   e.pid = child->pid;
   e.stdin_fd = child->stdin_fd;  // kept open: the executor exits when it closes
   e.last_heartbeat = Now();     // counts from the launch until it registers
+  seen_.insert(e.id);
   // The secret goes down the pipe: never on a command line or in the environment.
   Status st = WriteAll(e.stdin_fd, options_.secret + "\n");
   executors_[e.id] = e;
@@ -128,6 +205,9 @@ Status ClusterBackend::Register(const std::shared_ptr<net::Connection>& conn,
                                 const proto::RegisterExecutor& r) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = executors_.find(r.executor_id());
+  // The master may announce an executor after it registered here.
+  if (it == executors_.end() && options_.standalone && seen_.insert(r.executor_id()).second)
+    it = executors_.emplace(r.executor_id(), Executor{.id = r.executor_id()}).first;
   if (it == executors_.end() || it->second.lost || it->second.conn)
     return InvalidArgument("no executor '" + r.executor_id() + "' is expected");
   Executor& e = it->second;
@@ -156,6 +236,7 @@ void ClusterBackend::Lose(const std::string& id, const std::string& reason) {
   e.lost = true;
   if (e.conn) e.conn->Close();
   if (e.pid > 0) ::kill(e.pid, SIGKILL);  // a hung executor must not come back
+  if (master_ && !stopping_) master_->ExecutorLost(id);  // its worker kills it
   bool registered = addresses_.erase(id) > 0;
   if (!started_ && launch_error_.empty()) launch_error_ = "executor " + id + " " + reason;
   if (!stopping_) spdlog::warn("lost executor {}: {}", id, reason);
@@ -278,6 +359,8 @@ void ClusterBackend::Stop() {
   }
   cv_.notify_all();
   if (monitor_.joinable()) monitor_.join();
+  // The master ends the application: its workers kill the executors.
+  if (master_) master_->Stop();
   // A closed connection is an executor's signal to stop (it kills its
   // running tasks and workers, then exits); closing, unlike a message,
   // cannot block on an executor that stopped reading.

@@ -1,8 +1,16 @@
 // ClusterBackend: executors as processes of their own that talk to the
-// driver only over TCP — local-cluster[W,C,M], the real distributed path.
+// driver only over TCP — local-cluster[W,C,M], the real distributed path,
+// and the standalone cluster (ember://host:port), whose master starts them.
 //
-// Contract: Start() listens on `bind_host` (an ephemeral port), launches
-// `executors` processes (`<executable> executor ...`, by exec, never a
+// Contract: Start() listens on `bind_host` (an ephemeral port). With
+// `standalone` set it registers the application with that master
+// (deploy/app_client.h) and returns once the master accepted it and
+// executors holding `min_registered_ratio` of cores_max registered (or
+// max_registered_wait_s passed); executors then come and go as the master
+// places them, each one the master announces and that does not register
+// within register_timeout_s is lost, and an executor the backend loses is
+// reported to the master, which kills and replaces it. Otherwise it
+// launches `executors` processes (`<executable> executor ...`, by exec, never a
 // shell; the shared secret goes down the child's stdin, never on a command
 // line or in the environment) and returns once all registered, or fails
 // naming what went wrong. Every connection authenticates (net/auth.h)
@@ -24,16 +32,28 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "ember/deploy/app_client.h"
 #include "ember/deploy/file_server.h"
 #include "ember/deploy/settings.h"
 #include "ember/net/server.h"
 #include "ember/scheduler/backend.h"
 
 namespace ember::deploy {
+
+struct StandaloneOptions {
+  std::string master_host;
+  uint16_t master_port = 7077;
+  std::string master_secret;         // what the link to the master proves
+  proto::RegisterApplication app;    // name, user, cores and memory wanted; the backend adds its address
+  double min_registered_ratio = 0;   // spark.scheduler.minRegisteredResourcesRatio, of app.cores_max()
+  double max_registered_wait_s = 30; // spark.scheduler.maxRegisteredResourcesWaitingTime
+};
 
 struct ClusterOptions {
   std::string executable;  // the ember program
@@ -49,6 +69,7 @@ struct ClusterOptions {
   double register_timeout_s = 60;
   bool replace_lost = true;
   int max_executor_failures = 10;  // lost in a row before jobs fail
+  std::optional<StandaloneOptions> standalone;  // set: the master starts the executors
 };
 
 class ClusterBackend : public scheduler::SchedulerBackend {
@@ -63,6 +84,8 @@ class ClusterBackend : public scheduler::SchedulerBackend {
   void RemoveRdd(int node) override;
   void Stop() override;
   int port() const { return port_; }
+  int registered_cores() const;
+  const std::string& app_id() const;  // the master's id for the application ("" without one)
 
  private:
   struct Executor {
@@ -80,6 +103,9 @@ class ClusterBackend : public scheduler::SchedulerBackend {
 
   explicit ClusterBackend(ClusterOptions options) : options_(std::move(options)) {}
   Status LaunchExecutor();                          // under mu_
+  Status LaunchAll();
+  Status StartStandalone();
+  void Expect(const proto::ExecutorAdded& added);   // the master placed an executor
   void Serve(std::shared_ptr<net::Connection> conn);  // a session thread
   Status Register(const std::shared_ptr<net::Connection>& conn, const proto::RegisterExecutor& r);
   void Monitor();
@@ -87,21 +113,24 @@ class ClusterBackend : public scheduler::SchedulerBackend {
   void Emit(scheduler::SchedulerEvent event);                   // under mu_
   void SendToAll(const proto::RpcMessage& message);
   std::shared_ptr<net::Connection> ConnectionOf(const std::string& id);
+  void Snapshot(std::vector<std::string>* live, int* next_id);
 
   ClusterOptions options_;
   net::Server server_;
   int port_ = 0;
   std::unique_ptr<FileServer> files_;
+  std::unique_ptr<AppClient> master_;  // standalone only
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, Executor> executors_;  // launched and not yet reaped
   std::map<std::string, std::string> addresses_;  // registered: id -> host:port
+  std::set<std::string> seen_;                    // every executor id ever expected or registered
   scheduler::PostEvent post_;
   std::vector<scheduler::SchedulerEvent> early_events_;  // before Attach
   int next_id_ = 0;
   bool stopping_ = false;
-  bool started_ = false;  // all first executors registered
+  bool started_ = false;  // all first executors registered (standalone: registered with the master)
   int consecutive_losses_ = 0;  // since a task last succeeded
   bool given_up_ = false;
   std::string launch_error_;

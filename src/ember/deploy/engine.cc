@@ -9,6 +9,7 @@
 #include "ember/common/file_util.h"
 #include "ember/deploy/app_dir.h"
 #include "ember/deploy/cluster_backend.h"
+#include "ember/deploy/daemon_conf.h"
 #include "ember/deploy/executor_conf.h"
 #include "ember/deploy/master_url.h"
 #include "ember/io/file_list.h"
@@ -21,41 +22,28 @@ namespace ember::deploy {
 
 namespace {
 
-// The secret every cluster connection proves: spark.authenticate.secret,
-// else the contents of spark.authenticate.secret.file, else a fresh one
-// (local-cluster always authenticates).
-Result<std::string> ClusterSecret(const Conf& conf) {
-  std::string secret = Get(conf, "spark.authenticate.secret", "");
-  std::string file = Get(conf, "spark.authenticate.secret.file", "");
-  if (secret.empty() && !file.empty()) {
-    std::ifstream in(file);
-    if (!in) return NotFound("cannot read spark.authenticate.secret.file " + file);
-    std::getline(in, secret);
-    if (secret.empty()) return InvalidArgument("spark.authenticate.secret.file " + file + " is empty");
-  }
+// The secret an application's executors prove: the configured one (a
+// standalone cluster with spark.authenticate needs it), else a fresh one.
+Result<std::string> AppSecret(const Conf& conf) {
+  EMBER_ASSIGN_OR_RETURN(std::string secret, ConfiguredSecret(conf));
   return secret.empty() ? RandomHex(32) : secret;
 }
 
-Result<std::unique_ptr<scheduler::SchedulerBackend>> StartLocalCluster(const Conf& conf,
-                                                                        const MasterSpec& spec,
-                                                                        const std::string& app_dir,
-                                                                        std::string* address) {
+// What local-cluster and standalone executors have in common: the driver
+// endpoint, its secret and the settings executors get.
+Result<ClusterOptions> ClusterOptionsFromConf(const Conf& conf, const std::string& app_dir, int cores,
+                                              int memory_mb) {
   ClusterOptions o;
-  o.executable = Get(conf, "ember.executable", "");
-  if (o.executable.empty() || ::access(o.executable.c_str(), X_OK) != 0)
-    return InvalidArgument("local-cluster needs the ember program to start executors; ember.executable is '" +
-                           o.executable + "' (set EMBER_EXECUTABLE)");
   o.bind_host = Get(conf, "spark.driver.bindAddress", Get(conf, "spark.driver.host", "127.0.0.1"));
   EMBER_ASSIGN_OR_RETURN(bool authenticate, ParseBool(conf, "spark.authenticate", false));
   if (!authenticate && !net::IsLoopbackHost(o.bind_host))
     return InvalidArgument("refusing to listen on " + o.bind_host +
                            " without authentication: set spark.authenticate=true (and "
                            "spark.authenticate.secret) or bind to 127.0.0.1 (spark.driver.bindAddress)");
-  o.executors = spec.executors;
-  o.cores = spec.executor_cores;
-  o.memory_mb = spec.executor_memory_mb;
+  o.cores = cores;
+  o.memory_mb = memory_mb;
   o.work_root = app_dir;
-  EMBER_ASSIGN_OR_RETURN(o.secret, ClusterSecret(conf));
+  EMBER_ASSIGN_OR_RETURN(o.secret, AppSecret(conf));
   o.conf = conf;
   o.conf.erase("spark.authenticate.secret");  // executors got it on stdin
   EMBER_ASSIGN_OR_RETURN(o.heartbeat_timeout_s, ParseSeconds(conf, "spark.network.timeout", 120, 1.0));
@@ -63,25 +51,82 @@ Result<std::unique_ptr<scheduler::SchedulerBackend>> StartLocalCluster(const Con
   // Settings every executor will parse are checked here, so a bad one is an
   // error now, not executors that die as soon as they start.
   EMBER_RETURN_IF_ERROR(
-      ExecutorOptionsFromConf(conf, "0", o.cores, static_cast<int64_t>(o.memory_mb) << 20, app_dir).status());
+      ExecutorOptionsFromConf(conf, "0", std::max(cores, 1), static_cast<int64_t>(memory_mb) << 20, app_dir)
+          .status());
   std::string python = Get(conf, "spark.pyspark.python", "/usr/bin/python3");
   if (::access(python.c_str(), X_OK) != 0)
     return InvalidArgument("spark.pyspark.python " + python + " is not an executable program");
   EMBER_ASSIGN_OR_RETURN(int task_cpus, ParseInt(conf, "spark.task.cpus", 1));
-  if (task_cpus < 1 || task_cpus > o.cores)
-    return InvalidArgument("The number of cores per executor (=" + std::to_string(o.cores) +
+  if (task_cpus < 1 || (cores > 0 && task_cpus > cores))
+    return InvalidArgument("The number of cores per executor (=" + std::to_string(cores) +
                            ") has to be >= the number of cpus per task = " + std::to_string(task_cpus) +
                            " (spark.task.cpus)");
-  std::string host = o.bind_host;
-  EMBER_ASSIGN_OR_RETURN(auto backend, ClusterBackend::Start(std::move(o)));
-  *address = host + ":" + std::to_string(backend->port());
-  return std::unique_ptr<scheduler::SchedulerBackend>(std::move(backend));
+  return o;
+}
+
+Result<std::unique_ptr<ClusterBackend>> StartLocalCluster(const Conf& conf, const MasterSpec& spec,
+                                                          const std::string& app_dir) {
+  EMBER_ASSIGN_OR_RETURN(ClusterOptions o,
+                         ClusterOptionsFromConf(conf, app_dir, spec.executor_cores, spec.executor_memory_mb));
+  o.executable = Get(conf, "ember.executable", "");
+  if (o.executable.empty() || ::access(o.executable.c_str(), X_OK) != 0)
+    return InvalidArgument("local-cluster needs the ember program to start executors; ember.executable is '" +
+                           o.executable + "' (set EMBER_EXECUTABLE)");
+  o.executors = spec.executors;
+  return ClusterBackend::Start(std::move(o));
+}
+
+// ember://host:port: the master's workers start the executors.
+Result<std::unique_ptr<ClusterBackend>> StartStandalone(const Conf& conf, const MasterSpec& spec,
+                                                        const std::string& app_dir) {
+  EMBER_ASSIGN_OR_RETURN(int executor_cores, ParseInt(conf, "spark.executor.cores", 0));
+  EMBER_ASSIGN_OR_RETURN(int64_t memory, GetBytes(conf, "spark.executor.memory", "1g"));
+  EMBER_ASSIGN_OR_RETURN(int cores_max, ParseInt(conf, "spark.cores.max", 0));
+  if (executor_cores < 0 || cores_max < 0 || memory < (1 << 20))
+    return InvalidArgument("spark.executor.cores, spark.cores.max and spark.executor.memory must be positive");
+  int memory_mb = static_cast<int>(memory >> 20);
+  EMBER_ASSIGN_OR_RETURN(ClusterOptions o, ClusterOptionsFromConf(conf, app_dir, executor_cores, memory_mb));
+  StandaloneOptions so;
+  so.master_host = spec.master_host;
+  so.master_port = static_cast<uint16_t>(spec.master_port);
+  EMBER_ASSIGN_OR_RETURN(bool authenticate, ParseBool(conf, "spark.authenticate", false));
+  so.master_secret = authenticate ? o.secret : kUnauthenticatedSecret;
+  so.app.set_name(Get(conf, "spark.app.name", "ember"));
+  const char* user = std::getenv("USER");
+  so.app.set_user(user ? user : "");
+  so.app.set_cores_max(cores_max);
+  so.app.set_executor_cores(executor_cores);
+  so.app.set_executor_memory_mb(memory_mb);
+  if (!authenticate) so.app.set_secret(o.secret);  // loopback only: the master hands it to the workers
+  if (!Get(conf, "spark.scheduler.minRegisteredResourcesRatio", "").empty()) {
+    EMBER_ASSIGN_OR_RETURN(so.min_registered_ratio,
+                           ParseFraction(conf, "spark.scheduler.minRegisteredResourcesRatio", 1.0));
+  }
+  EMBER_ASSIGN_OR_RETURN(so.max_registered_wait_s,
+                         ParseSeconds(conf, "spark.scheduler.maxRegisteredResourcesWaitingTime", 30, 1e-3));
+  o.standalone = std::move(so);
+  o.replace_lost = false;  // the master replaces them
+  return ClusterBackend::Start(std::move(o));
 }
 
 Result<std::unique_ptr<scheduler::SchedulerBackend>> StartBackend(const Conf& conf, const MasterSpec& spec,
                                                                    const std::string& app_dir,
-                                                                   std::string* address) {
-  if (spec.local_cluster) return StartLocalCluster(conf, spec, app_dir, address);
+                                                                   std::string* address, std::string* app_id,
+                                                                   int* slots) {
+  if (spec.local_cluster || spec.standalone) {
+    auto started = spec.standalone ? StartStandalone(conf, spec, app_dir) : StartLocalCluster(conf, spec, app_dir);
+    EMBER_RETURN_IF_ERROR(started.status());
+    auto backend = std::move(started).value();
+    *address = Get(conf, "spark.driver.bindAddress", Get(conf, "spark.driver.host", "127.0.0.1")) + ":" +
+               std::to_string(backend->port());
+    if (spec.standalone) {
+      *app_id = backend->app_id();
+      // Spark's rule: the cores of the executors there are, at least 2.
+      EMBER_ASSIGN_OR_RETURN(int cores_max, ParseInt(conf, "spark.cores.max", 0));
+      *slots = std::max(2, backend->registered_cores() > 0 ? backend->registered_cores() : cores_max);
+    }
+    return std::unique_ptr<scheduler::SchedulerBackend>(std::move(backend));
+  }
   EMBER_ASSIGN_OR_RETURN(int64_t memory, GetBytes(conf, "spark.executor.memory", "1g"));
   EMBER_ASSIGN_OR_RETURN(exec::ExecutorOptions ex,
                          ExecutorOptionsFromConf(conf, "driver", spec.slots, memory,
@@ -105,7 +150,7 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   SweepStaleAppDirs(local_root);  // left by drivers that were killed
   EMBER_ASSIGN_OR_RETURN(e->app_dir_, CreateAppDir(local_root, e->app_id_));
 
-  auto backend = StartBackend(conf, spec, e->app_dir_, &e->driver_address_);
+  auto backend = StartBackend(conf, spec, e->app_dir_, &e->driver_address_, &e->app_id_, &e->slots_);
   if (!backend.ok()) {
     RemoveTree(e->app_dir_);
     return backend.status();
@@ -114,10 +159,11 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   scheduler::SchedulerOptions so;
   auto& tasks = so.tasks;
   tasks.max_task_failures = spec.max_task_failures;
-  if (spec.local_cluster) {  // local modes keep local[N,F]'s rule
+  bool cluster = spec.local_cluster || spec.standalone;
+  if (cluster) {  // local modes keep local[N,F]'s rule
     EMBER_ASSIGN_OR_RETURN(tasks.max_task_failures, ParseInt(conf, "spark.task.maxFailures", 4));
   }
-  so.fetch_failure_loses_executor_outputs = spec.local_cluster;
+  so.fetch_failure_loses_executor_outputs = cluster;
   EMBER_ASSIGN_OR_RETURN(tasks.max_result_bytes, GetBytes(conf, "spark.driver.maxResultSize", "1g"));
   EMBER_ASSIGN_OR_RETURN(so.max_stage_attempts,
                          ParseInt(conf, "spark.stage.maxConsecutiveAttempts", 4));

@@ -32,6 +32,16 @@ Result<MasterSpec> ParseMasterUrl(const std::string& master) {
     spec.max_task_failures = 4;
     return spec;
   }
+  static const std::regex kStandalone(R"((ember|spark)://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)(:([0-9]+))?)");
+  if (std::regex_match(master, m, kStandalone)) {
+    spec.standalone = true;
+    spec.master_host = m[2];
+    if (spec.master_host.front() == '[') spec.master_host = spec.master_host.substr(1, spec.master_host.size() - 2);
+    if (m[4].matched && (!ToInt(m[4], &spec.master_port) || spec.master_port < 1 || spec.master_port > 65535))
+      return bad;
+    spec.max_task_failures = 4;
+    return spec;
+  }
   if (!std::regex_match(master, m, kLocal)) return bad;
   if (m[2].matched) {
     if (m[2] == "*") {
