@@ -47,6 +47,11 @@ Result<ClusterOptions> ClusterOptionsFromConf(const Conf& conf, const std::strin
   o.conf = conf;
   o.conf.erase("spark.authenticate.secret");  // executors got it on stdin
   EMBER_ASSIGN_OR_RETURN(o.heartbeat_timeout_s, ParseSeconds(conf, "spark.network.timeout", 120, 1.0));
+  EMBER_ASSIGN_OR_RETURN(double heartbeat_s, ParseSeconds(conf, "spark.executor.heartbeatInterval", 10));
+  if (heartbeat_s >= o.heartbeat_timeout_s)
+    return InvalidArgument("spark.network.timeout (" + std::to_string(o.heartbeat_timeout_s) +
+                           " s) must be greater than spark.executor.heartbeatInterval (" +
+                           std::to_string(heartbeat_s) + " s)");
   EMBER_ASSIGN_OR_RETURN(o.max_executor_failures, ParseInt(conf, "spark.deploy.maxExecutorRetries", 10));
   // Settings every executor will parse are checked here, so a bad one is an
   // error now, not executors that die as soon as they start.
