@@ -2,24 +2,34 @@
 
 Every test that uses the ``sc`` fixture runs under each master in
 EMBER_TEST_MASTERS (";"-separated, as masters contain commas; default:
-local[2] and local-cluster[2,1,1024]), so the same tests cover the
-in-process executor and executor processes talking over TCP. Doctests
-get ``sc`` under the last of them. A test process keeps one context at a
-time: it is reused while the master stays the same."""
+local[2], local-cluster[2,1,1024] and standalone), so the same tests cover
+the in-process executor, executor processes talking over TCP, and a
+standalone cluster's daemons placing them. "standalone" is a real `ember
+master` with two one-core `ember worker`s on loopback, started once per
+test process (tests/standalone_cluster.py); the ``master`` fixture then
+gives its ember:// URL. Doctests get ``sc`` under the last of them. A test
+process keeps one context at a time: it is reused while the master stays
+the same."""
 
 import os
+import shutil
 import sys
+import tempfile
 
 import pytest
 from _pytest.doctest import DoctestItem
 from hypothesis import HealthCheck, settings
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "python"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "python"))
+sys.path.insert(0, os.path.join(HERE, "tests"))
 
-from ember import SparkContext  # noqa: E402
+from ember import SparkConf, SparkContext  # noqa: E402
+from standalone_cluster import LoopbackCluster  # noqa: E402
 
-MASTERS = os.environ.get("EMBER_TEST_MASTERS", "local[2];local-cluster[2,1,1024]").split(";")
+MASTERS = os.environ.get("EMBER_TEST_MASTERS", "local[2];local-cluster[2,1,1024];standalone").split(";")
 _active = {}  # master -> the live context (at most one)
+_clusters = {}  # "standalone" -> its LoopbackCluster, once started
 
 # `sc` is a per-test fixture handing out the shared context: reusing it
 # across hypothesis examples is intended.
@@ -27,12 +37,26 @@ settings.register_profile("ember", suppress_health_check=[HealthCheck.function_s
 settings.load_profile("ember")
 
 
+def _url(master):
+    """The URL of a master name: "standalone" starts its cluster."""
+    if master != "standalone":
+        return master
+    if master not in _clusters:
+        root = tempfile.mkdtemp(prefix="ember-standalone-")
+        _clusters[master] = LoopbackCluster(root, workers=2, cores=1, memory="2g").start()
+    return _clusters[master].url
+
+
 def _context(master):
-    if master not in _active:
+    url = _url(master)
+    if url not in _active:
         for other in list(_active):
             _active.pop(other).stop()
-        _active[master] = SparkContext(master, "ember-tests")
-    return _active[master]
+        conf = SparkConf()
+        if url.startswith("ember://"):  # both executors up before the first test
+            conf.set("spark.cores.max", "2").set("spark.scheduler.minRegisteredResourcesRatio", "1.0")
+        _active[url] = SparkContext(url, "ember-tests", conf=conf)
+    return _active[url]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -40,11 +64,14 @@ def _stop_contexts():
     yield
     for context in _active.values():
         context.stop()
+    for cluster in _clusters.values():
+        cluster.stop()
+        shutil.rmtree(cluster.root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", params=MASTERS)
 def master(request):
-    return request.param
+    return _url(request.param)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def test_context_properties(sc, master):
     assert sc.master == master and sc.appName == "ember-tests"
     assert sc.defaultParallelism == 2 and sc.defaultMinPartitions == 2  # 2 slots either way
-    assert sc.applicationId.startswith("local-")
+    assert sc.applicationId.startswith("app-" if master.startswith("ember://") else "local-")
     assert sc.startTime > 0 and sc.sparkUser()
     assert sc.getConf().get("spark.master") == master
     assert sc.parallelize([1, 2, 3]).getNumPartitions() == 2

@@ -30,7 +30,7 @@ def test_user_exception_carries_traceback_stage_partition(sc, master):
     e = info.value
     assert "KeyError: 'bad record 5'" in str(e)
     assert "Traceback" in str(e) and "in fail" in str(e)
-    attempts = 4 if master.startswith("local-cluster") else 1  # spark.task.maxFailures
+    attempts = 1 if master.startswith("local[") else 4  # spark.task.maxFailures
     assert e.partition == 1 and e.attempts == attempts and e.stage is not None
     assert "Task 1 in stage" in str(e)
     assert sc.parallelize(range(3)).count() == 3  # still usable

@@ -122,7 +122,7 @@ def test_cluster_tasks_read_their_executors_copies(sc, master, tmp_path):
     """In the cluster modes a task reads what its executor fetched into its
     work directory (added files, broadcasts), never the driver's
     application directory: on another machine that is not there."""
-    if not master.startswith("local-cluster"):
+    if master.startswith("local["):
         pytest.skip("in local modes the driver's directory is the executor's")
     name = unique("where.txt")
     (tmp_path / name).write_text("x")
@@ -135,7 +135,8 @@ def test_cluster_tasks_read_their_executors_copies(sc, master, tmp_path):
 
     for value, added, broadcasts in sc.parallelize(range(4), 4).map(where).collect():
         assert value == "xy"
-        assert "/executor-" in added and "/executor-" in (broadcasts or ""), (added, broadcasts)
+        assert "/fetched/" in added and "/fetched/" in (broadcasts or ""), (added, broadcasts)
+        assert not added.startswith(sc._engine.local_dir + "/files")
 
 
 def test_task_context(sc):

@@ -12,6 +12,7 @@ import pytest
 
 from ember import StorageLevel
 from ember.errors import UnsupportedOperationException
+from standalone_cluster import executor_roots
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -38,8 +39,9 @@ def blocks_gone(sc, blocks, timeout=10):
 
 def block_files(sc):
     found = []
-    for root, _, files in os.walk(sc._engine.local_dir):
-        found += [f for f in files if f.startswith("rdd_") and ".tmp" not in f]
+    for top in executor_roots(sc):
+        for root, _, files in os.walk(top):
+            found += [f for f in files if f.startswith("rdd_") and ".tmp" not in f]
     return found
 
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ember import PythonException
+from standalone_cluster import executor_roots
 
 SETTINGS = settings(max_examples=15, deadline=None)
 parts = st.integers(1, 6)
@@ -315,8 +316,9 @@ def test_same_key_same_partition_whatever_the_hash_seed():
 # ------------------------------------------------------- ContextCleaner
 def shuffle_files(sc):
     found = set()
-    for root, _, files in os.walk(sc._engine.local_dir):
-        found.update(os.path.join(root, f) for f in files if f.startswith("shuffle_"))
+    for top in executor_roots(sc):
+        for root, _, files in os.walk(top):
+            found.update(os.path.join(root, f) for f in files if f.startswith("shuffle_"))
     return found
 
 

@@ -27,14 +27,17 @@ class AppClient::Impl {
     return Status::OK();
   }
 
-  void Stop() {
+  void Unregister() {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return;
       stopping_ = true;
       if (conn_) conn_->Close();
     }
     cv_.notify_all();
+  }
+
+  void Stop() {
+    Unregister();
     if (thread_.joinable()) thread_.join();
   }
 
@@ -139,6 +142,7 @@ AppClient::AppClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 AppClient::~AppClient() = default;
 void AppClient::Stop() { impl_->Stop(); }
 void AppClient::ExecutorLost(const std::string& id) { impl_->ExecutorLost(id); }
+void AppClient::Unregister() { impl_->Unregister(); }
 const std::string& AppClient::app_id() const { return impl_->app_id(); }
 
 }  // namespace ember::deploy

@@ -11,7 +11,9 @@
 // registers again with the same id and what `snapshot` reports (live
 // executors, next executor id), without the application noticing. Callbacks
 // run on that thread and must not call Stop(). ExecutorLost() asks the
-// master to kill and replace an executor the driver gave up on. Stop()
+// master to kill and replace an executor the driver gave up on.
+// Unregister() closes the link for good without waiting (callbacks may
+// call it): the master ends the application. Stop()
 // closes the link — the master then ends the application and kills its
 // executors — and joins the thread; the destructor calls it. Thread-safe.
 #pragma once
@@ -42,6 +44,7 @@ class AppClient {
   ~AppClient();
   void Stop();
   void ExecutorLost(const std::string& executor_id);
+  void Unregister();
   const std::string& app_id() const;
 
  private:

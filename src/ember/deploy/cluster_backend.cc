@@ -67,6 +67,7 @@ Status ClusterBackend::StartStandalone() {
   callbacks.application_removed = [this](const std::string& reason) {
     std::lock_guard<std::mutex> lock(mu_);
     given_up_ = true;
+    if (master_) master_->Unregister();  // the master stops replacing them
     Emit(scheduler::event::BackendFailed{"the master removed the application: " + reason});
   };
   callbacks.snapshot = [this](std::vector<std::string>* live, int* next_id) { Snapshot(live, next_id); };
@@ -206,8 +207,10 @@ Status ClusterBackend::Register(const std::shared_ptr<net::Connection>& conn,
   std::lock_guard<std::mutex> lock(mu_);
   auto it = executors_.find(r.executor_id());
   // The master may announce an executor after it registered here.
-  if (it == executors_.end() && options_.standalone && seen_.insert(r.executor_id()).second)
-    it = executors_.emplace(r.executor_id(), Executor{.id = r.executor_id()}).first;
+  if (it == executors_.end() && options_.standalone && seen_.insert(r.executor_id()).second) {
+    it = executors_.emplace(r.executor_id(), Executor()).first;
+    it->second.id = r.executor_id();
+  }
   if (it == executors_.end() || it->second.lost || it->second.conn)
     return InvalidArgument("no executor '" + r.executor_id() + "' is expected");
   Executor& e = it->second;
@@ -246,6 +249,7 @@ void ClusterBackend::Lose(const std::string& id, const std::string& reason) {
   // otherwise be replaced forever while jobs wait.
   if (started_ && !stopping_ && ++consecutive_losses_ >= options_.max_executor_failures && !given_up_) {
     given_up_ = true;
+    if (master_) master_->Unregister();  // the master stops replacing them
     Emit(scheduler::event::BackendFailed{
         std::to_string(consecutive_losses_) + " executors were lost in a row (spark.deploy.maxExecutorRetries); "
         "the last: executor " + id + ", " + reason});

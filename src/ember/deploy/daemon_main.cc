@@ -73,10 +73,8 @@ int RunMasterDaemon(const MasterArgs& args) {
   auto webui = PortSetting(args.webui_port, "SPARK_MASTER_WEBUI_PORT", 8080);
   auto timeout = ParseSeconds(*conf, "spark.worker.timeout", 60, 1.0);
   auto spread = ParseBool(*conf, "spark.deploy.spreadOut", true);
-  auto retries = ParseInt(*conf, "spark.deploy.maxExecutorRetries", 10);
   auto authenticate = ParseBool(*conf, "spark.authenticate", false);
-  for (const Status& st : {port.status(), webui.status(), timeout.status(), spread.status(), retries.status(),
-                           authenticate.status()})
+  for (const Status& st : {port.status(), webui.status(), timeout.status(), spread.status(), authenticate.status()})
     if (!st.ok()) return Fail(2, "master", st);
   auto secret = DaemonSecret(*conf, o.host, "master");
   if (!secret.ok()) return Fail(1, "master", secret.status());
@@ -86,7 +84,6 @@ int RunMasterDaemon(const MasterArgs& args) {
   o.authenticated = *authenticate;
   o.worker_timeout_s = *timeout;
   o.spread_out = *spread;
-  o.max_executor_retries = *retries;
   auto master = Master::Start(o);
   if (!master.ok()) return Fail(1, "master", master.status());
   spdlog::info("ember master at {} (web UI http://{}:{}, {})", (*master)->url(), o.host, (*master)->webui_port(),

@@ -105,7 +105,6 @@ class Master::Impl {
     proto::RegisterApplication desc;
     std::shared_ptr<net::Connection> conn;
     int next_executor_id = 0;
-    int retries = 0;
     int64_t start_ms = 0, end_ms = 0;
     std::string state = "RUNNING";
   };
@@ -293,17 +292,6 @@ void Master::Impl::OnExecutorExited(const proto::ExecutorExited& x) {
   *m.mutable_executor_removed() = x;
   Send(app->second.conn, m);
   spdlog::info("executor {}/{} exited: {}", x.app_id(), x.executor_id(), x.message());
-  if (!x.normal() && ++app->second.retries >= o_.max_executor_retries) {
-    bool any_left = false;
-    for (auto& [key, e] : executors_) any_left = any_left || key.first == x.app_id();
-    if (!any_left) {
-      RemoveAppLocked(x.app_id(), "FAILED",
-                      "Application " + x.app_id() + " failed " + std::to_string(app->second.retries) +
-                          " times (spark.deploy.maxExecutorRetries); removing it. Last executor: " +
-                          x.message());
-      return;
-    }
-  }
   ScheduleLocked();
 }
 

@@ -14,11 +14,11 @@
 // - Applications register (deploy/app_client.h); the master places
 //   executors per executor_placement.h over the live workers until the
 //   application has cores_max cores, telling the worker (launch_executor)
-//   and the driver (executor_added). An executor that exits abnormally is
-//   replaced; after max_executor_retries abnormal exits, once none of its
-//   executors runs, the application is removed (application_removed to
-//   its driver). An executor the driver gives up on (executor_lost) is
-//   killed and replaced.
+//   and the driver (executor_added). An executor that exits, or that the
+//   driver gives up on (executor_lost: then the master has it killed), is
+//   replaced. The retry limit is the driver's: after
+//   spark.deploy.maxExecutorRetries executors lost in a row with no task
+//   succeeding it fails its jobs and unregisters (cluster_backend.h).
 // - When a driver's connection closes the application is finished: its
 //   executors are killed (kill_executor; the worker removes their work
 //   directories) and it moves to the completed list.
@@ -49,7 +49,6 @@ struct MasterOptions {
   bool authenticated = false;     // false: applications bring their own executor secret
   double worker_timeout_s = 60;   // spark.worker.timeout
   bool spread_out = true;         // spark.deploy.spreadOut
-  int max_executor_retries = 10;  // spark.deploy.maxExecutorRetries
 };
 
 class Master {
