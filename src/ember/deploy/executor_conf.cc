@@ -42,6 +42,11 @@ Result<exec::ExecutorOptions> ExecutorOptionsFromConf(const Conf& conf, const st
   EMBER_ASSIGN_OR_RETURN(ex.faults, exec::FaultInjector::FromConf(conf));
   EMBER_ASSIGN_OR_RETURN(ex.fetch.max_retries, ParseInt(conf, "spark.shuffle.io.maxRetries", 3));
   EMBER_ASSIGN_OR_RETURN(ex.fetch.retry_wait_s, ParseSeconds(conf, "spark.shuffle.io.retryWait", 5, 1.0));
+  // Spark's: spark.shuffle.io.connectionTimeout, by default spark.network.timeout.
+  EMBER_ASSIGN_OR_RETURN(double network_s, ParseSeconds(conf, "spark.network.timeout", 120, 1.0));
+  EMBER_ASSIGN_OR_RETURN(double io_s, ParseSeconds(conf, "spark.shuffle.io.connectionTimeout", network_s, 1.0));
+  ex.fetch.connect_timeout = ex.fetch.io_timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(io_s * 1000));
   EMBER_ASSIGN_OR_RETURN(int64_t in_flight, GetBytes(conf, "spark.reducer.maxSizeInFlight", "48m"));
   ex.max_bytes_in_flight = static_cast<size_t>(in_flight);
   return ex;

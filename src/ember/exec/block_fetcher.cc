@@ -1,5 +1,7 @@
 #include "ember/exec/block_fetcher.h"
 
+#include <fmt/format.h>
+
 #include <thread>
 
 #include "ember/net/client.h"
@@ -32,20 +34,32 @@ void BlockFetcher::Release(const std::string& address, std::shared_ptr<net::Conn
 Result<BlockFetcher::Reply> BlockFetcher::Exchange(const std::string& address,
                                                    const proto::BlockRequest& request) {
   EMBER_ASSIGN_OR_RETURN(auto conn, Acquire(address));
-  EMBER_RETURN_IF_ERROR(conn->Send(request));
+  auto guard = watchdog_.Watch(conn, options_.io_timeout);
+  auto reply = ExchangeOn(*conn, address, request);
+  if (!reply.ok()) {
+    conn->Close();
+    if (guard.fired())
+      return IOError("no reply from the block service at " + address + " within " +
+                     fmt::format("{:g}", options_.io_timeout.count() / 1000.0) + " s (spark.shuffle.io.connectionTimeout)");
+    return reply.status();
+  }
+  Release(address, std::move(conn));
+  return reply;
+}
+
+Result<BlockFetcher::Reply> BlockFetcher::ExchangeOn(net::Connection& conn, const std::string& address,
+                                                     const proto::BlockRequest& request) {
+  EMBER_RETURN_IF_ERROR(conn.Send(request));
   Reply reply;
-  EMBER_ASSIGN_OR_RETURN(bool got, conn->Receive(&reply.header));
+  EMBER_ASSIGN_OR_RETURN(bool got, conn.Receive(&reply.header));
   if (!got) return IOError("the block service at " + address + " closed the connection");
   reply.payloads.resize(reply.header.checksums_size());
   for (int i = 0; i < reply.header.checksums_size(); ++i) {
-    EMBER_ASSIGN_OR_RETURN(bool more, conn->ReceiveBytes(&reply.payloads[i]));
+    EMBER_ASSIGN_OR_RETURN(bool more, conn.ReceiveBytes(&reply.payloads[i]));
     if (!more) return IOError("the block service at " + address + " closed the connection mid-reply");
-    if (shuffle::Checksum(reply.payloads[i].data(), reply.payloads[i].size()) != reply.header.checksums(i)) {
-      conn->Close();
+    if (shuffle::Checksum(reply.payloads[i].data(), reply.payloads[i].size()) != reply.header.checksums(i))
       return Corrupt("a block from " + address + " is corrupt (checksum mismatch)");
-    }
   }
-  Release(address, std::move(conn));
   return reply;
 }
 

@@ -12,7 +12,10 @@
 // address, and *failed_map names the map output to recompute.
 // FetchCached() asks once for a cached partition: its frames, verified;
 // nullopt when that executor does not have it (or cannot be reached — the
-// caller recomputes the partition then). Connections are authenticated
+// caller recomputes the partition then). A request whose reply has not
+// fully arrived within io_timeout (spark.shuffle.io.connectionTimeout,
+// default spark.network.timeout) fails as a network error: a peer whose
+// link went down cannot hold a task. Connections are authenticated
 // with `secret` and pooled per address. Thread-safe: tasks fetch
 // concurrently.
 #pragma once
@@ -28,6 +31,7 @@
 #include "ember/common/frame.h"
 #include "ember/common/status.h"
 #include "ember/net/connection.h"
+#include "ember/net/watchdog.h"
 #include "ember.pb.h"
 
 namespace ember::exec {
@@ -37,6 +41,7 @@ struct FetchOptions {
   int max_retries = 3;
   double retry_wait_s = 5;
   std::chrono::milliseconds connect_timeout{30000};
+  std::chrono::milliseconds io_timeout{120000};  // one request and its whole reply
 };
 
 class BlockFetcher {
@@ -54,10 +59,12 @@ class BlockFetcher {
   };
   // One request and its reply, on a pooled connection.
   Result<Reply> Exchange(const std::string& address, const proto::BlockRequest& request);
+  Result<Reply> ExchangeOn(net::Connection& conn, const std::string& address, const proto::BlockRequest& request);
   Result<std::shared_ptr<net::Connection>> Acquire(const std::string& address);
   void Release(const std::string& address, std::shared_ptr<net::Connection> conn);
 
   FetchOptions options_;
+  net::Watchdog watchdog_;
   std::mutex mu_;
   std::map<std::string, std::vector<std::shared_ptr<net::Connection>>> idle_;
 };
