@@ -56,7 +56,13 @@ class AppClient::Impl {
   // Connects and registers (again, with the app id, when desc_ has one).
   Result<std::shared_ptr<net::Connection>> Register() {
     auto conn = net::Connect(host_, port_, secret_, std::chrono::seconds(10));
-    if (!conn.ok()) return IOError("cannot register with the master " + MasterText() + ": " + conn.status().message());
+    if (!conn.ok()) {
+      std::string why = conn.status().message();
+      if (why.find("authentication failed") != std::string::npos)
+        why += " (a cluster with spark.authenticate needs the application to set spark.authenticate=true "
+               "and the cluster's spark.authenticate.secret)";
+      return IOError("cannot register with the master " + MasterText() + ": " + why);
+    }
     proto::DeployMessage msg;
     *msg.mutable_register_application() = desc_;
     if (!desc_.app_id().empty() && callbacks_.snapshot) {
