@@ -57,7 +57,7 @@ Status ClusterBackend::LaunchAll() {
 Status ClusterBackend::StartStandalone() {
   const StandaloneOptions& so = *options_.standalone;
   proto::RegisterApplication app = so.app;
-  app.set_driver_address(options_.bind_host + ":" + std::to_string(port_));
+  app.set_driver_address(options_.advertise_host + ":" + std::to_string(port_));
   AppClientCallbacks callbacks;
   callbacks.executor_added = [this](const proto::ExecutorAdded& added) { Expect(added); };
   callbacks.executor_removed = [this](const std::string& id, const std::string& why) {
@@ -134,9 +134,9 @@ Status ClusterBackend::LaunchExecutor() {
   EMBER_RETURN_IF_ERROR(MakeDirs(e.work_dir));
   std::vector<std::string> argv = {
       options_.executable, "executor",
-      "--driver", options_.bind_host + ":" + std::to_string(port_),
+      "--driver", options_.advertise_host + ":" + std::to_string(port_),
       "--id", e.id,
-      "--host", options_.bind_host,
+      "--host", options_.advertise_host,
       "--cores", std::to_string(options_.cores),
       "--memory-mb", std::to_string(options_.memory_mb),
       "--work-dir", e.work_dir};

@@ -58,6 +58,7 @@ struct StandaloneOptions {
 struct ClusterOptions {
   std::string executable;  // the ember program
   std::string bind_host = "127.0.0.1";
+  std::string advertise_host = "127.0.0.1";  // how executors reach the driver (spark.driver.host)
   int executors = 1;
   int cores = 1;
   int memory_mb = 1024;

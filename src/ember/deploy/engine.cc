@@ -34,7 +34,8 @@ Result<std::string> AppSecret(const Conf& conf) {
 Result<ClusterOptions> ClusterOptionsFromConf(const Conf& conf, const std::string& app_dir, int cores,
                                               int memory_mb) {
   ClusterOptions o;
-  o.bind_host = Get(conf, "spark.driver.bindAddress", Get(conf, "spark.driver.host", "127.0.0.1"));
+  o.advertise_host = Get(conf, "spark.driver.host", "127.0.0.1");
+  o.bind_host = Get(conf, "spark.driver.bindAddress", o.advertise_host);
   EMBER_ASSIGN_OR_RETURN(bool authenticate, ParseBool(conf, "spark.authenticate", false));
   if (!authenticate && !net::IsLoopbackHost(o.bind_host))
     return InvalidArgument("refusing to listen on " + o.bind_host +
@@ -122,8 +123,7 @@ Result<std::unique_ptr<scheduler::SchedulerBackend>> StartBackend(const Conf& co
     auto started = spec.standalone ? StartStandalone(conf, spec, app_dir) : StartLocalCluster(conf, spec, app_dir);
     EMBER_RETURN_IF_ERROR(started.status());
     auto backend = std::move(started).value();
-    *address = Get(conf, "spark.driver.bindAddress", Get(conf, "spark.driver.host", "127.0.0.1")) + ":" +
-               std::to_string(backend->port());
+    *address = Get(conf, "spark.driver.host", "127.0.0.1") + ":" + std::to_string(backend->port());
     if (spec.standalone) {
       *app_id = backend->app_id();
       // Spark's rule: the cores of the executors there are, at least 2.
