@@ -1,9 +1,27 @@
 """Fixtures of the multi-host tests: topologies of network namespaces
-(skipped, with the reason, where namespaces cannot be made)."""
+(skipped, with the reason, where namespaces cannot be made) and, on one, a
+standalone cluster — hosts master, worker1, worker2 and driver, the daemons
+up and registered — with drivers to run in it and the gates their tasks
+wait on. A failing test prints the output of every process it started."""
+
+import os
 
 import pytest
 
+from drivers import Drivers, Gates
 from netns import NamespacesUnavailable, Topology
+from standalone_cluster import StandaloneCluster
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXECUTABLE = os.environ.get("EMBER_EXECUTABLE") or os.path.join(ROOT, "build", "ember")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    cluster = getattr(item, "funcargs", {}).get("cluster")
+    if report.failed and isinstance(cluster, StandaloneCluster):
+        report.sections.append(("output of the cluster's processes", cluster.logs()))
 
 
 @pytest.fixture
@@ -25,3 +43,30 @@ def make_topology(tmp_path):
     yield make
     for topology in made:
         topology.close()
+
+
+@pytest.fixture
+def cluster(make_topology, tmp_path, request):
+    """A started StandaloneCluster. Indirect parameters are the security
+    settings of daemons and drivers: TLS, when it lands, is one more
+    parameter (the spark.ssl.* settings) of the scenarios."""
+    topology = make_topology(["master", "worker1", "worker2", "driver"])
+    directory = tmp_path / "cluster"
+    directory.mkdir()
+    cluster = StandaloneCluster(topology, directory, EXECUTABLE, getattr(request, "param", None))
+    try:
+        cluster.start()
+    except BaseException:
+        print(cluster.logs())  # shown with the failed set-up
+        raise
+    return cluster
+
+
+@pytest.fixture
+def drivers(cluster, tmp_path):
+    return Drivers(cluster, tmp_path / "drivers")
+
+
+@pytest.fixture
+def gates(drivers, cluster):
+    return Gates(drivers, cluster.topology)
