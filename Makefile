@@ -33,7 +33,7 @@ test-cpp:
 
 test-python:
 	$(PYTHON) -m pytest -n 2 --timeout=$(PYTEST_TIMEOUT) -q -p no:cacheprovider \
-		--doctest-modules python/ember tests/python tests/faults
+		--doctest-modules python/ember tests/python tests/faults tests/multihost
 
 test-slow: build
 	$(PYTHON) -m pytest -q -p no:cacheprovider --timeout=1800 -m slow tests

@@ -1,0 +1,202 @@
+"""The standalone cluster across hosts: `ember master`, two `ember worker`s
+and a driver, each in its own network namespace, under the faults a real
+cluster meets — a worker, an executor, the master or the driver killed
+(SIGKILL) mid-job, a worker's link cut mid-job, an application with the
+wrong secret.
+
+Contract of every test: the answer is exact (compared with plain Python) or
+the error is clear; nothing hangs (a driver is killed and the test fails
+after its deadline; the module has a pytest timeout); once an application
+ends the master no longer lists it as active, no executor runs anywhere and
+the workers removed its executors' work dirs; teardown fails if any process
+is left in the namespaces.
+
+Determinism: faults are injected while gated tasks are known to run (see
+drivers.py): the test waits for their started-* files, strikes, then lets
+them go. Every application gets one executor of two cores on each worker
+(spark.cores.max=4); jobs whose tasks "meet" in two namespaces can only
+run with executors on both workers.
+
+TLS: when it lands, parametrize the `cluster` fixture (indirect) with the
+spark.ssl.* settings, e.g. @pytest.mark.parametrize("cluster", [{}, TLS],
+indirect=True) on this module, and every scenario runs with and without it.
+"""
+
+import os
+import signal
+from collections import Counter
+
+import pytest
+
+from drivers import last_json
+from polling import wait_for
+
+pytestmark = pytest.mark.timeout(120)
+WORKERS = ("worker1", "worker2")
+
+LINES = ["w%d w%d w%d" % (i % 7, i % 13, i % 31) for i in range(3000)]
+SUMS = [[k, sum(range(k, 4000, 10))] for k in range(10)]
+
+# A job whose map tasks are gated once they run on both workers (the test
+# strikes while they wait, then says go), then EXTRA.
+GATED_SUM = """
+sc = make_context()
+sums = (sc.parallelize(range(4000), 4).mapPartitions(gated("map", meet=2))
+        .map(lambda x: (x % 10, x)).reduceByKey(add, 3))
+result = sorted(sums.collect())
+{extra}
+print(json.dumps({{"sums": result}}))
+sc.stop()
+"""
+
+# A job that can only finish once both workers have an executor taking tasks.
+BOTH_WORKERS_AGAIN = """
+sc.parallelize(range(4), 4).mapPartitions(gated("again", gate=False, meet=2)).count()
+"""
+
+
+def strike_mid_job(drivers, gates, name, strike, extra="", between=None):
+    """Run GATED_SUM with `extra` as application `name`; call
+    strike(running tasks) while its maps run on both workers, then let them
+    go; with `between`, the driver pauses at "done" after the job and
+    between() runs then. Returns the driver's result."""
+    driver = drivers.start(GATED_SUM.format(extra=('pause("done")\n' if between else "") + extra), name)
+    try:
+        running = gates.wait_started(driver, "map", 4, WORKERS)
+        strike(running)
+        gates.go("map")
+        if between:
+            gates.wait_at(driver, "done")
+            between()
+            gates.go("done")
+        return driver.finish(timeout=90)
+    finally:
+        driver.kill()
+
+
+def test_word_count_group_by_key_and_join_across_both_workers(cluster, drivers, gates):
+    out = last_json(drivers.run("""
+lines = %r
+sc = make_context()
+words = sc.parallelize(lines, 4).mapPartitions(gated("words", gate=False, meet=2))
+counts = words.flatMap(str.split).map(lambda w: (w, 1)).reduceByKey(add, 3)
+groups = sc.parallelize(range(1000), 4).map(lambda x: (x %% 17, x)).groupByKey(3)
+left = sc.parallelize([(k %% 50, k) for k in range(500)], 4)
+right = sc.parallelize([(k, "r%%d" %% k) for k in range(0, 100, 3)], 4)
+print(json.dumps({
+    "counts": sorted(counts.mapPartitions(gated("counts", gate=False)).collect()),
+    "groups": sorted((k, sorted(v)) for k, v in groups.collect()),
+    "joined": sorted(left.join(right, 3).collect()),
+}))
+sc.stop()
+""" % LINES, "wordcount"))
+    assert out["counts"] == sorted([w, n] for w, n in Counter(" ".join(LINES).split()).items())
+    assert out["groups"] == [[k, list(range(k, 1000, 17))] for k in range(17)]
+    assert out["joined"] == sorted([k % 50, [k, "r%d" % (k % 50)]] for k in range(500) if k % 50 % 3 == 0)
+    # Map outputs were written on both hosts and every reducer read them
+    # all: shuffle blocks crossed hosts.
+    assert {s.host for s in gates.started("words")} == set(WORKERS)
+    assert {s.host for s in gates.started("counts")} <= set(WORKERS)
+    cluster.wait_application_gone("wordcount", WORKERS)
+    assert cluster.application(cluster.status(), "wordcount")[0] == "completedapps"
+
+
+def test_worker_killed_mid_job(cluster, drivers, gates):
+    out = strike_mid_job(drivers, gates, "workerkill", lambda running: cluster.kill_worker("worker1"))
+    assert last_json(out)["sums"] == SUMS
+    wait_for(lambda: set(cluster.worker_states(cluster.status()).get("worker1", ["DEAD"])) == {"DEAD"},
+             "the master to declare worker1 DEAD (or drop it)", timeout=30, describe=cluster.describe)
+    assert cluster.alive_workers(cluster.status()) == {"worker2"}
+    cluster.wait_application_gone("workerkill", ["worker2"])
+
+
+def test_executor_killed_mid_job_is_replaced(cluster, drivers, gates):
+    killed = set()
+
+    def kill_the_executor_of_a_task_on_worker1(running):
+        task = next(s for s in running if s.host == "worker1")
+        victim = cluster.executor_of(task.pid)
+        killed.update(cluster.executors("worker1"))
+        assert victim in killed
+        os.kill(victim, signal.SIGKILL)
+
+    def replaced():
+        wait_for(lambda: set(cluster.executors("worker1")) - killed,
+                 "a replacement executor on worker1", timeout=30, describe=cluster.describe)
+
+    out = strike_mid_job(drivers, gates, "executorkill", kill_the_executor_of_a_task_on_worker1,
+                         extra=BOTH_WORKERS_AGAIN, between=replaced)
+    assert last_json(out)["sums"] == SUMS
+    # The replacement took tasks: the last job ran on both workers.
+    assert {s.host for s in gates.started("again")} == set(WORKERS)
+    cluster.wait_application_gone("executorkill", WORKERS)
+
+
+def test_master_killed_and_restarted_mid_job(cluster, drivers, gates):
+    def restart_master(running):
+        cluster.kill_master()
+        cluster.start_master()
+
+    def both_workers_and_the_application_listed():
+        def listed():
+            status = cluster.status()
+            return (status and status.get("status") == "ALIVE"
+                    and cluster.alive_workers(status) == set(WORKERS)
+                    and cluster.application(status, "masterkill")[0] == "activeapps")
+        wait_for(listed, "the restarted master to list both workers and the application",
+                 timeout=30, describe=cluster.describe)
+
+    out = strike_mid_job(drivers, gates, "masterkill", restart_master,
+                         extra=BOTH_WORKERS_AGAIN, between=both_workers_and_the_application_listed)
+    assert last_json(out)["sums"] == SUMS
+    cluster.wait_application_gone("masterkill", WORKERS)
+    assert cluster.application(cluster.status(), "masterkill")[0] == "completedapps"
+
+
+def test_worker_link_cut_mid_job_and_restored(cluster, drivers, gates):
+    topology = cluster.topology
+    try:
+        out = strike_mid_job(drivers, gates, "linkcut", lambda running: topology.cut("worker1"))
+    finally:
+        topology.restore("worker1")
+    assert last_json(out)["sums"] == SUMS
+    cluster.wait_for_workers(WORKERS, timeout=45)  # worker1 is back, ALIVE
+    cluster.wait_application_gone("linkcut", WORKERS, timeout=45)
+
+
+def test_wrong_secret_is_refused_and_the_cluster_keeps_working(cluster, drivers):
+    wrong = "not-" + cluster.secret
+    out = drivers.run("""
+try:
+    sc = make_context()
+except Exception as error:
+    print(json.dumps({"error": "%s: %s" % (type(error).__name__, error)}))
+else:
+    print(json.dumps({"error": None}))
+    sc.stop()
+""", "intruder", settings={"spark.authenticate.secret": wrong}, timeout=45)
+    error = last_json(out)["error"]
+    assert error and "authenticat" in error.lower(), error
+    assert cluster.application(cluster.status(), "intruder") == (None, None)
+    # The next application runs as if nothing had happened.
+    assert last_json(drivers.run("""
+sc = make_context()
+print(json.dumps(sc.parallelize(range(100), 4).map(lambda x: x * x).sum()))
+sc.stop()
+""", "honest")) == sum(x * x for x in range(100))
+    cluster.wait_application_gone("honest", WORKERS)
+    # Neither secret went anywhere a log goes.
+    logs = cluster.logs(tail=10 ** 7)
+    assert cluster.secret not in logs and wrong not in logs
+
+
+def test_killed_driver_takes_its_executors_and_work_dirs(cluster, drivers, gates):
+    driver = drivers.start(GATED_SUM.format(extra=""), "driverkill")
+    try:
+        gates.wait_started(driver, "map", 4, WORKERS)
+        assert set(cluster.executors().values()) == set(WORKERS)
+        assert all(cluster.new_work_dir_entries(w) for w in WORKERS)
+    finally:
+        driver.kill()
+    cluster.wait_application_gone("driverkill", WORKERS)
+    assert cluster.alive_workers(cluster.status()) == set(WORKERS)
