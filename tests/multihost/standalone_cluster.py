@@ -8,7 +8,8 @@ worker*, each with its own work dir, returning once the master's /json
 says it is ALIVE with every worker ALIVE. status() reads /json from inside
 the master's namespace (None while nothing answers). It kills and restarts
 the master, kills a worker, finds executor processes (`ember executor`,
-run by a worker in its namespace) and the executor a task runs under, and
+run by a worker in its namespace) and the executor a task runs under, lists
+every process's command line, and
 tells which entries of a worker's work dir appeared since the worker
 started, and waits until an application is gone: not active, no executor
 left, the work dirs of its executors removed. driver_settings() are the
@@ -171,6 +172,10 @@ class StandaloneCluster:
         """{pid: host} of live executor processes, on `worker` or on any worker."""
         return {pid: host for host in ([worker] if worker else self.workers)
                 for pid in self.topology.pids(host) if is_executor(pid)}
+
+    def command_lines(self):
+        """The argument vectors of the processes on every host."""
+        return [command_line(pid) for host in self.topology.hosts for pid in self.topology.pids(host)]
 
     def executor_of(self, pid):
         """The executor process that `pid` (a task's Python worker) runs under."""

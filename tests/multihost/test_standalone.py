@@ -196,6 +196,8 @@ def test_killed_driver_takes_its_executors_and_work_dirs(cluster, drivers, gates
         gates.wait_started(driver, "map", 4, WORKERS)
         assert set(cluster.executors().values()) == set(WORKERS)
         assert all(cluster.new_work_dir_entries(w) for w in WORKERS)
+        # No daemon, executor or task was handed the secret in its arguments.
+        assert [argv for argv in cluster.command_lines() if cluster.secret in " ".join(argv)] == []
     finally:
         driver.kill()
     cluster.wait_application_gone("driverkill", WORKERS)
