@@ -4,16 +4,11 @@ standalone cluster — hosts master, worker1, worker2 and driver, the daemons
 up and registered — with drivers to run in it and the gates their tasks
 wait on. A failing test prints the output of every process it started."""
 
-import os
-
 import pytest
 
 from drivers import Drivers, Gates
 from netns import NamespacesUnavailable, Topology
-from standalone_cluster import StandaloneCluster
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EXECUTABLE = os.environ.get("EMBER_EXECUTABLE") or os.path.join(ROOT, "build", "ember")
+from standalone_cluster import EXECUTABLE, StandaloneCluster
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -1,20 +1,25 @@
 """ember's standalone cluster on a Topology, as the tests drive and observe it.
 
 Contract: StandaloneCluster(topology, directory, executable, security)
-writes the daemons' settings — the shared secret among them — to a properties file of
-mode 0600 (settings never go on a command line), and start() starts `ember
-master` in host "master" and `ember worker` in every other host named
-worker*, each with its own work dir, returning once the master's /json
-says it is ALIVE with every worker ALIVE. status() reads /json from inside
-the master's namespace (None while nothing answers). It kills and restarts
-the master, kills a worker, finds executor processes (`ember executor`,
-run by a worker in its namespace) and the executor a task runs under, lists
-every process's command line, and
+writes the daemons' settings — the shared secret among them — to a
+properties file of mode 0600 (settings never go on a command line);
+start() starts `ember master` in host "master" and `ember worker` in every
+host named worker*, each with its own work dir, and returns once the
+master's /json says it is ALIVE with every worker ALIVE. `security` are
+settings the daemons and the drivers share beyond the secret (spark.ssl.*
+once TLS lands); driver_settings() are what a driver needs to use the
+cluster.
+
+It reads /json from inside the master's namespace (status(); None while
+nothing answers), kills and restarts the master, kills a worker, finds
+executor processes (`ember executor`, run by a worker in its namespace)
+and the executor a task runs under, lists every process's command line,
 tells which entries of a worker's work dir appeared since the worker
 started, and waits until an application is gone: not active, no executor
-left, the work dirs of its executors removed. driver_settings() are the
-settings a driver needs to use it. `security` are settings the daemons and
-the drivers share beyond the secret (spark.ssl.* once TLS lands).
+left, its executors' work dirs removed.
+
+master_status() reads /json of any master; EXECUTABLE is the `ember` under
+test ($EMBER_EXECUTABLE, or the build tree's).
 """
 
 import http.client
@@ -24,6 +29,8 @@ import secrets
 
 from polling import wait_for
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EXECUTABLE = os.environ.get("EMBER_EXECUTABLE") or os.path.join(ROOT, "build", "ember")
 MASTER_PORT, WEBUI_PORT = 7077, 8080
 DAEMON_PROPERTIES = {
     "spark.authenticate": "true",  # the master refuses a non-loopback bind without it
@@ -40,6 +47,23 @@ DRIVER_SETTINGS = {
     "spark.network.timeout": "8s",
     "spark.executor.heartbeatInterval": "1s",
 }
+
+
+def master_status(topology, host, address):
+    """GET http://address:WEBUI_PORT/json from inside `host`, parsed; None
+    while nothing answers."""
+    def get():
+        conn = http.client.HTTPConnection(address, WEBUI_PORT, timeout=2)
+        try:
+            conn.request("GET", "/json")
+            response = conn.getresponse()
+            return json.loads(response.read()) if response.status == 200 else None
+        finally:
+            conn.close()
+    try:
+        return topology.run_in(host, get)
+    except (OSError, ValueError, http.client.HTTPException):
+        return None
 
 
 def command_line(pid):
@@ -126,18 +150,7 @@ class StandaloneCluster:
 
     def status(self):
         """The master's /json, parsed; None while nothing answers."""
-        def get():
-            conn = http.client.HTTPConnection(self.topology.address("master"), WEBUI_PORT, timeout=2)
-            try:
-                conn.request("GET", "/json")
-                response = conn.getresponse()
-                return json.loads(response.read()) if response.status == 200 else None
-            finally:
-                conn.close()
-        try:
-            return self.topology.run_in("master", get)
-        except (OSError, ValueError, http.client.HTTPException):
-            return None
+        return master_status(self.topology, "master", self.topology.address("master"))
 
     def worker_states(self, status):
         """{host: [state of each of its entries in /json]}"""

@@ -2,7 +2,8 @@
 and a driver, each in its own network namespace, under the faults a real
 cluster meets — a worker, an executor, the master or the driver killed
 (SIGKILL) mid-job, a worker's link cut mid-job, an application with the
-wrong secret.
+wrong secret; and the master's refusal to listen beyond loopback without
+a secret.
 
 Contract of every test: the answer is exact (compared with plain Python) or
 the error is clear; nothing hangs (a driver is killed and the test fails
@@ -30,6 +31,7 @@ import pytest
 
 from drivers import last_json
 from polling import wait_for
+from standalone_cluster import EXECUTABLE, MASTER_PORT, master_status
 
 pytestmark = pytest.mark.timeout(120)
 WORKERS = ("worker1", "worker2")
@@ -202,3 +204,18 @@ def test_killed_driver_takes_its_executors_and_work_dirs(cluster, drivers, gates
         driver.kill()
     cluster.wait_application_gone("driverkill", WORKERS)
     assert cluster.alive_workers(cluster.status()) == set(WORKERS)
+
+
+def test_master_refuses_a_non_loopback_address_without_a_secret(make_topology, tmp_path):
+    topology = make_topology(["master"])
+    properties = tmp_path / "no-secret.properties"
+    properties.write_text("spark.worker.timeout=6\n")
+    argv = [EXECUTABLE, "master", "--properties-file", str(properties), "--host"]
+    refused = topology.start("master", argv + [topology.address("master")], "exposed")
+    assert refused.wait(timeout=15) not in (None, 0), refused.output()
+    assert "authenticat" in refused.output()[1].lower(), refused.output()
+    # On loopback it needs none.
+    topology.start("master", argv + ["127.0.0.1"], "loopback")
+    status = wait_for(lambda: master_status(topology, "master", "127.0.0.1"),
+                      "the loopback master's /json", timeout=15)
+    assert status["status"] == "ALIVE" and status["url"] == "ember://127.0.0.1:%d" % MASTER_PORT
