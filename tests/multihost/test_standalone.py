@@ -1,7 +1,8 @@
 """The standalone cluster across hosts: `ember master`, two `ember worker`s
 and a driver, each in its own network namespace, under the faults a real
-cluster meets — a worker, an executor, the master or the driver killed
-(SIGKILL) mid-job, a worker's link cut mid-job, an application with the
+cluster meets — a worker, an executor (also one whose map outputs other
+hosts need), the master or the driver killed (SIGKILL) mid-job, a
+worker's link cut mid-job, an application with the
 wrong secret; and the master's refusal to listen beyond loopback without
 a secret.
 
@@ -39,12 +40,12 @@ WORKERS = ("worker1", "worker2")
 LINES = ["w%d w%d w%d" % (i % 7, i % 13, i % 31) for i in range(3000)]
 SUMS = [[k, sum(range(k, 4000, 10))] for k in range(10)]
 
-# A job whose map tasks are gated once they run on both workers (the test
-# strikes while they wait, then says go), then EXTRA.
+# A job of two stages, on both workers; the tasks of one stage are gated
+# once they run on both (the test strikes while they wait, then says go).
 GATED_SUM = """
 sc = make_context()
-sums = (sc.parallelize(range(4000), 4).mapPartitions(gated("map", meet=2))
-        .map(lambda x: (x % 10, x)).reduceByKey(add, 3))
+pairs = sc.parallelize(range(4000), 4).mapPartitions(gated("map", {map_gate}))
+sums = pairs.map(lambda x: (x % 10, x)).reduceByKey(add, 4).mapPartitions(gated("reduce", {reduce_gate}))
 result = sorted(sums.collect())
 {extra}
 print(json.dumps({{"sums": result}}))
@@ -57,16 +58,22 @@ sc.parallelize(range(4), 4).mapPartitions(gated("again", gate=False, meet=2)).co
 """
 
 
-def strike_mid_job(drivers, gates, name, strike, extra="", between=None):
-    """Run GATED_SUM with `extra` as application `name`; call
-    strike(running tasks) while its maps run on both workers, then let them
-    go; with `between`, the driver pauses at "done" after the job and
-    between() runs then. Returns the driver's result."""
-    driver = drivers.start(GATED_SUM.format(extra=('pause("done")\n' if between else "") + extra), name)
+def gated_sum(stage="map", extra=""):
+    """GATED_SUM with the tasks of `stage` ("map" or "reduce") gated, then `extra`."""
+    gates = {s: "gate=True, meet=2" if s == stage else "gate=False" for s in ("map", "reduce")}
+    return GATED_SUM.format(map_gate=gates["map"], reduce_gate=gates["reduce"], extra=extra)
+
+
+def strike_mid_job(drivers, gates, name, strike, stage="map", extra="", between=None):
+    """Run gated_sum(stage, extra) as application `name`; call
+    strike(running tasks) while the gated tasks run on both workers, then
+    let them go; with `between`, the driver pauses at "done" after the job
+    and between() runs then. Returns the driver's result."""
+    driver = drivers.start(gated_sum(stage, ('pause("done")\n' if between else "") + extra), name)
     try:
-        running = gates.wait_started(driver, "map", 4, WORKERS)
+        running = gates.wait_started(driver, stage, 4, WORKERS)
         strike(running)
-        gates.go("map")
+        gates.go(stage)
         if between:
             gates.wait_at(driver, "done")
             between()
@@ -134,6 +141,22 @@ def test_executor_killed_mid_job_is_replaced(cluster, drivers, gates):
     cluster.wait_application_gone("executorkill", WORKERS)
 
 
+def test_executor_killed_while_its_map_outputs_are_needed_across_hosts(cluster, drivers, gates):
+    # Every map output is written, half of them on worker1, and reducers run
+    # on both workers when worker1's executor dies: its reducers run again
+    # and need the lost map outputs, which are computed again.
+    def kill_the_executor_of_a_reducer_on_worker1(running):
+        task = next(s for s in running if s.host == "worker1")
+        os.kill(cluster.executor_of(task.pid), signal.SIGKILL)
+
+    out = strike_mid_job(drivers, gates, "fetchfailure", kill_the_executor_of_a_reducer_on_worker1,
+                         stage="reduce", extra=BOTH_WORKERS_AGAIN)
+    assert last_json(out)["sums"] == SUMS
+    assert {s.host for s in gates.started("map")} == set(WORKERS)
+    assert {s.host for s in gates.started("again")} == set(WORKERS)  # worker1 has a new executor
+    cluster.wait_application_gone("fetchfailure", WORKERS)
+
+
 def test_master_killed_and_restarted_mid_job(cluster, drivers, gates):
     def restart_master(running):
         cluster.kill_master()
@@ -193,7 +216,7 @@ sc.stop()
 
 
 def test_killed_driver_takes_its_executors_and_work_dirs(cluster, drivers, gates):
-    driver = drivers.start(GATED_SUM.format(extra=""), "driverkill")
+    driver = drivers.start(gated_sum(), "driverkill")
     try:
         gates.wait_started(driver, "map", 4, WORKERS)
         assert set(cluster.executors().values()) == set(WORKERS)
