@@ -8,7 +8,7 @@ import pytest
 
 from drivers import Drivers, Gates
 from netns import NamespacesUnavailable, Topology
-from standalone_cluster import EXECUTABLE, StandaloneCluster
+from netns_cluster import EXECUTABLE, StandaloneCluster
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -31,8 +31,8 @@ from collections import Counter
 import pytest
 
 from drivers import last_json
+from netns_cluster import EXECUTABLE, MASTER_PORT, master_status
 from polling import wait_for
-from standalone_cluster import EXECUTABLE, MASTER_PORT, master_status
 
 pytestmark = pytest.mark.timeout(120)
 WORKERS = ("worker1", "worker2")
