@@ -164,8 +164,13 @@ class StandaloneCluster:
         return {host for host, states in self.worker_states(status).items() if "ALIVE" in states}
 
     def wait_for_workers(self, workers, timeout=30):
-        """Wait until the master is ALIVE with `workers` ALIVE; its status."""
+        """Wait until the master is ALIVE with `workers` ALIVE; its status.
+        Fails at once if one of those daemons has exited."""
         def ready():
+            for process in [self.master] + [self.worker_processes[w] for w in workers]:
+                if not process.alive():
+                    raise AssertionError("%s %s exited (%s): %s" % (
+                        process.host, process.name, process.popen.returncode, process.output()[1][-2000:]))
             status = self.status()
             if status and status.get("status") == "ALIVE" and set(workers) <= self.alive_workers(status):
                 return status
