@@ -5,6 +5,7 @@ leaves no namespace, interface or process; without the rights to make
 namespaces the harness says why (the fixtures skip on that)."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -92,7 +93,7 @@ def test_teardown_leaves_no_namespace_interface_or_process(tmp_path):
     try:
         topology = Topology(["a", "b"], tmp_path)
     except NamespacesUnavailable as reason:
-        pytest.skip(str(reason))
+        pytest.skip("network namespaces unavailable: %s" % reason)
     start_echo_server(topology, "a")
     # A process whose child outlives it: teardown must find the child too.
     parent = topology.start("b", [sys.executable, "-c",
@@ -109,6 +110,8 @@ def test_teardown_leaves_no_namespace_interface_or_process(tmp_path):
 
 
 def test_without_the_rights_the_harness_says_why(tmp_path):
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run the harness as another user")
     code = ("import sys; sys.path.insert(0, %r)\n"
             "from netns import Topology, NamespacesUnavailable\n"
             "try:\n    Topology(['a'], %r)\n"
