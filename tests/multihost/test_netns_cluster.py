@@ -60,8 +60,8 @@ sc.parallelize(range(4), 4).mapPartitions(gated("again", gate=False, meet=2)).co
 
 def gated_sum(stage="map", extra=""):
     """GATED_SUM with the tasks of `stage` ("map" or "reduce") gated, then `extra`."""
-    gates = {s: "gate=True, meet=2" if s == stage else "gate=False" for s in ("map", "reduce")}
-    return GATED_SUM.format(map_gate=gates["map"], reduce_gate=gates["reduce"], extra=extra)
+    args = {s: "gate=True, meet=2" if s == stage else "gate=False" for s in ("map", "reduce")}
+    return GATED_SUM.format(map_gate=args["map"], reduce_gate=args["reduce"], extra=extra)
 
 
 def strike_mid_job(drivers, gates, name, strike, stage="map", extra="", between=None):
