@@ -281,3 +281,48 @@ TEST(DAGScheduler, MapOutputThatStaysLostAbortsAfterStageAttempts) {
 
 }  // namespace
 }  // namespace ember::scheduler
+
+namespace ember::scheduler {
+namespace {
+
+// A failed save removes its output when RunJob returns: a result task
+// still running then could write after the removal. So a failed job
+// returns only once its running result tasks have ended.
+TEST(DAGScheduler, FailedJobReturnsAfterItsRunningResultTasksEnd) {
+  Fixture fx;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  FakeBackend backend([&](const proto::TaskDescription& t) {
+    if (t.has_result() && t.partition() == 1) return proto::TaskResult::FAILED;
+    if (t.has_result() && t.partition() == 0) {  // a straggler, held until released
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return release; });
+    }
+    return proto::TaskResult::SUCCESS;
+  });
+  DAGScheduler dag(&fx.graph, &backend, Options(/*max_task_failures=*/1, 4));
+  JobSpec spec;
+  spec.final_node = fx.reduce;
+  spec.partitions = {0, 1};
+  auto future = dag.SubmitJob(spec);
+  // The job has failed (partition 1) while partition 0 still runs...
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (dag.tracker().ActiveJobIds().size() > 0 || dag.tracker().Job(0) == std::nullopt) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the job never failed";
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // ...yet RunJob has not returned: the straggler has not ended.
+  EXPECT_EQ(future.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  JobOutput out = future.get();
+  EXPECT_FALSE(out.failure.status.ok());
+  EXPECT_EQ(out.failure.partition, 1);
+}
+
+}  // namespace
+}  // namespace ember::scheduler

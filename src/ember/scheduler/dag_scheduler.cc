@@ -51,7 +51,10 @@ DAGScheduler::~DAGScheduler() {
   }
   tick_cv_.notify_all();
   if (ticker_.joinable()) ticker_.join();
-  if (loop_.threaded()) CancelAllJobs("SparkContext was shut down");
+  if (loop_.threaded()) {
+    CancelAllJobs("SparkContext was shut down");
+    loop_.Post([this] { SettleDraining(true); });  // runs before the loop's thread joins
+  }
 }
 
 void DAGScheduler::Tick() {
@@ -79,6 +82,18 @@ void DAGScheduler::Handle(SchedulerEvent& event) {
         else tasks_.Tick();
       },
       event);
+  if (!draining_.empty()) SettleDraining(false);
+}
+
+void DAGScheduler::SettleDraining(bool all) {
+  for (auto it = draining_.begin(); it != draining_.end();) {
+    if (!all && tasks_.HasRunningTasks(it->stage_id)) {
+      ++it;
+      continue;
+    }
+    it->promise->set_value(std::move(it->output));
+    it = draining_.erase(it);
+  }
 }
 
 std::future<JobOutput> DAGScheduler::SubmitJob(JobSpec spec) {
@@ -533,8 +548,12 @@ void DAGScheduler::FinishJob(Job* job, JobFailure failure) {
   tracker_.StageEnded(final_stage->id);
   tracker_.JobEnded(job->id, failure.status.ok());
   for (auto& [id, s] : stages_) s->job_ids.erase(job->id);
+  bool failed = !failure.status.ok();
   job->output.failure = std::move(failure);
-  job->promise->set_value(std::move(job->output));
+  if (failed && tasks_.HasRunningTasks(final_stage->id))
+    draining_.push_back({final_stage->id, job->promise, std::move(job->output)});
+  else
+    job->promise->set_value(std::move(job->output));
   stages_.erase(final_stage->id);
   jobs_.erase(job->id);  // last: `job` is owned here
 }

@@ -110,6 +110,12 @@ void TaskScheduler::StopStage(int stage_id, bool kill) {
   }
 }
 
+bool TaskScheduler::HasRunningTasks(int stage_id) const {
+  for (const auto& set : sets_)
+    if (set->stage_id() == stage_id && set->HasRunning()) return true;
+  return false;
+}
+
 void TaskScheduler::ExecutorAdded(const ExecutorInfo& info) {
   executors_[info.id] = {info, info.slots};
   ReviveOffers();

@@ -48,6 +48,7 @@ class TaskScheduler {
   // No more launches for any attempt of the stage; with `kill`, its
   // running tasks are killed too (results of survivors still arrive).
   void StopStage(int stage_id, bool kill);
+  bool HasRunningTasks(int stage_id) const;  // in any attempt of the stage
   void ExecutorAdded(const ExecutorInfo& info);
   void ExecutorLost(const std::string& executor_id);
   void TaskFinished(const std::string& executor_id, proto::TaskResult result);
