@@ -50,7 +50,7 @@ int Fail(const ember::Status& st) {
 int Serve(const std::string& dir) {
   std::string secret;
   if (!std::getline(std::cin, secret)) return 2;
-  auto service = ember::exec::BlockService::Start("127.0.0.1", secret, dir);
+  auto service = ember::exec::BlockService::Start("127.0.0.1", {secret}, dir);
   if (!service.ok()) return Fail(service.status());
   std::printf("%d\n", (*service)->port());
   std::fflush(stdout);
@@ -143,7 +143,9 @@ int Run(size_t total_mib, int runs) {
     ember::RemoveTree(*dir);
     return Fail(server.status());
   }
-  ember::exec::BlockFetcher fetcher({secret});
+  ember::exec::FetchOptions options;
+  options.credentials.secret = secret;
+  ember::exec::BlockFetcher fetcher(options);
   std::printf("%zu MiB of map outputs with %d buckets, fetched from another process over loopback\n",
               total_mib, kReducers);
   int rc = 0;

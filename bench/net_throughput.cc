@@ -51,7 +51,7 @@ void Serve(Connection& c, size_t message_size) {
 // Seconds for `run` (which returns false on failure) plus the server's
 // acknowledgement; negative on failure.
 double Timed(uint16_t port, const char* mode, const std::function<bool(Connection&)>& run) {
-  auto c = ember::net::Connect("127.0.0.1", port, kSecret, std::chrono::seconds(10));
+  auto c = ember::net::Connect("127.0.0.1", port, {kSecret}, std::chrono::seconds(10));
   if (!c.ok()) {
     std::fprintf(stderr, "%s\n", c.status().ToString().c_str());
     return -1;
@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   const std::string block(size, 'x');
 
   ember::net::Server server;
-  auto st = server.Start("127.0.0.1", 0, kSecret,
+  auto st = server.Start("127.0.0.1", 0, {kSecret},
                          [size](std::shared_ptr<Connection> c) { Serve(*c, size); });
   if (!st.ok()) return std::fprintf(stderr, "%s\n", st.ToString().c_str()), 1;
 

@@ -22,11 +22,11 @@ double Now() {
 Result<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(ClusterOptions options) {
   std::unique_ptr<ClusterBackend> b(new ClusterBackend(std::move(options)));
   ClusterBackend* self = b.get();
-  EMBER_RETURN_IF_ERROR(b->server_.Start(b->options_.bind_host, 0, b->options_.secret,
+  EMBER_RETURN_IF_ERROR(b->server_.Start(b->options_.bind_host, 0, b->options_.credentials,
                                          [self](auto conn) { self->Serve(std::move(conn)); }));
   b->port_ = b->server_.port();
   EMBER_ASSIGN_OR_RETURN(b->files_, FileServer::Start(b->options_.work_root, b->options_.bind_host, 0,
-                                                      b->options_.secret));
+                                                      b->options_.credentials));
   b->monitor_ = std::thread([self] { self->Monitor(); });
   std::unique_lock<std::mutex> lock(b->mu_);
   Status st;
@@ -72,7 +72,7 @@ Status ClusterBackend::LaunchExecutor() {
   e.stdin_fd = child->stdin_fd;  // kept open: the executor exits when it closes
   e.last_heartbeat = Now();     // counts from the launch until it registers
   // The secret goes down the pipe: never on a command line or in the environment.
-  Status st = WriteAll(e.stdin_fd, options_.secret + "\n");
+  Status st = WriteAll(e.stdin_fd, options_.credentials.secret + "\n");
   executors_[e.id] = e;
   if (!st.ok()) Lose(e.id, "cannot hand it the secret: " + st.message());
   return Status::OK();

@@ -5,8 +5,8 @@
 // `executors` processes (`<executable> executor ...`, by exec, never a
 // shell; the shared secret goes down the child's stdin, never on a command
 // line or in the environment) and returns once all registered, or fails
-// naming what went wrong. Every connection authenticates (net/auth.h)
-// before a frame is read. An executor is lost when its connection closes,
+// naming what went wrong. Every connection authenticates (net/auth.h),
+// in TLS when `credentials` carry TLS, before a frame is read. An executor is lost when its connection closes,
 // its process exits, or no heartbeat came for `heartbeat_timeout_s` (a hung
 // process is then killed): the scheduler gets event::ExecutorLost, no
 // task result of it is reported afterwards, its work directory is
@@ -43,7 +43,7 @@ struct ClusterOptions {
   int memory_mb = 1024;
   std::string work_root;  // the application dir: executor work directories go under it,
                           // and its broadcast/ and files/ are served to executors
-  std::string secret;
+  net::Credentials credentials;
   Conf conf;  // sent to every executor
   double heartbeat_timeout_s = 120;
   double register_timeout_s = 60;

@@ -55,7 +55,7 @@ Result<std::unique_ptr<scheduler::SchedulerBackend>> StartLocalCluster(const Con
   o.cores = spec.executor_cores;
   o.memory_mb = spec.executor_memory_mb;
   o.work_root = app_dir;
-  EMBER_ASSIGN_OR_RETURN(o.secret, ClusterSecret(conf));
+  EMBER_ASSIGN_OR_RETURN(o.credentials.secret, ClusterSecret(conf));
   o.conf = conf;
   o.conf.erase("spark.authenticate.secret");  // executors got it on stdin
   EMBER_ASSIGN_OR_RETURN(o.heartbeat_timeout_s, ParseSeconds(conf, "spark.network.timeout", 120, 1.0));

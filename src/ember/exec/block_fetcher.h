@@ -13,7 +13,7 @@
 // FetchCached() asks once for a cached partition: its frames, verified;
 // nullopt when that executor does not have it (or cannot be reached — the
 // caller recomputes the partition then). Connections are authenticated
-// with `secret` and pooled per address. Thread-safe: tasks fetch
+// with `credentials` (net/credentials.h) and pooled per address. Thread-safe: tasks fetch
 // concurrently.
 #pragma once
 
@@ -33,7 +33,7 @@
 namespace ember::exec {
 
 struct FetchOptions {
-  std::string secret;
+  net::Credentials credentials;
   int max_retries = 3;
   double retry_wait_s = 5;
   std::chrono::milliseconds connect_timeout{30000};
