@@ -10,6 +10,7 @@
 #include "ember/common/file_util.h"
 #include "ember/common/frame.h"
 #include "ember/common/process.h"
+#include "ember/deploy/executor_bootstrap.h"
 
 namespace ember::deploy {
 
@@ -71,8 +72,8 @@ Status ClusterBackend::LaunchExecutor() {
   e.pid = child->pid;
   e.stdin_fd = child->stdin_fd;  // kept open: the executor exits when it closes
   e.last_heartbeat = Now();     // counts from the launch until it registers
-  // The secret goes down the pipe: never on a command line or in the environment.
-  Status st = WriteAll(e.stdin_fd, options_.credentials.secret + "\n");
+  // Down the pipe: never on a command line or in the environment.
+  Status st = WriteBootstrap(e.stdin_fd, options_.credentials.secret, options_.conf);
   executors_[e.id] = e;
   if (!st.ok()) Lose(e.id, "cannot hand it the secret: " + st.message());
   return Status::OK();

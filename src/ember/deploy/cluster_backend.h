@@ -3,8 +3,8 @@
 //
 // Contract: Start() listens on `bind_host` (an ephemeral port), launches
 // `executors` processes (`<executable> executor ...`, by exec, never a
-// shell; the shared secret goes down the child's stdin, never on a command
-// line or in the environment) and returns once all registered, or fails
+// shell; the secret and TLS settings go down the child's stdin
+// (executor_bootstrap.h), never on a command line or in the environment) and returns once all registered, or fails
 // naming what went wrong. Every connection authenticates (net/auth.h),
 // in TLS when `credentials` carry TLS, before a frame is read. An executor is lost when its connection closes,
 // its process exits, or no heartbeat came for `heartbeat_timeout_s` (a hung
@@ -44,7 +44,7 @@ struct ClusterOptions {
   std::string work_root;  // the application dir: executor work directories go under it,
                           // and its broadcast/ and files/ are served to executors
   net::Credentials credentials;
-  Conf conf;  // sent to every executor
+  Conf conf;  // sent to every executor; its spark.ssl.* on stdin too
   double heartbeat_timeout_s = 120;
   double register_timeout_s = 60;
   bool replace_lost = true;

@@ -11,6 +11,7 @@
 #include "ember/deploy/cluster_backend.h"
 #include "ember/deploy/executor_conf.h"
 #include "ember/deploy/master_url.h"
+#include "ember/deploy/tls_settings.h"
 #include "ember/io/file_list.h"
 #include "ember/io/output_committer.h"
 #include "ember/io/text_split.h"
@@ -56,6 +57,7 @@ Result<std::unique_ptr<scheduler::SchedulerBackend>> StartLocalCluster(const Con
   o.memory_mb = spec.executor_memory_mb;
   o.work_root = app_dir;
   EMBER_ASSIGN_OR_RETURN(o.credentials.secret, ClusterSecret(conf));
+  EMBER_ASSIGN_OR_RETURN(o.credentials.tls, TlsFromConf(conf));
   o.conf = conf;
   o.conf.erase("spark.authenticate.secret");  // executors got it on stdin
   EMBER_ASSIGN_OR_RETURN(o.heartbeat_timeout_s, ParseSeconds(conf, "spark.network.timeout", 120, 1.0));

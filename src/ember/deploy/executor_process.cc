@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "ember/deploy/executor_bootstrap.h"
 #include "ember/deploy/executor_conf.h"
 #include "ember/exec/block_service.h"
 #include "ember/exec/file_cache.h"
@@ -118,13 +119,13 @@ Status Run(const ExecutorProcessArgs& args, const net::Credentials& credentials)
 }  // namespace
 
 int RunExecutorProcess(const ExecutorProcessArgs& args) {
-  net::Credentials credentials;
-  if (!std::getline(std::cin, credentials.secret) || credentials.secret.empty()) {
-    std::cerr << "ember executor: expected the shared secret on stdin\n";
+  auto credentials = ReadBootstrap(std::cin);
+  if (!credentials.ok()) {
+    std::cerr << "ember executor " << args.executor_id << ": " << credentials.status().message() << "\n";
     return 2;
   }
   ExitWhenStdinCloses();
-  Status st = Run(args, credentials);
+  Status st = Run(args, *credentials);
   if (!st.ok()) {
     std::cerr << "ember executor " << args.executor_id << ": " << st.message() << "\n";
     return 1;
