@@ -4,13 +4,16 @@
 // This process writes real map outputs with shuffle::ShuffleWriter (every
 // block of one bucket is `block` bytes, in batches of at most 64 KiB as a
 // Python worker emits them), then starts itself again as the server
-// (`--serve DIR`: an exec::BlockService over DIR, the secret on its stdin,
+// (`--serve DIR`: an exec::BlockService over DIR, its secret and TLS
+// settings on its stdin as an executor gets them (deploy/executor_bootstrap.h),
 // its port on its stdout) and fetches with an exec::BlockFetcher as one
 // reducer task does: for each bucket in turn, the blocks of every map
 // output, as many outputs per request as fit in spark.reducer.maxSizeInFlight
 // (48 MiB, one remote executor). Blocks are checksummed on both sides, as
 // in a job. Prints GB/s (10^9 bytes of block payload per second) for 1 MiB
-// and 64 KiB blocks: median, min and max of --runs runs.
+// and 64 KiB blocks: median, min and max of --runs runs, with TLS off and
+// on (certificates made for the run with the openssl program), and the
+// ratio of the medians.
 //
 //   block_fetch_throughput [--total-mib 512] [--runs 5]
 #include <fcntl.h>
@@ -30,9 +33,12 @@
 #include "ember/common/file_util.h"
 #include "ember/common/frame.h"
 #include "ember/common/process.h"
+#include "ember/deploy/executor_bootstrap.h"
+#include "ember/deploy/tls_settings.h"
 #include "ember/exec/block_fetcher.h"
 #include "ember/exec/block_service.h"
 #include "ember/shuffle/shuffle_writer.h"
+#include "tls_test_certs.h"
 
 namespace {
 
@@ -48,9 +54,9 @@ int Fail(const ember::Status& st) {
 
 // The server process: serves DIR until its stdin closes.
 int Serve(const std::string& dir) {
-  std::string secret;
-  if (!std::getline(std::cin, secret)) return 2;
-  auto service = ember::exec::BlockService::Start("127.0.0.1", secret, dir);
+  auto credentials = ember::deploy::ReadBootstrap(std::cin);
+  if (!credentials.ok()) return Fail(credentials.status());
+  auto service = ember::exec::BlockService::Start("127.0.0.1", *credentials, dir);
   if (!service.ok()) return Fail(service.status());
   std::printf("%d\n", (*service)->port());
   std::fflush(stdout);
@@ -107,9 +113,10 @@ struct Server {
   std::string address;
 };
 
-ember::Result<Server> StartServer(const char* self, const std::string& dir, const std::string& secret) {
+ember::Result<Server> StartServer(const char* self, const std::string& dir, const std::string& secret,
+                                  const ember::deploy::Conf& tls_settings) {
   EMBER_ASSIGN_OR_RETURN(auto child, ember::SpawnChild({self, "--serve", dir}, ember::ChildEnvironment(), true));
-  EMBER_RETURN_IF_ERROR(ember::WriteAll(child.stdin_fd, secret + "\n"));
+  EMBER_RETURN_IF_ERROR(ember::deploy::WriteBootstrap(child.stdin_fd, secret, tls_settings));
   std::string line;
   char c;
   while (::read(child.stdout_fd, &c, 1) == 1 && c != '\n') line += c;
@@ -124,6 +131,50 @@ std::string Hex(const std::string& bytes) {
   return out;
 }
 
+// Median GB/s of each block size, fetched from a server process started
+// with `tls_settings`; empty on failure (reported).
+std::vector<double> Measure(const char* self, const std::string& dir, const std::string& secret,
+                            const ember::deploy::Conf& tls_settings, size_t total_mib, int runs,
+                            const size_t* blocks) {
+  auto server = StartServer(self, dir, secret, tls_settings);
+  if (!server.ok()) return Fail(server.status()), std::vector<double>();
+  ember::exec::FetchOptions options;
+  options.credentials.secret = secret;
+  // The client loads its context the way an executor does.
+  auto tls = ember::deploy::TlsFromConf(tls_settings);
+  if (!tls.ok()) return Fail(tls.status()), std::vector<double>();
+  options.credentials.tls = *tls;
+  ember::exec::BlockFetcher fetcher(options);
+  std::printf("TLS %s:\n", options.credentials.tls ? "on" : "off");
+  std::vector<double> medians;
+  for (int s = 0; s < 2; ++s) {
+    int maps = static_cast<int>((total_mib << 20) / kReducers / blocks[s]);
+    std::vector<double> gbps;
+    size_t bytes = 0;
+    for (int i = 0; i < runs; ++i) {
+      auto seconds = FetchAll(fetcher, server->address, s, maps, blocks[s], &bytes);
+      if (!seconds.ok()) {
+        Fail(seconds.status());
+        break;
+      }
+      gbps.push_back(static_cast<double>(bytes) / *seconds / 1e9);
+    }
+    if (gbps.size() != static_cast<size_t>(runs)) {
+      medians.clear();
+      break;
+    }
+    std::sort(gbps.begin(), gbps.end());
+    std::printf("  blocks of %4zu KiB (%d maps, %zu per request): %6.2f GB/s median, %.2f-%.2f over %d runs\n",
+                blocks[s] >> 10, maps, std::min<size_t>(maps, std::max<size_t>(1, kInFlight / blocks[s])),
+                gbps[gbps.size() / 2], gbps.front(), gbps.back(), runs);
+    medians.push_back(gbps[gbps.size() / 2]);
+  }
+  ::close(server->child.stdin_fd);  // the server exits when its stdin closes
+  ::close(server->child.stdout_fd);
+  ::waitpid(server->child.pid, nullptr, 0);
+  return medians;
+}
+
 int Run(size_t total_mib, int runs) {
   char self[4096];
   ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
@@ -135,38 +186,28 @@ int Run(size_t total_mib, int runs) {
   auto dir = ember::MakeTempDir("/tmp", "ember-fetch-bench-");
   if (!dir.ok()) return Fail(dir.status());
   const size_t blocks[] = {1 << 20, 64 << 10};
-  ember::Status st;
+  ember::Status st = ember::MakeDirs(*dir + "/certs");
   for (int s = 0; s < 2 && st.ok(); ++s)
     st = WriteMapOutputs(*dir, s, static_cast<int>((total_mib << 20) / kReducers / blocks[s]), blocks[s]);
-  auto server = st.ok() ? StartServer(self, *dir, secret) : ember::Result<Server>(st);
-  if (!server.ok()) {
+  auto certs = st.ok() ? ember::testing::MakeTestCertificates(*dir + "/certs")
+                       : ember::Result<ember::testing::TestCertificates>(st);
+  if (!certs.ok()) {
     ember::RemoveTree(*dir);
-    return Fail(server.status());
+    return Fail(certs.status());
   }
-  ember::exec::BlockFetcher fetcher({secret});
   std::printf("%zu MiB of map outputs with %d buckets, fetched from another process over loopback\n",
               total_mib, kReducers);
-  int rc = 0;
-  for (int s = 0; s < 2 && rc == 0; ++s) {
-    int maps = static_cast<int>((total_mib << 20) / kReducers / blocks[s]);
-    std::vector<double> gbps;
-    size_t bytes = 0;
-    for (int i = 0; i < runs && rc == 0; ++i) {
-      auto seconds = FetchAll(fetcher, server->address, s, maps, blocks[s], &bytes);
-      if (!seconds.ok()) rc = Fail(seconds.status());
-      else gbps.push_back(static_cast<double>(bytes) / *seconds / 1e9);
-    }
-    if (rc != 0) break;
-    std::sort(gbps.begin(), gbps.end());
-    std::printf("  blocks of %4zu KiB (%d maps, %zu per request): %6.2f GB/s median, %.2f-%.2f over %d runs\n",
-                blocks[s] >> 10, maps, std::min<size_t>(maps, std::max<size_t>(1, kInFlight / blocks[s])),
-                gbps[gbps.size() / 2], gbps.front(), gbps.back(), runs);
-  }
-  ::close(server->child.stdin_fd);  // the server exits when its stdin closes
-  ::close(server->child.stdout_fd);
-  ::waitpid(server->child.pid, nullptr, 0);
+  ember::deploy::Conf tls = {{"spark.ssl.enabled", "true"},
+                             {"spark.ssl.certChain", certs->cert},
+                             {"spark.ssl.privateKey", certs->key},
+                             {"spark.ssl.trustStore", certs->ca}};
+  std::vector<double> plain = Measure(self, *dir, secret, {}, total_mib, runs, blocks);
+  std::vector<double> with_tls = plain.empty() ? plain : Measure(self, *dir, secret, tls, total_mib, runs, blocks);
   ember::RemoveTree(*dir);
-  return rc;
+  if (with_tls.empty()) return 1;
+  for (int s = 0; s < 2; ++s)
+    std::printf("  TLS on / off, blocks of %4zu KiB: %.2f\n", blocks[s] >> 10, with_tls[s] / plain[s]);
+  return 0;
 }
 
 }  // namespace

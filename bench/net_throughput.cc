@@ -6,7 +6,9 @@
 //   proto  a TaskResult carrying the MiB in a Frame: serialize + parse too
 //   fetch  request/response, one block in flight at a time (a naive block
 //          fetch: a round trip per block)
-// Prints GB/s (10^9 bytes per second) of payload for each.
+// Prints GB/s (10^9 bytes per second) of payload for each, with TLS off
+// and on (certificates made for the run with the openssl program), and
+// the ratio.
 //
 //   net_throughput [--message-kib N] [--total-mib N]
 #include <chrono>
@@ -17,8 +19,11 @@
 #include <string>
 
 #include "ember.pb.h"
+#include "ember/common/file_util.h"
 #include "ember/net/client.h"
 #include "ember/net/server.h"
+#include "ember/net/tls_context.h"
+#include "tls_test_certs.h"
 
 namespace {
 
@@ -50,8 +55,9 @@ void Serve(Connection& c, size_t message_size) {
 
 // Seconds for `run` (which returns false on failure) plus the server's
 // acknowledgement; negative on failure.
-double Timed(uint16_t port, const char* mode, const std::function<bool(Connection&)>& run) {
-  auto c = ember::net::Connect("127.0.0.1", port, kSecret, std::chrono::seconds(10));
+double Timed(uint16_t port, const ember::net::Credentials& credentials, const char* mode,
+             const std::function<bool(Connection&)>& run) {
+  auto c = ember::net::Connect("127.0.0.1", port, credentials, std::chrono::seconds(10));
   if (!c.ok()) {
     std::fprintf(stderr, "%s\n", c.status().ToString().c_str());
     return -1;
@@ -61,6 +67,17 @@ double Timed(uint16_t port, const char* mode, const std::function<bool(Connectio
   auto start = Clock::now();
   if (!run(**c) || !Got((*c)->ReceiveBytes(&ack))) return -1;
   return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Credentials with TLS, from certificates made in `dir`.
+ember::Result<ember::net::Credentials> TlsCredentials(const std::string& dir) {
+  EMBER_ASSIGN_OR_RETURN(auto certs, ember::testing::MakeTestCertificates(dir));
+  ember::net::TlsOptions options;
+  options.cert_chain.path = certs.cert;
+  options.private_key.path = certs.key;
+  options.trust_store.path = certs.ca;
+  EMBER_ASSIGN_OR_RETURN(auto tls, ember::net::TlsContext::Load(options));
+  return ember::net::Credentials{kSecret, tls};
 }
 
 }  // namespace
@@ -78,10 +95,11 @@ int main(int argc, char** argv) {
   const int n = static_cast<int>((total_mib << 20) / size);
   const std::string block(size, 'x');
 
-  ember::net::Server server;
-  auto st = server.Start("127.0.0.1", 0, kSecret,
-                         [size](std::shared_ptr<Connection> c) { Serve(*c, size); });
-  if (!st.ok()) return std::fprintf(stderr, "%s\n", st.ToString().c_str()), 1;
+  auto dir = ember::MakeTempDir("/tmp", "ember-net-bench-");
+  if (!dir.ok()) return std::fprintf(stderr, "%s\n", dir.status().ToString().c_str()), 1;
+  auto tls = TlsCredentials(*dir);
+  ember::RemoveTree(*dir);  // loaded: the files are not read again
+  if (!tls.ok()) return std::fprintf(stderr, "%s\n", tls.status().ToString().c_str()), 1;
 
   auto raw = [&](Connection& c) {
     for (int i = 0; i < n; ++i)
@@ -106,14 +124,24 @@ int main(int argc, char** argv) {
     return c.SendBytes("end").ok();
   };
 
-  std::printf("%d messages of %zu KiB over loopback\n", n, message_kib);
+  std::printf("%d messages of %zu KiB over loopback          TLS off      TLS on   on/off\n", n, message_kib);
+  ember::net::Credentials plain{kSecret};
   for (auto [mode, run] : {std::pair<const char*, std::function<bool(Connection&)>>{"raw", raw},
                            {"proto", proto},
                            {"fetch", fetch}}) {
-    double seconds = Timed(server.port(), mode, run);
-    if (seconds < 0) return 1;
-    double gb_per_s = static_cast<double>(n) * size / seconds / 1e9;
-    std::printf("  %-6s %6.2f GB/s  (%.2f s)\n", mode, gb_per_s, seconds);
+    double gb_per_s[2];
+    for (int t = 0; t < 2; ++t) {
+      const ember::net::Credentials& credentials = t == 0 ? plain : *tls;
+      ember::net::Server server;
+      auto st = server.Start("127.0.0.1", 0, credentials,
+                             [size](std::shared_ptr<Connection> c) { Serve(*c, size); });
+      if (!st.ok()) return std::fprintf(stderr, "%s\n", st.ToString().c_str()), 1;
+      double seconds = Timed(server.port(), credentials, mode, run);
+      if (seconds < 0) return 1;
+      gb_per_s[t] = static_cast<double>(n) * size / seconds / 1e9;
+    }
+    std::printf("  %-6s                                   %6.2f GB/s %6.2f GB/s   %.2f\n", mode, gb_per_s[0],
+                gb_per_s[1], gb_per_s[1] / gb_per_s[0]);
   }
   return 0;
 }

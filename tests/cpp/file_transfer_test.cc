@@ -68,21 +68,21 @@ class FileTransferTest : public ::testing::Test {
   }
 
   void StartServer(deploy::FileServerOptions options = {}) {
-    auto server = deploy::FileServer::Start(root_, "127.0.0.1", 0, kSecret, options);
+    auto server = deploy::FileServer::Start(root_, "127.0.0.1", 0, {kSecret}, options);
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
   }
 
   std::unique_ptr<exec::FileCache> Cache(const std::string& secret = kSecret) {
     auto cache =
-        exec::FileCache::Create(dir_ + "/executor", {"127.0.0.1", server_->port(), secret, kGenerous});
+        exec::FileCache::Create(dir_ + "/executor", {"127.0.0.1", server_->port(), {secret}, kGenerous});
     EXPECT_TRUE(cache.ok()) << cache.status().ToString();
     return std::move(cache).value();
   }
 
   // A client speaking the protocol by hand: asks what FileCache would refuse to.
   std::shared_ptr<net::Connection> RawClient(net::ConnectionOptions options = {}) {
-    auto connection = net::Connect("127.0.0.1", server_->port(), kSecret, kGenerous, options);
+    auto connection = net::Connect("127.0.0.1", server_->port(), {kSecret}, kGenerous, options);
     EXPECT_TRUE(connection.ok()) << connection.status().ToString();
     return std::move(connection).value();
   }

@@ -22,7 +22,7 @@ using namespace testing;
 // Counts the clients that reach on_connection and echoes their messages.
 struct EchoServer {
   explicit EchoServer(ServerOptions options = {}) : server(options) {
-    Status st = server.Start("127.0.0.1", 0, kSecret, [this](std::shared_ptr<Connection> c) {
+    Status st = server.Start("127.0.0.1", 0, {kSecret}, [this](std::shared_ptr<Connection> c) {
       admitted.Add();
       std::string payload;
       while (true) {
@@ -52,7 +52,7 @@ void ExpectEcho(Connection& connection, int64_t task_id) {
 
 TEST(NetAuth, ClientWithTheSecretGetsInAndMessagesFlow) {
   EchoServer echo;
-  auto connection = Connect("127.0.0.1", echo.server.port(), kSecret, kGenerous);
+  auto connection = Connect("127.0.0.1", echo.server.port(), {kSecret}, kGenerous);
   ASSERT_TRUE(connection.ok()) << connection.status().ToString();
   ExpectEcho(**connection, 42);
   EXPECT_EQ(echo.admitted.value(), 1);
@@ -61,7 +61,7 @@ TEST(NetAuth, ClientWithTheSecretGetsInAndMessagesFlow) {
 
 TEST(NetAuth, LocalhostResolves) {
   EchoServer echo;
-  auto connection = Connect("localhost", echo.server.port(), kSecret, kGenerous);
+  auto connection = Connect("localhost", echo.server.port(), {kSecret}, kGenerous);
   ASSERT_TRUE(connection.ok()) << connection.status().ToString();
   ExpectEcho(**connection, 1);
 }
@@ -73,7 +73,7 @@ TEST(NetAuth, ServerRefusesAWrongSecretAndLogsThePeerNotTheSecret) {
       "net-test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
 
   EchoServer echo;
-  auto connection = Connect("127.0.0.1", echo.server.port(), kOtherSecret, kGenerous);
+  auto connection = Connect("127.0.0.1", echo.server.port(), {kOtherSecret}, kGenerous);
   ASSERT_FALSE(connection.ok());
   std::string error = connection.status().message();
   EXPECT_NE(error.find("authentication failed"), std::string::npos) << error;
@@ -95,6 +95,8 @@ TEST(NetAuth, ServerRefusesAWrongSecretAndLogsThePeerNotTheSecret) {
 Status ConnectToImpostor(
     std::function<std::string(std::string_view, std::string_view, std::string_view)> answer) {
   FakeServer impostor([&](asio::ip::tcp::socket& socket) {
+    char hello[kClientHello.size()];
+    if (!ReadExactBefore(socket, hello, sizeof hello, In(kGenerous)).ok()) return;
     std::string server_nonce = *RandomBytes(kHandshakeNonceSize);
     if (!WriteAllBefore(socket, server_nonce.data(), server_nonce.size(), In(kGenerous)).ok())
       return;
@@ -105,7 +107,7 @@ Status ConnectToImpostor(
     if (!WriteAllBefore(socket, proof.data(), proof.size(), In(kGenerous)).ok()) return;
     ReadUntilClosed(socket, kGenerous);
   });
-  auto connection = Connect("127.0.0.1", impostor.port(), kSecret, kGenerous);
+  auto connection = Connect("127.0.0.1", impostor.port(), {kSecret}, kGenerous);
   return connection.ok() ? Status::OK() : connection.status();
 }
 
@@ -176,10 +178,11 @@ TEST(NetAuth, SilentClientDoesNotHoldUpOthers) {
   EchoServer echo(options);
   asio::io_context io;
   auto silent = RawConnect(io, echo.server.port());
+  ASSERT_TRUE(WriteAllBefore(silent, kClientHello.data(), kClientHello.size(), In(kGenerous)).ok());
   char nonce[kHandshakeNonceSize];  // proves the server is in its handshake
   ASSERT_TRUE(ReadExactBefore(silent, nonce, sizeof nonce, In(kGenerous)).ok());
 
-  auto connection = Connect("127.0.0.1", echo.server.port(), kSecret, kGenerous);
+  auto connection = Connect("127.0.0.1", echo.server.port(), {kSecret}, kGenerous);
   ASSERT_TRUE(connection.ok()) << connection.status().ToString();
   ExpectEcho(**connection, 7);
 
@@ -197,7 +200,7 @@ TEST(NetAuth, ConnectNamesTheTargetWhenRefused) {
     asio::ip::tcp::acceptor probe(io, Loopback(0));
     port = probe.local_endpoint().port();
   }  // closed: nobody listens there now
-  auto connection = Connect("127.0.0.1", port, kSecret, kGenerous);
+  auto connection = Connect("127.0.0.1", port, {kSecret}, kGenerous);
   ASSERT_FALSE(connection.ok());
   std::string error = connection.status().message();
   EXPECT_NE(error.find("cannot connect to 127.0.0.1:" + std::to_string(port)), std::string::npos)
@@ -207,7 +210,7 @@ TEST(NetAuth, ConnectNamesTheTargetWhenRefused) {
 
 TEST(NetAuth, ConnectTimesOutOnASilentServer) {
   FakeServer silent([](asio::ip::tcp::socket& socket) { ReadUntilClosed(socket, kGenerous); });
-  auto connection = Connect("127.0.0.1", silent.port(), kSecret, 300ms);
+  auto connection = Connect("127.0.0.1", silent.port(), {kSecret}, 300ms);
   ASSERT_FALSE(connection.ok());
   std::string error = connection.status().message();
   EXPECT_NE(error.find("127.0.0.1:" + std::to_string(silent.port())), std::string::npos) << error;
@@ -216,8 +219,8 @@ TEST(NetAuth, ConnectTimesOutOnASilentServer) {
 
 TEST(NetAuth, EmptySecretsAreRefused) {
   Server server;
-  EXPECT_EQ(server.Start("127.0.0.1", 0, "", [](auto) {}).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(Connect("127.0.0.1", 1, "", kGenerous).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(server.Start("127.0.0.1", 0, {""}, [](auto) {}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Connect("127.0.0.1", 1, {""}, kGenerous).status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

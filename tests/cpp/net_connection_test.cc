@@ -10,6 +10,7 @@
 #include "ember/net/auth.h"
 #include "ember/net/client.h"
 #include "ember/net/frame_header.h"
+#include "ember/net/plain_stream.h"
 #include "ember/net/server.h"
 #include "net_test_util.h"
 
@@ -22,11 +23,11 @@ using namespace testing;
 struct TestServer {
   explicit TestServer(Server::ConnectionHandler handler, ServerOptions options = {})
       : server(options) {
-    Status st = server.Start("127.0.0.1", 0, kSecret, std::move(handler));
+    Status st = server.Start("127.0.0.1", 0, {kSecret}, std::move(handler));
     EXPECT_TRUE(st.ok()) << st.ToString();
   }
   std::shared_ptr<Connection> Connect(ConnectionOptions options = {}) {
-    auto c = net::Connect("127.0.0.1", server.port(), kSecret, kGenerous, options);
+    auto c = net::Connect("127.0.0.1", server.port(), {kSecret}, kGenerous, options);
     EXPECT_TRUE(c.ok()) << c.status().ToString();
     return c.ok() ? *c : nullptr;
   }
@@ -175,7 +176,8 @@ TEST(NetConnection, ReceiveRefusesAFrameOverTheMaximumAndCloses) {
 // A client that authenticates properly and then writes raw bytes.
 struct RawAuthenticatedClient {
   explicit RawAuthenticatedClient(uint16_t port) : socket(RawConnect(io, port)) {
-    Status st = ClientHandshake(socket, kSecret, In(kGenerous), "test server");
+    PlainStream stream(socket);
+    Status st = ClientHandshake(stream, kSecret, In(kGenerous), "test server");
     EXPECT_TRUE(st.ok()) << st.ToString();
   }
   void Write(const std::string& bytes) {

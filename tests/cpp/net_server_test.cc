@@ -31,7 +31,7 @@ TEST(NetServer, StopClosesEverythingAndLeavesNoThreads) {
   std::atomic<int> next_handler{0};
   auto server = std::make_unique<Server>();
   ASSERT_TRUE(server
-                  ->Start("127.0.0.1", 0, kSecret,
+                  ->Start("127.0.0.1", 0, {kSecret},
                           [&](std::shared_ptr<Connection> c) {
                             bool first = next_handler++ == 0;
                             if (first) {
@@ -44,13 +44,14 @@ TEST(NetServer, StopClosesEverythingAndLeavesNoThreads) {
                   .ok());
   std::vector<std::shared_ptr<Connection>> clients;
   for (int i = 0; i < 4; ++i) {
-    auto c = Connect("127.0.0.1", server->port(), kSecret, kGenerous);
+    auto c = Connect("127.0.0.1", server->port(), {kSecret}, kGenerous);
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     clients.push_back(*c);
   }
   ASSERT_TRUE(in_handler.WaitFor(4));
   asio::io_context io;
   auto silent = RawConnect(io, server->port());  // stuck in its handshake
+  ASSERT_TRUE(WriteAllBefore(silent, kClientHello.data(), kClientHello.size(), In(kGenerous)).ok());
   char nonce[kHandshakeNonceSize];
   ASSERT_TRUE(ReadExactBefore(silent, nonce, sizeof nonce, In(kGenerous)).ok());
   EXPECT_GT(ThreadCount(), threads_before);
@@ -75,14 +76,14 @@ TEST(NetServer, FinishedSessionThreadsAreJoined) {
   Counter finished;
   Server server;
   ASSERT_TRUE(server
-                  .Start("127.0.0.1", 0, kSecret,
+                  .Start("127.0.0.1", 0, {kSecret},
                          [&](std::shared_ptr<Connection> c) {
                            EchoUntilClosed(*c);
                            finished.Add();
                          })
                   .ok());
   for (int i = 0; i < 20; ++i) {
-    auto c = Connect("127.0.0.1", server.port(), kSecret, kGenerous);
+    auto c = Connect("127.0.0.1", server.port(), {kSecret}, kGenerous);
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     ASSERT_TRUE((*c)->SendBytes("x").ok());
     std::string echoed;
@@ -97,20 +98,20 @@ TEST(NetServer, FinishedSessionThreadsAreJoined) {
 
 TEST(NetServer, ReportsTheEphemeralPortAndStartsOnce) {
   Server server;
-  ASSERT_TRUE(server.Start("127.0.0.1", 0, kSecret, [](auto) {}).ok());
+  ASSERT_TRUE(server.Start("127.0.0.1", 0, {kSecret}, [](auto) {}).ok());
   EXPECT_NE(server.port(), 0);
-  EXPECT_EQ(server.Start("127.0.0.1", 0, kSecret, [](auto) {}).code(), StatusCode::kInternal);
+  EXPECT_EQ(server.Start("127.0.0.1", 0, {kSecret}, [](auto) {}).code(), StatusCode::kInternal);
   server.Stop();
   Server never_started;
   never_started.Stop();
-  EXPECT_EQ(never_started.Start("127.0.0.1", 0, kSecret, [](auto) {}).code(),
+  EXPECT_EQ(never_started.Start("127.0.0.1", 0, {kSecret}, [](auto) {}).code(),
             StatusCode::kInternal);
 }
 
 TEST(NetServer, ABusyPortIsAClearError) {
   Server first, second;
-  ASSERT_TRUE(first.Start("127.0.0.1", 0, kSecret, [](auto) {}).ok());
-  Status st = second.Start("127.0.0.1", first.port(), kSecret, [](auto) {});
+  ASSERT_TRUE(first.Start("127.0.0.1", 0, {kSecret}, [](auto) {}).ok());
+  Status st = second.Start("127.0.0.1", first.port(), {kSecret}, [](auto) {});
   EXPECT_EQ(st.code(), StatusCode::kIOError);
   EXPECT_NE(st.message().find("cannot listen on 127.0.0.1:" + std::to_string(first.port())),
             std::string::npos)

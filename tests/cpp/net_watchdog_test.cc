@@ -16,7 +16,7 @@ using namespace testing;
 class SilentServer {
  public:
   SilentServer() {
-    EXPECT_TRUE(server_.Start("127.0.0.1", 0, kSecret, [this](std::shared_ptr<Connection> c) {
+    EXPECT_TRUE(server_.Start("127.0.0.1", 0, {kSecret}, [this](std::shared_ptr<Connection> c) {
       proto::RpcMessage m;
       while (Got(c->Receive(&m))) {
       }
@@ -31,7 +31,7 @@ class SilentServer {
 TEST(Watchdog, ClosesAConnectionWhoseReplyIsLate) {
   SilentServer server;
   Watchdog dog;
-  auto conn = Connect("127.0.0.1", server.port(), kSecret, kGenerous);
+  auto conn = Connect("127.0.0.1", server.port(), {kSecret}, kGenerous);
   ASSERT_TRUE(conn.ok());
   auto guard = dog.Watch(*conn, 200ms);
   auto start = std::chrono::steady_clock::now();
@@ -46,7 +46,7 @@ TEST(Watchdog, ClosesAConnectionWhoseReplyIsLate) {
 TEST(Watchdog, ADestroyedGuardNeverFires) {
   SilentServer server;
   Watchdog dog;
-  auto conn = Connect("127.0.0.1", server.port(), kSecret, kGenerous);
+  auto conn = Connect("127.0.0.1", server.port(), {kSecret}, kGenerous);
   ASSERT_TRUE(conn.ok());
   { auto guard = dog.Watch(*conn, 50ms); }
   auto later = dog.Watch(*conn, 400ms);  // something to wait past the first deadline for
@@ -55,7 +55,7 @@ TEST(Watchdog, ADestroyedGuardNeverFires) {
   EXPECT_TRUE(later.fired());
   // Only the second guard closed it: a fresh connection watched by a guard
   // that is gone stays open past its deadline.
-  auto other = Connect("127.0.0.1", server.port(), kSecret, kGenerous);
+  auto other = Connect("127.0.0.1", server.port(), {kSecret}, kGenerous);
   ASSERT_TRUE(other.ok());
   { auto guard = dog.Watch(*other, 10ms); }
   std::this_thread::sleep_for(100ms);

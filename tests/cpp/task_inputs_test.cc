@@ -28,10 +28,10 @@ class TaskInputsTest : public ::testing::Test {
     std::ofstream(root_ + "/broadcast/broadcast_4") << "four";
     std::ofstream(root_ + "/files/lookup.txt") << "42";
     std::ofstream(root_ + "/files/conf/a.ini") << "x=1";
-    auto server = deploy::FileServer::Start(root_, "127.0.0.1", 0, kSecret);
+    auto server = deploy::FileServer::Start(root_, "127.0.0.1", 0, {kSecret});
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
-    auto cache = FileCache::Create(dir_ + "/executor", {"127.0.0.1", server_->port(), kSecret, kGenerous});
+    auto cache = FileCache::Create(dir_ + "/executor", {"127.0.0.1", server_->port(), {kSecret}, kGenerous});
     ASSERT_TRUE(cache.ok()) << cache.status().ToString();
     cache_ = std::move(cache).value();
   }

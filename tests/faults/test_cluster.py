@@ -63,12 +63,13 @@ def test_strangers_are_refused_before_anything_is_read(tmp_path):
 
         def attempt(proof_key=None, payload=None):
             s = socket.create_connection((host, int(port)))
+            s.sendall(b"ember2\\r\\n")
             nonce = s.recv(32, socket.MSG_WAITALL)
             mine = os.urandom(32)
             if payload is not None:
                 s.sendall(payload)
             else:
-                mac = hmac.new(proof_key, b"ember1-client" + nonce + mine, hashlib.sha256).digest()
+                mac = hmac.new(proof_key, b"ember2-client" + nonce + mine, hashlib.sha256).digest()
                 s.sendall(mine + mac)
             return s, nonce, mine
 
@@ -83,7 +84,7 @@ def test_strangers_are_refused_before_anything_is_read(tmp_path):
         # the right secret: the server proves itself back (the test client is sound)
         s, nonce, mine = attempt(proof_key=%r.encode())
         reply = s.recv(32, socket.MSG_WAITALL)
-        expected = hmac.new(%r.encode(), b"ember1-server" + mine + nonce, hashlib.sha256).digest()
+        expected = hmac.new(%r.encode(), b"ember2-server" + mine + nonce, hashlib.sha256).digest()
         results["right_secret_accepted"] = reply == expected
         s.close()
         results["still_works"] = sc.parallelize(range(10), 2).sum()

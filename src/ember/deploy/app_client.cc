@@ -14,9 +14,9 @@ namespace ember::deploy {
 
 class AppClient::Impl {
  public:
-  Impl(std::string host, uint16_t port, std::string secret, proto::RegisterApplication desc,
+  Impl(std::string host, uint16_t port, net::Credentials credentials, proto::RegisterApplication desc,
        AppClientCallbacks callbacks)
-      : host_(std::move(host)), port_(port), secret_(std::move(secret)), desc_(std::move(desc)),
+      : host_(std::move(host)), port_(port), credentials_(std::move(credentials)), desc_(std::move(desc)),
         callbacks_(std::move(callbacks)) {}
   ~Impl() { Stop(); }
 
@@ -55,7 +55,7 @@ class AppClient::Impl {
 
   // Connects and registers (again, with the app id, when desc_ has one).
   Result<std::shared_ptr<net::Connection>> Register() {
-    auto conn = net::Connect(host_, port_, secret_, std::chrono::seconds(10));
+    auto conn = net::Connect(host_, port_, credentials_, std::chrono::seconds(10));
     if (!conn.ok()) {
       std::string why = conn.status().message();
       if (why.find("authentication failed") != std::string::npos)
@@ -125,7 +125,7 @@ class AppClient::Impl {
 
   const std::string host_;
   const uint16_t port_;
-  const std::string secret_;
+  const net::Credentials credentials_;
   proto::RegisterApplication desc_;  // app_id set once registered
   const AppClientCallbacks callbacks_;
   std::mutex mu_;
@@ -136,9 +136,9 @@ class AppClient::Impl {
 };
 
 Result<std::unique_ptr<AppClient>> AppClient::Start(const std::string& master_host, uint16_t master_port,
-                                                    std::string secret, proto::RegisterApplication desc,
+                                                    net::Credentials credentials, proto::RegisterApplication desc,
                                                     AppClientCallbacks callbacks) {
-  auto impl = std::make_unique<AppClient::Impl>(master_host, master_port, std::move(secret), std::move(desc),
+  auto impl = std::make_unique<AppClient::Impl>(master_host, master_port, std::move(credentials), std::move(desc),
                                                 std::move(callbacks));
   EMBER_RETURN_IF_ERROR(impl->Start());
   return std::unique_ptr<AppClient>(new AppClient(std::move(impl)));

@@ -1,6 +1,7 @@
 // AppClient: a driver's link to a standalone master (deploy/master.h).
 //
-// Contract: Start() connects (authenticated with `secret`), registers the
+// Contract: Start() connects (authenticated, and in TLS when `credentials`
+// say so), registers the
 // application described by `desc` and returns once the master accepted
 // it (app_id() then names it), or fails with an error naming the master
 // and what went wrong (unreachable, authentication failed, refused). From
@@ -26,6 +27,7 @@
 
 #include "ember.pb.h"
 #include "ember/common/status.h"
+#include "ember/net/credentials.h"
 
 namespace ember::deploy {
 
@@ -39,7 +41,7 @@ struct AppClientCallbacks {
 class AppClient {
  public:
   static Result<std::unique_ptr<AppClient>> Start(const std::string& master_host, uint16_t master_port,
-                                                  std::string secret, proto::RegisterApplication desc,
+                                                  net::Credentials credentials, proto::RegisterApplication desc,
                                                   AppClientCallbacks callbacks);
   ~AppClient();
   void Stop();

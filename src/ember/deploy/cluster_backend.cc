@@ -12,6 +12,7 @@
 #include "ember/common/file_util.h"
 #include "ember/common/frame.h"
 #include "ember/common/process.h"
+#include "ember/deploy/executor_bootstrap.h"
 
 namespace ember::deploy {
 
@@ -24,11 +25,11 @@ double Now() {
 Result<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(ClusterOptions options) {
   std::unique_ptr<ClusterBackend> b(new ClusterBackend(std::move(options)));
   ClusterBackend* self = b.get();
-  EMBER_RETURN_IF_ERROR(b->server_.Start(b->options_.bind_host, 0, b->options_.secret,
+  EMBER_RETURN_IF_ERROR(b->server_.Start(b->options_.bind_host, 0, b->options_.credentials,
                                          [self](auto conn) { self->Serve(std::move(conn)); }));
   b->port_ = b->server_.port();
   EMBER_ASSIGN_OR_RETURN(b->files_, FileServer::Start(b->options_.work_root, b->options_.bind_host, 0,
-                                                      b->options_.secret));
+                                                      b->options_.credentials));
   b->monitor_ = std::thread([self] { self->Monitor(); });
   Status st = b->options_.standalone ? b->StartStandalone() : b->LaunchAll();
   if (!st.ok()) {
@@ -71,7 +72,7 @@ Status ClusterBackend::StartStandalone() {
     Emit(scheduler::event::BackendFailed{"the master removed the application: " + reason});
   };
   callbacks.snapshot = [this](std::vector<std::string>* live, int* next_id) { Snapshot(live, next_id); };
-  EMBER_ASSIGN_OR_RETURN(auto client, AppClient::Start(so.master_host, so.master_port, so.master_secret,
+  EMBER_ASSIGN_OR_RETURN(auto client, AppClient::Start(so.master_host, so.master_port, so.master_credentials,
                                                        std::move(app), std::move(callbacks)));
   std::unique_lock<std::mutex> lock(mu_);
   master_ = std::move(client);
@@ -149,8 +150,8 @@ Status ClusterBackend::LaunchExecutor() {
   e.stdin_fd = child->stdin_fd;  // kept open: the executor exits when it closes
   e.last_heartbeat = Now();     // counts from the launch until it registers
   seen_.insert(e.id);
-  // The secret goes down the pipe: never on a command line or in the environment.
-  Status st = WriteAll(e.stdin_fd, options_.secret + "\n");
+  // Down the pipe: never on a command line or in the environment.
+  Status st = WriteBootstrap(e.stdin_fd, options_.credentials.secret, options_.conf);
   executors_[e.id] = e;
   if (!st.ok()) Lose(e.id, "cannot hand it the secret: " + st.message());
   return Status::OK();

@@ -10,11 +10,12 @@
 // places them, each one the master announces and that does not register
 // within register_timeout_s is lost, and an executor the backend loses is
 // reported to the master, which kills and replaces it. Otherwise it
-// launches `executors` processes (`<executable> executor ...`, by exec, never a
-// shell; the shared secret goes down the child's stdin, never on a command
-// line or in the environment) and returns once all registered, or fails
-// naming what went wrong. Every connection authenticates (net/auth.h)
-// before a frame is read. An executor is lost when its connection closes,
+// launches `executors` processes (`<executable> executor ...`, by exec,
+// never a shell; the secret and TLS settings go down the child's stdin
+// (executor_bootstrap.h), never on a command line or in the environment)
+// and returns once all registered, or fails naming what went wrong. Every
+// connection authenticates (net/auth.h), in TLS when `credentials` carry
+// TLS, before a frame is read. An executor is lost when its connection closes,
 // its process exits, or no heartbeat came for `heartbeat_timeout_s` (a hung
 // process is then killed): the scheduler gets event::ExecutorLost, no
 // task result of it is reported afterwards, its work directory is
@@ -49,7 +50,7 @@ namespace ember::deploy {
 struct StandaloneOptions {
   std::string master_host;
   uint16_t master_port = 7077;
-  std::string master_secret;         // what the link to the master proves
+  net::Credentials master_credentials;  // what the link to the master proves
   proto::RegisterApplication app;    // name, user, cores and memory wanted; the backend adds its address
   double min_registered_ratio = 0;   // spark.scheduler.minRegisteredResourcesRatio, of app.cores_max()
   double max_registered_wait_s = 30; // spark.scheduler.maxRegisteredResourcesWaitingTime
@@ -64,8 +65,8 @@ struct ClusterOptions {
   int memory_mb = 1024;
   std::string work_root;  // the application dir: executor work directories go under it,
                           // and its broadcast/ and files/ are served to executors
-  std::string secret;
-  Conf conf;  // sent to every executor
+  net::Credentials credentials;
+  Conf conf;  // sent to every executor; its spark.ssl.* on stdin too
   double heartbeat_timeout_s = 120;
   double register_timeout_s = 60;
   bool replace_lost = true;

@@ -11,6 +11,7 @@
 #include "ember/deploy/daemon_conf.h"
 #include "ember/deploy/master.h"
 #include "ember/deploy/master_url.h"
+#include "ember/deploy/tls_settings.h"
 #include "ember/deploy/worker.h"
 
 namespace ember::deploy {
@@ -80,7 +81,9 @@ int RunMasterDaemon(const MasterArgs& args) {
   if (!secret.ok()) return Fail(1, "master", secret.status());
   o.port = static_cast<uint16_t>(*port);
   o.webui_port = static_cast<uint16_t>(*webui);
-  o.secret = *secret;
+  auto tls = TlsFromConf(*conf);
+  if (!tls.ok()) return Fail(2, "master", tls.status());
+  o.credentials = {*secret, *tls};
   o.authenticated = *authenticate;
   o.worker_timeout_s = *timeout;
   o.spread_out = *spread;
@@ -123,7 +126,10 @@ int RunWorkerDaemon(const WorkerArgs& args) {
   o.timeout_s = *timeout;
   auto secret = DaemonSecret(*conf, o.host, "worker");
   if (!secret.ok()) return Fail(1, "worker", secret.status());
-  o.secret = *secret;
+  auto tls = TlsFromConf(*conf);
+  if (!tls.ok()) return Fail(2, "worker", tls.status());
+  o.credentials = {*secret, *tls};
+  o.conf = *conf;
   auto worker = Worker::Start(o);
   if (!worker.ok()) return Fail(1, "worker", worker.status());
   spdlog::info("ember worker {} for {} ({} cores, {} MiB, work dir {})", (*worker)->id(), args.master_url,

@@ -12,6 +12,7 @@
 #include "ember/deploy/daemon_conf.h"
 #include "ember/deploy/executor_conf.h"
 #include "ember/deploy/master_url.h"
+#include "ember/deploy/tls_settings.h"
 #include "ember/io/file_list.h"
 #include "ember/io/output_committer.h"
 #include "ember/io/text_split.h"
@@ -44,7 +45,8 @@ Result<ClusterOptions> ClusterOptionsFromConf(const Conf& conf, const std::strin
   o.cores = cores;
   o.memory_mb = memory_mb;
   o.work_root = app_dir;
-  EMBER_ASSIGN_OR_RETURN(o.secret, AppSecret(conf));
+  EMBER_ASSIGN_OR_RETURN(o.credentials.secret, AppSecret(conf));
+  EMBER_ASSIGN_OR_RETURN(o.credentials.tls, TlsFromConf(conf));
   o.conf = conf;
   o.conf.erase("spark.authenticate.secret");  // executors got it on stdin
   EMBER_ASSIGN_OR_RETURN(o.heartbeat_timeout_s, ParseSeconds(conf, "spark.network.timeout", 120, 1.0));
@@ -96,14 +98,14 @@ Result<std::unique_ptr<ClusterBackend>> StartStandalone(const Conf& conf, const 
   so.master_host = spec.master_host;
   so.master_port = static_cast<uint16_t>(spec.master_port);
   EMBER_ASSIGN_OR_RETURN(bool authenticate, ParseBool(conf, "spark.authenticate", false));
-  so.master_secret = authenticate ? o.secret : kUnauthenticatedSecret;
+  so.master_credentials = {authenticate ? o.credentials.secret : kUnauthenticatedSecret, o.credentials.tls};
   so.app.set_name(Get(conf, "spark.app.name", "ember"));
   const char* user = std::getenv("USER");
   so.app.set_user(user ? user : "");
   so.app.set_cores_max(cores_max);
   so.app.set_executor_cores(executor_cores);
   so.app.set_executor_memory_mb(memory_mb);
-  if (!authenticate) so.app.set_secret(o.secret);  // loopback only: the master hands it to the workers
+  if (!authenticate) so.app.set_secret(o.credentials.secret);  // loopback only: the master hands it to the workers
   if (!Get(conf, "spark.scheduler.minRegisteredResourcesRatio", "").empty()) {
     EMBER_ASSIGN_OR_RETURN(so.min_registered_ratio,
                            ParseFraction(conf, "spark.scheduler.minRegisteredResourcesRatio", 1.0));

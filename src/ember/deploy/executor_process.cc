@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "ember/deploy/executor_bootstrap.h"
 #include "ember/deploy/executor_conf.h"
 #include "ember/exec/block_service.h"
 #include "ember/exec/file_cache.h"
@@ -58,14 +59,14 @@ class Heartbeats {
   std::thread thread_;  // last: starts after the members it uses exist
 };
 
-Status Run(const ExecutorProcessArgs& args, const std::string& secret) {
+Status Run(const ExecutorProcessArgs& args, const net::Credentials& credentials) {
   auto colon = args.driver.rfind(':');
   if (colon == std::string::npos) return InvalidArgument("--driver must be host:port, got " + args.driver);
   std::string driver_host = args.driver.substr(0, colon);
   int driver_port = std::atoi(args.driver.c_str() + colon + 1);
   if (driver_port <= 0 || driver_port > 65535) return InvalidArgument("--driver has no valid port: " + args.driver);
-  EMBER_ASSIGN_OR_RETURN(auto blocks, exec::BlockService::Start(args.host, secret, args.work_dir));
-  EMBER_ASSIGN_OR_RETURN(auto conn, net::Connect(driver_host, static_cast<uint16_t>(driver_port), secret,
+  EMBER_ASSIGN_OR_RETURN(auto blocks, exec::BlockService::Start(args.host, credentials, args.work_dir));
+  EMBER_ASSIGN_OR_RETURN(auto conn, net::Connect(driver_host, static_cast<uint16_t>(driver_port), credentials,
                                                  std::chrono::seconds(30)));
   proto::RpcMessage msg;
   auto* reg = msg.mutable_register_executor();
@@ -81,11 +82,11 @@ Status Run(const ExecutorProcessArgs& args, const std::string& secret) {
   EMBER_ASSIGN_OR_RETURN(auto options,
                          ExecutorOptionsFromConf(conf, args.executor_id, args.cores,
                                                  static_cast<int64_t>(args.memory_mb) << 20, args.work_dir));
-  options.secret = secret;  // fetches from other executors authenticate too
+  options.credentials = credentials;  // fetches from other executors authenticate too
   EMBER_ASSIGN_OR_RETURN(auto files, exec::FileCache::Create(args.work_dir + "/fetched",
                                                              {driver_host, static_cast<uint16_t>(
                                                                                msg.registered().file_port()),
-                                                              secret}));
+                                                              credentials}));
   exec::FileCache* cache = files.get();
   options.prepare_task = [cache](proto::TaskDescription* t) { return exec::LocalizeTaskInputs(*cache, t); };
   EMBER_ASSIGN_OR_RETURN(double interval, ParseSeconds(conf, "spark.executor.heartbeatInterval", 10));
@@ -118,13 +119,13 @@ Status Run(const ExecutorProcessArgs& args, const std::string& secret) {
 }  // namespace
 
 int RunExecutorProcess(const ExecutorProcessArgs& args) {
-  std::string secret;
-  if (!std::getline(std::cin, secret) || secret.empty()) {
-    std::cerr << "ember executor: expected the shared secret on stdin\n";
+  auto credentials = ReadBootstrap(std::cin);
+  if (!credentials.ok()) {
+    std::cerr << "ember executor " << args.executor_id << ": " << credentials.status().message() << "\n";
     return 2;
   }
   ExitWhenStdinCloses();
-  Status st = Run(args, secret);
+  Status st = Run(args, *credentials);
   if (!st.ok()) {
     std::cerr << "ember executor " << args.executor_id << ": " << st.message() << "\n";
     return 1;

@@ -1,8 +1,9 @@
 // The executor process of the cluster modes (`ember executor ...`).
 //
-// Contract: RunExecutorProcess reads the shared secret from the first line
-// of stdin, starts its block transfer service on `host` (an ephemeral
-// port), connects to the driver (both authenticated, net/auth.h),
+// Contract: RunExecutorProcess reads the shared secret and the TLS settings
+// from stdin (executor_bootstrap.h), starts its block transfer service on `host` (an ephemeral
+// port), connects to the driver (both authenticated, net/auth.h, and in
+// TLS when the settings say so),
 // registers, configures its Executor from the settings the driver sends
 // back (executor_conf.h), and then runs the tasks it is sent, reporting
 // each result and a heartbeat every spark.executor.heartbeatInterval. It

@@ -43,13 +43,13 @@ FileServer::FileServer(std::string root, FileServerOptions options)
     : root_(std::move(root)), options_(options), server_(options.server) {}
 
 Result<std::unique_ptr<FileServer>> FileServer::Start(const std::string& root, const std::string& host,
-                                                      uint16_t port, std::string secret,
+                                                      uint16_t port, net::Credentials credentials,
                                                       FileServerOptions options) {
   std::string resolved_root;
   if (!RealPath(root, &resolved_root)) return ErrnoError("resolve", root, errno);
   std::unique_ptr<FileServer> server(new FileServer(std::move(resolved_root), std::move(options)));
   EMBER_RETURN_IF_ERROR(server->server_.Start(
-      host, port, std::move(secret),
+      host, port, std::move(credentials),
       [self = server.get()](std::shared_ptr<net::Connection> connection) { self->Serve(*connection); }));
   return server;
 }

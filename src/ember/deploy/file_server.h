@@ -4,7 +4,8 @@
 // Contract:
 // - Start() serves the tree under `root` (the application directory) on
 //   host:port (0 picks a free port; port() tells which) to clients that
-//   prove they know `secret` (net/server.h: nothing is parsed before that).
+//   prove they know the credentials' secret, in TLS when they carry TLS
+//   (net/server.h: nothing is parsed before that).
 // - A client sends FileRequests, one at a time, on one connection and gets
 //   one FileReply each (ember.proto): a regular file's size and permission
 //   bits, then its bytes in raw frames of at most chunk_bytes, read from
@@ -42,7 +43,7 @@ struct FileServerOptions {
 class FileServer {
  public:
   static Result<std::unique_ptr<FileServer>> Start(const std::string& root, const std::string& host,
-                                                   uint16_t port, std::string secret,
+                                                   uint16_t port, net::Credentials credentials,
                                                    FileServerOptions options = {});
   ~FileServer() { Stop(); }
   FileServer(const FileServer&) = delete;

@@ -60,7 +60,7 @@ class Master::Impl {
   Status Start() {
     net::ServerOptions so;
     server_ = std::make_unique<net::Server>(so);
-    EMBER_RETURN_IF_ERROR(server_->Start(o_.host, o_.port, o_.secret, [this](auto c) { Serve(std::move(c)); }));
+    EMBER_RETURN_IF_ERROR(server_->Start(o_.host, o_.port, o_.credentials, [this](auto c) { Serve(std::move(c)); }));
     EMBER_RETURN_IF_ERROR(http_.Start(o_.host, o_.webui_port, [this](const std::string& path) {
       if (path == "/json" || path == "/json/") return net::HttpResponse{200, "application/json", StatusJson()};
       if (path == "/") return net::HttpResponse{200, "text/plain", "ember master " + url() + "; state: /json\n"};

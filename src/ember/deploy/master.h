@@ -4,7 +4,7 @@
 //
 // Contract:
 // - Start listens for workers and drivers on host:port (every connection
-//   authenticates with options.secret first, net/auth.h) and serves
+//   authenticates with options.credentials first, net/auth.h) and serves
 //   GET /json (cluster state, shaped like Spark's master /json) on
 //   host:webui_port. Port 0 picks a free port.
 // - Workers register (deploy/worker.h) and heartbeat; one silent for
@@ -38,6 +38,7 @@
 #include <string>
 
 #include "ember/common/status.h"
+#include "ember/net/credentials.h"
 
 namespace ember::deploy {
 
@@ -45,7 +46,7 @@ struct MasterOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 7077;
   uint16_t webui_port = 8080;
-  std::string secret;             // what every connection proves
+  net::Credentials credentials;   // what every connection proves (and TLS)
   bool authenticated = false;     // false: applications bring their own executor secret
   double worker_timeout_s = 60;   // spark.worker.timeout
   bool spread_out = true;         // spark.deploy.spreadOut

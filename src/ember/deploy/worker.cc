@@ -16,6 +16,7 @@
 #include "ember/common/file_util.h"
 #include "ember/common/frame.h"
 #include "ember/common/process.h"
+#include "ember/deploy/executor_bootstrap.h"
 #include "ember/net/client.h"
 
 namespace ember::deploy {
@@ -88,7 +89,7 @@ void Worker::Impl::LinkLoop() {
       std::unique_lock<std::mutex> lock(mu_);
       if (stopping_) return;
     }
-    auto conn = net::Connect(o_.master_host, o_.master_port, o_.secret, std::chrono::seconds(10));
+    auto conn = net::Connect(o_.master_host, o_.master_port, o_.credentials, std::chrono::seconds(10));
     Status st = conn.status();
     if (conn.ok()) {
       {
@@ -171,7 +172,8 @@ void Worker::Impl::Launch(const proto::LaunchExecutor& l) {
                                    "--memory-mb", std::to_string(s.memory_mb()), "--work-dir", e.dir};
   Status st = MakeDirs(e.dir);
   Result<ChildProcess> child = st.ok() ? SpawnChild(argv, ChildEnvironment(), false) : Result<ChildProcess>(st);
-  if (child.ok()) st = WriteAll(child->stdin_fd, (l.secret().empty() ? o_.secret : l.secret()) + "\n");
+  if (child.ok())
+    st = WriteBootstrap(child->stdin_fd, l.secret().empty() ? o_.credentials.secret : l.secret(), o_.conf);
   if (!child.ok() || !st.ok()) {
     if (child.ok()) {
       ::kill(child->pid, SIGKILL);

@@ -13,7 +13,8 @@
 //   argument vector — never a shell, so nothing an application sends can
 //   reach a command line — in work_dir/<app id>/<executor id>, handing it
 //   the secret on stdin (the application's on a cluster without
-//   authentication, else the worker's own). Ids that are not plain names
+//   authentication, else the worker's own) and its TLS settings on stdin
+//   (executor_bootstrap.h). Ids that are not plain names
 //   are refused. kill_executor kills it (SIGKILL).
 // - An executor that ends is reported (executor_exited: normal when it was
 //   ordered killed or exited with code 0), its work directory removed,
@@ -28,6 +29,8 @@
 #include <string>
 
 #include "ember/common/status.h"
+#include "ember/deploy/settings.h"
+#include "ember/net/credentials.h"
 
 namespace ember::deploy {
 
@@ -39,7 +42,8 @@ struct WorkerOptions {
   int memory_mb = 1024;
   std::string work_dir;
   std::string executable;  // the ember program
-  std::string secret;      // what its connections prove
+  net::Credentials credentials;  // what its connections prove (and TLS)
+  Conf conf;               // its settings: the spark.ssl.* ones go to its executors
   double timeout_s = 60;   // spark.worker.timeout
 };
 

@@ -22,7 +22,7 @@ Result<std::shared_ptr<net::Connection>> BlockFetcher::Acquire(const std::string
   auto colon = address.rfind(':');
   if (colon == std::string::npos) return InvalidArgument("bad block service address " + address);
   int port = std::atoi(address.c_str() + colon + 1);
-  return net::Connect(address.substr(0, colon), static_cast<uint16_t>(port), options_.secret,
+  return net::Connect(address.substr(0, colon), static_cast<uint16_t>(port), options_.credentials,
                       options_.connect_timeout);
 }
 

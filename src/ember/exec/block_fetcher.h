@@ -16,7 +16,7 @@
 // fully arrived within io_timeout (spark.shuffle.io.connectionTimeout,
 // default spark.network.timeout) fails as a network error: a peer whose
 // link went down cannot hold a task. Connections are authenticated
-// with `secret` and pooled per address. Thread-safe: tasks fetch
+// with `credentials` (net/credentials.h) and pooled per address. Thread-safe: tasks fetch
 // concurrently.
 #pragma once
 
@@ -37,7 +37,7 @@
 namespace ember::exec {
 
 struct FetchOptions {
-  std::string secret;
+  net::Credentials credentials;
   int max_retries = 3;
   double retry_wait_s = 5;
   std::chrono::milliseconds connect_timeout{30000};

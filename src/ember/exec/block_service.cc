@@ -9,12 +9,12 @@
 namespace ember::exec {
 
 Result<std::unique_ptr<BlockService>> BlockService::Start(const std::string& host,
-                                                          const std::string& secret,
+                                                          const net::Credentials& credentials,
                                                           std::string shuffle_dir) {
   std::unique_ptr<BlockService> s(new BlockService(std::move(shuffle_dir)));
   BlockService* self = s.get();
   EMBER_RETURN_IF_ERROR(
-      s->server_.Start(host, 0, secret, [self](auto conn) { self->Serve(std::move(conn)); }));
+      s->server_.Start(host, 0, credentials, [self](auto conn) { self->Serve(std::move(conn)); }));
   return s;
 }
 

@@ -2,7 +2,8 @@
 // reducers fetch this executor's map outputs from it.
 //
 // Contract: Start() listens on `host` (an ephemeral port) and accepts only
-// clients that prove they know `secret` (net/auth.h). Each connection
+// clients that prove they know the credentials' secret (net/auth.h),
+// inside TLS when they carry TLS (net/credentials.h). Each connection
 // carries any number of BlockRequests, answered in order: every block of
 // every listed map output range, each range read with one index read and
 // one data read and verified against its checksums, sent as raw frames
@@ -30,7 +31,7 @@ namespace ember::exec {
 
 class BlockService {
  public:
-  static Result<std::unique_ptr<BlockService>> Start(const std::string& host, const std::string& secret,
+  static Result<std::unique_ptr<BlockService>> Start(const std::string& host, const net::Credentials& credentials,
                                                      std::string shuffle_dir);
   uint16_t port() const { return server_.port(); }
   void ServeCachedBlocks(storage::BlockStore* store) { store_ = store; }

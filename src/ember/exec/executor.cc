@@ -24,8 +24,8 @@ Result<std::unique_ptr<Executor>> Executor::Start(ExecutorOptions options) {
   ex->env_.max_result_bytes = ex->options_.max_result_bytes;
   ex->env_.max_bytes_in_flight = ex->options_.max_bytes_in_flight;
   ex->env_.faults = &ex->options_.faults;
-  if (!ex->options_.secret.empty()) {
-    ex->options_.fetch.secret = ex->options_.secret;
+  if (!ex->options_.credentials.secret.empty()) {
+    ex->options_.fetch.credentials = ex->options_.credentials;
     ex->fetcher_ = std::make_unique<BlockFetcher>(ex->options_.fetch);
     ex->env_.fetcher = ex->fetcher_.get();
   }

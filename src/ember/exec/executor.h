@@ -40,9 +40,9 @@ struct ExecutorOptions {
   size_t max_bytes_in_flight = 48 << 20;     // spark.reducer.maxSizeInFlight
   int64_t max_result_bytes = 0;
   FaultInjector faults;
-  // Cluster modes: the application's secret, for fetching blocks from
-  // other executors (empty in local modes: every block is local).
-  std::string secret;
+  // Cluster modes: the application's credentials, for fetching blocks
+  // from other executors (no secret in local modes: every block is local).
+  net::Credentials credentials;
   FetchOptions fetch;
   // Cluster modes: run on the task's slot thread before it starts (fetches
   // its broadcasts and files); an error fails the task with its message.

@@ -63,7 +63,7 @@ Result<std::string> FileCache::Fetch(const std::string& name) {
 Status FileCache::FetchOnce(const std::string& name) {
   const std::string target = LocalPath(name);
   EMBER_RETURN_IF_ERROR(MakeDirs(target.substr(0, target.rfind('/'))));
-  auto connection = net::Connect(driver_.host, driver_.port, driver_.secret, driver_.connect_timeout);
+  auto connection = net::Connect(driver_.host, driver_.port, driver_.credentials, driver_.connect_timeout);
   if (!connection.ok()) {
     return Status(connection.status().code(), Describe(name) + ": " + connection.status().message());
   }

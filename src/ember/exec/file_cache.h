@@ -42,11 +42,11 @@
 
 namespace ember::exec {
 
-// Where the driver's FileServer listens, and the secret it wants.
+// Where the driver's FileServer listens, and the credentials it wants.
 struct FileServerEndpoint {
   std::string host;
   uint16_t port = 0;
-  std::string secret;
+  net::Credentials credentials;
   std::chrono::milliseconds connect_timeout{30000};
 };
 

@@ -38,11 +38,11 @@ Status ConnectBefore(asio::io_context& io, asio::ip::tcp::socket& socket,
 }  // namespace
 
 Result<std::shared_ptr<Connection>> Connect(const std::string& host, uint16_t port,
-                                            std::string_view secret,
+                                            const Credentials& credentials,
                                             std::chrono::milliseconds timeout,
                                             ConnectionOptions options) {
   std::string target = HostPortText(host, port);
-  if (secret.empty())
+  if (credentials.secret.empty())
     return InvalidArgument("connecting to " + target + " needs a non-empty secret");
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto io = std::make_shared<asio::io_context>(1);
@@ -57,7 +57,7 @@ Result<std::shared_ptr<Connection>> Connect(const std::string& host, uint16_t po
   EMBER_RETURN_IF_ERROR(ConnectBefore(*io, socket, endpoints, deadline, target, timeout));
   auto connection = std::make_shared<Connection>(
       std::make_unique<TcpStream>(io, std::move(socket)), target, options);
-  EMBER_RETURN_IF_ERROR(connection->Authenticate(Connection::Role::kClient, secret, deadline));
+  EMBER_RETURN_IF_ERROR(connection->Authenticate(Connection::Role::kClient, credentials, deadline));
   return connection;
 }
 

@@ -2,14 +2,13 @@
 
 #include <google/protobuf/message_lite.h>
 
-#include <array>
-#include <asio/read.hpp>
-#include <asio/write.hpp>
 #include <memory>
 
 #include "ember/net/auth.h"
 #include "ember/net/frame_header.h"
+#include "ember/net/plain_stream.h"
 #include "ember/net/tcp_stream.h"
+#include "ember/net/tls_stream.h"
 
 namespace ember::net {
 
@@ -22,23 +21,36 @@ constexpr size_t kMaxKeptReceiveBuffer = 64 << 20;
 
 Connection::Connection(std::unique_ptr<TcpStream> stream, std::string peer,
                        ConnectionOptions options)
-    : stream_(std::move(stream)), peer_(std::move(peer)), options_(options) {
+    : tcp_(std::move(stream)), peer_(std::move(peer)), options_(options) {
   // Requests and replies are small and latency-bound; Nagle would hold them back.
   asio::error_code ignored;
-  stream_->socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  tcp_->socket.set_option(asio::ip::tcp::no_delay(true), ignored);
 }
 
 Connection::~Connection() = default;
 
-Status Connection::Authenticate(Role role, std::string_view secret,
+Status Connection::Authenticate(Role role, const Credentials& credentials,
                                 std::chrono::steady_clock::time_point deadline) {
-  Status st = role == Role::kServer ? ServerHandshake(stream_->socket, secret, deadline, peer_)
-                                    : ClientHandshake(stream_->socket, secret, deadline, peer_);
+  bool server = role == Role::kServer;
+  Status st;
+  std::unique_ptr<ByteStream> stream;
+  if (credentials.tls) {
+    auto tls = TlsStream::Handshake(*credentials.tls, tcp_->socket, server, deadline, peer_);
+    if (tls.ok()) stream = std::move(tls).value();
+    else st = tls.status();
+  } else {
+    stream = std::make_unique<PlainStream>(tcp_->socket);
+  }
+  if (st.ok()) {
+    st = server ? ServerHandshake(*stream, credentials.secret, deadline, peer_)
+                : ClientHandshake(*stream, credentials.secret, deadline, peer_);
+  }
   if (!st.ok()) {
     // Tell "Close() was called meanwhile" (a server stopping) from a peer that failed.
     if (!CloseOnce()) return Cancelled("the handshake with " + peer_ + " was cut short by Close()");
     return st;
   }
+  stream_ = std::move(stream);
   authenticated_ = true;
   return Status::OK();
 }
@@ -53,7 +65,7 @@ bool Connection::CloseOnce() {
   // Reads, writes and shutdown may run at once on one socket: for
   // synchronous calls Asio just hands the descriptor to the kernel.
   asio::error_code ignored;
-  stream_->socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  tcp_->socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   return true;
 }
 
@@ -97,11 +109,9 @@ Status Connection::SendBytes(std::string_view payload) {
 }
 
 Status Connection::WriteFrame(std::string_view header, std::string_view payload) {
-  std::array<asio::const_buffer, 2> buffers = {asio::buffer(header.data(), header.size()),
-                                               asio::buffer(payload.data(), payload.size())};
   std::lock_guard<std::mutex> lock(send_mu_);
   asio::error_code ec;
-  asio::write(stream_->socket, buffers, ec);
+  stream_->Write(header, payload, kNoDeadline, ec);
   if (!ec) return Status::OK();
   // Part of a frame may have gone out: the stream is unusable either way.
   return Fail(IOError("sending to " + peer_ + " failed: " +
@@ -132,7 +142,7 @@ Result<bool> Connection::ReadFrame(std::string* payload) {
   if (!authenticated_) return Internal("receiving from " + peer_ + " before authenticating");
   char header[kFrameHeaderSize];
   asio::error_code ec;
-  size_t got = asio::read(stream_->socket, asio::buffer(header), ec);
+  size_t got = stream_->Read(header, sizeof header, kNoDeadline, ec);
   if (ec) return EndOfStream(got > 0, ec == asio::error::eof, ec.message());
 
   auto size = DecodeFrameHeader(header);
@@ -143,7 +153,7 @@ Result<bool> Connection::ReadFrame(std::string* payload) {
                                 std::to_string(options_.max_frame_size) + " bytes"));
   }
   payload->resize(*size);
-  asio::read(stream_->socket, asio::buffer(payload->data(), *size), ec);
+  stream_->Read(payload->data(), *size, kNoDeadline, ec);
   if (ec) return EndOfStream(true, ec == asio::error::eof, ec.message());
   return true;
 }

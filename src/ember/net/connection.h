@@ -1,12 +1,14 @@
 // Connection: an authenticated TCP stream of length-prefixed messages
-// (framing in frame_header.h). The net layer moves bytes and protobuf
-// messages; it does not know which messages exist.
+// (framing in frame_header.h), in TLS when the credentials say so. The net
+// layer moves bytes and protobuf messages; it does not know which
+// messages exist.
 //
 // Contract:
 // - Connections are made by Server (server.h) and Connect (client.h), and
-//   handed out only after the mutual handshake (auth.h) succeeded; until
-//   then Send and Receive refuse to work, so nothing from an
-//   unauthenticated peer is ever parsed.
+//   handed out only after Authenticate succeeded: the TLS handshake when
+//   Credentials::tls is set (tls_stream.h), then, inside it, the mutual
+//   HMAC handshake (auth.h). Until then Send and Receive refuse to work,
+//   so nothing from an unauthenticated peer is ever parsed.
 // - Send / SendBytes are thread-safe: any number of threads may send, and
 //   each message goes out whole, never interleaved with another. They
 //   return once the kernel has taken the bytes. There is no send timeout:
@@ -35,6 +37,7 @@
 #include <string_view>
 
 #include "ember/common/status.h"
+#include "ember/net/credentials.h"
 
 namespace google::protobuf {
 class MessageLite;
@@ -42,7 +45,8 @@ class MessageLite;
 
 namespace ember::net {
 
-struct TcpStream;  // tcp_stream.h
+struct TcpStream;   // tcp_stream.h
+class ByteStream;  // byte_stream.h
 
 // 2 GiB - 1: results can be big, and it is also the largest message
 // protobuf can parse.
@@ -62,9 +66,10 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Runs our side of the handshake; on failure the connection is closed.
-  // Cancelled if Close() interrupted it, IOError (auth.h) otherwise.
-  Status Authenticate(Role role, std::string_view secret,
+  // Runs our side of the handshakes (TLS if credentials.tls, then HMAC);
+  // on failure the connection is closed. Cancelled if Close() interrupted
+  // it, IOError (tls_stream.h, auth.h) otherwise.
+  Status Authenticate(Role role, const Credentials& credentials,
                       std::chrono::steady_clock::time_point deadline);
 
   Status Send(const google::protobuf::MessageLite& message);
@@ -84,7 +89,8 @@ class Connection {
   Result<bool> EndOfStream(bool mid_frame, bool eof, const std::string& error);
   Status Fail(Status status);
 
-  const std::unique_ptr<TcpStream> stream_;
+  const std::unique_ptr<TcpStream> tcp_;
+  std::unique_ptr<ByteStream> stream_;  // over tcp_; set by Authenticate before authenticated_
   const std::string peer_;
   const ConnectionOptions options_;
   std::atomic<bool> authenticated_{false};

@@ -43,7 +43,7 @@ class Server::Impl {
  public:
   explicit Impl(ServerOptions options) : options_(options) {}
 
-  Status Start(const std::string& host, uint16_t port, std::string secret,
+  Status Start(const std::string& host, uint16_t port, Credentials credentials,
                ConnectionHandler on_connection);
   void Stop();
   uint16_t port() const { return port_; }
@@ -60,7 +60,7 @@ class Server::Impl {
   std::vector<std::thread> TakeFinishedLocked();
 
   const ServerOptions options_;
-  std::string secret_;
+  Credentials credentials_;
   ConnectionHandler on_connection_;
   uint16_t port_ = 0;
   // The accept loop's. Declared before the acceptor so it outlives it.
@@ -77,14 +77,14 @@ class Server::Impl {
   std::vector<std::weak_ptr<Connection>> connections_;  // everything accepted, for Stop
 };
 
-Status Server::Impl::Start(const std::string& host, uint16_t port, std::string secret,
+Status Server::Impl::Start(const std::string& host, uint16_t port, Credentials credentials,
                            ConnectionHandler on_connection) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (io_ || stopping_) return Internal("a net::Server is started at most once, before Stop()");
   }
-  if (secret.empty()) return InvalidArgument("a server needs a non-empty secret");
-  secret_ = std::move(secret);
+  if (credentials.secret.empty()) return InvalidArgument("a server needs a non-empty secret");
+  credentials_ = std::move(credentials);
   on_connection_ = std::move(on_connection);
   io_ = std::make_shared<asio::io_context>(1);
   EMBER_RETURN_IF_ERROR(Listen(host, port));
@@ -163,7 +163,7 @@ void Server::Impl::StartSession(std::shared_ptr<asio::io_context> io, asio::ip::
 // Runs on the session's own thread.
 void Server::Impl::RunSession(uint64_t id, std::shared_ptr<Connection> connection) {
   auto deadline = std::chrono::steady_clock::now() + options_.handshake_timeout;
-  Status st = connection->Authenticate(Connection::Role::kServer, secret_, deadline);
+  Status st = connection->Authenticate(Connection::Role::kServer, credentials_, deadline);
   if (st.ok()) {
     on_connection_(connection);
   } else if (st.code() != StatusCode::kCancelled) {  // not just Stop() cutting it short
@@ -222,9 +222,9 @@ void Server::Impl::Stop() {
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(options)) {}
 Server::~Server() { Stop(); }
 
-Status Server::Start(const std::string& host, uint16_t port, std::string secret,
+Status Server::Start(const std::string& host, uint16_t port, Credentials credentials,
                      ConnectionHandler on_connection) {
-  return impl_->Start(host, port, std::move(secret), std::move(on_connection));
+  return impl_->Start(host, port, std::move(credentials), std::move(on_connection));
 }
 
 uint16_t Server::port() const { return impl_->port(); }

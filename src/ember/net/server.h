@@ -1,15 +1,18 @@
 // Server: listens on a TCP port and hands each client that proves it
-// knows the shared secret to a callback, on a thread of its own.
+// knows the shared secret (inside TLS, when the credentials carry TLS) to
+// a callback, on a thread of its own.
 //
 // Contract:
 // - Start binds host:port (port 0 picks a free port; port() tells which),
 //   with SO_REUSEADDR, and accepts on its own thread. Each accepted socket
 //   gets its own session thread, which runs the server side of the
-//   handshake (auth.h) within options.handshake_timeout, so a silent or
-//   slow client delays nobody else. Only a client that proved it knows
-//   `secret` reaches on_connection, called on that session thread; any
-//   other is logged (peer address and reason, never the secret) and
-//   disconnected. An empty secret is refused.
+//   handshakes (Connection::Authenticate: TLS first if credentials.tls,
+//   then auth.h) within options.handshake_timeout, so a silent or slow
+//   client delays nobody else. Only a client that proved it knows
+//   credentials.secret (and completed TLS, when on) reaches on_connection,
+//   called on that session thread; any other — a client without TLS at a
+//   TLS server, or the reverse, included — is logged (peer address and
+//   reason, never the secret) and disconnected. An empty secret is refused.
 // - on_connection may keep the session thread as long as it likes
 //   (typically it loops on Receive) but must return once its connection
 //   is closed, and must not call Stop(): Stop() waits for it.
@@ -48,7 +51,7 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  Status Start(const std::string& host, uint16_t port, std::string secret,
+  Status Start(const std::string& host, uint16_t port, Credentials credentials,
                ConnectionHandler on_connection);
   uint16_t port() const;  // the bound port, once Start succeeded
   void Stop();
