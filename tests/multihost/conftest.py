@@ -9,6 +9,7 @@ import pytest
 from drivers import Drivers, Gates
 from netns import NamespacesUnavailable, Topology
 from netns_cluster import EXECUTABLE, StandaloneCluster
+from tls_certs import make_certificates
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -47,13 +48,17 @@ def make_topology(tmp_path):
 
 @pytest.fixture
 def cluster(make_topology, tmp_path, request):
-    """A started StandaloneCluster. Indirect parameters are the security
-    settings of daemons and drivers: TLS, when it lands, is one more
-    parameter (the spark.ssl.* settings) of the scenarios."""
+    """A started StandaloneCluster. The indirect parameter "tls" gives
+    daemons and drivers TLS settings (spark.ssl.*) with certificates made
+    for the test."""
     topology = make_topology(["master", "worker1", "worker2", "driver"])
     directory = tmp_path / "cluster"
     directory.mkdir()
-    cluster = StandaloneCluster(topology, directory, EXECUTABLE, getattr(request, "param", None))
+    security = None
+    if getattr(request, "param", None) == "tls":
+        (tmp_path / "certs").mkdir()
+        security = {k.replace("_", "."): v for k, v in make_certificates(tmp_path / "certs").items()}
+    cluster = StandaloneCluster(topology, directory, EXECUTABLE, security)
     try:
         cluster.start()
     except BaseException:

@@ -19,9 +19,9 @@ them go. Every application gets one executor of two cores on each worker
 (spark.cores.max=4); jobs whose tasks "meet" in two namespaces can only
 run with executors on both workers.
 
-TLS: when it lands, parametrize the `cluster` fixture (indirect) with the
-spark.ssl.* settings, e.g. @pytest.mark.parametrize("cluster", [{}, TLS],
-indirect=True) on this module, and every scenario runs with and without it.
+TLS: the scenarios marked PLAIN_AND_TLS run twice, the second time with
+every connection of daemons, drivers and executors in TLS (spark.ssl.*);
+a driver without TLS is refused by a cluster with it, clearly.
 """
 
 import os
@@ -36,6 +36,7 @@ from polling import wait_for
 
 pytestmark = pytest.mark.timeout(120)
 WORKERS = ("worker1", "worker2")
+PLAIN_AND_TLS = pytest.mark.parametrize("cluster", [None, "tls"], indirect=True, ids=["plain", "tls"])
 
 LINES = ["w%d w%d w%d" % (i % 7, i % 13, i % 31) for i in range(3000)]
 SUMS = [[k, sum(range(k, 4000, 10))] for k in range(10)]
@@ -83,6 +84,7 @@ def strike_mid_job(drivers, gates, name, strike, stage="map", extra="", between=
         driver.kill()
 
 
+@PLAIN_AND_TLS
 def test_word_count_group_by_key_and_join_across_both_workers(cluster, drivers, gates):
     out = last_json(drivers.run("""
 lines = %r
@@ -119,6 +121,7 @@ def test_worker_killed_mid_job(cluster, drivers, gates):
     cluster.wait_application_gone("workerkill", ["worker2"])
 
 
+@PLAIN_AND_TLS
 def test_executor_killed_mid_job_is_replaced(cluster, drivers, gates):
     killed = set()
 
@@ -157,6 +160,7 @@ def test_executor_killed_while_its_map_outputs_are_needed_across_hosts(cluster, 
     cluster.wait_application_gone("fetchfailure", WORKERS)
 
 
+@PLAIN_AND_TLS
 def test_master_killed_and_restarted_mid_job(cluster, drivers, gates):
     def restart_master(running):
         cluster.kill_master()
@@ -178,6 +182,7 @@ def test_master_killed_and_restarted_mid_job(cluster, drivers, gates):
     assert cluster.application(cluster.status(), "masterkill")[0] == "completedapps"
 
 
+@PLAIN_AND_TLS
 def test_worker_link_cut_mid_job_and_restored(cluster, drivers, gates):
     topology = cluster.topology
     try:
@@ -213,6 +218,23 @@ sc.stop()
     # Neither secret went anywhere a log goes.
     logs = cluster.logs(tail=10 ** 7)
     assert cluster.secret not in logs and wrong not in logs
+
+
+@pytest.mark.parametrize("cluster", ["tls"], indirect=True)
+def test_a_driver_without_tls_is_refused_by_a_tls_cluster(cluster, drivers):
+    out = drivers.run("""
+try:
+    sc = make_context()
+except Exception as error:
+    print(json.dumps({"error": "%s: %s" % (type(error).__name__, error)}))
+else:
+    print(json.dumps({"error": None}))
+    sc.stop()
+""", "plaintext", settings={"spark.ssl.enabled": "false"}, timeout=45)
+    error = last_json(out)["error"]
+    assert error and "spark.ssl.enabled" in error and cluster.url in error, error
+    assert cluster.application(cluster.status(), "plaintext") == (None, None)
+    assert cluster.alive_workers(cluster.status()) == set(WORKERS)
 
 
 def test_killed_driver_takes_its_executors_and_work_dirs(cluster, drivers, gates):

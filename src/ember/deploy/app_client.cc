@@ -58,7 +58,7 @@ class AppClient::Impl {
     auto conn = net::Connect(host_, port_, credentials_, std::chrono::seconds(10));
     if (!conn.ok()) {
       std::string why = conn.status().message();
-      if (why.find("authentication failed") != std::string::npos)
+      if (why.find("authentication failed") != std::string::npos && why.find("spark.ssl") == std::string::npos)
         why += " (a cluster with spark.authenticate needs the application to set spark.authenticate=true "
                "and the cluster's spark.authenticate.secret)";
       return IOError("cannot register with the master " + MasterText() + ": " + why);
