@@ -18,8 +18,9 @@ import os
 import re
 import signal
 import subprocess
-import time
 import urllib.request
+
+from polling import wait_for
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _started = {}  # url -> LoopbackCluster
@@ -33,16 +34,6 @@ def executor_roots(sc):
 def ember_program():
     return os.environ.get("EMBER_EXECUTABLE") or os.path.join(ROOT, "build", "ember")
 
-
-def wait_until(condition, what, timeout=30):
-    deadline = time.time() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError("timed out after %s s waiting for %s" % (timeout, what))
-        time.sleep(0.05)
 
 
 class LoopbackCluster:
@@ -86,7 +77,7 @@ class LoopbackCluster:
             found = re.findall(r"ember master at ember://127\.0\.0\.1:(\d+) \(web UI http://127\.0\.0\.1:(\d+)",
                                self.log("master"))
             return found[-1] if found else None
-        port, webui = wait_until(started, "the master to listen")
+        port, webui = wait_for(started, "the master to listen")
         self.port, self.webui_port = int(port), int(webui)
 
     def start_worker(self, i):
@@ -115,7 +106,7 @@ class LoopbackCluster:
             return json.load(r)
 
     def wait_for_workers(self, n, timeout=30):
-        wait_until(lambda: self.status()["aliveworkers"] == n, "%d workers ALIVE" % n, timeout)
+        wait_for(lambda: self.status()["aliveworkers"] == n, "%d workers ALIVE" % n, timeout)
 
     def kill_master(self):
         self.master.send_signal(signal.SIGKILL)

@@ -10,6 +10,8 @@ import tempfile
 import textwrap
 import time
 
+from polling import wait_for  # noqa: F401  (the fault tests import it from here)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PRELUDE = """
 import os, sys, json, time
@@ -86,18 +88,6 @@ def killed_on_failure(driver):
             print(err.read()[-3000:])
         raise
 
-
-def wait_for(condition, what, timeout=60):
-    """Poll `condition` until it returns something true, and return that;
-    fails naming `what` after `timeout` seconds."""
-    deadline = time.time() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError("timed out after %d s waiting for %s" % (timeout, what))
-        time.sleep(0.02)
 
 
 Executor = collections.namedtuple("Executor", "id pid work_dir")

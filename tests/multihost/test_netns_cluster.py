@@ -53,6 +53,17 @@ print(json.dumps({{"sums": result}}))
 sc.stop()
 """
 
+# A driver that only creates its context, printing the error if that fails.
+TRY_CONTEXT = """
+try:
+    sc = make_context()
+except Exception as error:
+    print(json.dumps({"error": "%s: %s" % (type(error).__name__, error)}))
+else:
+    print(json.dumps({"error": None}))
+    sc.stop()
+"""
+
 # A job that can only finish once both workers have an executor taking tasks.
 BOTH_WORKERS_AGAIN = """
 sc.parallelize(range(4), 4).mapPartitions(gated("again", gate=False, meet=2)).count()
@@ -196,15 +207,7 @@ def test_worker_link_cut_mid_job_and_restored(cluster, drivers, gates):
 
 def test_wrong_secret_is_refused_and_the_cluster_keeps_working(cluster, drivers):
     wrong = "not-" + cluster.secret
-    out = drivers.run("""
-try:
-    sc = make_context()
-except Exception as error:
-    print(json.dumps({"error": "%s: %s" % (type(error).__name__, error)}))
-else:
-    print(json.dumps({"error": None}))
-    sc.stop()
-""", "intruder", settings={"spark.authenticate.secret": wrong}, timeout=45)
+    out = drivers.run(TRY_CONTEXT, "intruder", settings={"spark.authenticate.secret": wrong}, timeout=45)
     error = last_json(out)["error"]
     assert error and "authenticat" in error.lower(), error
     assert cluster.application(cluster.status(), "intruder") == (None, None)
@@ -222,15 +225,7 @@ sc.stop()
 
 @pytest.mark.parametrize("cluster", ["tls"], indirect=True)
 def test_a_driver_without_tls_is_refused_by_a_tls_cluster(cluster, drivers):
-    out = drivers.run("""
-try:
-    sc = make_context()
-except Exception as error:
-    print(json.dumps({"error": "%s: %s" % (type(error).__name__, error)}))
-else:
-    print(json.dumps({"error": None}))
-    sc.stop()
-""", "plaintext", settings={"spark.ssl.enabled": "false"}, timeout=45)
+    out = drivers.run(TRY_CONTEXT, "plaintext", settings={"spark.ssl.enabled": "false"}, timeout=45)
     error = last_json(out)["error"]
     assert error and "spark.ssl.enabled" in error and cluster.url in error, error
     assert cluster.application(cluster.status(), "plaintext") == (None, None)

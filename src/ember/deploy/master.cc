@@ -118,6 +118,7 @@ class Master::Impl {
   void LoseWorkerLocked(const std::string& id, const std::string& reason);
   void RemoveAppLocked(const std::string& id, const std::string& state, const std::string& reason);
   void KillLocked(const ExecKey& key);
+  void TellRemovedLocked(const ExecKey& key, const std::string& why);  // to its application
   void ScheduleLocked();
   void Monitor();
   void Send(const std::shared_ptr<net::Connection>& conn, const proto::DeployMessage& m);
@@ -214,13 +215,7 @@ void Master::Impl::RegisterWorkerLocked(const std::shared_ptr<net::Connection>& 
       ++it;
       continue;
     }
-    auto app = apps_.find(it->first.first);
-    if (app != apps_.end()) {
-      proto::DeployMessage m;
-      m.mutable_executor_removed()->set_executor_id(it->first.second);
-      m.mutable_executor_removed()->set_message("its worker " + r.worker_id() + " no longer runs it");
-      Send(app->second.conn, m);
-    }
+    TellRemovedLocked(it->first, "its worker " + r.worker_id() + " no longer runs it");
     it = executors_.erase(it);
   }
   proto::DeployMessage reply;
@@ -303,6 +298,15 @@ void Master::Impl::OnExecutorLost(const std::string& app_id, const std::string& 
   ScheduleLocked();
 }
 
+void Master::Impl::TellRemovedLocked(const ExecKey& key, const std::string& why) {
+  auto app = apps_.find(key.first);
+  if (app == apps_.end()) return;
+  proto::DeployMessage m;
+  m.mutable_executor_removed()->set_executor_id(key.second);
+  m.mutable_executor_removed()->set_message(why);
+  Send(app->second.conn, m);
+}
+
 void Master::Impl::KillLocked(const ExecKey& key) {
   auto it = executors_.find(key);
   if (it == executors_.end()) return;
@@ -329,13 +333,7 @@ void Master::Impl::LoseWorkerLocked(const std::string& id, const std::string& re
       ++it;
       continue;
     }
-    auto app = apps_.find(it->first.first);
-    if (app != apps_.end()) {
-      proto::DeployMessage m;
-      m.mutable_executor_removed()->set_executor_id(it->first.second);
-      m.mutable_executor_removed()->set_message("worker " + id + " lost: " + reason);
-      Send(app->second.conn, m);
-    }
+    TellRemovedLocked(it->first, "worker " + id + " lost: " + reason);
     it = executors_.erase(it);
   }
   ScheduleLocked();

@@ -8,7 +8,7 @@ given, so a failure says what the state was)."""
 import time
 
 
-def wait_for(condition, what, timeout=30, describe=None):
+def wait_for(condition, what, timeout=60, describe=None):
     deadline = time.time() + timeout
     while True:
         value = condition()
