@@ -195,13 +195,30 @@ def test_master_killed_and_restarted_mid_job(cluster, drivers, gates):
 
 @PLAIN_AND_TLS
 def test_worker_link_cut_mid_job_and_restored(cluster, drivers, gates):
+    """The job finishes on worker2 once the driver gives worker1's executor
+    up. That executor is stopped too (SIGSTOP), so it cannot end by itself
+    when the link returns: the master must have it killed when worker1
+    registers again, and place a new one there for the next job."""
     topology = cluster.topology
+    cut_off = []
+
+    def cut(running):
+        cut_off.extend(cluster.executors("worker1"))
+        topology.cut("worker1")
+        for pid in cut_off:
+            os.kill(pid, signal.SIGSTOP)
+
+    def link_back():
+        topology.restore("worker1")
+        cluster.wait_for_workers(WORKERS, timeout=45)  # worker1 is back, ALIVE
+        wait_for(lambda: not set(cut_off) & set(cluster.executors()), "the cut-off executor to be killed",
+                 timeout=45, describe=cluster.describe)
+
     try:
-        out = strike_mid_job(drivers, gates, "linkcut", lambda running: topology.cut("worker1"))
+        out = strike_mid_job(drivers, gates, "linkcut", cut, extra=BOTH_WORKERS_AGAIN, between=link_back)
     finally:
         topology.restore("worker1")
-    assert last_json(out)["sums"] == SUMS
-    cluster.wait_for_workers(WORKERS, timeout=45)  # worker1 is back, ALIVE
+    assert cut_off and last_json(out)["sums"] == SUMS
     cluster.wait_application_gone("linkcut", WORKERS, timeout=45)
 
 

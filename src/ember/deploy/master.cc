@@ -190,6 +190,9 @@ void Master::Impl::RegisterWorkerLocked(const std::shared_ptr<net::Connection>& 
   bool again = w.conn != nullptr;
   if (w.conn) w.conn->Close();  // an older link of the same worker
   w = WorkerInfo{r.worker_id(), r.host(), r.cores(), r.memory_mb(), conn, Now(), EpochMs(), true};
+  proto::DeployMessage reply;  // first: the worker reads nothing else before it
+  reply.set_worker_registered(url());
+  Send(conn, reply);
   std::set<ExecKey> reported;
   for (const auto& s : r.executors()) {
     ExecKey key{s.app_id(), s.executor_id()};
@@ -218,9 +221,6 @@ void Master::Impl::RegisterWorkerLocked(const std::shared_ptr<net::Connection>& 
     TellRemovedLocked(it->first, "its worker " + r.worker_id() + " no longer runs it");
     it = executors_.erase(it);
   }
-  proto::DeployMessage reply;
-  reply.set_worker_registered(url());
-  Send(conn, reply);
   spdlog::info("worker {} {}registered from {} ({} cores, {} MiB, {} executors running)", r.worker_id(),
                again ? "re-" : "", conn->peer(), r.cores(), r.memory_mb(), r.executors_size());
   ScheduleLocked();
