@@ -9,6 +9,7 @@
 
 #include "ember/net/client.h"
 #include "ember/net/tcp_stream.h"
+#include "ember/net/watchdog.h"
 
 namespace ember::deploy {
 
@@ -75,6 +76,7 @@ class AppClient::Impl {
       r->set_next_executor_id(next);
     }
     EMBER_RETURN_IF_ERROR((*conn)->Send(msg));
+    auto guard = watchdog_.Watch(*conn, std::chrono::seconds(10));  // a master that never answers
     auto got = (*conn)->Receive(&msg);
     if (!got.ok() || !*got || !msg.has_application_registered())
       return IOError("the master " + MasterText() + " refused the application" +
@@ -132,6 +134,7 @@ class AppClient::Impl {
   std::condition_variable cv_;
   bool stopping_ = false;
   std::shared_ptr<net::Connection> conn_;
+  net::Watchdog watchdog_;
   std::thread thread_;
 };
 

@@ -18,6 +18,7 @@
 #include "ember/common/process.h"
 #include "ember/deploy/executor_bootstrap.h"
 #include "ember/net/client.h"
+#include "ember/net/watchdog.h"
 
 namespace ember::deploy {
 
@@ -26,6 +27,8 @@ namespace {
 double Now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
+
+constexpr std::chrono::seconds kRegistrationTimeout{10};
 
 bool PlainName(const std::string& s) {
   return !s.empty() && s != "." && s != ".." && s.find('/') == std::string::npos && s.size() < 200;
@@ -80,6 +83,7 @@ class Worker::Impl {
   bool registered_ = false;                // and the master accepted us on it
   double last_ack_ = 0;
   std::map<std::string, Executor> executors_;  // by "<app>/<executor>"
+  net::Watchdog watchdog_;
 };
 
 void Worker::Impl::LinkLoop() {
@@ -122,8 +126,11 @@ Status Worker::Impl::Session(const std::shared_ptr<net::Connection>& conn) {
       if (!e.killed) *r->add_executors() = e.slot;
     EMBER_RETURN_IF_ERROR(conn->Send(msg));
   }
-  EMBER_ASSIGN_OR_RETURN(bool got, conn->Receive(&msg));
-  if (!got || !msg.has_worker_registered()) return IOError("the master did not accept the registration");
+  {
+    auto guard = watchdog_.Watch(conn, kRegistrationTimeout);  // a master that never answers
+    EMBER_ASSIGN_OR_RETURN(bool got, conn->Receive(&msg));
+    if (!got || !msg.has_worker_registered()) return IOError("the master did not accept the registration");
+  }
   spdlog::info("worker {} registered with {} ({} cores, {} MiB)", id_, msg.worker_registered(), o_.cores,
                o_.memory_mb);
   {
