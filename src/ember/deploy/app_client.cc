@@ -119,8 +119,6 @@ class AppClient::Impl {
         callbacks_.executor_added(msg.executor_added());
       } else if (msg.has_executor_removed() && callbacks_.executor_removed) {
         callbacks_.executor_removed(msg.executor_removed().executor_id(), msg.executor_removed().message());
-      } else if (msg.has_application_removed() && callbacks_.application_removed) {
-        callbacks_.application_removed(msg.application_removed());
       }
     }
   }

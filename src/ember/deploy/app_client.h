@@ -6,8 +6,7 @@
 // it (app_id() then names it), or fails with an error naming the master
 // and what went wrong (unreachable, authentication failed, refused). From
 // then on a thread of its own delivers the master's news through the
-// callbacks — executor_added, executor_removed (id and why),
-// application_removed (the master gave up on the application) — and,
+// callbacks — executor_added, executor_removed (id and why) — and,
 // should the link drop (a master restart), reconnects every second and
 // registers again with the same id and what `snapshot` reports (live
 // executors, next executor id), without the application noticing. Callbacks
@@ -34,7 +33,6 @@ namespace ember::deploy {
 struct AppClientCallbacks {
   std::function<void(const proto::ExecutorAdded&)> executor_added;
   std::function<void(const std::string& executor_id, const std::string& message)> executor_removed;
-  std::function<void(const std::string& reason)> application_removed;
   std::function<void(std::vector<std::string>* live, int* next_executor_id)> snapshot;
 };
 

@@ -65,12 +65,6 @@ Status ClusterBackend::StartStandalone() {
     std::lock_guard<std::mutex> lock(mu_);
     Lose(id, why);
   };
-  callbacks.application_removed = [this](const std::string& reason) {
-    std::lock_guard<std::mutex> lock(mu_);
-    given_up_ = true;
-    if (master_) master_->Unregister();  // the master stops replacing them
-    Emit(scheduler::event::BackendFailed{"the master removed the application: " + reason});
-  };
   callbacks.snapshot = [this](std::vector<std::string>* live, int* next_id) { Snapshot(live, next_id); };
   EMBER_ASSIGN_OR_RETURN(auto client, AppClient::Start(so.master_host, so.master_port, so.master_credentials,
                                                        std::move(app), std::move(callbacks)));

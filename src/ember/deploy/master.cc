@@ -116,7 +116,7 @@ class Master::Impl {
   void OnExecutorExited(const proto::ExecutorExited& e);
   void OnExecutorLost(const std::string& app_id, const std::string& exec_id);
   void LoseWorkerLocked(const std::string& id, const std::string& reason);
-  void RemoveAppLocked(const std::string& id, const std::string& state, const std::string& reason);
+  void FinishAppLocked(const std::string& id);  // its driver is gone: kill its executors
   void KillLocked(const ExecKey& key);
   void TellRemovedLocked(const ExecKey& key, const std::string& why);  // to its application
   void ScheduleLocked();
@@ -275,7 +275,7 @@ void Master::Impl::ServeApp(const std::shared_ptr<net::Connection>& conn, proto:
   }
   std::lock_guard<std::mutex> lock(mu_);
   auto it = apps_.find(id);
-  if (it != apps_.end() && it->second.conn == conn) RemoveAppLocked(id, "FINISHED", "");
+  if (it != apps_.end() && it->second.conn == conn) FinishAppLocked(id);
 }
 
 void Master::Impl::OnExecutorExited(const proto::ExecutorExited& x) {
@@ -339,7 +339,7 @@ void Master::Impl::LoseWorkerLocked(const std::string& id, const std::string& re
   ScheduleLocked();
 }
 
-void Master::Impl::RemoveAppLocked(const std::string& id, const std::string& state, const std::string& reason) {
+void Master::Impl::FinishAppLocked(const std::string& id) {
   auto it = apps_.find(id);
   if (it == apps_.end()) return;
   for (auto e = executors_.begin(); e != executors_.end();) {
@@ -348,17 +348,11 @@ void Master::Impl::RemoveAppLocked(const std::string& id, const std::string& sta
   }
   AppInfo app = std::move(it->second);
   apps_.erase(it);
-  if (!reason.empty()) {
-    proto::DeployMessage m;
-    m.set_application_removed(reason);
-    Send(app.conn, m);
-    spdlog::warn("{}", reason);
-  }
   if (app.conn) app.conn->Close();
   app.conn.reset();
-  app.state = state;
+  app.state = "FINISHED";
   app.end_ms = EpochMs();
-  spdlog::info("application {} {}", id, state == "FINISHED" ? "finished" : "removed (" + state + ")");
+  spdlog::info("application {} finished", id);
   completed_.push_back(std::move(app));
   if (completed_.size() > 200) completed_.erase(completed_.begin());
 }
