@@ -11,12 +11,13 @@ namespaces: the root namespace reaches them only through run_in().
 
 It starts processes inside a host's namespace from argument vectors (`ip
 netns exec NS argv...`, never a shell), their stdout and stderr in files of
-log_dir; kills them; cuts and restores a host's link (its veth on the
-bridge side down/up); runs a function whose sockets live in a host's
-namespace (the test's own probes). close() kills every process in its
-namespaces, deletes namespaces, veths and bridge, and raises
-AssertionError if anything it started is still running or any namespace or
-interface of it is left.
+log_dir, and gives that argument vector (command()) to callers that start
+processes themselves; kills them; cuts and restores a host's link (its
+veth on the bridge side down/up); runs a function whose sockets live in a
+host's namespace (the test's own probes). close() kills every process in
+its namespaces, however started, deletes namespaces, veths and bridge,
+and raises AssertionError if anything it started is still running or any
+namespace or interface of it is left.
 
 Where namespaces cannot be made (not root, no CAP_SYS_ADMIN, no `ip`, no
 bridge or veth support) the constructor raises NamespacesUnavailable with
@@ -171,13 +172,18 @@ class Topology:
     def address(self, host):
         return self.hosts[host].address
 
+    def command(self, host, argv):
+        """The argument vector that runs argv in `host`'s namespace (as the
+        same process: `ip netns exec` execs it)."""
+        return ["ip", "netns", "exec", self.hosts[host].namespace] + list(argv)
+
     def start(self, host, argv, name, env=None):
         """Start argv in `host`'s namespace; its output goes to
         log_dir/<host>.<name>.out and .err."""
         base = os.path.join(self.log_dir, "%s.%s" % (host, name))
         stdout_path, stderr_path = base + ".out", base + ".err"
         with open(stdout_path, "ab") as out, open(stderr_path, "ab") as err:
-            popen = subprocess.Popen(["ip", "netns", "exec", self.hosts[host].namespace] + list(argv),
+            popen = subprocess.Popen(self.command(host, argv),
                                      stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                      env=dict(os.environ, **(env or {})))
         process = Process(host, name, list(argv), popen, stdout_path, stderr_path)

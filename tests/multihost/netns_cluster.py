@@ -1,14 +1,15 @@
 """ember's standalone cluster on a Topology, as the tests drive and observe it.
 
-Contract: StandaloneCluster(topology, directory, executable, security)
-writes the daemons' settings — the shared secret among them — to a
-properties file of mode 0600 (settings never go on a command line);
-start() starts `ember master` in host "master" and `ember worker` in every
-host named worker*, each with its own work dir, and returns once the
-master's /json says it is ALIVE with every worker ALIVE. `security` are
-settings the daemons and the drivers share beyond the secret (spark.ssl.*
-once TLS lands); driver_settings() are what a driver needs to use the
-cluster.
+Contract: StandaloneCluster(topology, directory, executable, security,
+worker_resources) writes the daemons' settings — the shared secret among
+them — to a properties file of mode 0600 (settings never go on a command
+line); start() starts `ember master` in host "master" and `ember worker`
+in every host named worker*, each with its own work dir and
+`worker_resources` (its --cores and --memory options; by default 2 cores
+and 2g), and returns once the master's /json says it is ALIVE with every
+worker ALIVE. `security` are settings the daemons and the drivers share
+beyond the secret (spark.ssl.* once TLS lands); driver_settings() are what
+a driver needs to use the cluster.
 
 It reads /json from inside the master's namespace (status(); None while
 nothing answers), kills and restarts the master, kills a worker, finds
@@ -88,8 +89,9 @@ def is_executor(pid):
 
 
 class StandaloneCluster:
-    def __init__(self, topology, directory, executable, security=None):
+    def __init__(self, topology, directory, executable, security=None, worker_resources=WORKER_RESOURCES):
         self.topology = topology
+        self.worker_resources = tuple(worker_resources)
         self.directory = str(directory)
         self.executable = executable
         self.secret = secrets.token_hex(16)
@@ -132,7 +134,7 @@ class StandaloneCluster:
         self.initial_work_dirs[worker] = set(os.listdir(self.work_dir(worker)))
         self.worker_processes[worker] = self.topology.start(worker, [
             self.executable, "worker", self.url, "--host", self.topology.address(worker),
-            *WORKER_RESOURCES, "--work-dir", self.work_dir(worker),
+            *self.worker_resources, "--work-dir", self.work_dir(worker),
             "--properties-file", self.properties_file], "worker")
 
     def kill_master(self):

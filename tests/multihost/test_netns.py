@@ -1,8 +1,9 @@
 """Self-tests of the namespace harness: hosts talk over TCP through the
-bridge, a cut link makes a connect time out and restoring it heals it,
-topologies alive at once never share names or subnets, and teardown
-leaves no namespace, interface or process; without the rights to make
-namespaces the harness says why (the fixtures skip on that)."""
+bridge, a command a caller starts itself runs in its host's namespace, a
+cut link makes a connect time out and restoring it heals it, topologies
+alive at once never share names or subnets, and teardown leaves no
+namespace, interface or process; without the rights to make namespaces
+the harness says why (the fixtures skip on that)."""
 
 import os
 import shutil
@@ -62,6 +63,21 @@ def test_two_hosts_talk_over_tcp_through_the_bridge(make_topology):
     assert topology.run_in("b", exchange, topology.address("a")) == b"PING"
     # Processes run where they were started: the client was in b's namespace.
     assert topology.pids("a") and not set(topology.pids("a")) & set(topology.pids("b"))
+
+
+def test_a_command_runs_in_the_hosts_namespace_as_the_same_process(make_topology):
+    """command() is for callers that start processes themselves (bench/)."""
+    topology = make_topology(["a", "b"])
+    start_echo_server(topology, "a")
+    client = [sys.executable, "-c", CLIENT, topology.address("a"), "5000", "b"]
+    done = subprocess.run(topology.command("b", client), capture_output=True, text=True, timeout=10)
+    assert done.returncode == 0 and done.stdout.strip() == "HELLO FROM B", done.stderr
+    sleeper = subprocess.Popen(topology.command("b", ["sleep", "60"]))
+    try:
+        wait_for(lambda: sleeper.pid in topology.pids("b"), "the command's own pid in b's namespace", timeout=10)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
 
 
 def test_a_cut_link_times_out_and_restoring_it_heals(make_topology):
