@@ -355,6 +355,8 @@ def main():
         answer = ember_job(job, path, "local[2]")
     elif system == "ember-cluster":
         answer = ember_job(job, path, CLUSTER_MASTER)
+    elif system == "ember-standalone":  # the master and the secret come in EMBER_CONF
+        answer = ember_job(job, path, None)
     elif system == "plain":
         answer = plain_job(job, path)
     elif system == "mp":

@@ -3,9 +3,12 @@ run as a fresh process whose whole process tree's peak memory (PSS) is
 sampled every 50 ms.
 Prints seconds, MB/s, peak MB and ratios; writes build/bench-results.json.
 `ember-cluster` is ember on local-cluster[2,1,1024] (executor processes,
-shuffle blocks over TCP), run for the jobs in CLUSTER_JOBS and compared
-with ember on local[2] run by run. The runs of one job go round the
-systems in turn, so a burst of load from elsewhere hits all of them.
+shuffle blocks over TCP) and `ember-standalone` ember's standalone cluster
+with master, two 1-core workers and driver each in its own network
+namespace (bench/standalone.py; skipped, saying why, without root); both
+run the jobs in CLUSTER_JOBS and are compared with ember on local[2] and
+with each other run by run. The runs of one job go round the systems in
+turn, so a burst of load from elsewhere hits all of them.
 
     /usr/bin/python3 bench/run.py [--size-mb 200] [--jobs wordcount,logs] [--systems ember,plain] [--repeat 3]
 """
@@ -24,19 +27,23 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import gen_data  # noqa: E402
 import jobs  # noqa: E402
+import standalone  # noqa: E402
 
-SYSTEMS = ["ember", "ember-cluster", "plain", "mp", "dask-threads", "dask-processes"]
+SYSTEMS = ["ember", "ember-cluster", "ember-standalone", "plain", "mp", "dask-threads", "dask-processes"]
 JOBS = ["wordcount", "logs", "sum", "pi", "tiny", "groupby", "join", "sort", "logmining",
         "broadcast", "shuffleblocks", "wideshuffle", "dispatch"]
 INPUT = {"wordcount": "words", "logs": "logs", "logmining": "logs"}
 # properties of ember itself, no peer to compare
 ONLY_EMBER = {"broadcast", "shuffleblocks", "wideshuffle", "dispatch"}
-# jobs also run on local-cluster, to price the network path
+# jobs also run on local-cluster and the standalone cluster, to price the network path
 CLUSTER_JOBS = {"wordcount", "groupby", "join", "dispatch"}
+CLUSTERS = ("ember-cluster", "ember-standalone")
+LABELS = {"ember": "local[2]", "ember-cluster": "local-cluster", "ember-standalone": "standalone"}
+PAIRS = (("ember", "ember-cluster"), ("ember", "ember-standalone"), ("ember-cluster", "ember-standalone"))
 
 
 def runs_on(job, system):
-    if system == "ember-cluster":
+    if system in CLUSTERS:
         return job in CLUSTER_JOBS
     return system == "ember" or job not in ONLY_EMBER
 
@@ -51,9 +58,10 @@ def _pss_kb(pid):
     return 0
 
 
-def measure(argv, env):
-    """(wall seconds, peak PSS MB of the process tree, stdout, stderr, returncode,
-    CPU seconds of the tree as last sampled: user + system of each process,
+def measure(argv, env, companions=list):
+    """(wall seconds, peak PSS MB of the process tree and of the processes
+    companions() lists at each sample, stdout, stderr, returncode, CPU
+    seconds of those as last sampled: user + system of each process,
     missing at most its last 50 ms). CPU time suffers less than wall time
     when other work shares the machine."""
     t0 = time.perf_counter()
@@ -63,15 +71,15 @@ def measure(argv, env):
     cpu = {}
     while proc.poll() is None:
         try:
-            tree = [ps] + ps.children(recursive=True)
+            pids = [proc.pid] + [p.pid for p in ps.children(recursive=True)]
         except psutil.Error:
-            tree = []
+            pids = []
         total = 0
-        for p in tree:
+        for pid in pids + companions():
             try:
-                total += _pss_kb(p.pid)
-                times = p.cpu_times()
-                cpu[p.pid] = times.user + times.system
+                total += _pss_kb(pid)
+                times = psutil.Process(pid).cpu_times()
+                cpu[pid] = times.user + times.system
             except (OSError, psutil.Error):  # the process ended meanwhile
                 pass
         peak = max(peak, total)
@@ -88,6 +96,29 @@ def main():
     p.add_argument("--repeat", type=int, default=3, help="runs per job and system; the median is reported")
     a = p.parse_args()
     paths = gen_data.ensure(os.path.join(ROOT, "build", "bench-data"), a.size_mb)
+    cluster, skipped = None, None
+    if "ember-standalone" in a.systems.split(",") and CLUSTER_JOBS & set(a.jobs.split(",")):
+        try:
+            cluster = standalone.StandaloneBench.start()
+        except standalone.Unavailable as reason:
+            skipped = "ember-standalone skipped: %s" % reason
+            print(skipped, flush=True)
+    try:
+        rows = run_jobs(a, paths, cluster)
+    finally:
+        if cluster:
+            cluster.close()
+    report(rows)
+    if skipped:
+        print(skipped)
+    os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
+    with open(os.path.join(ROOT, "build", "bench-results.json"), "w") as f:
+        json.dump(rows, f, indent=1)
+
+
+def run_jobs(a, paths, cluster):
+    """The rows of every job asked for on every system it runs on;
+    ember-standalone only with `cluster`."""
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
     python = os.environ.get("PYTHON", "/usr/bin/python3")
     rows = []
@@ -101,17 +132,26 @@ def main():
             continue
         path = paths.get(INPUT.get(job), "-")
         mb = os.path.getsize(path) / 2 ** 20 if path != "-" else None
-        systems = [s for s in a.systems.split(",") if runs_on(job, s)]
+        systems = [s for s in a.systems.split(",") if runs_on(job, s) and (s != "ember-standalone" or cluster)]
         runs = {s: [] for s in systems}
         for _ in range(a.repeat):
             for system in systems:
-                runs[system].append(measure([python, os.path.join(HERE, "jobs.py"), system, job, path], env))
+                runs[system].append(run_once([python, os.path.join(HERE, "jobs.py"), system, job, path],
+                                             env, cluster if system == "ember-standalone" else None))
         for system in systems:
             rows.append(summarize(job, system, runs[system], mb))
-    report(rows)
-    os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
-    with open(os.path.join(ROOT, "build", "bench-results.json"), "w") as f:
-        json.dump(rows, f, indent=1)
+    return rows
+
+
+def run_once(argv, env, cluster):
+    """measure() of one run of a job: in this machine's namespace, or with
+    `cluster` (a StandaloneBench) as the driver in its namespace, counting
+    the processes the cluster runs for it and waiting until they are gone."""
+    if cluster is None:
+        return measure(argv, env)
+    result = measure(cluster.driver_command(argv), cluster.driver_env(env), cluster.application_pids)
+    cluster.wait_idle()
+    return result
 
 
 def summarize(job, system, runs, mb):
@@ -137,36 +177,43 @@ def spread_text(values, fmt="%.3f"):
 
 
 def report_cluster(rows):
-    """local-cluster vs local[2], median [min-max] over the runs: seconds
-    and the ratio of each pair of runs (run i of one against run i of the
-    other), for the whole process, for the job after the context started
-    and for the CPU time of the process tree; and the rate at which empty
-    tasks are dispatched."""
+    """The network path, median [min-max] over the runs: for each pair of
+    local[2], local-cluster and standalone, seconds and the ratio of each
+    pair of runs (run i of one against run i of the other), for the whole
+    process, for the job after the context started and for the CPU time of
+    the processes measured; and the rate at which empty tasks are
+    dispatched."""
     by = {(r["job"], r["system"]): r for r in rows if "seconds" in r}
     whole = lambda r, i: r["walls"][i]  # noqa: E731
     cpu = lambda r, i: r["cpus"][i]  # noqa: E731
     after_start = lambda r, i: sum(s for k, s in r["run_steps"][i].items() if k != "start")  # noqa: E731
     for job in sorted({j for j, _ in by if j in CLUSTER_JOBS}):
-        local, cluster = by.get((job, "ember")), by.get((job, "ember-cluster"))
         if job == "dispatch":
-            for r in filter(None, (local, cluster)):
+            for r in filter(None, (by.get((job, system)) for system in LABELS)):
                 rates = [jobs.DISPATCH_TASKS / s for steps in r["run_steps"]
                          for k, s in steps.items() if k.startswith("dispatch")]
-                print("dispatch   %-15s %s tasks/s (%d jobs of %d empty tasks)" % (
+                print("dispatch   %-16s %s tasks/s (%d jobs of %d empty tasks)" % (
                     r["system"], spread_text(rates, "%.0f"), len(rates), jobs.DISPATCH_TASKS))
             continue
-        if not (local and cluster):
-            continue
-        n = min(len(local["walls"]), len(cluster["walls"]))
-        for what, seconds in (("whole", whole), ("after start", after_start), ("CPU", cpu)):
-            print("%-10s %-11s local[2] %s s, local-cluster %s s, cluster/local %s (%d runs)" % (
-                job, what, spread_text([seconds(local, i) for i in range(n)]),
-                spread_text([seconds(cluster, i) for i in range(n)]),
-                spread_text([seconds(cluster, i) / seconds(local, i) for i in range(n)], "%.2f"), n))
+        for first, second in PAIRS:
+            a, b = by.get((job, first)), by.get((job, second))
+            if not (a and b):
+                continue
+            n = min(len(a["walls"]), len(b["walls"]))
+            for what, seconds in (("whole", whole), ("after start", after_start), ("CPU", cpu)):
+                print("%-10s %-11s %s %s s, %s %s s, %s/%s %s (%d runs)" % (
+                    job, what, LABELS[first], spread_text([seconds(a, i) for i in range(n)]),
+                    LABELS[second], spread_text([seconds(b, i) for i in range(n)]),
+                    LABELS[second], LABELS[first],
+                    spread_text([seconds(b, i) / seconds(a, i) for i in range(n)], "%.2f"), n))
+    if any(system == "ember-standalone" for _, system in by):
+        print("standalone: peak MB and CPU count the driver's process tree and, in the workers' namespaces,"
+              " the executors and their Python workers; not the master and worker daemons, which serve"
+              " every run and idle between them")
 
 
 def report(rows):
-    print("%-10s %-15s %9s %8s %9s %9s %9s  %s" % ("job", "system", "seconds", "MB/s", "peak MB",
+    print("%-10s %-16s %9s %8s %9s %9s %9s  %s" % ("job", "system", "seconds", "MB/s", "peak MB",
                                                   "vs plain", "vs dask", "check"))
     by_job = {}
     for r in rows:
@@ -178,14 +225,14 @@ def report(rows):
         answers = {json.dumps(r["answer"]) for r in ok if r["answer"] is not None and job != "pi"}
         for r in rs:
             if "error" in r:
-                print("%-10s %-15s ERROR %s" % (job, r["system"], r["error"]))
+                print("%-10s %-16s ERROR %s" % (job, r["system"], r["error"]))
                 continue
             vs_plain = plain["seconds"] / r["seconds"] if plain else None
             vs_dask = min(dasks) / r["seconds"] if dasks else None
             fmt = lambda v, f: (f % v) if v is not None else "-"  # noqa: E731
             check = "MISMATCH" if len(answers) > 1 else "same answer"
             steps = " ".join("%s %.3fs" % kv for kv in r.get("steps", {}).items())
-            print("%-10s %-15s %9.3f %8s %9s %8sx %8sx  %s %s%s" % (
+            print("%-10s %-16s %9.3f %8s %9s %8sx %8sx  %s %s%s" % (
                 job, r["system"], r["seconds"], fmt(r.get("mb_per_s"), "%.1f"),
                 fmt(r["peak_mb"], "%.0f"), fmt(vs_plain, "%.2f"), fmt(vs_dask, "%.2f"),
                 check if job not in ("pi", "startup") else "", r.get("note", ""),
