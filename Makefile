@@ -40,6 +40,7 @@ test-slow: build
 
 bench: build
 	$(BUILD)/block_fetch_throughput
+	$(PYTHON) bench/fetch_across_hosts.py $(BUILD)/block_fetch_throughput
 	$(PYTHON) bench/run.py
 
 bench-net: build

@@ -1,10 +1,10 @@
-// Block fetch throughput between two processes on loopback (not a test:
-// run by `make bench`).
+// Block fetch throughput between two processes, on loopback or across
+// hosts (not a test: run by `make bench`).
 //
 // This process writes real map outputs with shuffle::ShuffleWriter (every
 // block of one bucket is `block` bytes, in batches of at most 64 KiB as a
 // Python worker emits them), then starts itself again as the server
-// (`--serve DIR`: an exec::BlockService over DIR, its secret and TLS
+// (`--serve DIR HOST NETNS`: an exec::BlockService over DIR, its secret and TLS
 // settings on its stdin as an executor gets them (deploy/executor_bootstrap.h),
 // its port on its stdout) and fetches with an exec::BlockFetcher as one
 // reducer task does: for each bucket in turn, the blocks of every map
@@ -15,8 +15,14 @@
 // on (certificates made for the run with the openssl program), and the
 // ratio of the medians.
 //
-//   block_fetch_throughput [--total-mib 512] [--runs 5]
+// The server listens on 127.0.0.1 unless --serve-host names another of its
+// addresses; with --server-netns it first enters that named network
+// namespace (/run/netns/NS; root only), which is how
+// bench/fetch_across_hosts.py makes the blocks cross a link.
+//
+//   block_fetch_throughput [--total-mib 512] [--runs 5] [--serve-host ADDR] [--server-netns NS]
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,11 +58,33 @@ int Fail(const ember::Status& st) {
   return 1;
 }
 
-// The server process: serves DIR until its stdin closes.
-int Serve(const std::string& dir) {
+// Where the server process runs: its address, and the named network
+// namespace it enters first (none: this process's).
+struct Placement {
+  std::string host = "127.0.0.1";
+  std::string netns;
+};
+
+ember::Status EnterNetworkNamespace(const std::string& name) {
+  const std::string path = "/run/netns/" + name;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ember::IOError("cannot open " + path + ": " + std::strerror(errno));
+  int rc = ::setns(fd, CLONE_NEWNET);
+  int error = errno;
+  ::close(fd);
+  if (rc != 0) return ember::IOError("setns(" + path + "): " + std::strerror(error));
+  return ember::Status::OK();
+}
+
+// The server process: serves DIR at `where` until its stdin closes.
+int Serve(const std::string& dir, const Placement& where) {
+  if (!where.netns.empty()) {
+    ember::Status st = EnterNetworkNamespace(where.netns);
+    if (!st.ok()) return Fail(st);
+  }
   auto credentials = ember::deploy::ReadBootstrap(std::cin);
   if (!credentials.ok()) return Fail(credentials.status());
-  auto service = ember::exec::BlockService::Start("127.0.0.1", *credentials, dir);
+  auto service = ember::exec::BlockService::Start(where.host, *credentials, dir);
   if (!service.ok()) return Fail(service.status());
   std::printf("%d\n", (*service)->port());
   std::fflush(stdout);
@@ -113,15 +141,16 @@ struct Server {
   std::string address;
 };
 
-ember::Result<Server> StartServer(const char* self, const std::string& dir, const std::string& secret,
-                                  const ember::deploy::Conf& tls_settings) {
-  EMBER_ASSIGN_OR_RETURN(auto child, ember::SpawnChild({self, "--serve", dir}, ember::ChildEnvironment(), true));
+ember::Result<Server> StartServer(const char* self, const std::string& dir, const Placement& where,
+                                  const std::string& secret, const ember::deploy::Conf& tls_settings) {
+  EMBER_ASSIGN_OR_RETURN(auto child, ember::SpawnChild({self, "--serve", dir, where.host, where.netns},
+                                                       ember::ChildEnvironment(), true));
   EMBER_RETURN_IF_ERROR(ember::deploy::WriteBootstrap(child.stdin_fd, secret, tls_settings));
   std::string line;
   char c;
   while (::read(child.stdout_fd, &c, 1) == 1 && c != '\n') line += c;
   if (line.empty()) return ember::IOError("the server process did not report its port");
-  return Server{child, "127.0.0.1:" + line};
+  return Server{child, where.host + ":" + line};
 }
 
 std::string Hex(const std::string& bytes) {
@@ -133,10 +162,10 @@ std::string Hex(const std::string& bytes) {
 
 // Median GB/s of each block size, fetched from a server process started
 // with `tls_settings`; empty on failure (reported).
-std::vector<double> Measure(const char* self, const std::string& dir, const std::string& secret,
-                            const ember::deploy::Conf& tls_settings, size_t total_mib, int runs,
-                            const size_t* blocks) {
-  auto server = StartServer(self, dir, secret, tls_settings);
+std::vector<double> Measure(const char* self, const std::string& dir, const Placement& where,
+                            const std::string& secret, const ember::deploy::Conf& tls_settings, size_t total_mib,
+                            int runs, const size_t* blocks) {
+  auto server = StartServer(self, dir, where, secret, tls_settings);
   if (!server.ok()) return Fail(server.status()), std::vector<double>();
   ember::exec::FetchOptions options;
   options.credentials.secret = secret;
@@ -175,7 +204,7 @@ std::vector<double> Measure(const char* self, const std::string& dir, const std:
   return medians;
 }
 
-int Run(size_t total_mib, int runs) {
+int Run(size_t total_mib, int runs, const Placement& where) {
   char self[4096];
   ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
   if (n <= 0) return Fail(ember::IOError("cannot find this program's path"));
@@ -195,14 +224,16 @@ int Run(size_t total_mib, int runs) {
     ember::RemoveTree(*dir);
     return Fail(certs.status());
   }
-  std::printf("%zu MiB of map outputs with %d buckets, fetched from another process over loopback\n",
-              total_mib, kReducers);
+  std::printf("%zu MiB of map outputs with %d buckets, fetched from another process at %s%s\n", total_mib,
+              kReducers, where.host.c_str(),
+              where.netns.empty() ? "" : (" (network namespace " + where.netns + ")").c_str());
   ember::deploy::Conf tls = {{"spark.ssl.enabled", "true"},
                              {"spark.ssl.certChain", certs->cert},
                              {"spark.ssl.privateKey", certs->key},
                              {"spark.ssl.trustStore", certs->ca}};
-  std::vector<double> plain = Measure(self, *dir, secret, {}, total_mib, runs, blocks);
-  std::vector<double> with_tls = plain.empty() ? plain : Measure(self, *dir, secret, tls, total_mib, runs, blocks);
+  std::vector<double> plain = Measure(self, *dir, where, secret, {}, total_mib, runs, blocks);
+  std::vector<double> with_tls =
+      plain.empty() ? plain : Measure(self, *dir, where, secret, tls, total_mib, runs, blocks);
   ember::RemoveTree(*dir);
   if (with_tls.empty()) return 1;
   for (int s = 0; s < 2; ++s)
@@ -213,15 +244,19 @@ int Run(size_t total_mib, int runs) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 3 && std::strcmp(argv[1], "--serve") == 0) return Serve(argv[2]);
+  if (argc == 5 && std::strcmp(argv[1], "--serve") == 0) return Serve(argv[2], Placement{argv[3], argv[4]});
   size_t total_mib = 512;
   int runs = 5;
+  Placement where;
   for (int i = 1; i + 1 < argc; i += 2) {
     long value = std::strtol(argv[i + 1], nullptr, 10);
     if (std::strcmp(argv[i], "--total-mib") == 0) total_mib = static_cast<size_t>(value);
     if (std::strcmp(argv[i], "--runs") == 0) runs = static_cast<int>(value);
+    if (std::strcmp(argv[i], "--serve-host") == 0) where.host = argv[i + 1];
+    if (std::strcmp(argv[i], "--server-netns") == 0) where.netns = argv[i + 1];
   }
   if (total_mib < 4 || runs < 1)
-    return std::fprintf(stderr, "usage: block_fetch_throughput [--total-mib N>=4] [--runs N]\n"), 2;
-  return Run(total_mib, runs);
+    return std::fprintf(stderr, "usage: block_fetch_throughput [--total-mib N>=4] [--runs N] [--serve-host ADDR]"
+                                " [--server-netns NS]\n"), 2;
+  return Run(total_mib, runs, where);
 }
