@@ -14,6 +14,7 @@
 #include <tuple>
 #include <vector>
 
+#include "ember/io/buffer_codec.h"
 #include "ember/io/byte_io.h"
 #include "ember/io/writables.h"
 
@@ -227,6 +228,42 @@ TEST_P(SequenceFileFormats, SplitsPartitionRecordsExactly) {
   }
 }
 
+// Cuts exactly at, just before and just after each sync escape: the
+// boundary cases of Hadoop's rule (a split owns the sync region that
+// starts in it; a sync escape at or past its end stops it).
+TEST_P(SequenceFileFormats, SplitsAtSyncMarkerBoundaries) {
+  Records records = MakeRecords(800, 5);
+  std::string file = WriteFile(Options(), records);
+  const SequenceFileHeader h = (*SequenceFileReader::Open(StringSource(file)))->header();
+  std::string escape_and_marker = std::string(4, '\xff') + std::string(h.sync.data(), 16);
+  std::vector<int64_t> syncs;
+  for (size_t p = file.find(escape_and_marker); p != std::string::npos; p = file.find(escape_and_marker, p + 1))
+    syncs.push_back(static_cast<int64_t>(p));
+  ASSERT_GE(syncs.size(), 3u);
+  for (int64_t delta : {-21, -20, -5, -4, -1, 0, 1, 4, 5, 19, 20, 21}) {
+    std::vector<int64_t> cuts = {0, h.header_end + delta};
+    for (int64_t s : syncs) cuts.push_back(s + delta);
+    Records all;
+    for (size_t i = 0; i < cuts.size(); i++) {
+      int64_t start = std::max<int64_t>(0, cuts[i]);
+      int64_t end = i + 1 < cuts.size() ? cuts[i + 1] : static_cast<int64_t>(file.size());
+      if (end <= start) continue;
+      auto part = ReadRange(file, start, end);
+      ASSERT_TRUE(part.ok()) << part.status().ToString();
+      all.insert(all.end(), part->begin(), part->end());
+    }
+    EXPECT_EQ(all, records) << "delta " << delta;
+  }
+  // A split starting exactly at a sync escape begins with the records after it.
+  auto tail = ReadRange(file, syncs.back());
+  ASSERT_TRUE(tail.ok());
+  ASSERT_FALSE(tail->empty());
+  EXPECT_TRUE(std::equal(tail->begin(), tail->end(), records.end() - static_cast<int64_t>(tail->size())));
+  auto none = ReadRange(file, syncs.back() + 1);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(
     SequenceFileAllKinds, SequenceFileFormats,
     ::testing::Values(Config{SequenceFileCompression::kNone, ""},
@@ -405,6 +442,26 @@ TEST(SequenceFileErrors, SyncMismatchAndCorruptBlocks) {
   bad = file;
   bad[bad.size() - 3] ^= 0x55;
   EXPECT_EQ(ReadRange(bad).status().code(), StatusCode::kCorrupt);
+}
+
+TEST(SequenceFileBufferCodec, RoundTripsConcatenationAndLimits) {
+  std::string data;
+  for (int i = 0; i < 50000; i++) data += std::to_string(i * 7919 % 1000);
+  for (Codec c : {Codec::kDeflate, Codec::kGzip, Codec::kBzip2}) {
+    auto z = CompressBuffer(c, data);
+    ASSERT_TRUE(z.ok());
+    EXPECT_EQ(*DecompressBuffer(c, *z, data.size()), data);
+    EXPECT_EQ(*DecompressBuffer(c, *CompressBuffer(c, ""), 0), "");
+    // Two streams back to back (gzip members, bzip2 streams) read as one.
+    EXPECT_EQ(*DecompressBuffer(c, *z + *z, 2 * data.size()), data + data);
+    // Never more than max_output bytes, however far the data would expand.
+    EXPECT_EQ(DecompressBuffer(c, *z, data.size() - 1).status().code(), StatusCode::kCorrupt);
+    EXPECT_EQ(DecompressBuffer(c, z->substr(0, z->size() - 1), data.size()).status().code(),
+              StatusCode::kCorrupt);
+    EXPECT_EQ(DecompressBuffer(c, "", 100).status().code(), StatusCode::kCorrupt);
+    EXPECT_EQ(DecompressBuffer(c, *z + "x", 2 * data.size()).status().code(), StatusCode::kCorrupt);
+  }
+  EXPECT_EQ(CompressBuffer(Codec::kZstd, "x").status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(SequenceFileErrors, CorruptMetadataCount) {

@@ -10,6 +10,8 @@ Status Short(size_t pos, size_t need, size_t have, const char* what) {
                  std::to_string(need) + " bytes, " + std::to_string(have) + " remain");
 }
 
+size_t Left(std::string_view data, size_t pos) { return pos < data.size() ? data.size() - pos : 0; }
+
 Status CheckExact(std::string_view bytes, size_t n, const char* what) {
   if (bytes.size() != n)
     return Corrupt(std::string(what) + " must be " + std::to_string(n) + " bytes, got " +
@@ -46,7 +48,7 @@ Result<int64_t> ReadVLong(std::string_view data, size_t* pos) {
   if (*pos >= data.size()) return Short(*pos, 1, 0, "variable-length integer");
   int8_t first = static_cast<int8_t>(data[*pos]);
   size_t size = static_cast<size_t>(VLongSize(first));
-  if (data.size() - *pos < size) return Short(*pos, size, data.size() - *pos, "variable-length integer");
+  if (Left(data, *pos) < size) return Short(*pos, size, Left(data, *pos), "variable-length integer");
   if (size == 1) {
     ++*pos;
     return static_cast<int64_t>(first);
@@ -78,7 +80,7 @@ void WriteInt64BE(std::string* out, int64_t v) {
 }
 
 Result<int32_t> ReadInt32BE(std::string_view data, size_t* pos) {
-  if (data.size() - std::min(*pos, data.size()) < 4) return Short(*pos, 4, data.size() - std::min(*pos, data.size()), "int32");
+  if (Left(data, *pos) < 4) return Short(*pos, 4, Left(data, *pos), "int32");
   uint32_t u = 0;
   for (int i = 0; i < 4; i++) u = (u << 8) | static_cast<uint8_t>(data[*pos + i]);
   *pos += 4;
@@ -86,7 +88,7 @@ Result<int32_t> ReadInt32BE(std::string_view data, size_t* pos) {
 }
 
 Result<int64_t> ReadInt64BE(std::string_view data, size_t* pos) {
-  if (data.size() - std::min(*pos, data.size()) < 8) return Short(*pos, 8, data.size() - std::min(*pos, data.size()), "int64");
+  if (Left(data, *pos) < 8) return Short(*pos, 8, Left(data, *pos), "int64");
   uint64_t u = 0;
   for (int i = 0; i < 8; i++) u = (u << 8) | static_cast<uint8_t>(data[*pos + i]);
   *pos += 8;
@@ -104,8 +106,8 @@ Result<std::string> ReadText(std::string_view data, size_t* pos) {
   size_t at = *pos;
   EMBER_ASSIGN_OR_RETURN(int32_t len, ReadVInt(data, pos));
   if (len < 0) return Corrupt("negative Text length " + std::to_string(len) + " at byte " + std::to_string(at));
-  if (data.size() - *pos < static_cast<size_t>(len))
-    return Short(*pos, static_cast<size_t>(len), data.size() - *pos, "Text");
+  if (Left(data, *pos) < static_cast<size_t>(len))
+    return Short(*pos, static_cast<size_t>(len), Left(data, *pos), "Text");
   std::string s(data.substr(*pos, static_cast<size_t>(len)));
   *pos += static_cast<size_t>(len);
   return s;
