@@ -28,11 +28,11 @@ std::string ClassNameFor(Codec codec) {
 }
 
 Result<Codec> SupportedCodec(const std::string& class_name) {
-  EMBER_ASSIGN_OR_RETURN(Codec codec, CodecFromClassName(class_name));
-  if (!BufferCodecSupported(codec))
-    return InvalidArgument("SequenceFile codec '" + class_name +
-                           "' is not supported (use DefaultCodec, GzipCodec or BZip2Codec)");
-  return codec;
+  auto codec = CodecFromClassName(class_name);
+  if (!codec.ok() || !BufferCodecSupported(*codec))
+    return InvalidArgument("unsupported SequenceFile codec class '" + class_name +
+                           "' (supported: org.apache.hadoop.io.compress.DefaultCodec, GzipCodec, BZip2Codec)");
+  return *codec;
 }
 
 // Sequential reads over a ByteSource with a read-ahead buffer; every read
@@ -103,9 +103,9 @@ class Cursor {
   Result<int64_t> Length(const char* what) {
     int64_t at = pos_;
     EMBER_ASSIGN_OR_RETURN(int64_t n, VLong(what));
-    if (n < 0 || n > INT32_MAX) return Error(at, "bad " + std::string(what) + " " + std::to_string(n));
+    if (n < 0 || n > INT32_MAX) return Error(at, "bad " + std::string(what) + " length " + std::to_string(n));
     if (n > remaining())
-      return Error(at, std::string(what) + " " + std::to_string(n) + " runs past the end of the file (" +
+      return Error(at, std::string(what) + " length " + std::to_string(n) + " runs past the end of the file (" +
                            std::to_string(remaining()) + " bytes remain)");
     return n;
   }
@@ -150,7 +150,7 @@ class Cursor {
   int64_t buf_off_ = 0;
 };
 
-Result<SequenceFileHeader> ReadHeader(Cursor* in, Codec* codec) {
+Result<SequenceFileHeader> ReadHeader(Cursor* in, const std::string& name, Codec* codec) {
   SequenceFileHeader h;
   std::string magic;
   EMBER_RETURN_IF_ERROR(in->Read(4, &magic, "magic 'SEQ' and version"));
@@ -172,7 +172,8 @@ Result<SequenceFileHeader> ReadHeader(Cursor* in, Codec* codec) {
     EMBER_ASSIGN_OR_RETURN(h.codec_class, in->Text("codec class name"));
     auto c = SupportedCodec(h.codec_class);
     if (!c.ok())
-      return InvalidArgument("SequenceFile at byte " + std::to_string(at) + ": " + c.status().message());
+      return InvalidArgument("SequenceFile " + name + " at byte " + std::to_string(at) + ": " +
+                             c.status().message());
     *codec = *c;
   }
   int64_t count_at = in->pos();
@@ -436,7 +437,7 @@ Result<std::unique_ptr<SequenceFileReader>> SequenceFileReader::Open(std::shared
   auto impl = std::make_shared<Impl>();
   impl->source = std::move(source);
   impl->in = std::make_unique<Cursor>(impl->source.get());
-  EMBER_ASSIGN_OR_RETURN(impl->header, ReadHeader(impl->in.get(), &impl->codec));
+  EMBER_ASSIGN_OR_RETURN(impl->header, ReadHeader(impl->in.get(), impl->source->Name(), &impl->codec));
   impl->end = end < 0 ? impl->in->size() : end;
   if (start > impl->header.header_end) {
     EMBER_ASSIGN_OR_RETURN(int64_t at, impl->in->FindSync(start, impl->header.sync));
