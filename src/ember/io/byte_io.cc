@@ -65,37 +65,6 @@ class LocalSource : public ByteSource {
   int64_t size_;
 };
 
-class LocalSink : public ByteSink {
- public:
-  LocalSink(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
-  ~LocalSink() override {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Status Write(std::string_view data) override {
-    if (fd_ < 0) return Internal("write to closed file " + path_);
-    while (!data.empty()) {
-      ssize_t w = ::write(fd_, data.data(), data.size());
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        return ErrnoError("write", path_, errno);
-      }
-      data.remove_prefix(static_cast<size_t>(w));
-    }
-    return Status::OK();
-  }
-  Status Close() override {
-    if (fd_ < 0) return Status::OK();
-    int fd = fd_;
-    fd_ = -1;
-    if (::close(fd) != 0) return ErrnoError("close", path_, errno);
-    return Status::OK();
-  }
-
- private:
-  std::string path_;
-  int fd_;
-};
-
 }  // namespace
 
 std::unique_ptr<ByteSource> StringSource(std::string data) {
@@ -117,9 +86,7 @@ Result<std::unique_ptr<ByteSource>> OpenLocalSource(const std::string& path) {
 }
 
 Result<std::unique_ptr<ByteSink>> CreateLocalSink(const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return errno == EEXIST ? AlreadyExists("output exists: " + path) : ErrnoError("create", path, errno);
-  return std::unique_ptr<ByteSink>(std::make_unique<LocalSink>(path, fd));
+  return CreateOutput(path, Codec::kNone);
 }
 
 }  // namespace ember::io

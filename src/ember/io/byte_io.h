@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "ember/common/status.h"
+#include "ember/io/codec.h"
 
 namespace ember::io {
 
@@ -27,12 +28,8 @@ class ByteSource {
   virtual std::string Name() const = 0;
 };
 
-class ByteSink {
- public:
-  virtual ~ByteSink() = default;
-  virtual Status Write(std::string_view data) = 0;
-  virtual Status Close() = 0;
-};
+// Written in order, then Close()d: the output stream of codec.h.
+using ByteSink = OutputStream;
 
 // Reads a copy of `data`.
 std::unique_ptr<ByteSource> StringSource(std::string data);
