@@ -12,15 +12,10 @@
 #include "ember/common/file_util.h"
 #include "ember/common/frame.h"
 #include "ember/common/process.h"
+#include "ember/common/time_util.h"
 #include "ember/deploy/executor_bootstrap.h"
 
 namespace ember::deploy {
-
-namespace {
-double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-}  // namespace
 
 Result<std::unique_ptr<ClusterBackend>> ClusterBackend::Start(ClusterOptions options) {
   std::unique_ptr<ClusterBackend> b(new ClusterBackend(std::move(options)));
@@ -93,7 +88,7 @@ void ClusterBackend::Expect(const proto::ExecutorAdded& added) {
   e.id = added.executor_id();
   e.host = added.host();
   e.cores = added.cores();
-  e.last_heartbeat = Now();  // counts from now until it registers
+  e.last_heartbeat = SteadySeconds();  // counts from now until it registers
 }
 
 void ClusterBackend::Snapshot(std::vector<std::string>* live, int* next_id) {
@@ -142,7 +137,7 @@ Status ClusterBackend::LaunchExecutor() {
   }
   e.pid = child->pid;
   e.stdin_fd = child->stdin_fd;  // kept open: the executor exits when it closes
-  e.last_heartbeat = Now();     // counts from the launch until it registers
+  e.last_heartbeat = SteadySeconds();     // counts from the launch until it registers
   seen_.insert(e.id);
   // Down the pipe: never on a command line or in the environment.
   Status st = WriteBootstrap(e.stdin_fd, options_.credentials.secret, options_.conf);
@@ -187,7 +182,7 @@ void ClusterBackend::Serve(std::shared_ptr<net::Connection> conn) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = executors_.find(id);
     if (it == executors_.end() || it->second.lost) break;
-    if (msg.has_heartbeat()) it->second.last_heartbeat = Now();
+    if (msg.has_heartbeat()) it->second.last_heartbeat = SteadySeconds();
     else if (msg.has_task_result()) {
       if (msg.task_result().state() == proto::TaskResult::SUCCESS) consecutive_losses_ = 0;
       Emit(scheduler::event::TaskFinished{id, std::move(*msg.mutable_task_result())});
@@ -213,7 +208,7 @@ Status ClusterBackend::Register(const std::shared_ptr<net::Connection>& conn,
   e.host = r.host();
   e.block_port = r.block_port();
   e.cores = r.cores();
-  e.last_heartbeat = Now();
+  e.last_heartbeat = SteadySeconds();
   proto::RpcMessage reply;
   reply.mutable_registered()->mutable_conf()->insert(options_.conf.begin(), options_.conf.end());
   reply.mutable_registered()->set_file_port(files_->port());
@@ -255,7 +250,7 @@ void ClusterBackend::Lose(const std::string& id, const std::string& reason) {
 void ClusterBackend::Monitor() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
-    double now = Now();
+    double now = SteadySeconds();
     for (auto& [id, e] : executors_) {
       if (e.lost) continue;
       int status = 0;

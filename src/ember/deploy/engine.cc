@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "ember/common/file_util.h"
+#include "ember/common/time_util.h"
 #include "ember/deploy/app_dir.h"
 #include "ember/deploy/cluster_backend.h"
 #include "ember/deploy/daemon_conf.h"
@@ -149,9 +150,7 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   e->conf_ = conf;
   EMBER_ASSIGN_OR_RETURN(MasterSpec spec, ParseMasterUrl(Get(conf, "spark.master", "local[*]")));
   e->slots_ = spec.slots;
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch()).count();
-  e->app_id_ = "local-" + std::to_string(ms);
+  e->app_id_ = "local-" + std::to_string(EpochMillis());
   std::string local_root = Get(conf, "spark.local.dir", "");
   if (local_root.empty()) local_root = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
   SweepStaleAppDirs(local_root);  // left by drivers that were killed

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <climits>
 #include <condition_variable>
-#include <ctime>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -14,6 +13,7 @@
 #include <thread>
 
 #include "ember.pb.h"
+#include "ember/common/time_util.h"
 #include "ember/deploy/executor_placement.h"
 #include "ember/net/http_server.h"
 #include "ember/net/server.h"
@@ -22,23 +22,6 @@
 namespace ember::deploy {
 
 namespace {
-
-double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-int64_t EpochMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string Timestamp() {  // 20261130071500, as in Spark's application ids
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d%H%M%S", std::gmtime(&t));
-  return buf;
-}
 
 int IdNumber(const std::string& id) {
   try {
@@ -172,8 +155,8 @@ void Master::Impl::ServeWorker(const std::shared_ptr<net::Connection>& conn, con
       std::lock_guard<std::mutex> lock(mu_);
       auto it = workers_.find(r.worker_id());
       if (it == workers_.end() || it->second.conn != conn) break;
-      it->second.last_heartbeat = Now();
-      it->second.last_heartbeat_ms = EpochMs();
+      it->second.last_heartbeat = SteadySeconds();
+      it->second.last_heartbeat_ms = EpochMillis();
       Send(conn, ack);
     } else if (msg.has_executor_exited()) {
       OnExecutorExited(msg.executor_exited());
@@ -189,7 +172,7 @@ void Master::Impl::RegisterWorkerLocked(const std::shared_ptr<net::Connection>& 
   WorkerInfo& w = workers_[r.worker_id()];
   bool again = w.conn != nullptr;
   if (w.conn) w.conn->Close();  // an older link of the same worker
-  w = WorkerInfo{r.worker_id(), r.host(), r.cores(), r.memory_mb(), conn, Now(), EpochMs(), true};
+  w = WorkerInfo{r.worker_id(), r.host(), r.cores(), r.memory_mb(), conn, SteadySeconds(), EpochMillis(), true};
   proto::DeployMessage reply;  // first: the worker reads nothing else before it
   reply.set_worker_registered(url());
   Send(conn, reply);
@@ -210,7 +193,7 @@ void Master::Impl::RegisterWorkerLocked(const std::shared_ptr<net::Connection>& 
       continue;
     }
     ExecInfo& e = executors_[key];
-    e = ExecInfo{r.worker_id(), s.cores(), s.memory_mb(), app == apps_.end() ? Now() : 0};
+    e = ExecInfo{r.worker_id(), s.cores(), s.memory_mb(), app == apps_.end() ? SteadySeconds() : 0};
   }
   // Executors placed on this worker that it no longer runs: gone with it.
   for (auto it = executors_.begin(); it != executors_.end();) {
@@ -241,7 +224,7 @@ void Master::Impl::ServeApp(const std::shared_ptr<net::Connection>& conn, proto:
     if (id.empty()) {
       char seq[8];
       std::snprintf(seq, sizeof seq, "%04d", next_app_++);
-      id = "app-" + Timestamp() + "-" + seq;
+      id = "app-" + UtcTimestamp() + "-" + seq;
       r.set_app_id(id);
     }
     AppInfo& app = apps_[id];
@@ -249,7 +232,7 @@ void Master::Impl::ServeApp(const std::shared_ptr<net::Connection>& conn, proto:
     app.desc = r;
     app.conn = conn;
     app.next_executor_id = std::max(app.next_executor_id, r.next_executor_id());
-    if (app.start_ms == 0) app.start_ms = EpochMs();
+    if (app.start_ms == 0) app.start_ms = EpochMillis();
     // Executors reported by workers before it came back: kept if it still uses them.
     std::set<std::string> live(r.live_executors().begin(), r.live_executors().end());
     std::vector<ExecKey> unused;
@@ -351,7 +334,7 @@ void Master::Impl::FinishAppLocked(const std::string& id) {
   if (app.conn) app.conn->Close();
   app.conn.reset();
   app.state = "FINISHED";
-  app.end_ms = EpochMs();
+  app.end_ms = EpochMillis();
   spdlog::info("application {} finished", id);
   completed_.push_back(std::move(app));
   if (completed_.size() > 200) completed_.erase(completed_.begin());
@@ -411,7 +394,7 @@ void Master::Impl::ScheduleLocked() {
 void Master::Impl::Monitor() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
-    double now = Now();
+    double now = SteadySeconds();
     std::vector<std::string> silent;
     for (auto& [id, w] : workers_)
       if (w.alive && now - w.last_heartbeat > o_.worker_timeout_s) silent.push_back(id);
@@ -461,7 +444,7 @@ std::string Master::Impl::StatusJson() const {
       app_cores += e.cores;
       execs.push_back({{"id", key.second}, {"worker", e.worker_id}, {"cores", e.cores}});
     }
-    int64_t end = a.end_ms ? a.end_ms : EpochMs();
+    int64_t end = a.end_ms ? a.end_ms : EpochMillis();
     return json{{"id", a.desc.app_id()}, {"name", a.desc.name()}, {"user", a.desc.user()},
                 {"cores", app_cores}, {"memoryperexecutor", a.desc.executor_memory_mb()},
                 {"starttime", a.start_ms}, {"duration", end - a.start_ms}, {"state", a.state},

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <ctime>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -16,6 +15,7 @@
 #include "ember/common/file_util.h"
 #include "ember/common/frame.h"
 #include "ember/common/process.h"
+#include "ember/common/time_util.h"
 #include "ember/deploy/executor_bootstrap.h"
 #include "ember/net/client.h"
 #include "ember/net/watchdog.h"
@@ -23,10 +23,6 @@
 namespace ember::deploy {
 
 namespace {
-
-double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 constexpr std::chrono::seconds kRegistrationTimeout{10};
 
@@ -39,10 +35,7 @@ bool PlainName(const std::string& s) {
 class Worker::Impl {
  public:
   explicit Impl(WorkerOptions options) : o_(std::move(options)) {
-    std::time_t t = std::time(nullptr);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", std::gmtime(&t));
-    id_ = std::string("worker-") + stamp + "-" + o_.host + "-" + std::to_string(::getpid());
+    id_ = "worker-" + UtcTimestamp() + "-" + o_.host + "-" + std::to_string(::getpid());
   }
   ~Impl() { Stop(); }
 
@@ -137,7 +130,7 @@ Status Worker::Impl::Session(const std::shared_ptr<net::Connection>& conn) {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return Status::OK();
     registered_ = true;
-    last_ack_ = Now();
+    last_ack_ = SteadySeconds();
   }
   cv_.notify_all();
   for (;;) {
@@ -148,7 +141,7 @@ Status Worker::Impl::Session(const std::shared_ptr<net::Connection>& conn) {
     else if (msg.has_kill_executor()) Kill(msg.kill_executor());
     else if (msg.has_heartbeat_ack()) {
       std::lock_guard<std::mutex> lock(mu_);
-      last_ack_ = Now();
+      last_ack_ = SteadySeconds();
     }
   }
 }
@@ -237,7 +230,7 @@ void Worker::Impl::Monitor() {
       int status = 0;
       if (::waitpid(executors_[key].pid, &status, WNOHANG) == executors_[key].pid) Reap(key, status);
     }
-    double now = Now();
+    double now = SteadySeconds();
     if (registered_ && now - last_ack_ > o_.timeout_s) {
       spdlog::warn("worker {}: the master did not answer for {} s (spark.worker.timeout)", id_,
                    static_cast<int>(o_.timeout_s));

@@ -6,8 +6,9 @@
 // sleeping. Thread-safe.
 #pragma once
 
+#include "ember/common/time_util.h"
+
 #include <atomic>
-#include <chrono>
 
 namespace ember::scheduler {
 
@@ -19,9 +20,7 @@ class Clock {
 
 class SystemClock : public Clock {
  public:
-  double Now() const override {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-  }
+  double Now() const override { return SteadySeconds(); }
 };
 
 class ManualClock : public Clock {
