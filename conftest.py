@@ -33,7 +33,12 @@ _clusters = {}  # "standalone" -> its LoopbackCluster, once started
 
 # `sc` is a per-test fixture handing out the shared context: reusing it
 # across hypothesis examples is intended.
-settings.register_profile("ember", suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Derandomized: the same examples every run, so a test never passes or
+# fails on the luck of generation (a loaded machine once tripped
+# hypothesis's data_too_large check, which is about the generator, not
+# about ember).
+settings.register_profile("ember", derandomize=True,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
 settings.load_profile("ember")
 
 
