@@ -8,13 +8,18 @@ PYTEST_TIMEOUT ?= 300
 
 export PYTHONPATH := $(CURDIR)/python$(if $(PYTHONPATH),:$(PYTHONPATH))
 export EMBER_EXECUTABLE := $(CURDIR)/$(BUILD)/ember
+# Where install-test-deps.sh puts the test-only reference systems.
+export EMBER_TEST_DEPS := $(CURDIR)/$(BUILD)
 
-.PHONY: all deps build demo test test-cpp test-python test-slow bench bench-net clean
+.PHONY: all deps test-deps build demo test test-cpp test-python test-slow bench bench-net clean
 
 all: build
 
 deps:
 	@PYTHON=$(PYTHON) scripts/install-deps.sh
+
+test-deps: deps
+	@PYTHON=$(PYTHON) BUILD=$(BUILD) scripts/install-test-deps.sh
 
 $(BUILD)/build.ninja: CMakeLists.txt
 	cmake -S . -B $(BUILD) -G Ninja -DPYTHON=$(PYTHON)
@@ -25,7 +30,7 @@ build: deps $(BUILD)/build.ninja
 demo: build
 	$(BUILD)/ember submit --master 'local[2]' examples/wordcount.py examples/data/sample.txt
 
-test: build
+test: build test-deps
 	$(MAKE) --no-print-directory test-cpp test-python
 
 test-cpp:
@@ -35,10 +40,10 @@ test-python:
 	$(PYTHON) -m pytest -n 2 --timeout=$(PYTEST_TIMEOUT) -q -p no:cacheprovider \
 		--doctest-modules python/ember tests/python tests/faults tests/multihost
 
-test-slow: build
+test-slow: build test-deps
 	$(PYTHON) -m pytest -q -p no:cacheprovider --timeout=1800 -m slow tests
 
-bench: build
+bench: build test-deps
 	$(BUILD)/block_fetch_throughput
 	$(PYTHON) bench/fetch_across_hosts.py $(BUILD)/block_fetch_throughput
 	$(PYTHON) bench/run.py

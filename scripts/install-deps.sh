@@ -8,7 +8,7 @@ zlib1g-dev libbz2-dev libzstd-dev liblz4-dev libsnappy-dev libxxhash-dev libssl-
 libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev python3-cloudpickle
 python3-pytest python3-pytest-xdist python3-pytest-timeout python3-hypothesis
 python3-psutil python3-dask python3-numpy python3-venv python3-pip zstd lz4 procps
-iproute2"
+iproute2 openjdk-17-jdk-headless maven"
 
 missing=""
 for p in $PACKAGES; do

@@ -1,0 +1,52 @@
+#!/bin/sh
+# Installs the test-only reference systems, cached between runs:
+#   $BUILD/venv          a venv (--system-site-packages) with the PyPI
+#                        packages of tests/requirements.txt (PySpark, moto)
+#   ~/.m2 + $BUILD/java  Hadoop's jars from Maven Central (tests/java/pom.xml),
+#                        their class path in $BUILD/java/classpath.txt, and
+#                        the Java tools of tests/java/src compiled against it
+# Each step reruns only when its inputs changed. Idempotent.
+set -eu
+BUILD=${BUILD:-build}
+PYTHON=${PYTHON:-/usr/bin/python3}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$BUILD"
+OUT=$(cd "$BUILD" && pwd)
+
+stamp_ok() {  # stamp_ok STAMP FILE...: true when STAMP records FILEs' contents
+  [ -f "$1" ] && [ "$(cat "$1")" = "$(shift; cat "$@" | sha256sum)" ]
+}
+write_stamp() {
+  stamp=$1; shift
+  cat "$@" | sha256sum > "$stamp"
+}
+
+VENV=$OUT/venv
+REQ=$ROOT/tests/requirements.txt
+if ! stamp_ok "$VENV/.stamp" "$REQ"; then
+  echo "installing test packages into $VENV"
+  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv --system-site-packages "$VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQ"
+  write_stamp "$VENV/.stamp" "$REQ"
+fi
+
+JAVA_OUT=$OUT/java
+POM=$ROOT/tests/java/pom.xml
+mkdir -p "$JAVA_OUT"
+if ! stamp_ok "$JAVA_OUT/.pom-stamp" "$POM"; then
+  echo "resolving Hadoop's jars from Maven Central"
+  mvn -q -B -f "$POM" dependency:build-classpath -Dmdep.outputFile="$JAVA_OUT/classpath.txt"
+  write_stamp "$JAVA_OUT/.pom-stamp" "$POM"
+fi
+SOURCES=$(find "$ROOT/tests/java/src" -name '*.java' | sort)
+if [ -n "$SOURCES" ]; then
+  # shellcheck disable=SC2086
+  if ! stamp_ok "$JAVA_OUT/.src-stamp" "$JAVA_OUT/classpath.txt" $SOURCES; then
+    echo "compiling the Java test tools"
+    rm -rf "$JAVA_OUT/classes"
+    # shellcheck disable=SC2086
+    javac -nowarn -d "$JAVA_OUT/classes" -cp "$(cat "$JAVA_OUT/classpath.txt")" $SOURCES
+    # shellcheck disable=SC2086
+    write_stamp "$JAVA_OUT/.src-stamp" "$JAVA_OUT/classpath.txt" $SOURCES
+  fi
+fi

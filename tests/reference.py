@@ -1,0 +1,38 @@
+"""Where the test-only reference systems live (scripts/install-test-deps.sh).
+
+`make test` exports EMBER_TEST_DEPS (the build directory); these helpers
+find PySpark's venv interpreter and Hadoop's Java class path there. A test
+needing one fails with the command to run when it is missing, rather than
+skipping: the reference systems are part of the test suite.
+"""
+import os
+import pathlib
+
+_ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def deps_dir():
+    return pathlib.Path(os.environ.get("EMBER_TEST_DEPS", _ROOT / "build"))
+
+
+def _require(path, what):
+    if not path.exists():
+        raise RuntimeError(f"{what} missing at {path}: run `make test-deps`")
+    return path
+
+
+def venv_python():
+    """The venv interpreter that has PySpark and moto installed."""
+    return str(_require(deps_dir() / "venv" / "bin" / "python", "test venv"))
+
+
+def java_classpath():
+    """Hadoop's jars plus the compiled test tools, as a -cp argument."""
+    java = deps_dir() / "java"
+    jars = _require(java / "classpath.txt", "Hadoop class path").read_text().strip()
+    return str(_require(java / "classes", "compiled Java test tools")) + os.pathsep + jars
+
+
+def java_command(main_class, *args):
+    """argv running one of tests/java/src's tools with Hadoop on the class path."""
+    return ["java", "-Xmx1g", "-cp", java_classpath(), main_class, *map(str, args)]
