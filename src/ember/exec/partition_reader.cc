@@ -1,7 +1,5 @@
 #include "ember/exec/partition_reader.h"
 
-#include <functional>
-
 #include "ember/exec/cached_stream.h"
 #include "ember/exec/python_stream.h"
 #include "ember/exec/shuffle_read_stream.h"
@@ -14,32 +12,6 @@
 namespace ember::exec {
 
 namespace {
-
-// Streams the concatenation of streams opened one after another.
-class ConcatStream : public FrameStream {
- public:
-  using Opener = std::function<Result<std::unique_ptr<FrameStream>>(int)>;
-  ConcatStream(int count, Opener open) : count_(count), open_(std::move(open)) {}
-  Result<bool> Next(Frame* frame) override {
-    for (;;) {
-      if (!current_) {
-        if (index_ >= count_) return false;
-        auto s = open_(index_++);
-        if (!s.ok()) return s.status();
-        current_ = std::move(s).value();
-      }
-      auto more = current_->Next(frame);
-      if (!more.ok() || *more) return more;
-      current_.reset();
-    }
-  }
-
- private:
-  int count_;
-  int index_ = 0;
-  Opener open_;
-  std::unique_ptr<FrameStream> current_;
-};
 
 class LineStream : public FrameStream {
  public:

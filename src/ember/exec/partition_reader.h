@@ -21,7 +21,7 @@
 #include <optional>
 #include <vector>
 
-#include "ember/exec/frame_stream.h"
+#include "ember/common/frame_stream.h"
 #include "ember/exec/task_context.h"
 #include "ember/exec/task_runner.h"
 #include "ember.pb.h"
