@@ -21,6 +21,7 @@
 #include "ember/rdd/pair_node.h"
 #include "ember/rdd/parallel_node.h"
 #include "ember/rdd/python_node.h"
+#include "ember/rdd/sequence_file_node.h"
 #include "ember/rdd/shuffled_node.h"
 #include "ember/rdd/text_node.h"
 #include "ember/rdd/union_node.h"
@@ -262,6 +263,11 @@ Result<int> Engine::AddWholeFiles(const std::string& paths, int min_partitions, 
   return Add(rdd::MakeWholeFileNode(paths, min_partitions, as_text));
 }
 
+Result<int> Engine::AddSequenceFile(const std::string& paths, int min_partitions, const std::string& key_class,
+                                    const std::string& value_class) {
+  return Add(rdd::MakeSequenceFileNode(paths, min_partitions, key_class, value_class));
+}
+
 Result<int> Engine::AddPython(int parent, std::string command, std::vector<int64_t> broadcast_ids) {
   return Add(rdd::MakePythonNode(graph_, parent, std::move(command), std::move(broadcast_ids)));
 }
@@ -298,11 +304,19 @@ scheduler::JobOutput Engine::RunJob(int node, std::vector<int> partitions, Conf 
 
 scheduler::JobFailure Engine::SaveAsTextFile(int node, const std::string& path,
                                              const std::string& codec, Conf properties) {
+  return SaveFiles(node, io::FileOutputCommitter::Setup(path, codec), std::move(properties));
+}
+
+scheduler::JobFailure Engine::SaveAsSequenceFile(int node, const std::string& path,
+                                                 const proto::SequenceFileFormat& format, Conf properties) {
+  return SaveFiles(node, io::FileOutputCommitter::Setup(path, "", &format), std::move(properties));
+}
+
+scheduler::JobFailure Engine::SaveFiles(int node, Result<io::FileOutputCommitter> committer, Conf properties) {
   Status st = CheckRunning();
   if (!st.ok()) return {st};
   auto parts = NumPartitions(node);
   if (!parts.ok()) return {parts.status()};
-  auto committer = io::FileOutputCommitter::Setup(path, codec);
   if (!committer.ok()) return {committer.status()};
   scheduler::JobSpec spec;
   spec.final_node = node;

@@ -9,6 +9,7 @@
 #include "ember/rdd/pair_node.h"
 #include "ember/rdd/parallel_node.h"
 #include "ember/rdd/python_node.h"
+#include "ember/rdd/sequence_file_node.h"
 #include "ember/rdd/shuffled_node.h"
 #include "ember/rdd/text_node.h"
 #include "ember/rdd/union_node.h"
@@ -35,6 +36,7 @@ const NodeKind& KindOf(const proto::Node& node) {
       {proto::Node::kParallel, &ParallelNodeKind()},
       {proto::Node::kText, &TextNodeKind()},
       {proto::Node::kWholeFile, &WholeFileNodeKind()},
+      {proto::Node::kSequenceFile, &SequenceFileNodeKind()},
       {proto::Node::kPython, &PythonNodeKind()},
       {proto::Node::kShuffled, &ShuffledNodeKind()},
       {proto::Node::kUnionOf, &UnionNodeKind()},
