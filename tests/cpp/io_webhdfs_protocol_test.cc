@@ -30,7 +30,6 @@ TEST(WebHdfsProtocol, ParsesFileStatusAndListing) {
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   EXPECT_EQ(file->length, 24930);
   EXPECT_FALSE(file->is_dir);
-  EXPECT_EQ(file->block_size, 134217728);
   auto listing = ParseFileStatuses(
       R"({"FileStatuses":{"FileStatus":[{"length":0,"pathSuffix":"sub","type":"DIRECTORY","blockSize":0},)"
       R"({"length":7,"pathSuffix":"a.txt","type":"FILE","blockSize":1048576}]}})");

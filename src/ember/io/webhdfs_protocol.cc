@@ -27,7 +27,6 @@ Result<WebHdfsEntry> EntryOf(const json& status, const std::string& body) {
   entry.name = status.value("pathSuffix", "");
   entry.length = status.value("length", int64_t{0});
   entry.is_dir = status["type"] == "DIRECTORY";
-  entry.block_size = status.value("blockSize", int64_t{0});
   return entry;
 }
 

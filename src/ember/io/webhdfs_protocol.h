@@ -33,7 +33,6 @@ struct WebHdfsEntry {
   std::string name;  // pathSuffix: the child's name; empty for a status of the path itself
   int64_t length = 0;
   bool is_dir = false;
-  int64_t block_size = 0;
 };
 
 Result<std::string> NamenodeHttpAddress(const std::string& scheme, const std::string& authority,
