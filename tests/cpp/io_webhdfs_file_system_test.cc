@@ -135,6 +135,22 @@ TEST_F(WebHdfsLive, CreateRenameAndDeleteKeepTheContract) {
   EXPECT_EQ(fs_->BlockSize(), 128 << 20);
 }
 
+TEST_F(WebHdfsLive, AnUploadHdfsRefusesFailsOnCloseNamingThePathAndTheReason) {
+  std::string http = ::getenv("EMBER_TEST_HDFS_HTTP");
+  SetHadoopConf({{"dfs.namenode.http-address", http}, {"hadoop.user.name", "mallory"}});
+  ParsedUri parsed = ParseUri(dir_);
+  auto outsider = MakeWebHdfsFileSystem(parsed.scheme, parsed.authority);
+  ASSERT_TRUE(outsider.ok());
+  auto out = (*outsider)->Create(dir_ + "/theirs.txt");  // dir_ belongs to the cluster's user, mode 755
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_TRUE((*out)->Write("data").ok());
+  Status closed = (*out)->Close();
+  EXPECT_EQ(closed.code(), StatusCode::kIOError);
+  EXPECT_NE(closed.message().find(dir_ + "/theirs.txt"), std::string::npos) << closed.message();
+  EXPECT_NE(closed.message().find("Permission denied: user=mallory"), std::string::npos) << closed.message();
+  EXPECT_EQ(fs_->Stat(dir_ + "/theirs.txt").status().code(), StatusCode::kNotFound);
+}
+
 TEST_F(WebHdfsLive, WebhdfsSchemeReachesTheSameFilesAndAnswersInItsOwnForm) {
   Put(*fs_, dir_ + "/a.txt", "hello");
   std::string http = ::getenv("EMBER_TEST_HDFS_HTTP");

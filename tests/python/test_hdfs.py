@@ -40,7 +40,7 @@ def test_webhdfs_file_system_contract(hdfs):  # noqa: F811
     run = subprocess.run([str(deps_dir() / "ember_tests"), "--gtest_filter=WebHdfsLive.*"],
                          env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-4000:]
-    assert "[  PASSED  ] 5 tests." in run.stdout and "SKIPPED" not in run.stdout, run.stdout[-4000:]
+    assert "[  PASSED  ] 6 tests." in run.stdout and "SKIPPED" not in run.stdout, run.stdout[-4000:]
 
 
 def test_text_files_from_hdfs_dirs_globs_and_splits(sc, hdfs, hdfs_dir):  # noqa: F811
