@@ -5,7 +5,8 @@
 // Contract: Start() parses the master URL and settings, creates the
 // application's local directory (removed again by Stop() and by the
 // destructor) and starts the backend. Add*() register RDD nodes and return
-// their ids; errors name the input at fault (missing path, ...). RunJob()
+// their ids, each node built by its kind's home under rdd/; errors name
+// the input at fault (missing path, ...). RunJob()
 // and SaveAsTextFile() block until the job ends. After Stop() every call
 // fails with "SparkContext has been stopped".
 #pragma once
@@ -75,7 +76,7 @@ class Engine {
  private:
   Engine() = default;
   Status CheckRunning() const;
-  Result<int> Add(proto::Node node);
+  Result<int> Add(Result<proto::Node> node);
 
   Conf conf_;
   int slots_ = 1;
