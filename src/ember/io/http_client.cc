@@ -78,7 +78,7 @@ Result<HttpResponse> SendHttp(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, KeepLocation);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.location);
   curl_slist* headers = curl_slist_append(nullptr, "Expect:");  // no 100-continue round trip
-  if (request.method == "PUT" || request.method == "POST") {
+  if (request.method == "PUT") {
     headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadUpload);

@@ -19,10 +19,10 @@
 namespace ember::io {
 
 struct HttpRequest {
-  std::string method = "GET";  // GET, PUT, POST or DELETE
+  std::string method = "GET";  // GET, PUT or DELETE
   std::string url;
   bool follow_redirects = false;
-  // PUT/POST body read from this file descriptor (from its offset 0), or
+  // A PUT's body, read from this file descriptor (from its offset 0), or
   // none when upload_fd is -1.
   int upload_fd = -1;
   int64_t upload_size = 0;
