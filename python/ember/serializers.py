@@ -76,7 +76,9 @@ def write_frame_file(stream, records):
 
 def _decode_file(data, as_text):
     (n,) = U32.unpack_from(data, 0)
-    path = "file:" + data[4:4 + n].decode("utf-8", "surrogateescape")
+    path = data[4:4 + n].decode("utf-8", "surrogateescape")
+    if path.startswith("/"):  # a local file, named as PySpark does; URIs keep their scheme
+        path = "file:" + path
     body = data[4 + n:]
     return [(path, body.decode("utf-8") if as_text else bytes(body))]
 
