@@ -247,6 +247,14 @@ class SparkContext:
         """(path, bytes) of each file."""
         return self.wholeTextFiles(path, minPartitions, use_unicode=False)
 
+    def binaryRecords(self, path, recordLength):
+        """Fixed-length records of flat binary files, as bytes: each file's
+        length must be a multiple of recordLength."""
+        from .rdd import SourceRDD
+        node = self._call(self._engine.add_binary_records, str(path), int(recordLength),
+                          self.defaultMinPartitions)
+        return SourceRDD(self, node)
+
     def sequenceFile(self, path, keyClass=None, valueClass=None, keyConverter=None,
                      valueConverter=None, minSplits=None, batchSize=0):
         """(key, value) records of Hadoop SequenceFiles (any compression),
@@ -269,10 +277,21 @@ class SparkContext:
 
     def hadoopFile(self, path, inputFormatClass, keyClass, valueClass, keyConverter=None,
                    valueConverter=None, conf=None, batchSize=0):
-        """Records of an old-API Hadoop input format (by class name); ember
-        reads the SequenceFile input format natively."""
-        hadoop_formats.input_kind(inputFormatClass)
-        return self.sequenceFile(path, keyClass, valueClass, keyConverter, valueConverter)
+        """Records of a Hadoop input format named by class (either API):
+        SequenceFileInputFormat, TextInputFormat ((byte offset, line)) and
+        KeyValueTextInputFormat ((key, value) split at the first separator,
+        mapreduce.input.keyvaluelinerecordreader.key.value.separator)."""
+        from .rdd import SourceRDD
+        kind = hadoop_formats.input_kind(inputFormatClass)
+        if kind == "sequence":
+            return self.sequenceFile(path, keyClass, valueClass, keyConverter, valueConverter)
+        hadoop_formats.check_no_converters(keyConverter, valueConverter)
+        if kind == "text":
+            node = self._call(self._engine.add_text_file, str(path), self.defaultMinPartitions,
+                              True, True)
+            return SourceRDD(self, node)
+        separator = hadoop_formats.setting(conf, hadoop_formats.KEY_VALUE_SEPARATOR, "\t")
+        return self.textFile(path).map(hadoop_formats.key_value_split(separator))
 
     def newAPIHadoopFile(self, path, inputFormatClass, keyClass, valueClass, keyConverter=None,
                          valueConverter=None, conf=None, batchSize=0):

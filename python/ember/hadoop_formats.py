@@ -5,7 +5,8 @@ saveAsHadoopFile / saveAsNewAPIHadoopFile / save...Dataset take Hadoop class
 names and a Hadoop configuration dict. ember runs no Java: it knows the
 sequence-file and text formats of both Hadoop APIs by name and does their
 work natively; any other class name, and any converter class, is a clear
-error naming it.
+error naming it. Input: SequenceFileInputFormat, TextInputFormat,
+KeyValueTextInputFormat; output: SequenceFileOutputFormat, TextOutputFormat.
 """
 
 from .errors import EmberError
@@ -13,6 +14,14 @@ from .errors import EmberError
 SEQUENCE_INPUTS = {
     "org.apache.hadoop.mapred.SequenceFileInputFormat",
     "org.apache.hadoop.mapreduce.lib.input.SequenceFileInputFormat",
+}
+TEXT_INPUTS = {
+    "org.apache.hadoop.mapred.TextInputFormat",
+    "org.apache.hadoop.mapreduce.lib.input.TextInputFormat",
+}
+KEY_VALUE_INPUTS = {
+    "org.apache.hadoop.mapred.KeyValueTextInputFormat",
+    "org.apache.hadoop.mapreduce.lib.input.KeyValueTextInputFormat",
 }
 SEQUENCE_OUTPUTS = {
     "org.apache.hadoop.mapred.SequenceFileOutputFormat",
@@ -32,6 +41,8 @@ COMPRESS = ("mapreduce.output.fileoutputformat.compress", "mapred.output.compres
 COMPRESS_CODEC = ("mapreduce.output.fileoutputformat.compress.codec", "mapred.output.compression.codec")
 COMPRESS_TYPE = ("mapreduce.output.fileoutputformat.compress.type", "mapred.output.compression.type")
 TEXT_SEPARATOR = ("mapreduce.output.textoutputformat.separator", "mapred.textoutputformat.separator")
+KEY_VALUE_SEPARATOR = ("mapreduce.input.keyvaluelinerecordreader.key.value.separator",
+                       "key.value.separator.in.input.line")
 
 
 class UnsupportedFormatError(EmberError, ValueError):
@@ -55,11 +66,23 @@ def check_no_converters(keyConverter, valueConverter):
 
 
 def input_kind(class_name):
-    """"sequence" for the sequence-file input formats of either Hadoop API."""
-    if class_name in SEQUENCE_INPUTS:
-        return "sequence"
-    raise UnsupportedFormatError(
-        "input format %s is not supported; ember reads %s" % (class_name, ", ".join(sorted(SEQUENCE_INPUTS))))
+    """"sequence", "text" or "keyvalue" for the input formats of either
+    Hadoop API that ember reads natively."""
+    for kind, names in (("sequence", SEQUENCE_INPUTS), ("text", TEXT_INPUTS),
+                        ("keyvalue", KEY_VALUE_INPUTS)):
+        if class_name in names:
+            return kind
+    raise UnsupportedFormatError("input format %s is not supported; ember reads %s" % (
+        class_name, ", ".join(sorted(SEQUENCE_INPUTS | TEXT_INPUTS | KEY_VALUE_INPUTS))))
+
+
+def key_value_split(separator):
+    """KeyValueTextInputFormat's record of a line: (key, value) split at the
+    first separator; (line, "") when there is none."""
+    def split(line):
+        key, sep, value = line.partition(separator)
+        return (key, value) if sep else (line, "")
+    return split
 
 
 def output_kind(class_name):

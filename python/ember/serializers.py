@@ -24,6 +24,7 @@ TEXT_FILE = 9
 BINARY_FILE = 10
 SECTION = 11
 WRITABLE_PAIRS = 13  # key class, value class, then serialized (key, value) pairs
+FIXED_RECORDS = 14  # u32 record length, then records of that length (binaryRecords)
 
 # Stands, in a pair node's input records, for the SECTION frame between the
 # first parent's records and the second's (see rdd._split_second_side).
@@ -99,6 +100,9 @@ def decode_frame(ftype, data):
         return (SECTION_MARK,)
     if ftype == WRITABLE_PAIRS:
         return decode_writable_pairs(data)
+    if ftype == FIXED_RECORDS:
+        (n,) = U32.unpack_from(data, 0)
+        return [bytes(data[i:i + n]) for i in range(4, len(data), n)]
     raise ValueError("not a data frame type: %d" % ftype)
 
 

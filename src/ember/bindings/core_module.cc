@@ -107,11 +107,14 @@ PYBIND11_MODULE(_core, m) {
              for (const auto& b : slices) s.emplace_back(b);
              return Check(e.AddParallel(std::move(s)));
            })
-      .def("add_text_file", [](Engine& e, const std::string& p, int n, bool u) {
-        return Check(WithoutGil([&] { return e.AddTextFile(p, n, u); }));
-      })
+      .def("add_text_file", [](Engine& e, const std::string& p, int n, bool u, bool offsets) {
+        return Check(WithoutGil([&] { return e.AddTextFile(p, n, u, offsets); }));
+      }, py::arg("paths"), py::arg("min_partitions"), py::arg("use_unicode"), py::arg("with_offsets") = false)
       .def("add_whole_files", [](Engine& e, const std::string& p, int n, bool t) {
         return Check(WithoutGil([&] { return e.AddWholeFiles(p, n, t); }));
+      })
+      .def("add_binary_records", [](Engine& e, const std::string& p, int length, int n) {
+        return Check(WithoutGil([&] { return e.AddBinaryRecords(p, length, n); }));
       })
       .def("add_sequence_file",
            [](Engine& e, const std::string& p, int n, const std::string& kc, const std::string& vc) {

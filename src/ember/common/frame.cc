@@ -31,6 +31,7 @@ bool IsDataFrame(FrameType t) {
     case FrameType::kTextFile:
     case FrameType::kBinaryFile:
     case FrameType::kWritablePairs:
+    case FrameType::kFixedRecords:
       return true;
     default:
       return false;

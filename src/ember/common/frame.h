@@ -31,6 +31,7 @@ enum class FrameType : uint8_t {
   kSection = 11,      // pair node input: ends the second parent's records (ember.proto)
   kOutputFile = 12,   // an output task's result: the UTF-8 path of the file it wrote
   kWritablePairs = 13,  // Writable records: see io/writable_pairs.h
+  kFixedRecords = 14,   // u32 LE record length, then records of that length (binaryRecords)
 };
 
 constexpr size_t kFrameHeaderSize = 5;

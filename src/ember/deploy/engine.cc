@@ -16,6 +16,7 @@
 #include "ember/deploy/tls_settings.h"
 #include "ember/io/output_committer.h"
 #include "ember/net/bind_policy.h"
+#include "ember/rdd/binary_records_node.h"
 #include "ember/rdd/checkpoint_node.h"
 #include "ember/rdd/coalesce_node.h"
 #include "ember/rdd/pair_node.h"
@@ -255,12 +256,17 @@ Result<int> Engine::AddParallel(std::vector<std::string> slices) {
   return Add(rdd::MakeParallelNode(std::move(slices)));
 }
 
-Result<int> Engine::AddTextFile(const std::string& paths, int min_partitions, bool use_unicode) {
-  return Add(rdd::MakeTextNode(paths, min_partitions, use_unicode));
+Result<int> Engine::AddTextFile(const std::string& paths, int min_partitions, bool use_unicode,
+                                bool with_offsets) {
+  return Add(rdd::MakeTextNode(paths, min_partitions, use_unicode, with_offsets));
 }
 
 Result<int> Engine::AddWholeFiles(const std::string& paths, int min_partitions, bool as_text) {
   return Add(rdd::MakeWholeFileNode(paths, min_partitions, as_text));
+}
+
+Result<int> Engine::AddBinaryRecords(const std::string& paths, int record_length, int min_partitions) {
+  return Add(rdd::MakeBinaryRecordsNode(paths, record_length, min_partitions));
 }
 
 Result<int> Engine::AddSequenceFile(const std::string& paths, int min_partitions, const std::string& key_class,

@@ -34,8 +34,10 @@ class Engine {
   ~Engine();
 
   Result<int> AddParallel(std::vector<std::string> slices);
-  Result<int> AddTextFile(const std::string& paths, int min_partitions, bool use_unicode);
+  Result<int> AddTextFile(const std::string& paths, int min_partitions, bool use_unicode,
+                          bool with_offsets = false);
   Result<int> AddWholeFiles(const std::string& paths, int min_partitions, bool as_text);
+  Result<int> AddBinaryRecords(const std::string& paths, int record_length, int min_partitions);
   Result<int> AddSequenceFile(const std::string& paths, int min_partitions, const std::string& key_class,
                               const std::string& value_class);
   // `broadcast_ids`: the broadcasts pickled into `command`, which an

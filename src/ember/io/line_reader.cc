@@ -26,12 +26,13 @@ struct LineChunkReader::Impl {
   std::unique_ptr<InputStream> in;
   std::string path;
   bool validate = false;
-  size_t target = 1;
+  size_t target = 0;  // 0: one line per chunk
   int64_t end = kNoEnd;  // last file offset at which a line of this split may start
 
   std::unique_ptr<char[]> buf;
   size_t cap = 0, pos = 0, len = 0;
   int64_t base = 0;
+  int64_t chunk_offset = 0;  // file offset of the current chunk's first line
   bool eof = false, done = false;
   // First '\r' at or after pos (kNone: none before len); stale once pos passes it.
   size_t cr = kNone;
@@ -134,7 +135,7 @@ Status LineChunkReader::Impl::Step(std::string* chunk, bool* any) {
     }
     return Fill();
   }
-  size_t q = pos + std::min(target - chunk->size(), len - 1 - pos);
+  size_t q = target == 0 ? pos : pos + std::min(target - chunk->size(), len - 1 - pos);
   int64_t last_start = end - base;  // >= pos, checked above
   if (static_cast<int64_t>(q) > last_start) q = static_cast<size_t>(last_start);
   size_t t = FindTerminator(q);
@@ -163,6 +164,7 @@ Status LineChunkReader::Impl::Emit(size_t to, std::string* chunk, bool* any) {
                    " (use_unicode=False reads bytes)");
   }
   if (*any) chunk->push_back('\n');
+  else chunk_offset = base + static_cast<int64_t>(pos);
   *any = true;
   if (FirstCrFrom(pos) >= to) {
     chunk->append(buf.get() + pos, to - pos);
@@ -201,7 +203,7 @@ Result<std::unique_ptr<LineChunkReader>> LineChunkReader::Open(const TextSplit& 
   impl->in = std::move(in);
   impl->path = split.path;
   impl->validate = validate_utf8;
-  impl->target = std::max<size_t>(target_chunk, 1);
+  impl->target = target_chunk;
   impl->end = whole ? kNoEnd : split.start + split.length;
   impl->base = split.start;
   impl->cap = kBufferSize;
@@ -215,9 +217,11 @@ Result<bool> LineChunkReader::Next(std::string* chunk) {
   Impl& s = *impl_;
   chunk->clear();
   bool any = false;
-  while (!s.done && chunk->size() < s.target) EMBER_RETURN_IF_ERROR(s.Step(chunk, &any));
+  while (!s.done && (s.target == 0 ? !any : chunk->size() < s.target)) EMBER_RETURN_IF_ERROR(s.Step(chunk, &any));
   return any;
 }
+
+int64_t LineChunkReader::chunk_offset() const { return impl_->chunk_offset; }
 
 namespace {
 

@@ -11,7 +11,8 @@
 //
 // Lines are handed out in chunks: several lines joined by '\n' (no trailing
 // '\n'), each chunk about `target_chunk` bytes (a single longer line makes
-// a longer chunk). With validate_utf8, invalid UTF-8 is a Corrupt error
+// a longer chunk); a target of 0 makes each chunk exactly one line. With
+// validate_utf8, invalid UTF-8 is a Corrupt error
 // naming the file and the (decompressed) byte offset of the first byte of
 // the first invalid sequence:
 // "invalid UTF-8 in /x/a.txt at byte 812 (use_unicode=False reads bytes)".
@@ -32,6 +33,10 @@ class LineChunkReader {
                                                        size_t target_chunk = 64 * 1024);
   // Fills `chunk` with the next chunk; returns false when the split is done.
   Result<bool> Next(std::string* chunk);
+  // The (decompressed) file offset of the first line of the last chunk
+  // Next returned: each line's offset when target_chunk is 0, the key of
+  // Hadoop's TextInputFormat.
+  int64_t chunk_offset() const;
 
  private:
   LineChunkReader() = default;

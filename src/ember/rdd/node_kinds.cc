@@ -3,6 +3,7 @@
 // object files that nothing references, and their registrations with them.
 #include <map>
 
+#include "ember/rdd/binary_records_node.h"
 #include "ember/rdd/checkpoint_node.h"
 #include "ember/rdd/coalesce_node.h"
 #include "ember/rdd/node_kind.h"
@@ -37,6 +38,7 @@ const NodeKind& KindOf(const proto::Node& node) {
       {proto::Node::kText, &TextNodeKind()},
       {proto::Node::kWholeFile, &WholeFileNodeKind()},
       {proto::Node::kSequenceFile, &SequenceFileNodeKind()},
+      {proto::Node::kBinaryRecords, &BinaryRecordsNodeKind()},
       {proto::Node::kPython, &PythonNodeKind()},
       {proto::Node::kShuffled, &ShuffledNodeKind()},
       {proto::Node::kUnionOf, &UnionNodeKind()},
