@@ -47,6 +47,7 @@ bench: build test-deps
 	$(BUILD)/block_fetch_throughput
 	$(PYTHON) bench/fetch_across_hosts.py $(BUILD)/block_fetch_throughput
 	$(PYTHON) bench/run.py
+	$(PYTHON) bench/storage.py
 
 bench-net: build
 	$(BUILD)/net_throughput
