@@ -49,6 +49,14 @@ class UnsupportedFormatError(EmberError, ValueError):
     """A Hadoop class name ember has no native implementation for."""
 
 
+def job_conf(spark_conf, conf):
+    """The Hadoop settings of one job: the context's spark.hadoop.* entries
+    without the prefix, overridden by the job's own conf dict."""
+    merged = {k[len("spark.hadoop."):]: v for k, v in spark_conf.getAll() if k.startswith("spark.hadoop.")}
+    merged.update(conf or {})
+    return merged
+
+
 def setting(conf, names, default=None):
     """The first of `names` set in the Hadoop conf dict, else default."""
     for name in names:

@@ -1128,6 +1128,7 @@ class RDD:
         (mapreduce.output.fileoutputformat.compress[.codec|.type])."""
         hadoop_formats.check_no_converters(keyConverter, valueConverter)
         kind = hadoop_formats.output_kind(outputFormatClass)
+        conf = hadoop_formats.job_conf(self.ctx._conf, conf)
         codec, compression = hadoop_formats.compression(conf, compressionCodecClass)
         if kind == "text":
             separator = hadoop_formats.setting(conf, hadoop_formats.TEXT_SEPARATOR, "\t")
