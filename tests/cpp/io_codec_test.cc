@@ -374,9 +374,14 @@ TEST(CodecTest, CreateOutputNeverOverwrites) {
     EXPECT_NE(out.status().message().find(path), std::string::npos);
   }
   EXPECT_EQ(Slurp(path), "keep me");
-  auto missing_dir = CreateOutput(dir.Path("no/such/dir/f.txt"), Codec::kNone);
-  ASSERT_FALSE(missing_dir.ok());
-  EXPECT_NE(missing_dir.status().message().find("no/such/dir/f.txt"), std::string::npos);
+  // Missing parent directories are made, as Hadoop's FileSystem.create does;
+  // a parent that is a file is an error naming it.
+  auto fresh_dir = CreateOutput(dir.Path("no/such/dir/f.txt"), Codec::kNone);
+  ASSERT_TRUE(fresh_dir.ok()) << fresh_dir.status().ToString();
+  ASSERT_TRUE((*fresh_dir)->Close().ok());
+  auto under_file = CreateOutput(path + "/f.txt", Codec::kNone);
+  ASSERT_FALSE(under_file.ok());
+  EXPECT_NE(under_file.status().message().find(path), std::string::npos);
 }
 
 TEST(CodecTest, UnclosedOutputIsIncomplete) {

@@ -115,6 +115,24 @@ TEST_F(FileListTest, FileSchemeIsStripped) {
   EXPECT_EQ(Paths("file:" + P("data/a.txt")), Strings{P("data/a.txt")});
 }
 
+// A scheme other than file: goes through its file system, and the paths
+// come back in the form they were asked (faulty: is the local file system
+// under another scheme, fault_file_system.h).
+TEST_F(FileListTest, UrisKeepTheirScheme) {
+  const std::string u = "faulty://";
+  EXPECT_EQ(Paths(u + P("data/*.txt")), (Strings{u + P("data/a.txt"), u + P("data/b.txt")}));
+  EXPECT_EQ(Paths(u + P("data/{b,a}.txt")), (Strings{u + P("data/a.txt"), u + P("data/b.txt")}));
+  EXPECT_EQ(Paths(u + P("logs/d*")), (Strings{u + P("logs/d1/1.log"), u + P("logs/d2/2.log")}));
+  EXPECT_EQ(Paths(u + P("data")), (Strings{u + P("data/a.txt"), u + P("data/b.txt"), u + P("data/c.gz")}));
+  auto missing = ListInputFiles(u + P("nope"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message(), "Input path does not exist: " + u + P("nope"));
+  auto unknown = ListInputFiles("gopher://host/x");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(unknown.status().message().find("No FileSystem for scheme \"gopher\""), std::string::npos);
+}
+
 TEST_F(FileListTest, MissingPathsAreNotFound) {
   auto missing = ListInputFiles(P("nope"));
   ASSERT_FALSE(missing.ok());

@@ -18,7 +18,7 @@ Pieces PiecesOf(const std::vector<TextSplit>& splits, const std::string& path) {
 }
 
 Pieces Split(int64_t size, int min_partitions, int64_t block = kLocalBlockSize) {
-  return PiecesOf(ComputeTextSplits({{"/f.txt", size}}, min_partitions, block), "/f.txt");
+  return PiecesOf(ComputeTextSplits({{"/f.txt", size, block}}, min_partitions), "/f.txt");
 }
 
 TEST(TextSplitTest, GoalSizeFromMinPartitions) {

@@ -29,6 +29,7 @@ enum class FrameType : uint8_t {
   kTextFile = 9,      // one whole file: u32 LE path length, path, UTF-8 contents
   kBinaryFile = 10,   // the same with raw contents (binaryFiles)
   kSection = 11,      // pair node input: ends the second parent's records (ember.proto)
+  kOutputFile = 12,   // an output task's result: the UTF-8 path of the file it wrote
 };
 
 constexpr size_t kFrameHeaderSize = 5;

@@ -148,6 +148,7 @@ Result<std::unique_ptr<scheduler::SchedulerBackend>> StartBackend(const Conf& co
 Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   std::unique_ptr<Engine> e(new Engine());
   e->conf_ = conf;
+  ApplyHadoopConf(conf);
   EMBER_ASSIGN_OR_RETURN(MasterSpec spec, ParseMasterUrl(Get(conf, "spark.master", "local[*]")));
   e->slots_ = spec.slots;
   e->app_id_ = "local-" + std::to_string(EpochMillis());
@@ -386,7 +387,11 @@ scheduler::JobFailure Engine::SaveAsTextFile(int node, const std::string& path,
   const io::FileOutputCommitter* c = &*committer;
   spec.configure_sink = [c](proto::TaskDescription* t) { c->ConfigureTask(t); };
   auto out = scheduler_->RunJob(std::move(spec));
-  if (out.failure.status.ok()) out.failure.status = committer->CommitJob(*parts);
+  if (out.failure.status.ok()) {
+    std::vector<std::string> winners;  // each partition's reported file (io/output_committer.h)
+    for (const auto& frames : out.results) winners.push_back(frames.empty() ? "" : frames[0].data());
+    out.failure.status = committer->CommitJob(winners);
+  }
   if (!out.failure.status.ok()) committer->AbortJob();
   return out.failure;
 }

@@ -79,6 +79,7 @@ Status Run(const ExecutorProcessArgs& args, const net::Credentials& credentials)
   EMBER_ASSIGN_OR_RETURN(bool got, conn->Receive(&msg));
   if (!got || !msg.has_registered()) return IOError("the driver did not accept the registration");
   Conf conf(msg.registered().conf().begin(), msg.registered().conf().end());
+  ApplyHadoopConf(conf);
   EMBER_ASSIGN_OR_RETURN(auto options,
                          ExecutorOptionsFromConf(conf, args.executor_id, args.cores,
                                                  static_cast<int64_t>(args.memory_mb) << 20, args.work_dir));

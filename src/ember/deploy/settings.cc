@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "ember/io/file_system.h"
+
 namespace ember::deploy {
 
 std::string Get(const Conf& conf, const std::string& key, const std::string& def) {
@@ -84,6 +86,16 @@ Result<bool> ParseBool(const Conf& conf, const std::string& key, bool def) {
   if (v != "true" && v != "false")
     return InvalidArgument("invalid value '" + v + "' for setting " + key + " (true or false)");
   return v == "true";
+}
+
+void ApplyHadoopConf(const Conf& conf) {
+  const std::string kHadoop = "spark.hadoop.", kFaults = "ember.test.fs.";
+  std::map<std::string, std::string> hadoop;
+  for (const auto& [k, v] : conf) {
+    if (k.rfind(kHadoop, 0) == 0) hadoop[k.substr(kHadoop.size())] = v;
+    if (k.rfind(kFaults, 0) == 0) hadoop[k] = v;
+  }
+  io::SetHadoopConf(std::move(hadoop));
 }
 
 }  // namespace ember::deploy

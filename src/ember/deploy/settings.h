@@ -28,4 +28,10 @@ Result<double> ParseFraction(const Conf& conf, const std::string& key, double de
 Result<int> ParseInt(const Conf& conf, const std::string& key, int def);
 Result<bool> ParseBool(const Conf& conf, const std::string& key, bool def);
 
+// Hands the application's file-system settings to io::SetHadoopConf: each
+// spark.hadoop.* entry without its prefix, and the ember.test.fs.* fault
+// settings as they are. Called where a process starts serving an
+// application (the driver's engine, each executor).
+void ApplyHadoopConf(const Conf& conf);
+
 }  // namespace ember::deploy

@@ -10,7 +10,7 @@
 
 #include "ember/common/file_util.h"
 #include "ember/exec/partition_reader.h"
-#include "ember/io/codec.h"
+#include "ember/io/output_committer.h"
 #include "ember/shuffle/shuffle_files.h"
 #include "ember/shuffle/shuffle_writer.h"
 
@@ -108,37 +108,28 @@ Status WriteShuffle(FrameStream* in, const proto::TaskDescription& task, const E
   return Status::OK();
 }
 
-Status WriteTextOutput(FrameStream* in, const proto::TaskDescription& task) {
+// Writes the text lines of the stream as this attempt's output file and
+// returns its path as the task's result (io/output_committer.h).
+Status WriteTextOutput(FrameStream* in, const proto::TaskDescription& task, proto::TaskResult* out) {
   const auto& sink = task.text_output();
   EMBER_ASSIGN_OR_RETURN(io::Codec codec, sink.codec().empty()
                                               ? Result<io::Codec>(io::Codec::kNone)
                                               : io::CodecFromClassName(sink.codec()));
-  EMBER_RETURN_IF_ERROR(MakeDirs(sink.attempt_dir()));
-  std::string tmp = sink.attempt_dir() + "/" + sink.file_name();
-  ::unlink(tmp.c_str());  // a previous attempt of this task may have left it
-  EMBER_ASSIGN_OR_RETURN(auto file, io::CreateOutput(tmp, codec));
-  Frame f;
-  Status st;
-  for (;;) {
-    auto more = in->Next(&f);
-    if (!more.ok()) { st = more.status(); break; }
-    if (!*more) break;
-    if (f.type != FrameType::kUtf8Lines && f.type != FrameType::kByteLines) {
-      st = Internal("text output task produced a non-text frame");
-      break;
+  auto write = [in](io::OutputStream* file) -> Status {
+    Frame f;
+    for (;;) {
+      EMBER_ASSIGN_OR_RETURN(bool more, in->Next(&f));
+      if (!more) return Status::OK();
+      if (f.type != FrameType::kUtf8Lines && f.type != FrameType::kByteLines)
+        return Internal("text output task produced a non-text frame");
+      f.data.push_back('\n');
+      EMBER_RETURN_IF_ERROR(file->Write(f.data));
     }
-    f.data.push_back('\n');
-    st = file->Write(f.data);
-    if (!st.ok()) break;
-  }
-  if (st.ok()) st = file->Close();
-  if (!st.ok()) {
-    ::unlink(tmp.c_str());
-    return st;
-  }
-  EMBER_RETURN_IF_ERROR(MakeDirs(sink.task_commit_dir()));
-  std::string committed = sink.task_commit_dir() + "/" + sink.file_name();
-  if (::rename(tmp.c_str(), committed.c_str()) != 0) return ErrnoError("rename", tmp, errno);
+  };
+  EMBER_ASSIGN_OR_RETURN(std::string path, io::WriteTaskFile(sink.attempt_dir(), sink.file_name(), codec, write));
+  auto* frame = out->add_frames();
+  frame->set_type(static_cast<int>(FrameType::kOutputFile));
+  frame->set_data(path);
   return Status::OK();
 }
 
@@ -164,7 +155,7 @@ proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv&
     } else if (task.has_shuffle()) {
       st = WriteShuffle(stream->get(), task, env, &result);
     } else if (task.has_text_output()) {
-      st = WriteTextOutput(stream->get(), task);
+      st = WriteTextOutput(stream->get(), task, &result);
     } else {
       st = CollectResult(stream->get(), &result, env.max_result_bytes);
     }

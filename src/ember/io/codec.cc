@@ -1,15 +1,14 @@
 #include "ember/io/codec.h"
 
 #include <bzlib.h>
-#include <fcntl.h>
 #include <lz4frame.h>
-#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <vector>
+
+#include "ember/io/file_system.h"
 
 namespace ember::io {
 
@@ -25,24 +24,6 @@ bool EndsWith(const std::string& s, const char* suffix) {
 }
 
 // ------------------------------------------------------------------ input
-
-class FileInput : public InputStream {
- public:
-  FileInput(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
-  ~FileInput() override { ::close(fd_); }
-
-  Result<size_t> Read(char* buf, size_t n) override {
-    for (;;) {
-      ssize_t got = ::read(fd_, buf, n);
-      if (got >= 0) return static_cast<size_t>(got);
-      if (errno != EINTR) return ErrnoError("read", path_, errno);
-    }
-  }
-
- private:
-  int fd_;
-  std::string path_;
-};
 
 // What one call into a decompression library did.
 struct Step {
@@ -223,44 +204,15 @@ class DecodingInput : public InputStream {
 
 // ----------------------------------------------------------------- output
 
-class FileOutput : public OutputStream {
- public:
-  FileOutput(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
-  ~FileOutput() override {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Status Write(std::string_view data) override {
-    if (fd_ < 0) return IOError("write to closed file " + path_);
-    while (!data.empty()) {
-      ssize_t n = ::write(fd_, data.data(), data.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return ErrnoError("write", path_, errno);
-      data.remove_prefix(static_cast<size_t>(n));
-    }
-    return Status::OK();
-  }
-  Status Close() override {
-    if (fd_ < 0) return Status::OK();
-    int fd = fd_;
-    fd_ = -1;
-    if (::close(fd) != 0) return ErrnoError("close", path_, errno);
-    return Status::OK();
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  int fd_;
-  std::string path_;
-};
-
-// A compressor writing into a FileOutput. Subclasses implement Encode,
+// A compressor writing into a file system's output stream. Subclasses implement Encode,
 // which consumes all of `in` (and with `finish` writes the trailer).
 class EncodingOutput : public OutputStream {
  public:
-  explicit EncodingOutput(std::unique_ptr<FileOutput> file) : file_(std::move(file)), buf_(kIoSize) {}
+  EncodingOutput(std::unique_ptr<OutputStream> file, std::string path)
+      : file_(std::move(file)), path_(std::move(path)), buf_(kIoSize) {}
 
   Status Write(std::string_view data) override {
-    if (closed_) return IOError("write to closed file " + file_->path());
+    if (closed_) return IOError("write to closed file " + path_);
     while (!data.empty()) {
       std::string_view piece = data.substr(0, kMaxCall);
       EMBER_RETURN_IF_ERROR(Encode(piece, false));
@@ -279,16 +231,18 @@ class EncodingOutput : public OutputStream {
  protected:
   virtual Status Encode(std::string_view in, bool finish) = 0;
   Status Emit(size_t n) { return n ? file_->Write({buf_.data(), n}) : Status::OK(); }
-  Status Fail(const std::string& what) const { return IOError("compressing " + file_->path() + ": " + what); }
+  Status Fail(const std::string& what) const { return IOError("compressing " + path_ + ": " + what); }
 
-  std::unique_ptr<FileOutput> file_;
+  std::unique_ptr<OutputStream> file_;
+  std::string path_;
   std::vector<char> buf_;
   bool closed_ = false;
 };
 
 class ZlibEncoder : public EncodingOutput {
  public:
-  ZlibEncoder(std::unique_ptr<FileOutput> file, bool gzip) : EncodingOutput(std::move(file)) {
+  ZlibEncoder(std::unique_ptr<OutputStream> file, std::string path, bool gzip)
+      : EncodingOutput(std::move(file), std::move(path)) {
     ok_ = deflateInit2(&z_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, gzip ? 16 + MAX_WBITS : MAX_WBITS, 8,
                        Z_DEFAULT_STRATEGY) == Z_OK;
   }
@@ -318,7 +272,8 @@ class ZlibEncoder : public EncodingOutput {
 
 class Bzip2Encoder : public EncodingOutput {
  public:
-  explicit Bzip2Encoder(std::unique_ptr<FileOutput> file) : EncodingOutput(std::move(file)) {
+  Bzip2Encoder(std::unique_ptr<OutputStream> file, std::string path)
+      : EncodingOutput(std::move(file), std::move(path)) {
     ok_ = BZ2_bzCompressInit(&bz_, 9, 0, 0) == BZ_OK;  // 900k blocks, Hadoop's default
   }
   ~Bzip2Encoder() override {
@@ -347,8 +302,8 @@ class Bzip2Encoder : public EncodingOutput {
 
 class ZstdEncoder : public EncodingOutput {
  public:
-  explicit ZstdEncoder(std::unique_ptr<FileOutput> file)
-      : EncodingOutput(std::move(file)), z_(ZSTD_createCCtx()) {}
+  ZstdEncoder(std::unique_ptr<OutputStream> file, std::string path)
+      : EncodingOutput(std::move(file), std::move(path)), z_(ZSTD_createCCtx()) {}
   ~ZstdEncoder() override { ZSTD_freeCCtx(z_); }
 
  protected:
@@ -370,7 +325,8 @@ class ZstdEncoder : public EncodingOutput {
 
 class Lz4Encoder : public EncodingOutput {
  public:
-  explicit Lz4Encoder(std::unique_ptr<FileOutput> file) : EncodingOutput(std::move(file)) {
+  Lz4Encoder(std::unique_ptr<OutputStream> file, std::string path)
+      : EncodingOutput(std::move(file), std::move(path)) {
     ok_ = !LZ4F_isError(LZ4F_createCompressionContext(&ctx_, LZ4F_VERSION));
     buf_.resize(std::max(buf_.size(), LZ4F_compressBound(kSlice, nullptr)));
   }
@@ -450,15 +406,12 @@ Result<std::unique_ptr<InputStream>> OpenInput(const std::string& path, int64_t 
   Codec codec = CodecForPath(path);
   if (offset != 0 && (offset < 0 || codec != Codec::kNone))
     return InvalidArgument("cannot start reading " + path + " at byte " + std::to_string(offset));
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("open", path, errno);
-  auto raw = std::make_unique<FileInput>(fd, path);
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  if (offset > 0 && ::lseek(fd, offset, SEEK_SET) < 0) return ErrnoError("seek", path, errno);
+  EMBER_ASSIGN_OR_RETURN(auto fs, FileSystemFor(path));
+  EMBER_ASSIGN_OR_RETURN(auto raw, fs->OpenSequential(path, offset));
   std::unique_ptr<Decoder> dec;
   const char* name = "";
   switch (codec) {
-    case Codec::kNone: return std::unique_ptr<InputStream>(std::move(raw));
+    case Codec::kNone: return raw;
     case Codec::kGzip: dec = std::make_unique<ZlibDecoder>(true), name = "gzip"; break;
     case Codec::kDeflate: dec = std::make_unique<ZlibDecoder>(false), name = "deflate"; break;
     case Codec::kBzip2: dec = std::make_unique<Bzip2Decoder>(), name = "bzip2"; break;
@@ -469,19 +422,15 @@ Result<std::unique_ptr<InputStream>> OpenInput(const std::string& path, int64_t 
 }
 
 Result<std::unique_ptr<OutputStream>> CreateOutput(const std::string& path, Codec codec) {
-  int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    if (errno == EEXIST) return AlreadyExists("create " + path + ": file already exists");
-    return ErrnoError("create", path, errno);
-  }
-  auto file = std::make_unique<FileOutput>(fd, path);
+  EMBER_ASSIGN_OR_RETURN(auto fs, FileSystemFor(path));
+  EMBER_ASSIGN_OR_RETURN(auto file, fs->Create(path));
   switch (codec) {
-    case Codec::kNone: return std::unique_ptr<OutputStream>(std::move(file));
-    case Codec::kGzip: return std::unique_ptr<OutputStream>(new ZlibEncoder(std::move(file), true));
-    case Codec::kDeflate: return std::unique_ptr<OutputStream>(new ZlibEncoder(std::move(file), false));
-    case Codec::kBzip2: return std::unique_ptr<OutputStream>(new Bzip2Encoder(std::move(file)));
-    case Codec::kZstd: return std::unique_ptr<OutputStream>(new ZstdEncoder(std::move(file)));
-    case Codec::kLz4: return std::unique_ptr<OutputStream>(new Lz4Encoder(std::move(file)));
+    case Codec::kNone: return file;
+    case Codec::kGzip: return std::unique_ptr<OutputStream>(new ZlibEncoder(std::move(file), path, true));
+    case Codec::kDeflate: return std::unique_ptr<OutputStream>(new ZlibEncoder(std::move(file), path, false));
+    case Codec::kBzip2: return std::unique_ptr<OutputStream>(new Bzip2Encoder(std::move(file), path));
+    case Codec::kZstd: return std::unique_ptr<OutputStream>(new ZstdEncoder(std::move(file), path));
+    case Codec::kLz4: return std::unique_ptr<OutputStream>(new Lz4Encoder(std::move(file), path));
   }
   return Internal("unknown codec");
 }

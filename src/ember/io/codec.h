@@ -46,10 +46,10 @@ class OutputStream {
   virtual Status Close() = 0;
 };
 
-// Opens `path` for reading, decompressing by extension. `offset` (plain
+// Opens `path` (on its file system, file_system.h) for reading, decompressing by extension. `offset` (plain
 // files only; InvalidArgument otherwise) starts reading at that byte.
 Result<std::unique_ptr<InputStream>> OpenInput(const std::string& path, int64_t offset = 0);
-// Creates `path` (must not exist: AlreadyExists) and compresses what is
+// Creates `path` on its file system (must not exist: AlreadyExists) and compresses what is
 // written with `codec`.
 Result<std::unique_ptr<OutputStream>> CreateOutput(const std::string& path, Codec codec);
 

@@ -1,13 +1,8 @@
 #include "ember/io/output_committer.h"
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <fstream>
 
-#include "ember/common/file_util.h"
-#include "ember/io/codec.h"
+#include "ember/io/file_system.h"
 
 namespace ember::io {
 
@@ -18,14 +13,13 @@ Result<FileOutputCommitter> FileOutputCommitter::Setup(const std::string& path,
     EMBER_ASSIGN_OR_RETURN(Codec c, CodecFromClassName(codec));
     ext = CodecExtension(c);
   }
-  std::string local = path.rfind("file://", 0) == 0 ? path.substr(7) : path;
-  if (PathExists(local)) return AlreadyExists("Output directory " + path + " already exists");
-  EMBER_RETURN_IF_ERROR(MakeDirs(local + "/_temporary"));
-  return FileOutputCommitter(local, codec, ext);
-}
-
-std::string FileOutputCommitter::TaskDir(int partition) const {
-  return path_ + "/_temporary/task_" + std::to_string(partition);
+  EMBER_ASSIGN_OR_RETURN(auto fs, FileSystemFor(path));
+  auto existing = fs->Stat(path);
+  if (existing.ok()) return AlreadyExists("Output directory " + path + " already exists");
+  if (existing.status().code() != StatusCode::kNotFound) return existing.status();
+  std::string root = path.size() > 1 && path.back() == '/' ? path.substr(0, path.size() - 1) : path;
+  EMBER_RETURN_IF_ERROR(fs->Mkdirs(root + "/_temporary"));
+  return FileOutputCommitter(root, codec, ext);
 }
 
 std::string FileOutputCommitter::FileName(int partition) const {
@@ -37,23 +31,40 @@ std::string FileOutputCommitter::FileName(int partition) const {
 void FileOutputCommitter::ConfigureTask(proto::TaskDescription* task) const {
   auto* sink = task->mutable_text_output();
   sink->set_attempt_dir(path_ + "/_temporary/attempt_" + std::to_string(task->task_id()));
-  sink->set_task_commit_dir(TaskDir(task->partition()));
   sink->set_file_name(FileName(task->partition()));
   sink->set_codec(codec_);
 }
 
-Status FileOutputCommitter::CommitJob(int num_partitions) const {
-  for (int p = 0; p < num_partitions; ++p) {
-    std::string from = TaskDir(p) + "/" + FileName(p);
-    std::string to = path_ + "/" + FileName(p);
-    if (::rename(from.c_str(), to.c_str()) != 0) return ErrnoError("commit rename", from, errno);
+Status FileOutputCommitter::CommitJob(const std::vector<std::string>& winners) const {
+  EMBER_ASSIGN_OR_RETURN(auto fs, FileSystemFor(path_));
+  for (size_t p = 0; p < winners.size(); ++p) {
+    if (winners[p].empty()) return Internal("partition " + std::to_string(p) + " reported no output file");
+    EMBER_RETURN_IF_ERROR(fs->Rename(winners[p], path_ + "/" + FileName(static_cast<int>(p))));
   }
-  EMBER_RETURN_IF_ERROR(RemoveTree(path_ + "/_temporary"));
-  std::ofstream success(path_ + "/_SUCCESS");
-  if (!success) return IOError("cannot write " + path_ + "/_SUCCESS");
-  return Status::OK();
+  EMBER_RETURN_IF_ERROR(fs->Delete(path_ + "/_temporary", true));
+  EMBER_ASSIGN_OR_RETURN(auto success, fs->Create(path_ + "/_SUCCESS"));
+  return success->Close();
 }
 
-void FileOutputCommitter::AbortJob() const { RemoveTree(path_); }
+void FileOutputCommitter::AbortJob() const {
+  auto fs = FileSystemFor(path_);
+  if (fs.ok()) (*fs)->Delete(path_, true);
+}
+
+Result<std::string> WriteTaskFile(const std::string& dir, const std::string& name, Codec codec,
+                                  const std::function<Status(OutputStream*)>& write) {
+  std::string path = dir + "/" + name;
+  EMBER_ASSIGN_OR_RETURN(auto fs, FileSystemFor(path));
+  EMBER_RETURN_IF_ERROR(fs->Delete(path, false));  // an earlier attempt of this task may have left it
+  EMBER_ASSIGN_OR_RETURN(auto file, CreateOutput(path, codec));
+  Status st = write(file.get());
+  if (st.ok()) st = file->Close();
+  if (!st.ok()) {
+    file.reset();
+    fs->Delete(path, false);
+    return st;
+  }
+  return path;
+}
 
 }  // namespace ember::io

@@ -1,18 +1,24 @@
-// FileOutputCommitter: the commit protocol of saveAs*File.
+// FileOutputCommitter: the commit protocol of saveAs*File, on any file
+// system (file_system.h).
 //
 // Contract: Setup() refuses an existing output path ("Output directory X
 // already exists") and creates it with a _temporary directory. Each task
-// writes part-NNNNN (plus the codec's extension) in its own attempt
-// directory and renames it into its task directory only when complete
-// (done by the executor; ConfigureTask fills in the paths). CommitJob()
-// moves every task's file into the output directory and writes _SUCCESS;
-// AbortJob() removes the output directory, so a failed job leaves no
-// partial files.
+// attempt writes part-NNNNN (plus the codec's extension) under its own
+// attempt directory (ConfigureTask fills in the paths) and reports the file
+// it wrote when complete (WriteTaskFile). CommitJob() publishes, for each
+// partition, the file of the attempt that won it — a rename, or on object
+// stores (no atomic rename) the file system's copy — removes _temporary
+// and writes _SUCCESS; a failed or speculative attempt's file is never
+// published. AbortJob() removes the output directory, so a failed job
+// leaves no partial files.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "ember/common/status.h"
+#include "ember/io/codec.h"
 #include "ember.pb.h"
 
 namespace ember::io {
@@ -21,16 +27,22 @@ class FileOutputCommitter {
  public:
   static Result<FileOutputCommitter> Setup(const std::string& path, const std::string& codec);
   void ConfigureTask(proto::TaskDescription* task) const;
-  Status CommitJob(int num_partitions) const;
+  // winners[p]: the file the winning attempt of partition p reported.
+  Status CommitJob(const std::vector<std::string>& winners) const;
   void AbortJob() const;
 
  private:
   FileOutputCommitter(std::string path, std::string codec, std::string ext)
       : path_(std::move(path)), codec_(std::move(codec)), ext_(std::move(ext)) {}
-  std::string TaskDir(int partition) const;
   std::string FileName(int partition) const;
 
   std::string path_, codec_, ext_;
 };
+
+// Task side: creates `dir`/`name` (replacing what an earlier attempt of the
+// same task left), lets `write` fill it, closes it and returns its path; on
+// any failure the partial file is deleted and the error returned.
+Result<std::string> WriteTaskFile(const std::string& dir, const std::string& name, Codec codec,
+                                  const std::function<Status(OutputStream*)>& write);
 
 }  // namespace ember::io

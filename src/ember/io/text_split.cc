@@ -11,14 +11,13 @@ namespace {
 constexpr double kSplitSlop = 1.1;
 }  // namespace
 
-std::vector<TextSplit> ComputeTextSplits(const std::vector<FileInfo>& files, int min_partitions,
-                                         int64_t block_size) {
+std::vector<TextSplit> ComputeTextSplits(const std::vector<FileInfo>& files, int min_partitions) {
   int64_t total = 0;
   for (const auto& f : files) total += f.size;  // compressed files count too, as in Hadoop
   int64_t goal = total / std::max(min_partitions, 1);
-  int64_t split_size = std::max<int64_t>(1, std::min(goal, block_size));
   std::vector<TextSplit> splits;
   for (const auto& f : files) {
+    int64_t split_size = std::max<int64_t>(1, std::min(goal, f.block_size));
     if (!IsSplittable(CodecForPath(f.path))) {
       splits.push_back({f.path, 0, -1});
       continue;

@@ -1,8 +1,8 @@
 // Splitting text input into partitions with Hadoop's FileInputFormat rule.
 //
 // Contract: goal = totalSize / max(minPartitions, 1); splitSize =
-// max(1, min(goal, blockSize)) with blockSize = 32 MiB (Hadoop's local file
-// system default). Each splittable file is cut into splitSize pieces while
+// max(1, min(goal, blockSize)) with each file's blockSize (its file
+// system's: 32 MiB for local files, Hadoop's default). Each splittable file is cut into splitSize pieces while
 // the remainder is more than 1.1 x splitSize; the last piece takes the rest.
 // Compressed files are one split each (length -1 = whole file). Empty files
 // give one empty split each, as Hadoop does for local files.
@@ -23,9 +23,6 @@ struct TextSplit {
   int64_t length = -1;  // -1: whole file
 };
 
-constexpr int64_t kLocalBlockSize = 32LL << 20;
-
-std::vector<TextSplit> ComputeTextSplits(const std::vector<FileInfo>& files, int min_partitions,
-                                         int64_t block_size = kLocalBlockSize);
+std::vector<TextSplit> ComputeTextSplits(const std::vector<FileInfo>& files, int min_partitions);
 
 }  // namespace ember::io
