@@ -134,6 +134,10 @@ TEST_F(S3FileSystemTest, LargeFileGoesUpInPartsAndReadsBackByteExact) {
   for (int i = 0; data.size() < (12u << 20); ++i) data += "line " + std::to_string(i) + "\n";
   Write("big/data.txt", data);
   EXPECT_EQ(Uploads().find("<Upload>"), std::string::npos);
+  // A multipart object's ETag ends in "-<parts>": 12 MiB in 5 MiB parts.
+  auto head = Client("ember-test").Send({.method = "HEAD", .key = "big/data.txt", .uri = Uri("big/data.txt")});
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->headers["etag"].substr(head->headers["etag"].size() - 3), "-3\"");
   EXPECT_EQ(ReadAll("big/data.txt"), data);
   auto source = fs_.OpenRead(Uri("big/data.txt"));
   ASSERT_TRUE(source.ok());

@@ -38,6 +38,8 @@ TEST(S3Xml, ReadsAnErrorsCodeAndMessage) {
   EXPECT_EQ(error.code, "NoSuchBucket");
   EXPECT_EQ(error.message, "The specified bucket does not exist");
   EXPECT_EQ(ParseErrorBody("").code, "");
+  // moto (and some S3 implementations) wrap the message in CDATA.
+  EXPECT_EQ(ParseErrorBody("<Error><Message><![CDATA[a <b> &amp; c]]></Message></Error>").message, "a <b> &amp; c");
 }
 
 TEST(S3Xml, DecodesNamedAndNumericEntities) {

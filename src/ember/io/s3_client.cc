@@ -78,7 +78,7 @@ Result<S3Response> S3Client::Send(const S3Call& call) const {
   for (const auto& [name, value] : request.headers) headers.Add(name + ": " + value);
   headers.Add("Authorization: " + SignV4(request, scope, config_.credentials));
   headers.Add("Expect:");  // no 100-continue round trip before a part
-  headers.Add("Content-Type: application/octet-stream");
+  if (!call.body.empty()) headers.Add("Content-Type: application/octet-stream");
 
   std::string query = CanonicalQuery(call.query);
   std::string url = config_.endpoint_scheme + "://" + config_host() + request.canonical_uri + (query.empty() ? "" : "?" + query);
@@ -117,7 +117,10 @@ Status ErrorFor(const std::string& uri, const S3Response& response) {
   std::string what = error.code.empty() ? "HTTP " + std::to_string(response.status)
                                         : error.code + ": " + error.message + " (HTTP " + std::to_string(response.status) + ")";
   std::string message = uri + ": " + what;
-  return response.status == 404 ? NotFound(message) : IOError(message);
+  // A missing bucket is a setting to fix, not an absent input: kept apart
+  // so listings and globs report it rather than "matches 0 files".
+  bool absent = response.status == 404 && error.code != "NoSuchBucket";
+  return absent ? NotFound(message) : IOError(message);
 }
 
 }  // namespace ember::io

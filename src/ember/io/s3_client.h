@@ -6,9 +6,10 @@
 // response whatever its HTTP status; only a transport failure (endpoint
 // unreachable, timed out) is an error, an IOError naming `call.uri` and
 // the endpoint. ErrorFor turns a non-2xx response into a Status naming the
-// path and the server's Code and Message (404 -> NotFound). Neither ever
-// puts a credential in a message. Thread-safe: each thread reuses its own
-// curl handle (and so its connections).
+// path and the server's Code and Message (404 -> NotFound, except
+// NoSuchBucket: IOError, a setting to fix rather than an absent input).
+// Neither ever puts a credential in a message. Thread-safe: each thread
+// reuses its own curl handle (and so its connections).
 #pragma once
 
 #include <map>

@@ -80,7 +80,10 @@ class UploadStream : public OutputStream {
   Status Write(std::string_view data) override {
     EMBER_RETURN_IF_ERROR(failed_);
     buffer_.append(data);
-    if (static_cast<int64_t>(buffer_.size()) >= part_size_) return Check(UploadPart());
+    size_t uploaded = 0;
+    for (; static_cast<int64_t>(buffer_.size() - uploaded) >= part_size_; uploaded += part_size_)
+      EMBER_RETURN_IF_ERROR(Check(UploadPart(std::string_view(buffer_).substr(uploaded, part_size_))));
+    buffer_.erase(0, uploaded);
     return Status::OK();
   }
 
@@ -116,21 +119,20 @@ class UploadStream : public OutputStream {
     return Send({.method = "PUT"}, buffer_).status();
   }
 
-  Status UploadPart() {
+  Status UploadPart(std::string_view part) {
     if (upload_id_.empty()) {
       EMBER_ASSIGN_OR_RETURN(S3Response created, Send({.method = "POST", .query = {{"uploads", ""}}}));
       upload_id_ = XmlText(created.body, "UploadId");
       if (upload_id_.empty()) return IOError(object_.uri + ": CreateMultipartUpload returned no UploadId");
     }
     S3Call call{.method = "PUT", .query = {{"partNumber", std::to_string(etags_.size() + 1)}, {"uploadId", upload_id_}}};
-    EMBER_ASSIGN_OR_RETURN(S3Response part, Send(call, buffer_));
-    etags_.push_back(part.headers["etag"]);
-    buffer_.clear();
+    EMBER_ASSIGN_OR_RETURN(S3Response uploaded, Send(call, part));
+    etags_.push_back(uploaded.headers["etag"]);
     return Status::OK();
   }
 
   Status Complete() {
-    if (!buffer_.empty()) EMBER_RETURN_IF_ERROR(UploadPart());
+    if (!buffer_.empty()) EMBER_RETURN_IF_ERROR(UploadPart(buffer_));
     std::string xml = CompleteUploadXml(etags_);
     return Send({.method = "POST", .query = {{"uploadId", upload_id_}}}, xml).status();
   }

@@ -1,5 +1,6 @@
 #include "ember/io/s3_xml.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace ember::io {
@@ -69,6 +70,12 @@ std::string XmlUnescape(std::string_view text) {
   std::string out;
   size_t i = 0;
   while (i < text.size()) {
+    if (text.compare(i, 9, "<![CDATA[") == 0) {  // raw text up to "]]>"
+      size_t end = std::min(text.find("]]>", i + 9), text.size());
+      out.append(text.substr(i + 9, end - i - 9));
+      i = end + 3;
+      continue;
+    }
     size_t semi = text[i] == '&' ? text.find(';', i) : std::string_view::npos;
     if (semi != std::string_view::npos && AppendEntity(&out, text.substr(i + 1, semi - i - 1))) {
       i = semi + 1;

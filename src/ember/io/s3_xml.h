@@ -4,7 +4,8 @@
 // Contract: parsing is deliberately minimal — S3's responses are flat,
 // generated documents, so elements are found by tag name (no attributes
 // on the tags read here, no nesting of a tag inside itself) and their text
-// is entity-decoded (&amp; &lt; &gt; &quot; &apos; &#N; &#xN;). A missing
+// is entity-decoded (&amp; &lt; &gt; &quot; &apos; &#N; &#xN;) and CDATA
+// sections are taken as they are. A missing
 // element reads as "". Pure functions, thread-safe.
 #pragma once
 
