@@ -9,8 +9,8 @@
 //   CommonPrefixes), however many pages it takes.
 // - Create's stream uploads on Close (S3UploadStream, s3_streams.h): nothing
 //   is visible until then. CanRename() is false; Rename works for one file
-//   only, as a server-side copy then a delete — not atomic, and the output
-//   committer does not use it. Directories cannot be renamed.
+//   only, as a server-side copy then a delete — not atomic — which is how
+//   the output committer publishes on S3. Directories cannot be renamed.
 // - Delete of a directory deletes every key under it, one DELETE per key.
 // - Errors name the s3a:// path and the server's Code and Message
 //   (NoSuchBucket, InvalidAccessKeyId, ...); a missing object is NotFound.
