@@ -52,16 +52,22 @@ def _url(master):
     return _clusters[master].url
 
 
+def _new_context(url, settings):
+    for other in list(_active):
+        _active.pop(other).stop()
+    conf = SparkConf().setAll(settings.items())
+    if url.startswith("ember://"):  # both executors up before the first test
+        conf.set("spark.cores.max", "2").set("spark.scheduler.minRegisteredResourcesRatio", "1.0")
+    return SparkContext(url, "ember-tests", conf=conf)
+
+
 def _context(master):
     url = _url(master)
     if url not in _active:
-        for other in list(_active):
-            _active.pop(other).stop()
-        conf = SparkConf()
-        if url.startswith("ember://"):  # both executors up before the first test
-            conf.set("spark.cores.max", "2").set("spark.scheduler.minRegisteredResourcesRatio", "1.0")
-        _active[url] = SparkContext(url, "ember-tests", conf=conf)
+        _active[url] = _new_context(url, {})
     return _active[url]
+
+
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -82,6 +88,22 @@ def master(request):
 @pytest.fixture
 def sc(master):
     return _context(master)
+
+
+@pytest.fixture
+def context_with(master):
+    """context_with(settings): a context of the test's own under `master`
+    with extra settings (spark.hadoop.*, ...). The shared one stops first;
+    this one stops after the test (the next ``sc`` starts afresh)."""
+    made = []
+
+    def make(settings):
+        made.append(_new_context(master, settings))
+        return made[-1]
+
+    yield make
+    for context in made:
+        context.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -33,6 +33,6 @@ def java_classpath():
     return str(_require(java / "classes", "compiled Java test tools")) + os.pathsep + jars
 
 
-def java_command(main_class, *args):
+def java_command(main_class, *args, heap="1g"):
     """argv running one of tests/java/src's tools with Hadoop on the class path."""
-    return ["java", "-Xmx1g", "-cp", java_classpath(), main_class, *map(str, args)]
+    return ["java", "-Xmx" + heap, "-cp", java_classpath(), main_class, *map(str, args)]

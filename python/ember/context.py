@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 
-from . import _core, accumulators, broadcast, errors, files, profiler, status
+from . import _core, accumulators, broadcast, errors, files, hadoop_formats, pickle_file, profiler, status
 from . import serializers as ser
 from .conf import SparkConf
 
@@ -246,6 +246,56 @@ class SparkContext:
     def binaryFiles(self, path, minPartitions=None):
         """(path, bytes) of each file."""
         return self.wholeTextFiles(path, minPartitions, use_unicode=False)
+
+    def sequenceFile(self, path, keyClass=None, valueClass=None, keyConverter=None,
+                     valueConverter=None, minSplits=None, batchSize=0):
+        """(key, value) records of Hadoop SequenceFiles (any compression),
+        split at sync markers, their Writables converted as PySpark converts
+        them (ember/writables.py). keyClass/valueClass, when given, must be
+        the classes the files hold."""
+        from .rdd import SourceRDD
+        hadoop_formats.check_no_converters(keyConverter, valueConverter)
+        n = self.defaultMinPartitions if minSplits is None else int(minSplits)
+        node = self._call(self._engine.add_sequence_file, str(path), n, keyClass or "", valueClass or "")
+        return SourceRDD(self, node)
+
+    def pickleFile(self, name, minPartitions=None):
+        """The records saved by saveAsPickleFile, by ember or by PySpark."""
+        from . import writables
+        n = self.defaultMinPartitions if minPartitions is None else int(minPartitions)
+        node = self._call(self._engine.add_sequence_file, str(name), n, writables.NULL, writables.BYTES)
+        from .rdd import SourceRDD
+        return SourceRDD(self, node).flatMap(lambda kv: pickle_file.decode_value(kv[1]))
+
+    def hadoopFile(self, path, inputFormatClass, keyClass, valueClass, keyConverter=None,
+                   valueConverter=None, conf=None, batchSize=0):
+        """Records of an old-API Hadoop input format (by class name); ember
+        reads the SequenceFile input format natively."""
+        hadoop_formats.input_kind(inputFormatClass)
+        return self.sequenceFile(path, keyClass, valueClass, keyConverter, valueConverter)
+
+    def newAPIHadoopFile(self, path, inputFormatClass, keyClass, valueClass, keyConverter=None,
+                         valueConverter=None, conf=None, batchSize=0):
+        """As hadoopFile, for the new-API (mapreduce) input format names."""
+        return self.hadoopFile(path, inputFormatClass, keyClass, valueClass, keyConverter,
+                               valueConverter, conf, batchSize)
+
+    def hadoopRDD(self, inputFormatClass, keyClass, valueClass, keyConverter=None,
+                  valueConverter=None, conf=None, batchSize=0):
+        """As hadoopFile, the input path read from the Hadoop conf dict
+        (mapreduce.input.fileinputformat.inputdir or mapred.input.dir)."""
+        path = hadoop_formats.setting(conf, hadoop_formats.INPUT_DIR)
+        if not path:
+            raise errors.EmberError("hadoopRDD: the conf names no input path (%s)"
+                                    % " or ".join(hadoop_formats.INPUT_DIR))
+        return self.hadoopFile(path, inputFormatClass, keyClass, valueClass, keyConverter,
+                               valueConverter, conf, batchSize)
+
+    def newAPIHadoopRDD(self, inputFormatClass, keyClass, valueClass, keyConverter=None,
+                        valueConverter=None, conf=None, batchSize=0):
+        """As hadoopRDD, for the new-API (mapreduce) input format names."""
+        return self.hadoopRDD(inputFormatClass, keyClass, valueClass, keyConverter,
+                              valueConverter, conf, batchSize)
 
     def union(self, rdds):
         """The union of a list of RDDs (duplicates kept). When all of them
@@ -484,6 +534,16 @@ class SparkContext:
         finally:
             self._apply_accumulator_updates()
         lines._checkpoint_after_job()
+
+    def _save_as_sequence_file(self, pairs, path, key_class, value_class, codec, compression):
+        """Run the job writing `pairs` (an RDD with "writables" output) as
+        SequenceFiles under `path`."""
+        try:
+            self._call(self._engine.save_as_sequence_file, pairs._node_id(), str(path), key_class,
+                       value_class, codec, compression, self._job_properties())
+        finally:
+            self._apply_accumulator_updates()
+        pairs._checkpoint_after_job()
 
     def _run(self, rdd, partitions=None):
         """Run a job on `rdd`; an iterator over the records of the partitions."""

@@ -26,7 +26,8 @@ _MAX_BUILTIN_CHAIN = 8
 
 class Command:
     """ops: list of (kind, f); f(x) for record ops, f(split, iterator) for
-    PARTITION. output: "pickle", "lines" or ("buckets", n, partition_func).
+    PARTITION. output: "pickle", "lines", ("buckets", n, partition_func) or
+    ("writables", key class, value class).
     profile: None, or the accumulator collecting the task's cProfile
     statistics (spark.python.profile)."""
 

@@ -24,7 +24,8 @@ from functools import reduce as _reduce
 
 import cloudpickle
 
-from . import broadcast, external, hyperloglog, join, pipeline, sampling, serializers as ser
+from . import broadcast, errors, external, hadoop_formats, hyperloglog, join, pickle_file
+from . import pipeline, sampling, serializers as ser, writables
 from .errors import PicklingError, UnsupportedOperationException
 from .hashing import portable_hash
 from . import shuffle
@@ -1101,6 +1102,78 @@ class RDD:
         output, a finished one leaves _SUCCESS."""
         self.ctx._save_as_text_file(PipelinedRDD(self, None, output="lines"), path,
                                     compressionCodecClass or "")
+
+    def saveAsSequenceFile(self, path, compressionCodecClass=None):
+        """Write (key, value) records as Hadoop SequenceFiles, converted to
+        Writables as PySpark converts them (ember/writables.py); the classes
+        are those of the first record. With a codec, records are compressed
+        (RECORD, Hadoop's default compression type)."""
+        codec, kind = hadoop_formats.compression(None, compressionCodecClass)
+        self._save_sequence(path, None, None, codec, kind)
+
+    def saveAsPickleFile(self, path, batchSize=10):
+        """Write records as PySpark's pickle files (SequenceFiles of pickled
+        batches of `batchSize` records; 0 sizes batches by bytes), readable
+        by pickleFile in ember and in PySpark."""
+        batch = int(batchSize)
+        pairs = self.mapPartitions(lambda it: pickle_file.encode_partition(it, batch))
+        pairs._save_writables(path, writables.NULL, writables.BYTES, "", "NONE")
+
+    def saveAsHadoopFile(self, path, outputFormatClass, keyClass=None, valueClass=None,
+                         keyConverter=None, valueConverter=None, conf=None,
+                         compressionCodecClass=None):
+        """Write (key, value) records with an old-API Hadoop output format
+        named by class: SequenceFileOutputFormat or TextOutputFormat
+        ("key<TAB>value" lines). Compression from the codec given or the conf
+        (mapreduce.output.fileoutputformat.compress[.codec|.type])."""
+        hadoop_formats.check_no_converters(keyConverter, valueConverter)
+        kind = hadoop_formats.output_kind(outputFormatClass)
+        codec, compression = hadoop_formats.compression(conf, compressionCodecClass)
+        if kind == "text":
+            separator = hadoop_formats.setting(conf, hadoop_formats.TEXT_SEPARATOR, "\t")
+            self.map(hadoop_formats.text_line(separator)).saveAsTextFile(path, codec or None)
+        else:
+            self._save_sequence(path, keyClass, valueClass, codec, compression)
+
+    def saveAsNewAPIHadoopFile(self, path, outputFormatClass, keyClass=None, valueClass=None,
+                               keyConverter=None, valueConverter=None, conf=None):
+        """As saveAsHadoopFile, for the new-API (mapreduce) output format names."""
+        self.saveAsHadoopFile(path, outputFormatClass, keyClass, valueClass, keyConverter,
+                              valueConverter, conf)
+
+    def saveAsHadoopDataset(self, conf, keyConverter=None, valueConverter=None):
+        """As saveAsHadoopFile, everything read from the Hadoop conf dict:
+        output directory, output format, key and value classes, compression."""
+        hf = hadoop_formats
+        path = hf.setting(conf, hf.OUTPUT_DIR)
+        fmt = hf.setting(conf, hf.OUTPUT_FORMAT)
+        if not path or not fmt:
+            raise errors.EmberError("the conf must name the output directory (%s) and format (%s)"
+                                    % (" or ".join(hf.OUTPUT_DIR), " or ".join(hf.OUTPUT_FORMAT)))
+        key_class = hf.setting(conf, ("mapreduce.job.output.key.class", "mapred.output.key.class"))
+        value_class = hf.setting(conf, ("mapreduce.job.output.value.class", "mapred.output.value.class"))
+        self.saveAsHadoopFile(path, fmt, key_class, value_class, keyConverter, valueConverter, conf)
+
+    def saveAsNewAPIHadoopDataset(self, conf, keyConverter=None, valueConverter=None):
+        """As saveAsHadoopDataset, for the new-API (mapreduce) names."""
+        self.saveAsHadoopDataset(conf, keyConverter, valueConverter)
+
+    def _save_sequence(self, path, key_class, value_class, codec, compression):
+        """SequenceFiles of the classes given, else of the first record's
+        (NullWritable for an empty RDD)."""
+        if not key_class or not value_class:
+            first = self.take(1)
+            if first and not (isinstance(first[0], (tuple, list)) and len(first[0]) == 2):
+                raise writables.WritableError("saveAsSequenceFile needs (key, value) records, got %r"
+                                              % (first[0],))
+            k, v = first[0] if first else (None, None)
+            key_class = key_class or writables.encode(k)[0]
+            value_class = value_class or writables.encode(v)[0]
+        self._save_writables(path, key_class, value_class, codec, compression)
+
+    def _save_writables(self, path, key_class, value_class, codec, compression):
+        pairs = PipelinedRDD(self, None, output=("writables", key_class, value_class))
+        self.ctx._save_as_sequence_file(pairs, path, key_class, value_class, codec, compression)
 
 
 class SourceRDD(RDD):

@@ -23,6 +23,7 @@ TASK = 8
 TEXT_FILE = 9
 BINARY_FILE = 10
 SECTION = 11
+WRITABLE_PAIRS = 13  # key class, value class, then serialized (key, value) pairs
 
 # Stands, in a pair node's input records, for the SECTION frame between the
 # first parent's records and the second's (see rdd._split_second_side).
@@ -30,6 +31,7 @@ SECTION_MARK = type("SectionMark", (), {"__repr__": lambda self: "<section>"})()
 
 HEADER = struct.Struct("<IB")
 U32 = struct.Struct("<I")
+U16 = struct.Struct("<H")
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 TARGET_BATCH_BYTES = 64 * 1024
 
@@ -74,7 +76,9 @@ def write_frame_file(stream, records):
 
 def _decode_file(data, as_text):
     (n,) = U32.unpack_from(data, 0)
-    path = "file:" + data[4:4 + n].decode("utf-8", "surrogateescape")
+    path = data[4:4 + n].decode("utf-8", "surrogateescape")
+    if path.startswith("/"):  # a local file, named as PySpark does; URIs keep their scheme
+        path = "file:" + path
     body = data[4 + n:]
     return [(path, body.decode("utf-8") if as_text else bytes(body))]
 
@@ -93,7 +97,45 @@ def decode_frame(ftype, data):
         return _decode_file(data, as_text=False)
     if ftype == SECTION:
         return (SECTION_MARK,)
+    if ftype == WRITABLE_PAIRS:
+        return decode_writable_pairs(data)
     raise ValueError("not a data frame type: %d" % ftype)
+
+
+def _writable_classes(data):
+    """(key class, value class, offset of the first pair) of a WRITABLE_PAIRS payload."""
+    (n,) = U16.unpack_from(data, 0)
+    key_class = bytes(data[2:2 + n]).decode()
+    pos = 2 + n
+    (n,) = U16.unpack_from(data, pos)
+    value_class = bytes(data[pos + 2:pos + 2 + n]).decode()
+    return key_class, value_class, pos + 2 + n
+
+
+def decode_writable_pairs(data):
+    """The (key, value) records of a WRITABLE_PAIRS frame, as PySpark
+    converts Writables (ember/writables.py)."""
+    from . import writables
+    key_class, value_class, pos = _writable_classes(data)
+    key, value = writables.decoder(key_class), writables.decoder(value_class)
+    view, out, end = memoryview(data), [], len(data)
+    while pos < end:
+        (n,) = U32.unpack_from(view, pos)
+        k = key(view[pos + 4:pos + 4 + n])
+        pos += 4 + n
+        (n,) = U32.unpack_from(view, pos)
+        out.append((k, value(view[pos + 4:pos + 4 + n])))
+        pos += 4 + n
+    return out
+
+
+def encode_writable_pairs(key_class, value_class, pairs):
+    """A WRITABLE_PAIRS payload: serialized (key, value) byte strings."""
+    kc, vc = key_class.encode(), value_class.encode()
+    out = [U16.pack(len(kc)), kc, U16.pack(len(vc)), vc]
+    for k, v in pairs:
+        out += (U32.pack(len(k)), k, U32.pack(len(v)), v)
+    return b"".join(out)
 
 
 def decode_frames(frames):

@@ -84,6 +84,29 @@ def _emit_lines(records, write):
         write(ser.BYTE_LINES, b"\n".join(chunk))
 
 
+def _emit_writables(records, key_class, value_class, write):
+    """saveAsSequenceFile: (key, value) records as Writables of the classes
+    the job chose from its first record (ember/writables.py)."""
+    from .writables import WritableError, encode
+    pairs, size = [], 0
+    for i, record in enumerate(records):
+        try:
+            key, value = record
+        except (TypeError, ValueError):
+            raise WritableError("record %d is not a (key, value) pair: %r" % (i, record)) from None
+        (kc, k), (vc, v) = encode(key), encode(value)
+        if kc != key_class or vc != value_class:
+            which, got, want = ("key", kc, key_class) if kc != key_class else ("value", vc, value_class)
+            raise WritableError("wrong %s class: %s is not %s (record %d: %r)" % (which, got, want, i, record))
+        pairs.append((k, v))
+        size += len(k) + len(v) + 8
+        if size >= ser.TARGET_BATCH_BYTES:
+            write(ser.WRITABLE_PAIRS, ser.encode_writable_pairs(key_class, value_class, pairs))
+            pairs, size = [], 0
+    if pairs:
+        write(ser.WRITABLE_PAIRS, ser.encode_writable_pairs(key_class, value_class, pairs))
+
+
 def _run_command(command, split, stream, write):
     records = command.compile()(split, _input_records(stream))
     out = command.output
@@ -91,6 +114,8 @@ def _run_command(command, split, stream, write):
         ser.write_batches(records, lambda data: write(ser.PICKLE_BATCH, data))
     elif out == "lines":
         _emit_lines(records, write)
+    elif out[0] == "writables":
+        _emit_writables(records, out[1], out[2], write)
     else:
         _, num_buckets, partition_func = out
         _emit_buckets(records, num_buckets, partition_func, write)

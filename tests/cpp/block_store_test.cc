@@ -29,7 +29,7 @@ Frames Batches(int n, size_t size, char fill) {
   return out;
 }
 
-std::vector<std::string> ReadAll(exec::FrameStream& s) {
+std::vector<std::string> ReadAll(FrameStream& s) {
   std::vector<std::string> out;
   Frame f;
   while (*s.Next(&f)) out.push_back(f.data);
@@ -88,8 +88,8 @@ TEST_F(BlockStoreTest, RemoveRddDropsMemoryAndDiskBlocks) {
 }
 
 // A stream that serves the frames given to it.
-std::unique_ptr<exec::FrameStream> Source(Frames frames) {
-  return std::make_unique<exec::VectorStream>(std::move(frames));
+std::unique_ptr<FrameStream> Source(Frames frames) {
+  return std::make_unique<VectorStream>(std::move(frames));
 }
 
 TEST_F(BlockStoreTest, CachingStreamStoresWhatPassedThrough) {

@@ -113,6 +113,10 @@ PYBIND11_MODULE(_core, m) {
       .def("add_whole_files", [](Engine& e, const std::string& p, int n, bool t) {
         return Check(WithoutGil([&] { return e.AddWholeFiles(p, n, t); }));
       })
+      .def("add_sequence_file",
+           [](Engine& e, const std::string& p, int n, const std::string& kc, const std::string& vc) {
+             return Check(WithoutGil([&] { return e.AddSequenceFile(p, n, kc, vc); }));
+           })
       .def("add_python", [](Engine& e, int parent, py::bytes cmd, std::vector<int64_t> broadcast_ids) {
         return Check(e.AddPython(parent, std::string(cmd), std::move(broadcast_ids)));
       })
@@ -144,6 +148,19 @@ PYBIND11_MODULE(_core, m) {
               std::map<std::string, std::string> props) {
              auto f = RunInterruptibly(
                  e, [&] { return e.SaveAsTextFile(node, path, codec, std::move(props)); });
+             if (!f.status.ok()) Raise(f.status, &f);
+           })
+      .def("save_as_sequence_file",
+           [](Engine& e, int node, const std::string& path, const std::string& key_class,
+              const std::string& value_class, const std::string& codec, const std::string& compression,
+              std::map<std::string, std::string> props) {
+             ember::proto::SequenceFileFormat format;
+             format.set_key_class(key_class);
+             format.set_value_class(value_class);
+             format.set_codec(codec);
+             format.set_compression(compression);
+             auto f = RunInterruptibly(
+                 e, [&] { return e.SaveAsSequenceFile(node, path, format, std::move(props)); });
              if (!f.status.ok()) Raise(f.status, &f);
            })
       .def("cancel_all_jobs", [](Engine& e) {

@@ -30,6 +30,7 @@ bool IsDataFrame(FrameType t) {
     case FrameType::kBucketBatch:
     case FrameType::kTextFile:
     case FrameType::kBinaryFile:
+    case FrameType::kWritablePairs:
       return true;
     default:
       return false;

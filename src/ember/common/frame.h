@@ -30,6 +30,7 @@ enum class FrameType : uint8_t {
   kBinaryFile = 10,   // the same with raw contents (binaryFiles)
   kSection = 11,      // pair node input: ends the second parent's records (ember.proto)
   kOutputFile = 12,   // an output task's result: the UTF-8 path of the file it wrote
+  kWritablePairs = 13,  // Writable records: see io/writable_pairs.h
 };
 
 constexpr size_t kFrameHeaderSize = 5;

@@ -14,10 +14,18 @@
 #include "ember/deploy/executor_conf.h"
 #include "ember/deploy/master_url.h"
 #include "ember/deploy/tls_settings.h"
-#include "ember/io/file_list.h"
 #include "ember/io/output_committer.h"
-#include "ember/io/text_split.h"
 #include "ember/net/bind_policy.h"
+#include "ember/rdd/checkpoint_node.h"
+#include "ember/rdd/coalesce_node.h"
+#include "ember/rdd/pair_node.h"
+#include "ember/rdd/parallel_node.h"
+#include "ember/rdd/python_node.h"
+#include "ember/rdd/sequence_file_node.h"
+#include "ember/rdd/shuffled_node.h"
+#include "ember/rdd/text_node.h"
+#include "ember/rdd/union_node.h"
+#include "ember/rdd/whole_file_node.h"
 
 namespace ember::deploy {
 
@@ -236,131 +244,53 @@ Status Engine::CheckRunning() const {
   return Status::OK();
 }
 
-Result<int> Engine::Add(proto::Node node) {
+// Errors building the node come first: they name the input at fault.
+Result<int> Engine::Add(Result<proto::Node> node) {
+  EMBER_RETURN_IF_ERROR(node.status());
   EMBER_RETURN_IF_ERROR(CheckRunning());
-  return graph_.Add(std::move(node));
+  return graph_.Add(std::move(node).value());
 }
 
 Result<int> Engine::AddParallel(std::vector<std::string> slices) {
-  proto::Node n;
-  n.set_num_partitions(static_cast<int>(slices.size()));
-  auto* par = n.mutable_parallel();
-  for (size_t i = 0; i < slices.size(); ++i) (*par->mutable_slices())[static_cast<int>(i)] = std::move(slices[i]);
-  return Add(std::move(n));
+  return Add(rdd::MakeParallelNode(std::move(slices)));
 }
 
 Result<int> Engine::AddTextFile(const std::string& paths, int min_partitions, bool use_unicode) {
-  EMBER_ASSIGN_OR_RETURN(auto files, io::ListInputFiles(paths));
-  auto splits = io::ComputeTextSplits(files, min_partitions);
-  proto::Node n;
-  n.set_num_partitions(static_cast<int>(splits.size()));
-  auto* text = n.mutable_text();
-  text->set_use_unicode(use_unicode);
-  for (size_t i = 0; i < splits.size(); ++i) {
-    proto::TextSplit s;
-    s.set_path(splits[i].path);
-    s.set_start(splits[i].start);
-    s.set_length(splits[i].length);
-    (*text->mutable_splits())[static_cast<int>(i)] = s;
-  }
-  return Add(std::move(n));
+  return Add(rdd::MakeTextNode(paths, min_partitions, use_unicode));
 }
 
 Result<int> Engine::AddWholeFiles(const std::string& paths, int min_partitions, bool as_text) {
-  EMBER_ASSIGN_OR_RETURN(auto files, io::ListInputFiles(paths));
-  int parts = std::max(1, std::min(min_partitions, static_cast<int>(files.size())));
-  proto::Node n;
-  n.set_num_partitions(files.empty() ? 0 : parts);
-  auto* wf = n.mutable_whole_file();
-  wf->set_as_text(as_text);
-  // Contiguous runs of files, as even in count as possible.
-  for (size_t i = 0; i < files.size(); ++i) {
-    int p = static_cast<int>(i * static_cast<size_t>(parts) / files.size());
-    (*wf->mutable_files())[p].add_paths(files[i].path);
-  }
-  return Add(std::move(n));
+  return Add(rdd::MakeWholeFileNode(paths, min_partitions, as_text));
+}
+
+Result<int> Engine::AddSequenceFile(const std::string& paths, int min_partitions, const std::string& key_class,
+                                    const std::string& value_class) {
+  return Add(rdd::MakeSequenceFileNode(paths, min_partitions, key_class, value_class));
 }
 
 Result<int> Engine::AddPython(int parent, std::string command, std::vector<int64_t> broadcast_ids) {
-  EMBER_ASSIGN_OR_RETURN(int parts, NumPartitions(parent));
-  proto::Node n;
-  n.set_num_partitions(parts);
-  n.mutable_python()->set_parent(parent);
-  n.mutable_python()->set_command(std::move(command));
-  n.mutable_python()->mutable_broadcast_ids()->Add(broadcast_ids.begin(), broadcast_ids.end());
-  return Add(std::move(n));
+  return Add(rdd::MakePythonNode(graph_, parent, std::move(command), std::move(broadcast_ids)));
 }
 
 Result<int> Engine::AddShuffled(int map_node, int num_partitions) {
-  // Zero is allowed: the shuffle of an RDD with no partitions has none.
-  if (num_partitions < 0) return InvalidArgument("number of partitions must not be negative, got " +
-                                                 std::to_string(num_partitions));
-  proto::Node n;
-  n.set_num_partitions(num_partitions);
-  n.mutable_shuffled()->set_map_node(map_node);
-  return Add(std::move(n));
+  return Add(rdd::MakeShuffledNode(map_node, num_partitions));
 }
 
-Result<int> Engine::AddUnion(const std::vector<int>& parents) {
-  proto::Node n;
-  int total = 0;
-  for (int p : parents) {
-    EMBER_ASSIGN_OR_RETURN(int parts, NumPartitions(p));
-    n.mutable_union_of()->add_parents(p);
-    n.mutable_union_of()->add_parent_partitions(parts);
-    total += parts;
-  }
-  n.set_num_partitions(total);
-  return Add(std::move(n));
-}
+Result<int> Engine::AddUnion(const std::vector<int>& parents) { return Add(rdd::MakeUnionNode(graph_, parents)); }
 
 Result<int> Engine::AddCoalesce(int parent, const std::vector<std::vector<int>>& groups) {
-  EMBER_ASSIGN_OR_RETURN(int parts, NumPartitions(parent));
-  proto::Node n;
-  n.set_num_partitions(static_cast<int>(groups.size()));
-  auto* c = n.mutable_coalesce();
-  c->set_parent(parent);
-  for (size_t g = 0; g < groups.size(); ++g) {
-    auto& group = (*c->mutable_groups())[static_cast<int>(g)];
-    for (int p : groups[g]) {
-      if (p < 0 || p >= parts) return Internal("coalesce group names a missing partition");
-      group.add_parent_partitions(p);
-    }
-  }
-  return Add(std::move(n));
+  return Add(rdd::MakeCoalesceNode(graph_, parent, groups));
 }
 
 Result<int> Engine::AddPair(int first, int second, bool cartesian) {
-  EMBER_ASSIGN_OR_RETURN(int n1, NumPartitions(first));
-  EMBER_ASSIGN_OR_RETURN(int n2, NumPartitions(second));
-  if (!cartesian && n1 != n2)
-    return InvalidArgument("Can only zip RDDs with the same number of partitions (" +
-                           std::to_string(n1) + " and " + std::to_string(n2) + ")");
-  proto::Node n;
-  n.set_num_partitions(cartesian ? n1 * n2 : n1);
-  auto* pn = n.mutable_pair();
-  pn->set_first(first);
-  pn->set_second(second);
-  pn->set_cartesian(cartesian);
-  pn->set_second_partitions(n2);
-  return Add(std::move(n));
+  return Add(rdd::MakePairNode(graph_, first, second, cartesian));
 }
 
 Result<int> Engine::AddCheckpoint(const std::vector<std::string>& files) {
-  proto::Node n;
-  n.set_num_partitions(static_cast<int>(files.size()));
-  for (size_t p = 0; p < files.size(); ++p) {
-    if (!PathExists(files[p])) return NotFound("checkpoint file " + files[p] + " does not exist");
-    (*n.mutable_checkpoint()->mutable_files())[static_cast<int>(p)] = files[p];
-  }
-  return Add(std::move(n));
+  return Add(rdd::MakeCheckpointNode(files));
 }
 
-Result<int> Engine::NumPartitions(int node) const {
-  auto n = graph_.Get(node);
-  if (!n) return Internal("unknown node " + std::to_string(node));
-  return n->num_partitions();
-}
+Result<int> Engine::NumPartitions(int node) const { return graph_.NumPartitions(node); }
 
 scheduler::JobOutput Engine::RunJob(int node, std::vector<int> partitions, Conf properties) {
   Status st = CheckRunning();
@@ -374,11 +304,19 @@ scheduler::JobOutput Engine::RunJob(int node, std::vector<int> partitions, Conf 
 
 scheduler::JobFailure Engine::SaveAsTextFile(int node, const std::string& path,
                                              const std::string& codec, Conf properties) {
+  return SaveFiles(node, io::FileOutputCommitter::Setup(path, codec), std::move(properties));
+}
+
+scheduler::JobFailure Engine::SaveAsSequenceFile(int node, const std::string& path,
+                                                 const proto::SequenceFileFormat& format, Conf properties) {
+  return SaveFiles(node, io::FileOutputCommitter::Setup(path, "", &format), std::move(properties));
+}
+
+scheduler::JobFailure Engine::SaveFiles(int node, Result<io::FileOutputCommitter> committer, Conf properties) {
   Status st = CheckRunning();
   if (!st.ok()) return {st};
   auto parts = NumPartitions(node);
   if (!parts.ok()) return {parts.status()};
-  auto committer = io::FileOutputCommitter::Setup(path, codec);
   if (!committer.ok()) return {committer.status()};
   scheduler::JobSpec spec;
   spec.final_node = node;

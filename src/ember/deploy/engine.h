@@ -5,8 +5,9 @@
 // Contract: Start() parses the master URL and settings, creates the
 // application's local directory (removed again by Stop() and by the
 // destructor) and starts the backend. Add*() register RDD nodes and return
-// their ids; errors name the input at fault (missing path, ...). RunJob()
-// and SaveAsTextFile() block until the job ends. After Stop() every call
+// their ids, each node built by its kind's home under rdd/; errors name
+// the input at fault (missing path, ...). RunJob()
+// and the Save* calls block until the job ends. After Stop() every call
 // fails with "SparkContext has been stopped".
 #pragma once
 
@@ -19,6 +20,7 @@
 
 #include "ember/deploy/local_backend.h"
 #include "ember/deploy/settings.h"
+#include "ember/io/output_committer.h"
 #include "ember/rdd/graph.h"
 #include "ember/scheduler/dag_scheduler.h"
 
@@ -34,6 +36,8 @@ class Engine {
   Result<int> AddParallel(std::vector<std::string> slices);
   Result<int> AddTextFile(const std::string& paths, int min_partitions, bool use_unicode);
   Result<int> AddWholeFiles(const std::string& paths, int min_partitions, bool as_text);
+  Result<int> AddSequenceFile(const std::string& paths, int min_partitions, const std::string& key_class,
+                              const std::string& value_class);
   // `broadcast_ids`: the broadcasts pickled into `command`, which an
   // executor fetches before running it (exec/task_inputs.h).
   Result<int> AddPython(int parent, std::string command, std::vector<int64_t> broadcast_ids);
@@ -58,6 +62,9 @@ class Engine {
   scheduler::JobOutput RunJob(int node, std::vector<int> partitions, Conf properties);
   scheduler::JobFailure SaveAsTextFile(int node, const std::string& path, const std::string& codec,
                                        Conf properties);
+  // The node's WRITABLE_PAIRS records as SequenceFiles of these classes.
+  scheduler::JobFailure SaveAsSequenceFile(int node, const std::string& path,
+                                           const proto::SequenceFileFormat& format, Conf properties);
   void CancelAllJobs();
   void CancelJobGroup(const std::string& group);
   void CancelJobsWithTag(const std::string& tag);
@@ -75,7 +82,9 @@ class Engine {
  private:
   Engine() = default;
   Status CheckRunning() const;
-  Result<int> Add(proto::Node node);
+  Result<int> Add(Result<proto::Node> node);
+  // Runs an output job through `committer` (io/output_committer.h).
+  scheduler::JobFailure SaveFiles(int node, Result<io::FileOutputCommitter> committer, Conf properties);
 
   Conf conf_;
   int slots_ = 1;

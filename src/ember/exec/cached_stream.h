@@ -15,7 +15,7 @@
 #include <string>
 
 #include "ember/common/frame_file.h"
-#include "ember/exec/frame_stream.h"
+#include "ember/common/frame_stream.h"
 #include "ember/storage/block_store.h"
 
 namespace ember::exec {

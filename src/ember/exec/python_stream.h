@@ -16,7 +16,7 @@
 #include <string>
 #include <thread>
 
-#include "ember/exec/frame_stream.h"
+#include "ember/common/frame_stream.h"
 #include "ember/exec/task_context.h"
 #include "ember/exec/worker_pool.h"
 

@@ -18,7 +18,7 @@
 #include <memory>
 #include <string>
 
-#include "ember/exec/frame_stream.h"
+#include "ember/common/frame_stream.h"
 #include "ember/exec/task_context.h"
 #include "ember/exec/task_runner.h"
 #include "ember/shuffle/shuffle_reader.h"

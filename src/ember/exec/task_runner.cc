@@ -11,6 +11,8 @@
 #include "ember/common/file_util.h"
 #include "ember/exec/partition_reader.h"
 #include "ember/io/output_committer.h"
+#include "ember/io/sequence_file.h"
+#include "ember/io/writable_pairs.h"
 #include "ember/shuffle/shuffle_files.h"
 #include "ember/shuffle/shuffle_writer.h"
 
@@ -108,23 +110,67 @@ Status WriteShuffle(FrameStream* in, const proto::TaskDescription& task, const E
   return Status::OK();
 }
 
-// Writes the text lines of the stream as this attempt's output file and
-// returns its path as the task's result (io/output_committer.h).
-Status WriteTextOutput(FrameStream* in, const proto::TaskDescription& task, proto::TaskResult* out) {
-  const auto& sink = task.text_output();
-  EMBER_ASSIGN_OR_RETURN(io::Codec codec, sink.codec().empty()
-                                              ? Result<io::Codec>(io::Codec::kNone)
-                                              : io::CodecFromClassName(sink.codec()));
-  auto write = [in](io::OutputStream* file) -> Status {
-    Frame f;
-    for (;;) {
-      EMBER_ASSIGN_OR_RETURN(bool more, in->Next(&f));
-      if (!more) return Status::OK();
-      if (f.type != FrameType::kUtf8Lines && f.type != FrameType::kByteLines)
-        return Internal("text output task produced a non-text frame");
-      f.data.push_back('\n');
-      EMBER_RETURN_IF_ERROR(file->Write(f.data));
-    }
+// saveAsTextFile: the stream's text lines, newline-terminated.
+Status WriteLines(FrameStream* in, io::OutputStream* file) {
+  Frame f;
+  for (;;) {
+    EMBER_ASSIGN_OR_RETURN(bool more, in->Next(&f));
+    if (!more) return Status::OK();
+    if (f.type != FrameType::kUtf8Lines && f.type != FrameType::kByteLines)
+      return Internal("text output task produced a non-text frame");
+    f.data.push_back('\n');
+    EMBER_RETURN_IF_ERROR(file->Write(f.data));
+  }
+}
+
+// The task's file, lent to a SequenceFileWriter: WriteTaskFile closes it.
+class BorrowedSink : public io::OutputStream {
+ public:
+  explicit BorrowedSink(io::OutputStream* file) : file_(file) {}
+  Status Write(std::string_view data) override { return file_->Write(data); }
+  Status Close() override { return Status::OK(); }
+
+ private:
+  io::OutputStream* file_;
+};
+
+Result<io::SequenceFileCompression> CompressionOf(const std::string& name) {
+  if (name.empty() || name == "NONE") return io::SequenceFileCompression::kNone;
+  if (name == "RECORD") return io::SequenceFileCompression::kRecord;
+  if (name == "BLOCK") return io::SequenceFileCompression::kBlock;
+  return InvalidArgument("SequenceFile compression type " + name + ": expected NONE, RECORD or BLOCK");
+}
+
+// saveAsSequenceFile: the stream's WRITABLE_PAIRS records.
+Status WriteSequenceFile(FrameStream* in, const proto::SequenceFileFormat& format, io::OutputStream* file) {
+  io::SequenceFileWriterOptions options;
+  options.key_class = format.key_class();
+  options.value_class = format.value_class();
+  EMBER_ASSIGN_OR_RETURN(options.compression, CompressionOf(format.compression()));
+  if (!format.codec().empty()) options.codec_class = format.codec();
+  EMBER_ASSIGN_OR_RETURN(auto writer, io::SequenceFileWriter::Create(std::make_unique<BorrowedSink>(file), options));
+  Frame f;
+  for (;;) {
+    EMBER_ASSIGN_OR_RETURN(bool more, in->Next(&f));
+    if (!more) return writer->Close();
+    if (f.type != FrameType::kWritablePairs) return Internal("sequence file output task produced another frame type");
+    EMBER_RETURN_IF_ERROR(io::ForEachWritablePair(f.data, format.key_class(), format.value_class(),
+                                                  [&](std::string_view k, std::string_view v) {
+                                                    return writer->Append(k, v);
+                                                  }));
+  }
+}
+
+// Writes this attempt's output file and returns its path as the task's
+// result (io/output_committer.h).
+Status WriteFileOutput(FrameStream* in, const proto::TaskDescription& task, proto::TaskResult* out) {
+  const auto& sink = task.file_output();
+  io::Codec codec = io::Codec::kNone;
+  if (!sink.has_sequence() && !sink.codec().empty()) {
+    EMBER_ASSIGN_OR_RETURN(codec, io::CodecFromClassName(sink.codec()));
+  }
+  auto write = [&](io::OutputStream* file) {
+    return sink.has_sequence() ? WriteSequenceFile(in, sink.sequence(), file) : WriteLines(in, file);
   };
   EMBER_ASSIGN_OR_RETURN(std::string path, io::WriteTaskFile(sink.attempt_dir(), sink.file_name(), codec, write));
   auto* frame = out->add_frames();
@@ -154,8 +200,8 @@ proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv&
       st = stream.status();
     } else if (task.has_shuffle()) {
       st = WriteShuffle(stream->get(), task, env, &result);
-    } else if (task.has_text_output()) {
-      st = WriteTextOutput(stream->get(), task, &result);
+    } else if (task.has_file_output()) {
+      st = WriteFileOutput(stream->get(), task, &result);
     } else {
       st = CollectResult(stream->get(), &result, env.max_result_bytes);
     }

@@ -5,6 +5,7 @@
 #include "ember/io/fault_file_system.h"
 #include "ember/io/local_file_system.h"
 #include "ember/io/s3_file_system.h"
+#include "ember/io/webhdfs_file_system.h"
 
 namespace ember::io {
 
@@ -27,6 +28,8 @@ Registry& TheRegistry() {
     r->factories["faulty"] = [](const std::string&, const std::string&) -> Result<std::shared_ptr<FileSystem>> {
       return std::shared_ptr<FileSystem>(std::make_shared<FaultFileSystem>());
     };
+    r->factories["hdfs"] = MakeWebHdfsFileSystem;
+    r->factories["webhdfs"] = MakeWebHdfsFileSystem;
     r->factories["s3a"] = MakeS3FileSystem;
     r->factories["s3"] = MakeS3FileSystem;
     return r;

@@ -6,8 +6,8 @@
 
 namespace ember::io {
 
-Result<FileOutputCommitter> FileOutputCommitter::Setup(const std::string& path,
-                                                       const std::string& codec) {
+Result<FileOutputCommitter> FileOutputCommitter::Setup(const std::string& path, const std::string& codec,
+                                                       const proto::SequenceFileFormat* sequence) {
   std::string ext;
   if (!codec.empty()) {
     EMBER_ASSIGN_OR_RETURN(Codec c, CodecFromClassName(codec));
@@ -19,7 +19,10 @@ Result<FileOutputCommitter> FileOutputCommitter::Setup(const std::string& path,
   if (existing.status().code() != StatusCode::kNotFound) return existing.status();
   std::string root = path.size() > 1 && path.back() == '/' ? path.substr(0, path.size() - 1) : path;
   EMBER_RETURN_IF_ERROR(fs->Mkdirs(root + "/_temporary"));
-  return FileOutputCommitter(root, codec, ext);
+  proto::FileOutputSink sink;
+  sink.set_codec(codec);
+  if (sequence) *sink.mutable_sequence() = *sequence;
+  return FileOutputCommitter(root, std::move(sink), ext);
 }
 
 std::string FileOutputCommitter::FileName(int partition) const {
@@ -29,10 +32,10 @@ std::string FileOutputCommitter::FileName(int partition) const {
 }
 
 void FileOutputCommitter::ConfigureTask(proto::TaskDescription* task) const {
-  auto* sink = task->mutable_text_output();
+  auto* sink = task->mutable_file_output();
+  *sink = sink_;
   sink->set_attempt_dir(path_ + "/_temporary/attempt_" + std::to_string(task->task_id()));
   sink->set_file_name(FileName(task->partition()));
-  sink->set_codec(codec_);
 }
 
 Status FileOutputCommitter::CommitJob(const std::vector<std::string>& winners) const {

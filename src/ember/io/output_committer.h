@@ -25,18 +25,23 @@ namespace ember::io {
 
 class FileOutputCommitter {
  public:
-  static Result<FileOutputCommitter> Setup(const std::string& path, const std::string& codec);
+  // Text files compressed whole with `codec` ("" for none), or with
+  // `sequence` set, SequenceFiles (compressed inside, no extension).
+  static Result<FileOutputCommitter> Setup(const std::string& path, const std::string& codec,
+                                           const proto::SequenceFileFormat* sequence = nullptr);
   void ConfigureTask(proto::TaskDescription* task) const;
   // winners[p]: the file the winning attempt of partition p reported.
   Status CommitJob(const std::vector<std::string>& winners) const;
   void AbortJob() const;
 
  private:
-  FileOutputCommitter(std::string path, std::string codec, std::string ext)
-      : path_(std::move(path)), codec_(std::move(codec)), ext_(std::move(ext)) {}
+  FileOutputCommitter(std::string path, proto::FileOutputSink sink, std::string ext)
+      : path_(std::move(path)), sink_(std::move(sink)), ext_(std::move(ext)) {}
   std::string FileName(int partition) const;
 
-  std::string path_, codec_, ext_;
+  std::string path_;
+  proto::FileOutputSink sink_;  // what every task's sink shares
+  std::string ext_;
 };
 
 // Task side: creates `dir`/`name` (replacing what an earlier attempt of the

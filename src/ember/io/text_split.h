@@ -25,4 +25,10 @@ struct TextSplit {
 
 std::vector<TextSplit> ComputeTextSplits(const std::vector<FileInfo>& files, int min_partitions);
 
+// The same rule for formats that split every file (SequenceFiles, split at
+// sync markers whatever their codec): splitSize is at least
+// `min_split_size` (SequenceFileInputFormat's 2000, its sync interval).
+std::vector<TextSplit> ComputeFileSplits(const std::vector<FileInfo>& files, int min_partitions,
+                                         int64_t min_split_size);
+
 }  // namespace ember::io

@@ -4,12 +4,13 @@
 // driver dropped may still be read by an older node's lineage, so a
 // released shuffle is recomputed, never missing); Add() assigns the id and, for a
 // shuffled node, registers its shuffle (a new shuffle id, the map-side node
-// and bucket count). Narrow dependencies are read from the node kinds; the
-// only wide dependency is a shuffled node's map-side node. BuildTaskLineage()
-// copies the nodes that one partition of `final_node` reads without
-// crossing a shuffle, keeping only the slices/splits/groups that partition
-// needs, so a task carries no data it does not use. Thread-safe: Python
-// threads add nodes while the scheduler reads them.
+// and bucket count). Dependencies, checks and lineage cuts come from each
+// node's kind (node_kind.h); the graph itself knows no kind but the
+// shuffled one, the only wide dependency. BuildTaskLineage() copies the
+// nodes that one partition of `final_node` reads without crossing a
+// shuffle, keeping only the slices/splits/groups that partition needs, so
+// a task carries no data it does not use. Thread-safe: Python threads add
+// nodes while the scheduler reads them.
 #pragma once
 
 #include <map>
@@ -31,15 +32,12 @@ struct ShuffleInfo {
 
 using NodePtr = std::shared_ptr<const proto::Node>;
 
-// The (first, second) parent partitions that partition `partition` of a
-// pair node reads.
-std::pair<int, int> PairPartitions(const proto::Node& pair_node, int partition);
-
 class Graph {
  public:
   // Validates parents and partition counts; returns the new node's id.
   Result<int> Add(proto::Node node);
   NodePtr Get(int id) const;
+  Result<int> NumPartitions(int id) const;
   ShuffleInfo Shuffle(int shuffle_id) const;
   // The shuffle id of a shuffled node, else -1.
   int ShuffleOf(int id) const;
@@ -58,6 +56,7 @@ class Graph {
  private:
   Status Validate(const proto::Node& node) const;
   void Collect(int node, int partition, std::map<int, proto::Node>* out) const;
+  proto::Node CopyShape(const proto::Node& node) const;
 
   mutable std::mutex mu_;
   std::map<int, NodePtr> nodes_;
