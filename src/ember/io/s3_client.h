@@ -1,4 +1,4 @@
-// One signed HTTP request to an S3 bucket, over libcurl.
+// One signed HTTP request to an S3 bucket (over http_client.h).
 //
 // Contract: Send builds the URL (path-style "endpoint/bucket/key" or
 // virtual-host "bucket.endpoint/key"), signs the request with SigV4
@@ -8,8 +8,7 @@
 // the endpoint. ErrorFor turns a non-2xx response into a Status naming the
 // path and the server's Code and Message (404 -> NotFound, except
 // NoSuchBucket: IOError, a setting to fix rather than an absent input).
-// Neither ever puts a credential in a message. Thread-safe: each thread
-// reuses its own curl handle (and so its connections).
+// Neither ever puts a credential in a message. Thread-safe.
 #pragma once
 
 #include <map>
@@ -19,8 +18,6 @@
 #include "ember/common/status.h"
 #include "ember/io/s3_config.h"
 #include "ember/io/sigv4.h"
-
-struct curl_slist;
 
 namespace ember::io {
 
@@ -48,7 +45,6 @@ class S3Client {
 
  private:
   std::string config_host() const;
-  Result<S3Response> Perform(const std::string& url, curl_slist* headers, const S3Call& call) const;
   S3Config config_;
   std::string bucket_;
 };

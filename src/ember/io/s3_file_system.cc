@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ember/io/http_client.h"
 #include "ember/io/s3_streams.h"
 
 namespace ember::io {
@@ -121,7 +122,7 @@ Status S3FileSystem::Rename(const std::string& from, const std::string& to) {
   if (target.ok()) return AlreadyExists("Path already exists: " + target->path);
   if (target.status().code() != StatusCode::kNotFound) return target.status();
   S3Call copy{.method = "PUT", .key = to_key, .uri = UriOf(to_key)};
-  copy.headers.emplace_back("x-amz-copy-source", "/" + bucket_ + "/" + UriEncode(from_key, false));
+  copy.headers.emplace_back("x-amz-copy-source", "/" + bucket_ + "/" + UrlEncode(from_key, true));
   EMBER_ASSIGN_OR_RETURN(S3Response copied, client_->Send(copy));
   // A copy can fail after its 200 status, with an <Error> body.
   if (!copied.ok() || copied.body.find("<Error>") != std::string::npos) return ErrorFor(copy.uri, copied);

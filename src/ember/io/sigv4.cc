@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "ember/common/crypto.h"
+#include "ember/io/http_client.h"
 
 namespace ember::io {
 namespace {
@@ -36,22 +37,9 @@ std::string SignedHeaderNames(const HttpFields& canonical) {
 
 }  // namespace
 
-std::string UriEncode(std::string_view s, bool encode_slash) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && !encode_slash)) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += {'%', kDigits[c >> 4], kDigits[c & 15]};
-    }
-  }
-  return out;
-}
-
 std::string CanonicalQuery(const HttpFields& query) {
   HttpFields encoded;
-  for (const auto& [name, value] : query) encoded.emplace_back(UriEncode(name, true), UriEncode(value, true));
+  for (const auto& [name, value] : query) encoded.emplace_back(UrlEncode(name, false), UrlEncode(value, false));
   std::sort(encoded.begin(), encoded.end());
   std::string out;
   for (const auto& [name, value] : encoded) out += (out.empty() ? "" : "&") + name + "=" + value;

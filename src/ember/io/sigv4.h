@@ -8,8 +8,9 @@
 // be signed (at least "host" and "x-amz-date"; "x-amz-content-sha256" and
 // "x-amz-security-token" for S3), names in any case; they are signed
 // lowercased, trimmed and sorted. `canonical_uri` is the path exactly as it
-// is sent (already encoded with UriEncode(path, false)); query parameters
-// are given raw and encoded here. Pure functions, thread-safe; nothing
+// is sent (already encoded with http_client.h's UrlEncode(path, true));
+// query parameters are given raw and encoded here, as SigV4 wants: every
+// byte but RFC 3986's unreserved characters as %XX. Pure functions, thread-safe; nothing
 // is logged (the secret stays in the caller's Credentials).
 #pragma once
 
@@ -41,9 +42,6 @@ struct SigV4Scope {
   std::string service;   // "s3"
 };
 
-// RFC 3986 encoding as SigV4 wants it: unreserved characters kept, every
-// other byte %XX (uppercase); '/' kept unless `encode_slash`.
-std::string UriEncode(std::string_view s, bool encode_slash);
 // "a=1&b=x%2Fy": names and values encoded, sorted by name then value.
 std::string CanonicalQuery(const HttpFields& query);
 // The x-amz-date form of a UTC time: "20150830T123600Z".
