@@ -6,22 +6,17 @@
 namespace ember {
 namespace {
 
-std::string Hex(std::string_view bytes) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
-}
-
 TEST(Crypto, HmacSha256MatchesRfc4231) {
   // RFC 4231, test case 2.
-  EXPECT_EQ(Hex(HmacSha256("Jefe", "what do ya want for nothing?")),
+  EXPECT_EQ(ToHex(HmacSha256("Jefe", "what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   EXPECT_EQ(HmacSha256("", "x").size(), kHmacSha256Size);
   EXPECT_NE(HmacSha256("", "x"), HmacSha256("k", "x"));
+}
+
+TEST(Crypto, Sha256MatchesFips180Examples) {
+  EXPECT_EQ(ToHex(Sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(ToHex(Sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(Crypto, RandomBytesHaveTheAskedSizeAndDiffer) {

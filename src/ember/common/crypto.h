@@ -1,7 +1,8 @@
 // The few cryptographic primitives ember's handshakes are built from.
 //
 // Contract: HmacSha256 returns the 32 raw bytes of HMAC-SHA256(key,
-// message). RandomBytes returns n bytes from OpenSSL's CSPRNG, or an error
+// message). Sha256 returns the 32 raw bytes of SHA-256(data); ToHex spells
+// bytes as lowercase hex (how digests appear in signed requests). RandomBytes returns n bytes from OpenSSL's CSPRNG, or an error
 // if the generator cannot supply them (a handshake must not go ahead with
 // a predictable nonce). ConstantTimeEquals compares two byte strings in a
 // time that depends only on their lengths (which are public), never on
@@ -20,6 +21,8 @@ namespace ember {
 constexpr size_t kHmacSha256Size = 32;
 
 std::string HmacSha256(std::string_view key, std::string_view message);
+std::string Sha256(std::string_view data);
+std::string ToHex(std::string_view bytes);
 Result<std::string> RandomBytes(size_t n);
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -4,6 +4,7 @@
 
 #include "ember/io/fault_file_system.h"
 #include "ember/io/local_file_system.h"
+#include "ember/io/s3_file_system.h"
 #include "ember/io/webhdfs_file_system.h"
 
 namespace ember::io {
@@ -29,6 +30,8 @@ Registry& TheRegistry() {
     };
     r->factories["hdfs"] = MakeWebHdfsFileSystem;
     r->factories["webhdfs"] = MakeWebHdfsFileSystem;
+    r->factories["s3a"] = MakeS3FileSystem;
+    r->factories["s3"] = MakeS3FileSystem;
     return r;
   }();
   return *registry;

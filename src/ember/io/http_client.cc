@@ -4,10 +4,10 @@
 #include <errno.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <mutex>
-#include <strings.h>
 
 namespace ember::io {
 namespace {
@@ -17,21 +17,34 @@ size_t AppendBody(char* data, size_t size, size_t n, void* out) {
   return size * n;
 }
 
-size_t ReadUpload(char* buf, size_t size, size_t n, void* fd) {
-  int from = *static_cast<int*>(fd);
-  if (from < 0) return 0;  // a PUT without a body
-  ssize_t got = ::read(from, buf, size * n);
+// A PUT's body: a file descriptor's bytes, or else those of `data`.
+struct Upload {
+  int fd;
+  std::string_view data;
+};
+
+size_t ReadUpload(char* buf, size_t size, size_t n, void* source) {
+  auto* upload = static_cast<Upload*>(source);
+  if (upload->fd < 0) {
+    size_t k = std::min(size * n, upload->data.size());
+    std::memcpy(buf, upload->data.data(), k);
+    upload->data.remove_prefix(k);
+    return k;
+  }
+  ssize_t got = ::read(upload->fd, buf, size * n);
   return got < 0 ? CURL_READFUNC_ABORT : static_cast<size_t>(got);
 }
 
-size_t KeepLocation(char* line, size_t size, size_t n, void* out) {
+size_t KeepHeader(char* line, size_t size, size_t n, void* out) {
   std::string header(line, size * n);
-  static const std::string kName = "location:";
-  if (header.size() > kName.size() && strncasecmp(header.c_str(), kName.c_str(), kName.size()) == 0) {
-    size_t begin = header.find_first_not_of(" \t", kName.size());
+  size_t colon = header.find(':');
+  if (colon != std::string::npos) {
+    std::string name = header.substr(0, colon);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    size_t begin = header.find_first_not_of(" \t", colon + 1);
     size_t end = header.find_last_not_of("\r\n \t");
-    if (begin != std::string::npos && end >= begin)
-      *static_cast<std::string*>(out) = header.substr(begin, end - begin + 1);
+    (*static_cast<std::map<std::string, std::string>*>(out))[name] =
+        begin != std::string::npos && end >= begin ? header.substr(begin, end - begin + 1) : "";
   }
   return size * n;
 }
@@ -50,6 +63,24 @@ CURL* ThreadHandle() {
   return handle.curl;
 }
 
+// The method and, for PUT and POST, where the body comes from.
+void SetMethod(CURL* curl, const HttpRequest& request, Upload* upload) {
+  if (request.method == "PUT") {
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadUpload);
+    curl_easy_setopt(curl, CURLOPT_READDATA, upload);
+    int64_t size = upload->fd < 0 ? static_cast<int64_t>(upload->data.size()) : request.upload_size;
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
+  } else if (request.method == "POST") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  } else if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else if (request.method != "GET") {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+}
+
 // "http://host:port" of `url` (no path or query), for error messages.
 std::string Origin(const std::string& url) {
   size_t start = url.find("://");
@@ -65,7 +96,7 @@ Result<HttpResponse> SendHttp(const HttpRequest& request) {
   CURL* curl = ThreadHandle();
   HttpResponse response;
   char error[CURL_ERROR_SIZE] = "";
-  int fd = request.upload_fd;
+  Upload upload{request.upload_fd, request.body};
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -75,22 +106,18 @@ Result<HttpResponse> SendHttp(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, KeepLocation);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.location);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, KeepHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   curl_slist* headers = curl_slist_append(nullptr, "Expect:");  // no 100-continue round trip
-  if (request.method == "PUT") {
+  if (request.method == "PUT" || request.method == "POST")
     headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
-    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadUpload);
-    curl_easy_setopt(curl, CURLOPT_READDATA, &fd);
-    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(fd < 0 ? 0 : request.upload_size));
-  }
-  if (request.method != "GET" && request.method != "PUT")
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  SetMethod(curl, request, &upload);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(headers);
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  if (auto it = response.headers.find("location"); it != response.headers.end()) response.location = it->second;
   if (code != CURLE_OK) {
     std::string reason = error[0] ? error : curl_easy_strerror(code);
     long os_errno = 0;  // "Connection refused" says more than curl's "Couldn't connect"

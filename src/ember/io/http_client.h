@@ -1,5 +1,5 @@
 // HTTP exchanges over libcurl: the transport of file systems reached over
-// REST (WebHDFS).
+// REST (WebHDFS, S3).
 //
 // Contract: SendHttp performs one request and returns the server's answer
 // whatever its status code (interpreting 4xx/5xx is the caller's job);
@@ -12,20 +12,27 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "ember/common/status.h"
 
 namespace ember::io {
 
 struct HttpRequest {
-  std::string method = "GET";  // GET, PUT or DELETE
+  std::string method = "GET";  // GET, HEAD, PUT, POST or DELETE
   std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;  // sent as given
   bool follow_redirects = false;
   // A PUT's body, read from this file descriptor (from its offset 0), or
-  // none when upload_fd is -1.
+  // when upload_fd is -1 the bytes of `body` (a PUT's or POST's; kept alive
+  // by the caller).
   int upload_fd = -1;
   int64_t upload_size = 0;
+  std::string_view body;
   long connect_timeout_s = 20;
   long stall_timeout_s = 60;
 };
@@ -33,6 +40,7 @@ struct HttpRequest {
 struct HttpResponse {
   long status = 0;
   std::string location;  // the Location header, for redirects
+  std::map<std::string, std::string> headers;  // every header, names lowercased
   std::string body;
 };
 
