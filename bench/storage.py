@@ -87,8 +87,10 @@ def main():
         conf = ember.SparkConf().setMaster("local[2]").setAppName("bench-storage")
         targets = [("local", os.path.join(work, "out"))]
         if "hdfs" not in skip:
+            os.mkdir(os.path.join(work, "hdfs"))
             hdfs = MiniHdfs(os.path.join(work, "hdfs")).start()
             servers.append(hdfs)
+            conf.set("spark.hadoop.dfs.namenode.http-address", hdfs.http)
             targets.append(("hdfs", hdfs.uri + "/bench"))
         if "s3" not in skip:
             s3 = S3Server(os.path.join(work, "moto.log"), auth=False)
