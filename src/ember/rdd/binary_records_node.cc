@@ -3,6 +3,7 @@
 #include "ember/io/file_list.h"
 #include "ember/io/file_system.h"
 #include "ember/io/text_split.h"
+#include "ember/rdd/split_map.h"
 
 namespace ember::rdd {
 
@@ -28,13 +29,7 @@ Result<proto::Node> MakeBinaryRecordsNode(const std::string& paths, int record_l
   n.set_num_partitions(static_cast<int>(splits.size()));
   auto* br = n.mutable_binary_records();
   br->set_record_length(record_length);
-  for (size_t i = 0; i < splits.size(); ++i) {
-    proto::TextSplit s;
-    s.set_path(splits[i].path);
-    s.set_start(splits[i].start);
-    s.set_length(splits[i].length);
-    (*br->mutable_splits())[static_cast<int>(i)] = s;
-  }
+  FillSplitMap(splits, br->mutable_splits());
   return n;
 }
 

@@ -4,6 +4,7 @@
 #include "ember/io/file_system.h"
 #include "ember/io/sequence_file.h"
 #include "ember/io/text_split.h"
+#include "ember/rdd/split_map.h"
 #include "ember/io/writable_pairs.h"
 
 namespace ember::rdd {
@@ -22,13 +23,7 @@ Result<proto::Node> MakeSequenceFileNode(const std::string& paths, int min_parti
   auto* seq = n.mutable_sequence_file();
   seq->set_key_class(key_class);
   seq->set_value_class(value_class);
-  for (size_t i = 0; i < splits.size(); ++i) {
-    proto::TextSplit s;
-    s.set_path(splits[i].path);
-    s.set_start(splits[i].start);
-    s.set_length(splits[i].length);
-    (*seq->mutable_splits())[static_cast<int>(i)] = s;
-  }
+  FillSplitMap(splits, seq->mutable_splits());
   return n;
 }
 

@@ -3,6 +3,7 @@
 #include "ember/io/file_list.h"
 #include "ember/io/line_reader.h"
 #include "ember/io/text_split.h"
+#include "ember/rdd/split_map.h"
 #include "ember/io/writable_pairs.h"
 #include "ember/io/writables.h"
 
@@ -17,13 +18,7 @@ Result<proto::Node> MakeTextNode(const std::string& paths, int min_partitions, b
   auto* text = n.mutable_text();
   text->set_use_unicode(use_unicode);
   text->set_with_offsets(with_offsets);
-  for (size_t i = 0; i < splits.size(); ++i) {
-    proto::TextSplit s;
-    s.set_path(splits[i].path);
-    s.set_start(splits[i].start);
-    s.set_length(splits[i].length);
-    (*text->mutable_splits())[static_cast<int>(i)] = s;
-  }
+  FillSplitMap(splits, text->mutable_splits());
   return n;
 }
 
