@@ -9,6 +9,8 @@ error naming it. Input: SequenceFileInputFormat, TextInputFormat,
 KeyValueTextInputFormat; output: SequenceFileOutputFormat, TextOutputFormat.
 """
 
+import decimal
+
 from .errors import EmberError
 
 SEQUENCE_INPUTS = {
@@ -108,14 +110,42 @@ def compression(conf, codec_class):
     return codec_class or "", kind if codec_class else "NONE"
 
 
+def _java_double(x):
+    """Java's Double.toString: plain decimals in [1e-3, 1e7), else
+    d.dddE<n>; the shortest digits, as Python's repr picks them."""
+    if x != x or x in (float("inf"), float("-inf")):
+        return "NaN" if x != x else ("Infinity" if x > 0 else "-Infinity")
+    if x == 0 or 1e-3 <= abs(x) < 1e7:
+        return repr(x)
+    sign, digits, exponent = decimal.Decimal(repr(x)).as_tuple()
+    exponent += len(digits) - 1
+    digits = "".join(map(str, digits)).rstrip("0")
+    return "%s%s.%sE%d" % ("-" if sign else "", digits[0], digits[1:] or "0", exponent)
+
+
+def writable_string(value):
+    """What Hadoop's TextOutputFormat prints for the Writable a value
+    converts to (ember/writables.py): its toString()."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return _java_double(value)
+    if isinstance(value, (bytes, bytearray)):
+        return " ".join("%02x" % b for b in value)
+    if isinstance(value, dict):
+        return "{%s}" % ", ".join("%s=%s" % (writable_string(k), writable_string(v)) for k, v in value.items())
+    return str(value)
+
+
 def text_line(separator):
     """TextOutputFormat's line for a (key, value) record: key, separator,
-    value; a None key or value (NullWritable) is left out with the separator."""
+    value, each as its Writable prints; a None key or value (NullWritable)
+    is left out with the separator."""
     def line(kv):
         key, value = kv
         if key is None:
-            return "" if value is None else str(value)
+            return "" if value is None else writable_string(value)
         if value is None:
-            return str(key)
-        return "%s%s%s" % (key, separator, value)
+            return writable_string(key)
+        return "%s%s%s" % (writable_string(key), separator, writable_string(value))
     return line

@@ -312,7 +312,19 @@ def test_text_output_format_writes_key_tab_value(sc, tmp_path, fmt):
     pairs = [("a", 1), (2, "b"), (None, "only value"), ("only key", None), (None, None), (1.5, True)]
     out = tmp_path / "o"
     sc.parallelize(pairs, 2).saveAsNewAPIHadoopFile(str(out), fmt)
-    assert read_lines(str(out)) == ["a\t1\n", "2\tb\n", "only value\n", "only key\n", "\n", "1.5\tTrue\n"]
+    assert read_lines(str(out)) == ["a\t1\n", "2\tb\n", "only value\n", "only key\n", "\n", "1.5\ttrue\n"]
+
+
+def test_text_output_format_writes_values_as_their_writables_print(sc, tmp_path):
+    # TextOutputFormat writes Writable.toString(): Java's spelling of
+    # booleans and doubles, BytesWritable as hex, MapWritable as {k=v}.
+    pairs = [(True, False), (1.5, 1e300), (12345678.0, 1.5e-05), (float("inf"), float("nan")),
+             (-0.0, 0.001), (b"\x00\x1f\xff", bytearray(b"a")), ("m", {"a": 1, "b": True})]
+    out = tmp_path / "o"
+    sc.parallelize(pairs, 1).saveAsHadoopFile(str(out), TEXT_OUT)
+    assert read_lines(str(out)) == ["true\tfalse\n", "1.5\t1.0E300\n", "1.2345678E7\t1.5E-5\n",
+                                    "Infinity\tNaN\n", "-0.0\t0.001\n", "00 1f ff\t61\n",
+                                    "m\t{a=1, b=true}\n"]
 
 
 def test_save_as_hadoop_dataset_reads_everything_from_conf(sc, tmp_path):
