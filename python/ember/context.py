@@ -286,6 +286,7 @@ class SparkContext:
         if kind == "sequence":
             return self.sequenceFile(path, keyClass, valueClass, keyConverter, valueConverter)
         hadoop_formats.check_no_converters(keyConverter, valueConverter)
+        hadoop_formats.check_line_records(conf)
         if kind == "text":
             node = self._call(self._engine.add_text_file, str(path), self.defaultMinPartitions,
                               True, True)

@@ -4,9 +4,10 @@ PySpark's hadoopFile / newAPIHadoopFile / hadoopRDD / newAPIHadoopRDD and
 saveAsHadoopFile / saveAsNewAPIHadoopFile / save...Dataset take Hadoop class
 names and a Hadoop configuration dict. ember runs no Java: it knows the
 sequence-file and text formats of both Hadoop APIs by name and does their
-work natively; any other class name, and any converter class, is a clear
-error naming it. Input: SequenceFileInputFormat, TextInputFormat,
-KeyValueTextInputFormat; output: SequenceFileOutputFormat, TextOutputFormat.
+work natively; any other class name, any converter class and a custom
+textinputformat.record.delimiter are clear errors naming them. Input:
+SequenceFileInputFormat, TextInputFormat, KeyValueTextInputFormat; output:
+SequenceFileOutputFormat, TextOutputFormat.
 """
 
 import decimal
@@ -43,6 +44,7 @@ COMPRESS = ("mapreduce.output.fileoutputformat.compress", "mapred.output.compres
 COMPRESS_CODEC = ("mapreduce.output.fileoutputformat.compress.codec", "mapred.output.compression.codec")
 COMPRESS_TYPE = ("mapreduce.output.fileoutputformat.compress.type", "mapred.output.compression.type")
 TEXT_SEPARATOR = ("mapreduce.output.textoutputformat.separator", "mapred.textoutputformat.separator")
+RECORD_DELIMITER = "textinputformat.record.delimiter"
 KEY_VALUE_SEPARATOR = ("mapreduce.input.keyvaluelinerecordreader.key.value.separator",
                        "key.value.separator.in.input.line")
 
@@ -76,6 +78,14 @@ def input_kind(class_name):
             return kind
     raise UnsupportedFormatError("input format %s is not supported; ember reads %s" % (
         class_name, ", ".join(sorted(SEQUENCE_INPUTS | TEXT_INPUTS | KEY_VALUE_INPUTS))))
+
+
+def check_line_records(conf):
+    """ember's text formats read lines (\\n, \\r, \\r\\n); a custom record
+    delimiter would change the records, so it is an error, not ignored."""
+    if setting(conf, (RECORD_DELIMITER,)) is not None:
+        raise UnsupportedFormatError("%s is not supported: ember's TextInputFormat and "
+                                     "KeyValueTextInputFormat read lines" % RECORD_DELIMITER)
 
 
 def key_value_split(separator):

@@ -289,6 +289,18 @@ def test_text_input_format_offsets_across_many_splits(sc, tmp_path):
     assert many.collect() == want
 
 
+@pytest.mark.parametrize("fmt", [TEXT_IN_NEW, KV_IN])
+def test_a_custom_record_delimiter_is_a_clear_error_not_ignored(sc, tmp_path, fmt):
+    # Hadoop would read "a\nb" and "c\nd\n": reading lines instead would
+    # silently give other records.
+    f = tmp_path / "t.txt"
+    f.write_text("a\nb\n\nc\nd\n")
+    with pytest.raises(errors.EmberError) as e:
+        sc.newAPIHadoopFile(str(f), fmt, IO + "LongWritable", IO + "Text",
+                            conf={"textinputformat.record.delimiter": "\n\n"}).collect()
+    assert "textinputformat.record.delimiter" in str(e.value)
+
+
 def test_key_value_text_input_format(sc, tmp_path):
     f = tmp_path / "kv.txt"
     f.write_text("a\t1\nb\t2\t3\nno separator\n\tempty key\n")
