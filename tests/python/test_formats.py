@@ -209,6 +209,14 @@ def test_pickle_file_on_a_sequence_file_of_text_is_a_clear_error(sc, tmp_path):
     assert "part-00000" in str(e.value) and "Text" in str(e.value)
 
 
+def test_invalid_utf8_text_reads_with_replacement_characters_as_hadoop_text(sc, tmp_path):
+    # Hadoop's Text.toString, which PySpark's conversion calls, replaces
+    # malformed UTF-8 with U+FFFD.
+    f = _written_file(sc, tmp_path / "o", [("k\u00e9y", "v")])
+    f.write_bytes(f.read_bytes().replace("k\u00e9y".encode(), b"k\xff\xfey"))
+    assert sc.sequenceFile(str(tmp_path / "o")).collect() == [("k\ufffd\ufffdy", "v")]
+
+
 def test_sequence_file_of_a_missing_path_names_it(sc, tmp_path):
     with pytest.raises(errors.EmberError) as e:
         sc.sequenceFile(str(tmp_path / "nothing")).collect()
