@@ -209,6 +209,13 @@ def test_pickle_file_on_a_sequence_file_of_text_is_a_clear_error(sc, tmp_path):
     assert "part-00000" in str(e.value) and "Text" in str(e.value)
 
 
+def test_pickle_file_on_other_bytes_values_names_the_path(sc, tmp_path):
+    sc.parallelize([(None, b"junk")], 1).saveAsSequenceFile(str(tmp_path / "nb"))
+    with pytest.raises(errors.EmberError) as e:
+        sc.pickleFile(str(tmp_path / "nb")).collect()
+    assert str(tmp_path / "nb") in str(e.value) and "Java-serialized" in str(e.value)
+
+
 def test_invalid_utf8_text_reads_with_replacement_characters_as_hadoop_text(sc, tmp_path):
     # Hadoop's Text.toString, which PySpark's conversion calls, replaces
     # malformed UTF-8 with U+FFFD.
