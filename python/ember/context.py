@@ -273,7 +273,8 @@ class SparkContext:
         n = self.defaultMinPartitions if minPartitions is None else int(minPartitions)
         node = self._call(self._engine.add_sequence_file, str(name), n, writables.NULL, writables.BYTES)
         from .rdd import SourceRDD
-        return SourceRDD(self, node).flatMap(lambda kv: pickle_file.decode_value(kv[1]))
+        path = str(name)
+        return SourceRDD(self, node).flatMap(lambda kv: pickle_file.decode_value(kv[1], path))
 
     def hadoopFile(self, path, inputFormatClass, keyClass, valueClass, keyConverter=None,
                    valueConverter=None, conf=None, batchSize=0):
@@ -286,6 +287,7 @@ class SparkContext:
         if kind == "sequence":
             return self.sequenceFile(path, keyClass, valueClass, keyConverter, valueConverter)
         hadoop_formats.check_no_converters(keyConverter, valueConverter)
+        hadoop_formats.check_line_records(conf)
         if kind == "text":
             node = self._call(self._engine.add_text_file, str(path), self.defaultMinPartitions,
                               True, True)

@@ -4,10 +4,13 @@ PySpark's hadoopFile / newAPIHadoopFile / hadoopRDD / newAPIHadoopRDD and
 saveAsHadoopFile / saveAsNewAPIHadoopFile / save...Dataset take Hadoop class
 names and a Hadoop configuration dict. ember runs no Java: it knows the
 sequence-file and text formats of both Hadoop APIs by name and does their
-work natively; any other class name, and any converter class, is a clear
-error naming it. Input: SequenceFileInputFormat, TextInputFormat,
-KeyValueTextInputFormat; output: SequenceFileOutputFormat, TextOutputFormat.
+work natively; any other class name, any converter class and a custom
+textinputformat.record.delimiter are clear errors naming them. Input:
+SequenceFileInputFormat, TextInputFormat, KeyValueTextInputFormat; output:
+SequenceFileOutputFormat, TextOutputFormat.
 """
+
+import decimal
 
 from .errors import EmberError
 
@@ -41,6 +44,7 @@ COMPRESS = ("mapreduce.output.fileoutputformat.compress", "mapred.output.compres
 COMPRESS_CODEC = ("mapreduce.output.fileoutputformat.compress.codec", "mapred.output.compression.codec")
 COMPRESS_TYPE = ("mapreduce.output.fileoutputformat.compress.type", "mapred.output.compression.type")
 TEXT_SEPARATOR = ("mapreduce.output.textoutputformat.separator", "mapred.textoutputformat.separator")
+RECORD_DELIMITER = "textinputformat.record.delimiter"
 KEY_VALUE_SEPARATOR = ("mapreduce.input.keyvaluelinerecordreader.key.value.separator",
                        "key.value.separator.in.input.line")
 
@@ -84,6 +88,14 @@ def input_kind(class_name):
         class_name, ", ".join(sorted(SEQUENCE_INPUTS | TEXT_INPUTS | KEY_VALUE_INPUTS))))
 
 
+def check_line_records(conf):
+    """ember's text formats read lines (\\n, \\r, \\r\\n); a custom record
+    delimiter would change the records, so it is an error, not ignored."""
+    if setting(conf, (RECORD_DELIMITER,)) is not None:
+        raise UnsupportedFormatError("%s is not supported: ember's TextInputFormat and "
+                                     "KeyValueTextInputFormat read lines" % RECORD_DELIMITER)
+
+
 def key_value_split(separator):
     """KeyValueTextInputFormat's record of a line: (key, value) split at the
     first separator; (line, "") when there is none."""
@@ -116,14 +128,42 @@ def compression(conf, codec_class):
     return codec_class or "", kind if codec_class else "NONE"
 
 
+def _java_double(x):
+    """Java's Double.toString: plain decimals in [1e-3, 1e7), else
+    d.dddE<n>; the shortest digits, as Python's repr picks them."""
+    if x != x or x in (float("inf"), float("-inf")):
+        return "NaN" if x != x else ("Infinity" if x > 0 else "-Infinity")
+    if x == 0 or 1e-3 <= abs(x) < 1e7:
+        return repr(x)
+    sign, digits, exponent = decimal.Decimal(repr(x)).as_tuple()
+    exponent += len(digits) - 1
+    digits = "".join(map(str, digits)).rstrip("0")
+    return "%s%s.%sE%d" % ("-" if sign else "", digits[0], digits[1:] or "0", exponent)
+
+
+def writable_string(value):
+    """What Hadoop's TextOutputFormat prints for the Writable a value
+    converts to (ember/writables.py): its toString()."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return _java_double(value)
+    if isinstance(value, (bytes, bytearray)):
+        return " ".join("%02x" % b for b in value)
+    if isinstance(value, dict):
+        return "{%s}" % ", ".join("%s=%s" % (writable_string(k), writable_string(v)) for k, v in value.items())
+    return str(value)
+
+
 def text_line(separator):
     """TextOutputFormat's line for a (key, value) record: key, separator,
-    value; a None key or value (NullWritable) is left out with the separator."""
+    value, each as its Writable prints; a None key or value (NullWritable)
+    is left out with the separator."""
     def line(kv):
         key, value = kv
         if key is None:
-            return "" if value is None else str(value)
+            return "" if value is None else writable_string(value)
         if value is None:
-            return str(key)
-        return "%s%s%s" % (key, separator, value)
+            return writable_string(key)
+        return "%s%s%s" % (writable_string(key), separator, writable_string(value))
     return line

@@ -128,7 +128,12 @@ def encode_partition(records, batch_size):
         yield None, bytearray(dump_arrays(batches))
 
 
-def decode_value(value):
-    """The records of one pickle-file value."""
-    for data in load_arrays(value):
+def decode_value(value, path):
+    """The records of one pickle-file value read from `path` (named in the
+    error when the value is no pickle-file value)."""
+    try:
+        arrays = load_arrays(value)
+    except WritableError as e:
+        raise WritableError("%s is not a pickle file (saveAsPickleFile's output): %s" % (path, e)) from None
+    for data in arrays:
         yield from pickle.loads(data)

@@ -1,6 +1,7 @@
 """Python values to and from Hadoop Writables, as PySpark converts them.
 
-Reading (sequenceFile, hadoopFile): Text -> str, IntWritable/LongWritable/
+Reading (sequenceFile, hadoopFile): Text -> str (malformed UTF-8 replaced
+by U+FFFD, as Text.toString does), IntWritable/LongWritable/
 VIntWritable/VLongWritable -> int, FloatWritable/DoubleWritable -> float,
 BooleanWritable -> bool, BytesWritable -> bytearray, NullWritable -> None,
 MapWritable -> dict (its keys and values converted alike). Any other class
@@ -87,7 +88,8 @@ def _read_text(data, pos):
     n, pos = read_vlong(data, pos)
     if n < 0 or pos + n > len(data):
         raise WritableError("Text of %d bytes at byte %d runs past its record" % (n, pos))
-    return bytes(data[pos:pos + n]).decode("utf-8"), pos + n
+    # As Hadoop's Text.toString: malformed UTF-8 becomes U+FFFD.
+    return bytes(data[pos:pos + n]).decode("utf-8", "replace"), pos + n
 
 
 def _read_fixed(fmt):
