@@ -1,5 +1,8 @@
 """The `faulty:` file system (src/ember/io/fault_file_system.h) under the
-input and output formats: short reads change no record, a full disk fails
+input and output formats: short reads change no record (sequential
+readers: text, offsets, whole files, binary records; SequenceFiles are read
+at offsets, which io::ByteSource never shortens, so their rows check only
+reading through another scheme), a full disk fails
 the save naming "No space left on device" and the file and commits
 nothing, a listed file that vanishes fails the job naming it."""
 
