@@ -31,6 +31,7 @@ OUTPUT_FORMAT = ("mapreduce.job.outputformat.class", "mapred.output.format.class
 COMPRESS = ("mapreduce.output.fileoutputformat.compress", "mapred.output.compress")
 COMPRESS_CODEC = ("mapreduce.output.fileoutputformat.compress.codec", "mapred.output.compression.codec")
 COMPRESS_TYPE = ("mapreduce.output.fileoutputformat.compress.type", "mapred.output.compression.type")
+SEQUENCE_BLOCK_SIZE = ("io.seqfile.compress.blocksize",)
 TEXT_SEPARATOR = ("mapreduce.output.textoutputformat.separator", "mapred.textoutputformat.separator")
 
 
@@ -83,6 +84,22 @@ def compression(conf, codec_class):
     if kind not in ("NONE", "RECORD", "BLOCK"):
         raise UnsupportedFormatError("compression type %s: expected NONE, RECORD or BLOCK" % kind)
     return codec_class or "", kind if codec_class else "NONE"
+
+
+def sequence_block_size(conf):
+    """Uncompressed key+value bytes per block of a BLOCK-compressed
+    SequenceFile, as the conf sets it for Hadoop's writer; 0 when unset
+    (Hadoop's default, 1,000,000)."""
+    value = setting(conf, SEQUENCE_BLOCK_SIZE)
+    if value is None:
+        return 0
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        size = 0
+    if size <= 0:
+        raise EmberError("%s must be a positive number of bytes, got %r" % (SEQUENCE_BLOCK_SIZE[0], value))
+    return size
 
 
 def text_line(separator):

@@ -4,7 +4,8 @@ real Hadoop and the real PySpark (issue 13 §4).
 SequenceFiles: Hadoop's own writer makes files of every compression kind
 (tests/java/src/SeqFileTool.java, once per session) and ember must read
 the values this file computes with the same formulas, whole and split at
-sync markers; ember's files of every compression kind must read back in
+sync markers (their headers carry metadata, which must be skipped);
+ember's files of every compression kind must read back in
 Hadoop's reader as the same records, of the classes ember's inference
 chose (ember/writables.py). Records are compared in SeqFileTool's
 canonical text (see there).
@@ -85,8 +86,8 @@ def typed(value):
     2 != 2.0 and bytes != bytearray when lists of records are compared."""
     if isinstance(value, dict):
         return ("dict", sorted((repr(typed(k)), typed(v)) for k, v in value.items()))
-    if isinstance(value, tuple):
-        return ("tuple",) + tuple(typed(v) for v in value)
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__,) + tuple(typed(v) for v in value)
     return (type(value).__name__, value)
 
 
@@ -120,15 +121,17 @@ def canonical(value):
 
 
 def hadoop_read(paths):
-    """{path: (header fields, record lines)} as Hadoop's SequenceFile.Reader sees them."""
+    """{path: (header fields, record lines, sync markers passed)} as Hadoop's
+    SequenceFile.Reader sees them."""
     out = subprocess.run(java_command("SeqFileTool", "read", *paths, heap="256m"),
                          check=True, capture_output=True, text=True).stdout
-    files, lines = {}, None
+    files, path, lines = {}, None, None
     for line in out.splitlines():
         if line.startswith("FILE "):
             path, *header = line.split(" ")[1:]
             lines = []
-            files[path] = (header, lines)
+        elif line.startswith("SYNCS "):
+            files[path] = (header, lines, int(line.split(" ")[1]))
         else:
             lines.append(line)
     return files
@@ -186,16 +189,22 @@ def test_hadoop_written_files_split_at_sync_markers(sc, hadoop_files):
 # ------------------------------------------------ ember -> Hadoop
 
 def _save(rdd, path, compression, codec):
+    """BLOCK through the Hadoop conf, its blocks 4 KiB (default 1 MB) so
+    that every part holds several."""
     if compression == "BLOCK":
         rdd.saveAsHadoopFile(path, "org.apache.hadoop.mapred.SequenceFileOutputFormat", conf={
             "mapreduce.output.fileoutputformat.compress": "true",
             "mapreduce.output.fileoutputformat.compress.codec": CODECS[codec],
-            "mapreduce.output.fileoutputformat.compress.type": "BLOCK"})
+            "mapreduce.output.fileoutputformat.compress.type": "BLOCK",
+            "io.seqfile.compress.blocksize": "4096"})
     else:
         rdd.saveAsSequenceFile(path, CODECS[codec] if codec else None)
 
 
 def test_ember_written_files_read_by_hadoop(sc, tmp_path):
+    """Same records, classes and compression in Hadoop's reader; every part
+    has sync markers past its header (in BLOCK files: several blocks, so
+    the io.seqfile.compress.blocksize given is honoured)."""
     outputs = []  # (dir, records, compression, codec)
     for kind in EMBER_WRITES:
         data = records(kind)
@@ -210,8 +219,9 @@ def test_ember_written_files_read_by_hadoop(sc, tmp_path):
         codec_class = CODECS[codec] if codec else "-"
         lines = []
         for part in parts[path]:
-            header, part_lines = seen[part]
+            header, part_lines, syncs = seen[part]
             assert header == [key_class, value_class, compression, codec_class], part
+            assert syncs >= 2, part
             lines += part_lines
         assert lines == ["%s\t%s" % (canonical(k), canonical(v)) for k, v in data], path
 
@@ -284,3 +294,4 @@ def test_ember_pickle_files_read_by_pyspark(sc, pyspark_peer, tmp_path, batch):
     # File by file: Hadoop lists a local directory in the file system's order, not by name.
     got = [r for part in _part_files(path) for r in pyspark_peer.read_pickle_file(part)]
     assert typed(got) == typed(PICKLE_RECORDS)
+

@@ -11,7 +11,9 @@
 //       each file's header carries two metadata entries.
 //   SeqFileTool read <file>...  for each file, with SequenceFile.Reader,
 //       prints "FILE <path> <key class> <value class> <NONE|RECORD|BLOCK>
-//       <codec class or ->", then one "<key>\t<value>" line per record.
+//       <codec class or ->", then one "<key>\t<value>" line per record,
+//       then "SYNCS <n>": the sync markers the reader passed (in a
+//       block-compressed file, one per block).
 //
 // Canonical text of a Writable: Text and BytesWritable as lowercase hex of
 // their bytes; integers in decimal; FloatWritable/DoubleWritable as Java's
@@ -124,7 +126,8 @@ public final class SeqFileTool {
     new Kind("int_text", IntWritable.class, Text.class,
         i -> new IntWritable(i * 7 - 1000), i -> new Text(text(i)), true),
     new Kind("long_double", LongWritable.class, DoubleWritable.class,
-        i -> new LongWritable((i % 2 == 1 ? 1 : -1) * (i * 3000000019L + 5000000000L)), i -> new DoubleWritable(i * 0.25 - 100), false),
+        i -> new LongWritable((i % 2 == 1 ? 1 : -1) * (i * 3000000019L + 5000000000L)),
+        i -> new DoubleWritable(i * 0.25 - 100), false),
     new Kind("null_bytes", NullWritable.class, BytesWritable.class,
         i -> NullWritable.get(), SeqFileTool::bytes, false),
     new Kind("text_map", Text.class, MapWritable.class,
@@ -132,8 +135,8 @@ public final class SeqFileTool {
     new Kind("float_bool", FloatWritable.class, BooleanWritable.class,
         i -> new FloatWritable(i * 0.25f - 3), i -> new BooleanWritable(i % 3 == 0), false),
     new Kind("vint_vlong", VIntWritable.class, VLongWritable.class,
-        i -> new VIntWritable(i * 1000003 - 1000000000), i -> new VLongWritable((i % 2 == 1 ? 1 : -1) * (long) i * i * i * i * i),
-        false),
+        i -> new VIntWritable(i * 1000003 - 1000000000),
+        i -> new VLongWritable((i % 2 == 1 ? 1 : -1) * (long) i * i * i * i * i), false),
   };
 
   /** Compression suffixes: none, record-<codec>, block-<codec>. */
@@ -218,9 +221,12 @@ public final class SeqFileTool {
           + reader.getCompressionType().name() + " " + (codec == null ? "-" : codec.getClass().getName()) + "\n");
       Writable key = (Writable) ReflectionUtils.newInstance(reader.getKeyClass(), conf);
       Writable value = (Writable) ReflectionUtils.newInstance(reader.getValueClass(), conf);
+      int syncs = 0;
       while (reader.next(key, value)) {
         out.append(canonical(key) + "\t" + canonical(value) + "\n");
+        syncs += reader.syncSeen() ? 1 : 0;
       }
+      out.append("SYNCS " + syncs + "\n");
     }
   }
 
