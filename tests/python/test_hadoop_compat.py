@@ -11,9 +11,11 @@ chose (ember/writables.py). Records are compared in SeqFileTool's
 canonical text (see there).
 
 Pickle files: one real PySpark process per session
-(tests/pyspark_pickle_peer.py) writes pickle files at two batch sizes,
+(tests/pyspark_pickle_peer.py) writes pickle files at three batch sizes,
 which ember must read, and reads ember's, which must give the records
-ember saved.
+ember saved. The same PySpark reads SequenceFiles too: ember's must give
+PySpark the records ember saved, and Hadoop's the values ember reads
+(ember converts Writables as PySpark does).
 """
 
 import os
@@ -230,7 +232,7 @@ def test_ember_written_files_read_by_hadoop(sc, tmp_path):
 
 PICKLE_RECORDS = [(i, "s%d-é" % i, i * 0.5, {"k": [i, None]}, b"\x00\xff" * (i % 5), i % 2 == 0)
                   for i in range(1000)]
-PYSPARK_BATCHES = (1, 7)
+PYSPARK_BATCHES = (1, 7, 0)
 
 
 class PySparkPeer:
@@ -262,9 +264,10 @@ class PySparkPeer:
             tail = log.read()[-3000:].decode("utf-8", "replace")
         raise RuntimeError("PySpark peer exited before %s; end of its log:\n%s" % (word, tail))
 
-    def read_pickle_file(self, path):
-        """PySpark's pickleFile(path).collect()."""
-        self._proc.stdin.write(path + "\n")
+    def read(self, kind, path):
+        """PySpark's pickleFile(path) or sequenceFile(path) (kind "pickle"
+        or "sequence"), collected."""
+        self._proc.stdin.write("%s %s\n" % (kind, path))
         self._proc.stdin.flush()
         return pickle.loads(bytes.fromhex(self._reply("RECORDS")))
 
@@ -292,6 +295,29 @@ def test_ember_pickle_files_read_by_pyspark(sc, pyspark_peer, tmp_path, batch):
     path = str(tmp_path / "ember-pickle")
     sc.parallelize(PICKLE_RECORDS, 3).saveAsPickleFile(path, batch)
     # File by file: Hadoop lists a local directory in the file system's order, not by name.
-    got = [r for part in _part_files(path) for r in pyspark_peer.read_pickle_file(part)]
+    got = [r for part in _part_files(path) for r in pyspark_peer.read("pickle", part)]
     assert typed(got) == typed(PICKLE_RECORDS)
 
+
+# ------------------------------------------------ SequenceFiles in PySpark
+
+@pytest.fixture(scope="session")
+def pyspark_reads_hadoop_files(pyspark_peer, hadoop_files):
+    """{file name: PySpark's sequenceFile records} for SeqFileTool's
+    uncompressed files of the kinds ember writes too (the conversions are
+    the point here; compression is proved against Hadoop above)."""
+    names = ["%s-none.seq" % kind for kind in EMBER_WRITES]
+    return {name: pyspark_peer.read("sequence", str(hadoop_files / name)) for name in names}
+
+
+def test_pyspark_and_ember_convert_hadoop_writables_alike(sc, hadoop_files, pyspark_reads_hadoop_files):
+    for name, want in pyspark_reads_hadoop_files.items():
+        assert typed(sc.sequenceFile(str(hadoop_files / name)).collect()) == typed(want), name
+
+
+def test_ember_sequence_files_read_by_pyspark(sc, pyspark_peer, tmp_path):
+    for kind in EMBER_WRITES:
+        path = str(tmp_path / kind)
+        sc.parallelize(records(kind), 2).saveAsSequenceFile(path, CODECS["gzip"])
+        got = [r for part in _part_files(path) for r in pyspark_peer.read("sequence", part)]
+        assert typed(got) == typed(records(kind)), kind
