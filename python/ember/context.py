@@ -556,12 +556,13 @@ class SparkContext:
             self._apply_accumulator_updates()
         lines._checkpoint_after_job()
 
-    def _save_as_sequence_file(self, pairs, path, key_class, value_class, codec, compression):
+    def _save_as_sequence_file(self, pairs, path, key_class, value_class, codec, compression, block_size):
         """Run the job writing `pairs` (an RDD with "writables" output) as
-        SequenceFiles under `path`."""
+        SequenceFiles under `path` (block_size: BLOCK compression's bytes
+        per block, 0 for the default)."""
         try:
             self._call(self._engine.save_as_sequence_file, pairs._node_id(), str(path), key_class,
-                       value_class, codec, compression, self._job_properties())
+                       value_class, codec, compression, int(block_size), self._job_properties())
         finally:
             self._apply_accumulator_updates()
         pairs._checkpoint_after_job()

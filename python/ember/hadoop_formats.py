@@ -43,6 +43,7 @@ OUTPUT_FORMAT = ("mapreduce.job.outputformat.class", "mapred.output.format.class
 COMPRESS = ("mapreduce.output.fileoutputformat.compress", "mapred.output.compress")
 COMPRESS_CODEC = ("mapreduce.output.fileoutputformat.compress.codec", "mapred.output.compression.codec")
 COMPRESS_TYPE = ("mapreduce.output.fileoutputformat.compress.type", "mapred.output.compression.type")
+SEQUENCE_BLOCK_SIZE = ("io.seqfile.compress.blocksize",)
 TEXT_SEPARATOR = ("mapreduce.output.textoutputformat.separator", "mapred.textoutputformat.separator")
 RECORD_DELIMITER = "textinputformat.record.delimiter"
 KEY_VALUE_SEPARATOR = ("mapreduce.input.keyvaluelinerecordreader.key.value.separator",
@@ -153,6 +154,22 @@ def writable_string(value):
     if isinstance(value, dict):
         return "{%s}" % ", ".join("%s=%s" % (writable_string(k), writable_string(v)) for k, v in value.items())
     return str(value)
+
+
+def sequence_block_size(conf):
+    """Uncompressed key+value bytes per block of a BLOCK-compressed
+    SequenceFile, as the conf sets it for Hadoop's writer; 0 when unset
+    (Hadoop's default, 1,000,000)."""
+    value = setting(conf, SEQUENCE_BLOCK_SIZE)
+    if value is None:
+        return 0
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        size = 0
+    if size <= 0:
+        raise EmberError("%s must be a positive number of bytes, got %r" % (SEQUENCE_BLOCK_SIZE[0], value))
+    return size
 
 
 def text_line(separator):

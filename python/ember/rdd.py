@@ -1125,7 +1125,8 @@ class RDD:
         """Write (key, value) records with an old-API Hadoop output format
         named by class: SequenceFileOutputFormat or TextOutputFormat
         ("key<TAB>value" lines). Compression from the codec given or the conf
-        (mapreduce.output.fileoutputformat.compress[.codec|.type])."""
+        (mapreduce.output.fileoutputformat.compress[.codec|.type]); BLOCK
+        compression's block size from io.seqfile.compress.blocksize."""
         hadoop_formats.check_no_converters(keyConverter, valueConverter)
         kind = hadoop_formats.output_kind(outputFormatClass)
         conf = hadoop_formats.job_conf(self.ctx._conf, conf)
@@ -1134,7 +1135,8 @@ class RDD:
             separator = hadoop_formats.setting(conf, hadoop_formats.TEXT_SEPARATOR, "\t")
             self.map(hadoop_formats.text_line(separator)).saveAsTextFile(path, codec or None)
         else:
-            self._save_sequence(path, keyClass, valueClass, codec, compression)
+            self._save_sequence(path, keyClass, valueClass, codec, compression,
+                                hadoop_formats.sequence_block_size(conf))
 
     def saveAsNewAPIHadoopFile(self, path, outputFormatClass, keyClass=None, valueClass=None,
                                keyConverter=None, valueConverter=None, conf=None):
@@ -1159,7 +1161,7 @@ class RDD:
         """As saveAsHadoopDataset, for the new-API (mapreduce) names."""
         self.saveAsHadoopDataset(conf, keyConverter, valueConverter)
 
-    def _save_sequence(self, path, key_class, value_class, codec, compression):
+    def _save_sequence(self, path, key_class, value_class, codec, compression, block_size=0):
         """SequenceFiles of the classes given, else of the first record's
         (NullWritable for an empty RDD)."""
         if not key_class or not value_class:
@@ -1170,11 +1172,11 @@ class RDD:
             k, v = first[0] if first else (None, None)
             key_class = key_class or writables.encode(k)[0]
             value_class = value_class or writables.encode(v)[0]
-        self._save_writables(path, key_class, value_class, codec, compression)
+        self._save_writables(path, key_class, value_class, codec, compression, block_size)
 
-    def _save_writables(self, path, key_class, value_class, codec, compression):
+    def _save_writables(self, path, key_class, value_class, codec, compression, block_size=0):
         pairs = PipelinedRDD(self, None, output=("writables", key_class, value_class))
-        self.ctx._save_as_sequence_file(pairs, path, key_class, value_class, codec, compression)
+        self.ctx._save_as_sequence_file(pairs, path, key_class, value_class, codec, compression, block_size)
 
 
 class SourceRDD(RDD):

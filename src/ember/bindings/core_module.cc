@@ -156,12 +156,13 @@ PYBIND11_MODULE(_core, m) {
       .def("save_as_sequence_file",
            [](Engine& e, int node, const std::string& path, const std::string& key_class,
               const std::string& value_class, const std::string& codec, const std::string& compression,
-              std::map<std::string, std::string> props) {
+              int64_t block_size, std::map<std::string, std::string> props) {
              ember::proto::SequenceFileFormat format;
              format.set_key_class(key_class);
              format.set_value_class(value_class);
              format.set_codec(codec);
              format.set_compression(compression);
+             format.set_block_size(block_size);
              auto f = RunInterruptibly(
                  e, [&] { return e.SaveAsSequenceFile(node, path, format, std::move(props)); });
              if (!f.status.ok()) Raise(f.status, &f);

@@ -148,6 +148,7 @@ Status WriteSequenceFile(FrameStream* in, const proto::SequenceFileFormat& forma
   options.value_class = format.value_class();
   EMBER_ASSIGN_OR_RETURN(options.compression, CompressionOf(format.compression()));
   if (!format.codec().empty()) options.codec_class = format.codec();
+  if (format.block_size() > 0) options.block_size = static_cast<size_t>(format.block_size());
   EMBER_ASSIGN_OR_RETURN(auto writer, io::SequenceFileWriter::Create(std::make_unique<BorrowedSink>(file), options));
   Frame f;
   for (;;) {
