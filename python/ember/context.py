@@ -416,8 +416,13 @@ class SparkContext:
     # ---------------------------------------------------------- checkpoints
     def setCheckpointDir(self, dirName):
         """Where RDD.checkpoint() writes: a new subdirectory of dirName,
-        named by a random UUID as in Spark."""
-        path = os.path.join(os.path.abspath(str(dirName)), str(uuid.uuid4()))
+        named by a random UUID as in Spark; dirName may be on any file
+        system (hdfs://, s3a://, ...)."""
+        name = str(dirName)
+        if "://" in name:
+            self._checkpoint_dir = "%s/%s" % (name.rstrip("/"), uuid.uuid4())
+            return
+        path = os.path.join(os.path.abspath(name), str(uuid.uuid4()))
         os.makedirs(path)
         self._checkpoint_dir = path
 
@@ -428,11 +433,18 @@ class SparkContext:
         """An RDD read back from a checkpoint directory (RDD.getCheckpointFile()),
         also one written by an earlier context."""
         from .rdd import SourceRDD
-        if not os.path.isdir(name):
-            raise errors.InputNotFoundError("checkpoint directory does not exist: %s" % name)
-        files = sorted(os.path.join(name, f) for f in os.listdir(name)
-                       if f.startswith("part-") and ".tmp-" not in f)
+        files = [f for f in self._call(self._engine.list_input_files, str(name))
+                 if f.rsplit("/", 1)[-1].startswith("part-")]
         return SourceRDD(self, self._call(self._engine.add_checkpoint, files))
+
+    def _save_as_frame_files(self, rdd, path):
+        """Run the job writing each partition of `rdd` as a frame file
+        part-NNNNN under `path` (a checkpoint); their paths."""
+        try:
+            self._call(self._engine.save_as_frame_files, rdd._node_id(), str(path), self._job_properties())
+        finally:
+            self._apply_accumulator_updates()
+        return ["%s/part-%05d" % (path, p) for p in range(rdd.getNumPartitions())]
 
     # --------------------------------------------------------- running jobs
     def runJob(self, rdd, partitionFunc, partitions=None, allowLocal=False):

@@ -12,7 +12,6 @@ import heapq
 import itertools
 import math
 import operator
-import os
 import random
 import shlex
 import subprocess
@@ -69,17 +68,6 @@ def _zip_partition(iterator):
         yield x, second[pairs - 1]
     if pairs != len(second):
         raise ValueError("Can only zip RDDs with same number of elements in each partition")
-
-
-def _write_checkpoint_partition(directory, split, iterator):
-    """Write one partition as a frame file, atomically; yield its path."""
-    os.makedirs(directory, exist_ok=True)
-    path = os.path.join(directory, "part-%05d" % split)
-    temp = "%s.tmp-%d" % (path, os.getpid())
-    with open(temp, "wb") as f:
-        ser.write_frame_file(f, iterator)
-    os.replace(temp, path)
-    yield path
 
 
 BROADCAST_COMMAND_BYTES = 1 << 20
@@ -317,11 +305,10 @@ class RDD:
                 todo.extend(parent for parent, _ in rdd._lineage_parents())
 
     def _write_checkpoint(self):
-        directory = os.path.join(self.ctx._checkpoint_dir, "rdd-%d" % self.id())
+        directory = "%s/rdd-%d" % (self.ctx._checkpoint_dir, self.id())
         self._checkpointed = True  # the writing job must not checkpoint again
         try:
-            files = self.mapPartitionsWithIndex(
-                functools.partial(_write_checkpoint_partition, directory)).collect()
+            files = self.ctx._save_as_frame_files(self, directory)
             self._nid = self.ctx._call(self.ctx._engine.add_checkpoint, files)
         except BaseException:
             self._checkpointed = False

@@ -10,7 +10,6 @@ pickles records in batches whose size adapts towards ~64 KiB.
 import itertools
 import pickle
 import struct
-import zlib
 
 PICKLE_BATCH = 1
 UTF8_LINES = 2
@@ -58,21 +57,6 @@ def read_frame(stream):
 def write_frame(stream, ftype, payload=b""):
     stream.write(HEADER.pack(len(payload), ftype))
     stream.write(payload)
-
-
-def write_frame_file(stream, records):
-    """`records` as a frame file (src/ember/common/frame_file.h): pickled
-    batches, then an END frame holding the CRC-32 of every byte before it."""
-    crc = 0
-
-    def batch(data):
-        nonlocal crc
-        header = HEADER.pack(len(data), PICKLE_BATCH)
-        crc = zlib.crc32(data, zlib.crc32(header, crc))
-        stream.write(header)
-        stream.write(data)
-    write_batches(records, batch)
-    write_frame(stream, END, U32.pack(crc))
 
 
 def _decode_file(data, as_text):

@@ -52,9 +52,6 @@ class FakeInputs : public PartitionInputs {
   Result<std::unique_ptr<FrameStream>> ReadShuffle(const proto::ShuffledNode&, int) override {
     return Internal("no shuffle here");
   }
-  Result<std::unique_ptr<FrameStream>> OpenFrameFile(const std::string&) override {
-    return Internal("no files here");
-  }
 };
 
 std::vector<std::string> ReadAll(const proto::Node& node, int p) {

@@ -71,6 +71,24 @@ def test_save_as_text_file_to_hdfs_is_what_hdfs_holds(sc, hdfs, hdfs_dir):  # no
         sc.parallelize([1]).saveAsTextFile(out)
 
 
+def test_checkpoints_and_sequence_files_live_on_hdfs(sc, hdfs, hdfs_dir):  # noqa: F811
+    root = webhdfs(hdfs, hdfs_dir)
+    sc.setCheckpointDir(root + "/checkpoints")
+    doubled = sc.parallelize(range(500), 4).map(lambda x: 2 * x)
+    doubled.checkpoint()
+    assert doubled.sum() == 2 * sum(range(500))
+    assert doubled.isCheckpointed()
+    directory = doubled.getCheckpointFile()
+    assert directory.startswith(root + "/checkpoints/")
+    relative = directory[len("webhdfs://" + hdfs.http):]
+    assert sorted(hdfs.list(relative)) == ["part-%05d" % i for i in range(4)]
+    assert doubled.collect() == [2 * x for x in range(500)]  # read back from HDFS
+    pairs = [(i, "v%d" % i) for i in range(3000)]
+    sc.parallelize(pairs, 3).saveAsSequenceFile(root + "/seq", "org.apache.hadoop.io.compress.GzipCodec")
+    assert hdfs.read(hdfs_dir + "/seq/part-00000")[:3] == b"SEQ"
+    assert sorted(sc.sequenceFile(root + "/seq", minSplits=6).collect()) == pairs
+
+
 def test_missing_hdfs_path_is_named(sc, hdfs, hdfs_dir):  # noqa: F811
     missing = webhdfs(hdfs, hdfs_dir + "/nope.txt")
     with pytest.raises(FileNotFoundError, match=r"nope\.txt"):

@@ -98,6 +98,25 @@ def test_save_as_text_file_then_read_back(s3_server, master):
     assert all("_temporary" not in k for k in keys), keys
 
 
+def test_checkpoints_and_pickle_files_live_on_s3(s3_server):
+    got = run(s3_server, """
+        sc.setCheckpointDir("s3a://ember-out/checkpoints")
+        squares = sc.parallelize(range(300), 3).map(lambda x: x * x)
+        squares.checkpoint()
+        total = squares.sum()
+        back = squares.collect()
+        sc.parallelize([{"n": i} for i in range(100)], 2).saveAsPickleFile("s3a://ember-out/pickles")
+        report(total=total, back=back == [x * x for x in range(300)], done=squares.isCheckpointed(),
+               directory=squares.getCheckpointFile(),
+               pickles=sc.pickleFile("s3a://ember-out/pickles").collect() == [{"n": i} for i in range(100)])
+    """)
+    assert got.pop("directory", "").startswith("s3a://ember-out/checkpoints/"), got
+    assert got == {"total": sum(x * x for x in range(300)), "back": True, "done": True, "pickles": True}, got
+    keys = s3_server.keys("ember-out", "checkpoints/")
+    assert sorted(k.rsplit("/", 1)[1] for k in keys if "part-" in k) == ["part-00000", "part-00001", "part-00002"]
+    assert all("_temporary" not in k for k in keys), keys
+
+
 def test_a_100_mb_output_is_one_multipart_object_read_back_byte_exact(s3_server):
     got = run(s3_server, """
         line = "x" * 1023

@@ -113,6 +113,8 @@ PYBIND11_MODULE(_core, m) {
       .def("add_whole_files", [](Engine& e, const std::string& p, int n, bool t) {
         return Check(WithoutGil([&] { return e.AddWholeFiles(p, n, t); }));
       })
+      .def("list_input_files",
+           [](Engine& e, const std::string& spec) { return Check(WithoutGil([&] { return e.ListInputFiles(spec); })); })
       .def("add_binary_records", [](Engine& e, const std::string& p, int length, int n) {
         return Check(WithoutGil([&] { return e.AddBinaryRecords(p, length, n); }));
       })
@@ -151,6 +153,11 @@ PYBIND11_MODULE(_core, m) {
               std::map<std::string, std::string> props) {
              auto f = RunInterruptibly(
                  e, [&] { return e.SaveAsTextFile(node, path, codec, std::move(props)); });
+             if (!f.status.ok()) Raise(f.status, &f);
+           })
+      .def("save_as_frame_files",
+           [](Engine& e, int node, const std::string& path, std::map<std::string, std::string> props) {
+             auto f = RunInterruptibly(e, [&] { return e.SaveAsFrameFiles(node, path, std::move(props)); });
              if (!f.status.ok()) Raise(f.status, &f);
            })
       .def("save_as_sequence_file",

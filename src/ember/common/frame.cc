@@ -70,6 +70,10 @@ Result<size_t> ReadSome(int fd, char* buf, size_t n) {
 // Ensures at least `need` unread bytes are buffered, reading as much as
 // fits (at least kReadChunk) per call; a clean EOF is reported as
 // kIOError with "eof" so Next can tell a clean end apart.
+FrameReader::FrameReader(int fd) : read_([fd](char* buf, size_t n) { return ReadSome(fd, buf, n); }) {}
+
+FrameWriter::FrameWriter(int fd) : write_([fd](std::string_view data) { return WriteAll(fd, data); }) {}
+
 Status FrameReader::Fill(size_t need) {
   if (end_ - pos_ >= need) return Status::OK();
   size_t unread = end_ - pos_;
@@ -85,7 +89,7 @@ Status FrameReader::Fill(size_t need) {
   pos_ = 0;
   end_ = unread;
   while (end_ < need) {
-    EMBER_ASSIGN_OR_RETURN(size_t got, ReadSome(fd_, buf_.get() + end_, capacity_ - end_));
+    EMBER_ASSIGN_OR_RETURN(size_t got, read_(buf_.get() + end_, capacity_ - end_));
     if (got == 0) return Status(StatusCode::kIOError, "eof");
     end_ += got;
   }
@@ -121,7 +125,7 @@ Status FrameWriter::Write(FrameType type, std::string_view payload) {
     header[4] = static_cast<char>(type);
     buf_.append(header, kFrameHeaderSize);
     EMBER_RETURN_IF_ERROR(Flush());
-    return WriteAll(fd_, payload);
+    return write_(payload);
   }
   EncodeFrame(type, payload, &buf_);
   if (buf_.size() >= kWriteFlushAt) return Flush();
@@ -129,7 +133,7 @@ Status FrameWriter::Write(FrameType type, std::string_view payload) {
 }
 
 Status FrameWriter::Flush() {
-  Status st = WriteAll(fd_, buf_);
+  Status st = write_(buf_);
   buf_.clear();
   return st;
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,16 +53,22 @@ void EncodeFrame(FrameType type, std::string_view payload, std::string* out);
 // Blocking, buffered frame I/O over a file descriptor (socket or file).
 // Not thread-safe; one reader and one writer may use the same socket fd
 // from different threads.
+// Where a FrameReader gets bytes (up to n; 0 at the end) and a
+// FrameWriter puts them: a file descriptor, or any stream (a file on HDFS).
+using ReadBytes = std::function<Result<size_t>(char* buf, size_t n)>;
+using WriteBytes = std::function<Status(std::string_view data)>;
+
 class FrameReader {
  public:
-  explicit FrameReader(int fd) : fd_(fd) {}
+  explicit FrameReader(int fd);
+  explicit FrameReader(ReadBytes read) : read_(std::move(read)) {}
   // Reads the next frame. Returns false at a clean end of stream (EOF
   // exactly at a frame boundary); a truncated frame is an error.
   Result<bool> Next(Frame* frame);
 
  private:
   Status Fill(size_t need);
-  int fd_;
+  ReadBytes read_;
   // Unread bytes are [pos_, end_) of buf_. Not a std::string: growing one
   // zero-fills it, which cost a 256 KiB memset per read.
   std::unique_ptr<char[]> buf_;
@@ -72,13 +79,14 @@ class FrameReader {
 
 class FrameWriter {
  public:
-  explicit FrameWriter(int fd) : fd_(fd) {}
+  explicit FrameWriter(int fd);
+  explicit FrameWriter(WriteBytes write) : write_(std::move(write)) {}
   ~FrameWriter() = default;
   Status Write(FrameType type, std::string_view payload);
   Status Flush();
 
  private:
-  int fd_;
+  WriteBytes write_;
   std::string buf_;
 };
 

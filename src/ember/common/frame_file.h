@@ -6,7 +6,8 @@
 // FrameFileReader returns the data frames; at the END frame it checks the
 // CRC, and a file that ends early, has a bad CRC or carries bytes after the
 // END frame is Corrupt, naming the file — so damage is detected, never
-// read as records. python/ember/rdd.py writes checkpoint files the same way.
+// read as records. Both work on a file descriptor or on any byte stream
+// (checkpoint files live on the checkpoint directory's file system).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,7 @@ namespace ember {
 class FrameFileWriter {
  public:
   explicit FrameFileWriter(int fd) : out_(fd) {}
+  explicit FrameFileWriter(WriteBytes write) : out_(std::move(write)) {}
   Status Write(FrameType type, std::string_view payload);
   Status Finish();
 
@@ -30,6 +32,7 @@ class FrameFileWriter {
 class FrameFileReader {
  public:
   FrameFileReader(int fd, std::string path) : in_(fd), path_(std::move(path)) {}
+  FrameFileReader(ReadBytes read, std::string path) : in_(std::move(read)), path_(std::move(path)) {}
   Result<bool> Next(Frame* frame);
 
  private:

@@ -14,6 +14,7 @@
 #include "ember/deploy/executor_conf.h"
 #include "ember/deploy/master_url.h"
 #include "ember/deploy/tls_settings.h"
+#include "ember/io/file_list.h"
 #include "ember/io/output_committer.h"
 #include "ember/net/bind_policy.h"
 #include "ember/rdd/binary_records_node.h"
@@ -265,6 +266,13 @@ Result<int> Engine::AddWholeFiles(const std::string& paths, int min_partitions, 
   return Add(rdd::MakeWholeFileNode(paths, min_partitions, as_text));
 }
 
+Result<std::vector<std::string>> Engine::ListInputFiles(const std::string& spec) const {
+  EMBER_ASSIGN_OR_RETURN(auto files, io::ListInputFiles(spec));
+  std::vector<std::string> paths;
+  for (auto& f : files) paths.push_back(std::move(f.path));
+  return paths;
+}
+
 Result<int> Engine::AddBinaryRecords(const std::string& paths, int record_length, int min_partitions) {
   return Add(rdd::MakeBinaryRecordsNode(paths, record_length, min_partitions));
 }
@@ -310,12 +318,22 @@ scheduler::JobOutput Engine::RunJob(int node, std::vector<int> partitions, Conf 
 
 scheduler::JobFailure Engine::SaveAsTextFile(int node, const std::string& path,
                                              const std::string& codec, Conf properties) {
-  return SaveFiles(node, io::FileOutputCommitter::Setup(path, codec), std::move(properties));
+  proto::FileOutputSink sink;
+  sink.set_codec(codec);
+  return SaveFiles(node, io::FileOutputCommitter::Setup(path, std::move(sink)), std::move(properties));
 }
 
 scheduler::JobFailure Engine::SaveAsSequenceFile(int node, const std::string& path,
                                                  const proto::SequenceFileFormat& format, Conf properties) {
-  return SaveFiles(node, io::FileOutputCommitter::Setup(path, "", &format), std::move(properties));
+  proto::FileOutputSink sink;
+  *sink.mutable_sequence() = format;
+  return SaveFiles(node, io::FileOutputCommitter::Setup(path, std::move(sink)), std::move(properties));
+}
+
+scheduler::JobFailure Engine::SaveAsFrameFiles(int node, const std::string& path, Conf properties) {
+  proto::FileOutputSink sink;
+  sink.set_frame_file(true);
+  return SaveFiles(node, io::FileOutputCommitter::Setup(path, std::move(sink)), std::move(properties));
 }
 
 scheduler::JobFailure Engine::SaveFiles(int node, Result<io::FileOutputCommitter> committer, Conf properties) {

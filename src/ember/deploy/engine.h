@@ -37,6 +37,8 @@ class Engine {
   Result<int> AddTextFile(const std::string& paths, int min_partitions, bool use_unicode,
                           bool with_offsets = false);
   Result<int> AddWholeFiles(const std::string& paths, int min_partitions, bool as_text);
+  // The files a path spec names (io/file_list.h), on any file system.
+  Result<std::vector<std::string>> ListInputFiles(const std::string& spec) const;
   Result<int> AddBinaryRecords(const std::string& paths, int record_length, int min_partitions);
   Result<int> AddSequenceFile(const std::string& paths, int min_partitions, const std::string& key_class,
                               const std::string& value_class);
@@ -64,6 +66,9 @@ class Engine {
   scheduler::JobOutput RunJob(int node, std::vector<int> partitions, Conf properties);
   scheduler::JobFailure SaveAsTextFile(int node, const std::string& path, const std::string& codec,
                                        Conf properties);
+  // The node's partitions as frame files part-NNNNN under `path` (a
+  // checkpoint, read back by AddCheckpoint).
+  scheduler::JobFailure SaveAsFrameFiles(int node, const std::string& path, Conf properties);
   // The node's WRITABLE_PAIRS records as SequenceFiles of these classes.
   scheduler::JobFailure SaveAsSequenceFile(int node, const std::string& path,
                                            const proto::SequenceFileFormat& format, Conf properties);

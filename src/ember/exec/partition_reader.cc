@@ -58,8 +58,4 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::ReadShuffle(const proto::S
       new ShuffleReadStream(node, bucket, task_.executor_addresses(), env_, ctx_));
 }
 
-Result<std::unique_ptr<FrameStream>> PartitionReader::OpenFrameFile(const std::string& path) {
-  return OpenStoredBlock(nullptr, {}, {nullptr, path});
-}
-
 }  // namespace ember::exec

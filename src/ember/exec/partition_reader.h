@@ -36,7 +36,6 @@ class PartitionReader : public rdd::PartitionInputs {
   Result<std::unique_ptr<FrameStream>> RunPython(const std::string& command,
                                                  std::unique_ptr<FrameStream> input) override;
   Result<std::unique_ptr<FrameStream>> ReadShuffle(const proto::ShuffledNode& node, int bucket) override;
-  Result<std::unique_ptr<FrameStream>> OpenFrameFile(const std::string& path) override;
 
  private:
   std::optional<std::vector<Frame>> FetchCached(int node_id, int partition);

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "ember/common/file_util.h"
+#include "ember/common/frame_file.h"
 #include "ember/exec/partition_reader.h"
 #include "ember/io/output_committer.h"
 #include "ember/io/sequence_file.h"
@@ -162,6 +163,17 @@ Status WriteSequenceFile(FrameStream* in, const proto::SequenceFileFormat& forma
   }
 }
 
+// A checkpoint: the stream's frames as a frame file (common/frame_file.h).
+Status WriteFrames(FrameStream* in, io::OutputStream* file) {
+  FrameFileWriter out([file](std::string_view data) { return file->Write(data); });
+  Frame f;
+  for (;;) {
+    EMBER_ASSIGN_OR_RETURN(bool more, in->Next(&f));
+    if (!more) return out.Finish();
+    EMBER_RETURN_IF_ERROR(out.Write(f.type, f.data));
+  }
+}
+
 // Writes this attempt's output file and returns its path as the task's
 // result (io/output_committer.h).
 Status WriteFileOutput(FrameStream* in, const proto::TaskDescription& task, proto::TaskResult* out) {
@@ -171,6 +183,7 @@ Status WriteFileOutput(FrameStream* in, const proto::TaskDescription& task, prot
     EMBER_ASSIGN_OR_RETURN(codec, io::CodecFromClassName(sink.codec()));
   }
   auto write = [&](io::OutputStream* file) {
+    if (sink.frame_file()) return WriteFrames(in, file);
     return sink.has_sequence() ? WriteSequenceFile(in, sink.sequence(), file) : WriteLines(in, file);
   };
   EMBER_ASSIGN_OR_RETURN(std::string path, io::WriteTaskFile(sink.attempt_dir(), sink.file_name(), codec, write));

@@ -6,11 +6,10 @@
 
 namespace ember::io {
 
-Result<FileOutputCommitter> FileOutputCommitter::Setup(const std::string& path, const std::string& codec,
-                                                       const proto::SequenceFileFormat* sequence) {
+Result<FileOutputCommitter> FileOutputCommitter::Setup(const std::string& path, proto::FileOutputSink sink) {
   std::string ext;
-  if (!codec.empty()) {
-    EMBER_ASSIGN_OR_RETURN(Codec c, CodecFromClassName(codec));
+  if (!sink.codec().empty()) {
+    EMBER_ASSIGN_OR_RETURN(Codec c, CodecFromClassName(sink.codec()));
     ext = CodecExtension(c);
   }
   EMBER_ASSIGN_OR_RETURN(auto fs, FileSystemFor(path));
@@ -19,9 +18,6 @@ Result<FileOutputCommitter> FileOutputCommitter::Setup(const std::string& path, 
   if (existing.status().code() != StatusCode::kNotFound) return existing.status();
   std::string root = path.size() > 1 && path.back() == '/' ? path.substr(0, path.size() - 1) : path;
   EMBER_RETURN_IF_ERROR(fs->Mkdirs(root + "/_temporary"));
-  proto::FileOutputSink sink;
-  sink.set_codec(codec);
-  if (sequence) *sink.mutable_sequence() = *sequence;
   return FileOutputCommitter(root, std::move(sink), ext);
 }
 
@@ -45,6 +41,7 @@ Status FileOutputCommitter::CommitJob(const std::vector<std::string>& winners) c
     EMBER_RETURN_IF_ERROR(fs->Rename(winners[p], path_ + "/" + FileName(static_cast<int>(p))));
   }
   EMBER_RETURN_IF_ERROR(fs->Delete(path_ + "/_temporary", true));
+  if (sink_.frame_file()) return Status::OK();  // a checkpoint holds its part files only, as Spark's
   EMBER_ASSIGN_OR_RETURN(auto success, fs->Create(path_ + "/_SUCCESS"));
   return success->Close();
 }

@@ -8,7 +8,8 @@
 // it wrote when complete (WriteTaskFile). CommitJob() publishes, for each
 // partition, the file of the attempt that won it — a rename, or on object
 // stores (no atomic rename) the file system's copy — removes _temporary
-// and writes _SUCCESS; a failed or speculative attempt's file is never
+// and writes _SUCCESS (not for checkpoints, which hold their part files
+// only, as Spark's do); a failed or speculative attempt's file is never
 // published. AbortJob() removes the output directory, so a failed job
 // leaves no partial files.
 #pragma once
@@ -25,10 +26,10 @@ namespace ember::io {
 
 class FileOutputCommitter {
  public:
-  // Text files compressed whole with `codec` ("" for none), or with
-  // `sequence` set, SequenceFiles (compressed inside, no extension).
-  static Result<FileOutputCommitter> Setup(const std::string& path, const std::string& codec,
-                                           const proto::SequenceFileFormat* sequence = nullptr);
+  // `sink` says what every task writes (ember.proto FileOutputSink): text
+  // files compressed whole with its codec (named with the codec's
+  // extension), SequenceFiles or frame files; the paths are filled in here.
+  static Result<FileOutputCommitter> Setup(const std::string& path, proto::FileOutputSink sink);
   void ConfigureTask(proto::TaskDescription* task) const;
   // winners[p]: the file the winning attempt of partition p reported.
   Status CommitJob(const std::vector<std::string>& winners) const;

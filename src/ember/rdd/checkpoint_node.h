@@ -1,5 +1,6 @@
 // Checkpoint nodes: an RDD read back from checkpoint files; partition i is
-// the frame file the checkpoint job wrote for it (frame_file.h).
+// the frame file the checkpoint job wrote for it (frame_file.h), on the
+// checkpoint directory's file system (local, HDFS, S3).
 #pragma once
 
 #include <string>

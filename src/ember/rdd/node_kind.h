@@ -53,8 +53,6 @@ class PartitionInputs {
   // Bucket `bucket` of every map output the shuffled node lists.
   virtual Result<std::unique_ptr<FrameStream>> ReadShuffle(const proto::ShuffledNode& node,
                                                            int bucket) = 0;
-  // A frame file (frame_file.h) such as a checkpoint job writes.
-  virtual Result<std::unique_ptr<FrameStream>> OpenFrameFile(const std::string& path) = 0;
 };
 
 class NodeKind {
