@@ -83,19 +83,21 @@ class MiniHdfs:
                 self._proc.kill()
                 self._proc.wait()
 
-    def _url(self, path, op):
-        query = urllib.parse.urlencode({"op": op, "user.name": getpass.getuser()})
+    def _url(self, path, op, **params):
+        query = urllib.parse.urlencode({"op": op, "user.name": getpass.getuser(), **params})
         return "http://%s/webhdfs/v1%s?%s" % (self.http, urllib.parse.quote(path), query)
 
     def _get(self, path, op):
         with urllib.request.urlopen(self._url(path, op), timeout=60) as answer:
             return answer.read()
 
-    def write(self, path, data):
-        """Creates `path` with bytes `data`: CREATE at the namenode, whose
-        307 names the datanode that takes the data."""
+    def write(self, path, data, **params):
+        """Creates `path` with bytes `data` (CREATE's parameters, e.g.
+        blocksize=1048576): CREATE at the namenode, whose 307 names the
+        datanode that takes the data."""
         try:
-            _NO_REDIRECTS.open(urllib.request.Request(self._url(path, "CREATE"), method="PUT"), timeout=60)
+            _NO_REDIRECTS.open(urllib.request.Request(self._url(path, "CREATE", **params), method="PUT"),
+                               timeout=60)
             raise AssertionError("WebHDFS CREATE did not redirect to a datanode")
         except urllib.error.HTTPError as redirect:
             if redirect.code != 307:

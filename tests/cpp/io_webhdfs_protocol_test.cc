@@ -29,6 +29,7 @@ TEST(WebHdfsProtocol, ParsesFileStatusAndListing) {
       R"("type":"FILE","replication":1,"owner":"root"}})");
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   EXPECT_EQ(file->length, 24930);
+  EXPECT_EQ(file->block_size, 134217728);
   EXPECT_FALSE(file->is_dir);
   auto listing = ParseFileStatuses(
       R"({"FileStatuses":{"FileStatus":[{"length":0,"pathSuffix":"sub","type":"DIRECTORY","blockSize":0},)"
@@ -39,6 +40,7 @@ TEST(WebHdfsProtocol, ParsesFileStatusAndListing) {
   EXPECT_TRUE((*listing)[0].is_dir);
   EXPECT_EQ((*listing)[1].name, "a.txt");
   EXPECT_EQ((*listing)[1].length, 7);
+  EXPECT_EQ((*listing)[1].block_size, 1048576);  // a file's own block size: its splits' size
   EXPECT_TRUE(ParseFileStatuses(R"({"FileStatuses":{"FileStatus":[]}})")->empty());
 }
 

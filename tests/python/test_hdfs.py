@@ -59,6 +59,14 @@ def test_text_files_from_hdfs_dirs_globs_and_splits(sc, hdfs, hdfs_dir):  # noqa
     assert dict(sc.binaryFiles(root + "/a.txt").collect()) == {root + "/a.txt": body(LINES_A)}
 
 
+def test_a_files_own_block_size_sets_its_splits(sc, hdfs, hdfs_dir):  # noqa: F811
+    lines = ["%07d" % i for i in range(500000)]  # 4 MB
+    hdfs.write(hdfs_dir + "/small-blocks.txt", body(lines), blocksize=1 << 20)
+    rdd = sc.textFile(webhdfs(hdfs, hdfs_dir + "/small-blocks.txt"), 1)
+    assert rdd.getNumPartitions() == 4  # 1 MiB blocks, not the 128 MiB default
+    assert rdd.collect() == lines
+
+
 def test_save_as_text_file_to_hdfs_is_what_hdfs_holds(sc, hdfs, hdfs_dir):  # noqa: F811
     out = webhdfs(hdfs, hdfs_dir + "/out")
     sc.parallelize(range(1000), 3).saveAsTextFile(out)

@@ -126,16 +126,20 @@ Result<std::vector<std::string>> MatchGlob(FileSystem& fs, const std::string& ro
 // An existing path: the file itself, or the visible files of a directory;
 // a visible subdirectory is an error, as in Hadoop's non-recursive
 // FileInputFormat.
+FileInfo InfoOf(FileSystem& fs, const FileStatus& st) {
+  return {st.path, st.size, st.block_size > 0 ? st.block_size : fs.BlockSize()};
+}
+
 Status AddPath(FileSystem& fs, const FileStatus& st, std::vector<FileInfo>* out) {
   if (!st.is_dir) {
-    out->push_back({st.path, st.size, fs.BlockSize()});
+    out->push_back(InfoOf(fs, st));
     return Status::OK();
   }
   EMBER_ASSIGN_OR_RETURN(auto children, fs.List(st.path));
   for (const auto& child : children) {
     if (Hidden(BaseName(child.path))) continue;
     if (child.is_dir) return IOError("Not a file: " + child.path);
-    out->push_back({child.path, child.size, fs.BlockSize()});
+    out->push_back(InfoOf(fs, child));
   }
   return Status::OK();
 }

@@ -45,6 +45,7 @@ struct FileStatus {
   std::string path;
   int64_t size = 0;
   bool is_dir = false;
+  int64_t block_size = 0;  // the file's own (HDFS records one per file); 0: the file system's BlockSize()
 };
 
 class FileSystem {

@@ -65,7 +65,7 @@ Result<FileStatus> WebHdfsFileSystem::StatHdfs(const std::string& path) const {
     return NotFound("No such file or directory: " + answer.status().message());
   if (!answer.ok()) return answer.status();
   EMBER_ASSIGN_OR_RETURN(WebHdfsEntry entry, ParseFileStatus(answer->body));
-  return FileStatus{client_->Uri(path), entry.length, entry.is_dir};
+  return FileStatus{client_->Uri(path), entry.length, entry.is_dir, entry.block_size};
 }
 
 Result<FileStatus> WebHdfsFileSystem::Stat(const std::string& path) {
@@ -83,7 +83,7 @@ Result<std::vector<FileStatus>> WebHdfsFileSystem::List(const std::string& dir) 
   std::vector<FileStatus> listing;
   for (const WebHdfsEntry& entry : entries) {
     std::string child = entry.name.empty() ? path : ChildPath(path, entry.name);  // a file lists as itself
-    listing.push_back({client_->Uri(child), entry.length, entry.is_dir});
+    listing.push_back({client_->Uri(child), entry.length, entry.is_dir, entry.block_size});
   }
   std::sort(listing.begin(), listing.end(), [](const FileStatus& a, const FileStatus& b) { return a.path < b.path; });
   return listing;

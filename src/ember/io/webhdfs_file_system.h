@@ -13,8 +13,9 @@
 //   datanode (read-ahead and chunk sizes in webhdfs_streams.h). Writes are
 //   buffered in an unlinked local temp file and uploaded on Close, so
 //   memory stays bounded and nothing appears in HDFS before Close.
-// - BlockSize: dfs.blocksize (a number of bytes) when set, else 128 MiB,
-//   HDFS's default.
+// - Block size: each file's own, as the namenode reports it (its splits'
+//   size); BlockSize(), for files reported without one, is dfs.blocksize
+//   (a number of bytes) when set, else 128 MiB, HDFS's default.
 // - Rename makes the destination's parent first, as HDFS's rename needs it.
 #pragma once
 

@@ -26,6 +26,7 @@ Result<WebHdfsEntry> EntryOf(const json& status, const std::string& body) {
   WebHdfsEntry entry;
   entry.name = status.value("pathSuffix", "");
   entry.length = status.value("length", int64_t{0});
+  entry.block_size = status.value("blockSize", int64_t{0});
   entry.is_dir = status["type"] == "DIRECTORY";
   return entry;
 }

@@ -32,6 +32,7 @@ namespace ember::io {
 struct WebHdfsEntry {
   std::string name;  // pathSuffix: the child's name; empty for a status of the path itself
   int64_t length = 0;
+  int64_t block_size = 0;
   bool is_dir = false;
 };
 
