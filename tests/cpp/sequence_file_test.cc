@@ -4,6 +4,7 @@
 // kind of bad input reported as an error rather than a crash.
 #include "ember/io/sequence_file.h"
 
+#include "ember/io/local_file_system.h"
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -303,19 +304,20 @@ TEST(SequenceFileTest, HeaderLayoutAndMetadataRoundTrip) {
 TEST(SequenceFileTest, LocalFileRoundTrip) {
   std::string path = ::testing::TempDir() + "/ember_seq_" + std::to_string(::getpid()) + ".seq";
   std::filesystem::remove(path);
+  LocalFileSystem local;
   SequenceFileWriterOptions o;
   o.compression = SequenceFileCompression::kBlock;
   Records records = MakeRecords(500);
   {
-    auto sink = CreateLocalSink(path);
+    auto sink = local.Create(path);
     ASSERT_TRUE(sink.ok());
     auto w = SequenceFileWriter::Create(std::move(sink).value(), o);
     ASSERT_TRUE(w.ok());
     for (const auto& [k, v] : records) ASSERT_TRUE((*w)->Append(k, v).ok());
     ASSERT_TRUE((*w)->Close().ok());
   }
-  EXPECT_EQ(CreateLocalSink(path).status().code(), StatusCode::kAlreadyExists);
-  auto src = OpenLocalSource(path);
+  EXPECT_EQ(local.Create(path).status().code(), StatusCode::kAlreadyExists);
+  auto src = local.OpenRead(path);
   ASSERT_TRUE(src.ok());
   auto reader = SequenceFileReader::Open(std::shared_ptr<ByteSource>(std::move(src).value()));
   ASSERT_TRUE(reader.ok());
@@ -324,7 +326,7 @@ TEST(SequenceFileTest, LocalFileRoundTrip) {
   while (*(*reader)->Next(&k, &v)) got.emplace_back(k, v);
   EXPECT_EQ(got, records);
   std::filesystem::remove(path);
-  EXPECT_EQ(OpenLocalSource(path).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(local.OpenRead(path).status().code(), StatusCode::kNotFound);
 }
 
 TEST(SequenceFileErrors, WrongMagicAndVersion) {

@@ -5,8 +5,8 @@
 // ReadAt returns fewer than n bytes only when the range passes the end
 // (never a short read mid-file) and IOError on failure. ByteSink::Write
 // appends; Close finishes the destination and must be called for a
-// complete output. The future FileSystem interface (local, HDFS, S3)
-// provides these; String* keep bytes in memory (tests), Local* use a path.
+// complete output. File systems (file_system.h) provide them for files;
+// String* keep bytes in memory (tests).
 #pragma once
 
 #include <cstdint>
@@ -35,8 +35,5 @@ using ByteSink = OutputStream;
 std::unique_ptr<ByteSource> StringSource(std::string data);
 // Appends to *out, which must outlive the sink.
 std::unique_ptr<ByteSink> StringSink(std::string* out);
-Result<std::unique_ptr<ByteSource>> OpenLocalSource(const std::string& path);
-// Creates `path`; AlreadyExists if it exists.
-Result<std::unique_ptr<ByteSink>> CreateLocalSink(const std::string& path);
 
 }  // namespace ember::io

@@ -73,12 +73,6 @@ std::string HadoopConf(const std::string& key, const std::string& fallback) {
   return it == r.hadoop_conf.end() ? fallback : it->second;
 }
 
-void RegisterFileSystem(const std::string& scheme, FileSystemFactory factory) {
-  Registry& r = TheRegistry();
-  std::lock_guard<std::mutex> lock(r.mu);
-  r.factories[scheme] = std::move(factory);
-}
-
 Result<std::shared_ptr<FileSystem>> FileSystemFor(const std::string& path) {
   ParsedUri uri = ParseUri(path);
   Registry& r = TheRegistry();

@@ -75,11 +75,10 @@ std::string HadoopConf(const std::string& key, const std::string& fallback = "")
 // An unknown scheme is InvalidArgument naming it and the known ones.
 Result<std::shared_ptr<FileSystem>> FileSystemFor(const std::string& path);
 
-// Makes the file system for one scheme and authority ("nn:8020", "bucket").
+// Makes the file system for one scheme and authority ("nn:8020", "bucket");
+// the schemes are listed in file_system.cc, one line each.
 using FileSystemFactory =
     std::function<Result<std::shared_ptr<FileSystem>>(const std::string& scheme, const std::string& authority)>;
-// Adds a scheme; the built-in ones are registered in file_system.cc.
-void RegisterFileSystem(const std::string& scheme, FileSystemFactory factory);
 
 // Splits "scheme://authority/path" into its parts; a plain path has an
 // empty scheme and authority.

@@ -61,6 +61,32 @@ class FileOutput : public OutputStream {
   std::string path_;
 };
 
+class LocalSource : public ByteSource {
+ public:
+  LocalSource(std::string path, int fd, int64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
+  ~LocalSource() override { ::close(fd_); }
+  int64_t Size() const override { return size_; }
+  Result<size_t> ReadAt(int64_t offset, char* buf, size_t n) override {
+    size_t done = 0;
+    while (done < n) {
+      ssize_t r = ::pread(fd_, buf + done, n - done, offset + static_cast<int64_t>(done));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoError("read", path_, errno);
+      }
+      if (r == 0) break;
+      done += static_cast<size_t>(r);
+    }
+    return done;
+  }
+  std::string Name() const override { return path_; }
+
+ private:
+  std::string path_;
+  int fd_;
+  int64_t size_;
+};
+
 Status StatError(const std::string& path, int err) {
   if (err == ENOENT || err == ENOTDIR) return NotFound("No such file or directory: " + path);
   return ErrnoError("stat", path, err);
@@ -114,7 +140,16 @@ Result<std::vector<FileStatus>> LocalFileSystem::List(const std::string& dir) {
 }
 
 Result<std::unique_ptr<ByteSource>> LocalFileSystem::OpenRead(const std::string& path) {
-  return OpenLocalSource(LocalPath(path));
+  std::string p = LocalPath(path);
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT ? NotFound("No such file or directory: " + p) : ErrnoError("open", p, errno);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    int err = errno;
+    ::close(fd);
+    return ErrnoError("stat", p, err);
+  }
+  return std::unique_ptr<ByteSource>(std::make_unique<LocalSource>(p, fd, static_cast<int64_t>(st.st_size)));
 }
 
 Result<std::unique_ptr<InputStream>> LocalFileSystem::OpenSequential(const std::string& path, int64_t offset) {
