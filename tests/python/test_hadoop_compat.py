@@ -30,7 +30,8 @@ RECORDS = 2000  # SeqFileTool.RECORDS
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 CODECS = {"default": "org.apache.hadoop.io.compress.DefaultCodec",
           "gzip": "org.apache.hadoop.io.compress.GzipCodec",
-          "bzip2": "org.apache.hadoop.io.compress.BZip2Codec"}
+          "bzip2": "org.apache.hadoop.io.compress.BZip2Codec",
+          "lz4": "org.apache.hadoop.io.compress.Lz4Codec"}
 IO = "org.apache.hadoop.io."
 
 

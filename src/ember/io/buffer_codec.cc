@@ -1,6 +1,7 @@
 #include "ember/io/buffer_codec.h"
 
 #include <bzlib.h>
+#include <lz4.h>
 #include <zlib.h>
 
 #include <climits>
@@ -108,10 +109,63 @@ Result<std::string> Bzip2Decompress(std::string_view data, size_t max_output) {
   return out;
 }
 
+// Hadoop's BlockCompressorStream framing (Lz4Codec): blocks of at most
+// kLz4Block input bytes, each an int32 BE uncompressed length followed by
+// int32 BE compressed length + LZ4 raw block chunks until that length is
+// reached.
+constexpr size_t kLz4Block = 256 * 1024 - (256 * 1024 / 255 + 16);  // Hadoop's buffer less its overhead
+
+void PutInt32BE(std::string* out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+Result<uint32_t> GetInt32BE(std::string_view data, size_t* pos) {
+  if (data.size() - *pos < 4) return Corrupt("truncated lz4 block header near byte " + std::to_string(*pos));
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(data[*pos + i]);
+  *pos += 4;
+  return v;
+}
+
+std::string Lz4Compress(std::string_view data) {
+  std::string out;
+  for (size_t at = 0; at < data.size(); at += kLz4Block) {
+    size_t n = std::min(kLz4Block, data.size() - at);
+    std::string block(static_cast<size_t>(LZ4_compressBound(static_cast<int>(n))), '\0');
+    int z = LZ4_compress_default(data.data() + at, block.data(), static_cast<int>(n), static_cast<int>(block.size()));
+    PutInt32BE(&out, static_cast<uint32_t>(n));
+    PutInt32BE(&out, static_cast<uint32_t>(z));
+    out.append(block.data(), static_cast<size_t>(z));
+  }
+  return out;
+}
+
+Result<std::string> Lz4Decompress(std::string_view data, size_t max_output) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < data.size()) {
+    EMBER_ASSIGN_OR_RETURN(uint32_t raw, GetInt32BE(data, &pos));
+    if (out.size() + raw > max_output) return TooBig(max_output);
+    size_t block_end = out.size() + raw;
+    while (out.size() < block_end) {
+      EMBER_ASSIGN_OR_RETURN(uint32_t z, GetInt32BE(data, &pos));
+      if (z > data.size() - pos) return Corrupt("truncated lz4 block near byte " + std::to_string(pos));
+      size_t old = out.size();
+      out.resize(block_end);
+      int got = LZ4_decompress_safe(data.data() + pos, out.data() + old, static_cast<int>(z),
+                                    static_cast<int>(block_end - old));
+      if (got <= 0) return Corrupt("bad lz4 block near byte " + std::to_string(pos));
+      out.resize(old + static_cast<size_t>(got));
+      pos += z;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 bool BufferCodecSupported(Codec codec) {
-  return codec == Codec::kDeflate || codec == Codec::kGzip || codec == Codec::kBzip2;
+  return codec == Codec::kDeflate || codec == Codec::kGzip || codec == Codec::kBzip2 || codec == Codec::kLz4;
 }
 
 Result<std::string> CompressBuffer(Codec codec, std::string_view data) {
@@ -120,6 +174,7 @@ Result<std::string> CompressBuffer(Codec codec, std::string_view data) {
     case Codec::kDeflate: return ZlibCompress(data, 15);
     case Codec::kGzip: return ZlibCompress(data, 15 + 16);
     case Codec::kBzip2: return Bzip2Compress(data);
+    case Codec::kLz4: return Lz4Compress(data);
     default: return InvalidArgument("codec not supported for buffer compression");
   }
 }
@@ -130,6 +185,7 @@ Result<std::string> DecompressBuffer(Codec codec, std::string_view data, size_t 
     case Codec::kDeflate: return ZlibDecompress(data, 15, max_output);
     case Codec::kGzip: return ZlibDecompress(data, 15 + 16, max_output);
     case Codec::kBzip2: return Bzip2Decompress(data, max_output);
+    case Codec::kLz4: return Lz4Decompress(data, max_output);
     default: return InvalidArgument("codec not supported for buffer decompression");
   }
 }

@@ -1,6 +1,8 @@
 // Whole-buffer compression for formats that compress pieces of a file
 // (SequenceFile values and blocks), in the stream formats Hadoop's codecs
-// write: DefaultCodec = zlib stream, GzipCodec = gzip, BZip2Codec = bzip2.
+// write: DefaultCodec = zlib stream, GzipCodec = gzip, BZip2Codec = bzip2,
+// Lz4Codec = Hadoop's block framing of LZ4 raw blocks (int32 BE
+// uncompressed length, then int32 BE compressed length + block pieces).
 //
 // Contract: CompressBuffer output decompresses to the input with
 // DecompressBuffer. DecompressBuffer accepts concatenated streams (gzip

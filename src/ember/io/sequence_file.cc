@@ -23,6 +23,7 @@ std::string ClassNameFor(Codec codec) {
   switch (codec) {
     case Codec::kGzip: return "org.apache.hadoop.io.compress.GzipCodec";
     case Codec::kBzip2: return "org.apache.hadoop.io.compress.BZip2Codec";
+    case Codec::kLz4: return "org.apache.hadoop.io.compress.Lz4Codec";
     default: return "org.apache.hadoop.io.compress.DefaultCodec";
   }
 }
@@ -31,7 +32,7 @@ Result<Codec> SupportedCodec(const std::string& class_name) {
   auto codec = CodecFromClassName(class_name);
   if (!codec.ok() || !BufferCodecSupported(*codec))
     return InvalidArgument("unsupported SequenceFile codec class '" + class_name +
-                           "' (supported: org.apache.hadoop.io.compress.DefaultCodec, GzipCodec, BZip2Codec)");
+                           "' (supported: org.apache.hadoop.io.compress.DefaultCodec, GzipCodec, BZip2Codec, Lz4Codec)");
   return *codec;
 }
 

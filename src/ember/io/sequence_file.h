@@ -11,7 +11,7 @@
 // Block-compressed files are blocks, each: escape + sync marker, vint
 // record count, then four vint-length-prefixed codec streams: key lengths
 // (vints), keys, value lengths (vints), values.
-// Codecs: org.apache.hadoop.io.compress.{DefaultCodec,GzipCodec,BZip2Codec}.
+// Codecs: org.apache.hadoop.io.compress.{DefaultCodec,GzipCodec,BZip2Codec,Lz4Codec}.
 //
 // Splits (Hadoop's SequenceFileRecordReader): the header is read from
 // offset 0; a reader for [start, end) begins at the first sync escape at

@@ -52,6 +52,7 @@ import org.apache.hadoop.io.compress.BZip2Codec;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.DefaultCodec;
 import org.apache.hadoop.io.compress.GzipCodec;
+import org.apache.hadoop.io.compress.Lz4Codec;
 import org.apache.hadoop.util.ReflectionUtils;
 
 public final class SeqFileTool {
@@ -140,11 +141,11 @@ public final class SeqFileTool {
   };
 
   /** Compression suffixes: none, record-<codec>, block-<codec>. */
-  static final String[] CODECS = {"default", "gzip", "bzip2"};
+  static final String[] CODECS = {"default", "gzip", "bzip2", "lz4"};
 
   static CompressionCodec codec(String name, Configuration conf) {
     Class<? extends CompressionCodec> c = name.equals("gzip") ? GzipCodec.class
-        : name.equals("bzip2") ? BZip2Codec.class : DefaultCodec.class;
+        : name.equals("bzip2") ? BZip2Codec.class : name.equals("lz4") ? Lz4Codec.class : DefaultCodec.class;
     return ReflectionUtils.newInstance(c, conf);
   }
 
