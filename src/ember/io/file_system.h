@@ -20,8 +20,9 @@
 //   output committer's abort. Close() reports write errors (ENOSPC, an
 //   upload refused) naming the path.
 // - Rename: moves a file or directory; the destination must not exist.
-//   Object stores cannot rename atomically: CanRename() is false there and
-//   the output committer publishes instead (output_committer.h).
+//   Object stores may implement it for single files only, as a copy then a
+//   delete (not atomic): the output committer publishes with it only files
+//   no reader is looking for yet (output_committer.h).
 // - Delete: removes a file or (recursive) a directory tree; absent is OK.
 // - BlockSize: the split size FileInputFormat uses for files here.
 // Errors name the path and, for remote systems, the server's message.
@@ -59,7 +60,6 @@ class FileSystem {
   virtual Status Mkdirs(const std::string& path) = 0;
   virtual Status Rename(const std::string& from, const std::string& to) = 0;
   virtual Status Delete(const std::string& path, bool recursive) = 0;
-  virtual bool CanRename() const { return true; }
   virtual int64_t BlockSize() const = 0;
 };
 

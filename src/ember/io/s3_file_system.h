@@ -8,9 +8,9 @@
 //   ListObjectsV2 with delimiter '/' (files from Contents, directories from
 //   CommonPrefixes), however many pages it takes.
 // - Create's stream uploads on Close (S3UploadStream, s3_streams.h): nothing
-//   is visible until then. CanRename() is false; Rename works for one file
-//   only, as a server-side copy then a delete — not atomic — which is how
-//   the output committer publishes on S3. Directories cannot be renamed.
+//   is visible until then. Rename works for one file only, as a
+//   server-side copy then a delete — not atomic — which is how the output
+//   committer publishes on S3. Directories cannot be renamed.
 // - Delete of a directory deletes every key under it, one DELETE per key.
 // - Errors name the s3a:// path and the server's Code and Message
 //   (NoSuchBucket, InvalidAccessKeyId, ...); a missing object is NotFound.
@@ -38,7 +38,6 @@ class S3FileSystem : public FileSystem {
   Status Mkdirs(const std::string& path) override;
   Status Rename(const std::string& from, const std::string& to) override;
   Status Delete(const std::string& path, bool recursive) override;
-  bool CanRename() const override { return false; }
   int64_t BlockSize() const override;
 
  private:
