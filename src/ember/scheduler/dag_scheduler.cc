@@ -532,7 +532,9 @@ void DAGScheduler::FinishJob(Job* job, JobFailure failure) {
   Stage* final_stage = job->final_stage;
   running_.erase(final_stage);
   waiting_.erase(final_stage);
-  tasks_.StopStage(final_stage->id, /*kill=*/!failure.status.ok());
+  // Twins of finished partitions (speculative copies) are killed, as
+  // Spark kills them, whether the job succeeded or failed.
+  tasks_.StopStage(final_stage->id, /*kill=*/true);
   if (!failure.status.ok()) {
     // Stop what only this job was waiting for, running tasks included.
     for (auto& [id, s] : stages_) {
@@ -548,9 +550,10 @@ void DAGScheduler::FinishJob(Job* job, JobFailure failure) {
   tracker_.StageEnded(final_stage->id);
   tracker_.JobEnded(job->id, failure.status.ok());
   for (auto& [id, s] : stages_) s->job_ids.erase(job->id);
-  bool failed = !failure.status.ok();
   job->output.failure = std::move(failure);
-  if (failed && tasks_.HasRunningTasks(final_stage->id))
+  // The job returns once they have ended: an output job then commits with
+  // no attempt still writing beside it.
+  if (tasks_.HasRunningTasks(final_stage->id))
     draining_.push_back({final_stage->id, job->promise, std::move(job->output)});
   else
     job->promise->set_value(std::move(job->output));

@@ -18,9 +18,11 @@
 // records), at most `max_stage_attempts` consecutive times. A lost
 // executor loses its map outputs and cached blocks; only what is missing
 // is recomputed. Tasks prefer the executor holding their cached partition.
-// A failed job returns only once the tasks of its result stage that were
-// running have ended (killed, or their executor lost), so a failed save
-// can remove its output without a straggler writing after it.
+// When a job ends, the tasks of its result stage still running (the
+// speculative twins of finished partitions, or every task of a failed job)
+// are killed, and the job returns only once they have ended (or their
+// executor is lost), so a save commits or removes its output with no
+// straggler writing after it.
 // All state is owned by one event loop (events.h); other threads only post
 // to it. With a manual loop and clock (tests), SubmitJob() and
 // RunUntilIdle() drive it synchronously.
@@ -122,7 +124,7 @@ class DAGScheduler : private TaskScheduler::Listener {
   void MapStageDone(Stage* stage);
   void OnMapOutputsChanged();
   void FinishJob(Job* job, JobFailure failure);
-  // Hands failed jobs their output once their result stage's tasks ended
+  // Hands ended jobs their output once their result stage's tasks ended
   // (`all`: now, whatever runs — the scheduler is going away).
   void SettleDraining(bool all);
   void AbortStage(Stage* stage, JobFailure failure);
@@ -151,7 +153,7 @@ class DAGScheduler : private TaskScheduler::Listener {
   int next_stage_ = 0;
   int next_job_ = 0;
   Status backend_failure_;  // set once the backend gave up: every job fails
-  struct Draining {         // a failed job whose result tasks still run
+  struct Draining {         // an ended job whose result tasks still run (being killed)
     int stage_id;
     std::shared_ptr<std::promise<JobOutput>> promise;
     JobOutput output;
