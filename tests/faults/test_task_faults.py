@@ -102,6 +102,21 @@ def test_speculation_reruns_a_straggler_and_the_first_result_wins(tmp_path):
     assert ok_json(out) == [sum(range(400)), True, 4]
 
 
+def test_a_save_returns_after_its_speculative_twins_are_killed(tmp_path):
+    out = run_driver("""
+        sc = make_context(**{"spark.speculation": "true",
+                             "ember.test.slowTask": "*:3:0:60000"})  # partition 3's first attempt stalls
+        path = os.path.join(WORKDIR, "out")
+        sc.parallelize(range(400), 4).map(lambda x: time.sleep(0.002) or x).saveAsTextFile(path)
+        st = sc.statusTracker()
+        [job] = st.getJobIdsForGroup()
+        stage = st.getStageInfo(st.getJobInfo(job).stageIds[0])
+        print(json.dumps([sorted(os.listdir(path)), stage.numActiveTasks]))
+    """.replace("WORKDIR", repr(str(tmp_path))), tmp_path)
+    # the straggler was killed before the commit: nothing left writing, no _temporary
+    assert ok_json(out) == [["_SUCCESS", "part-00000", "part-00001", "part-00002", "part-00003"], 0]
+
+
 def test_without_speculation_the_straggler_is_waited_for(tmp_path):
     out = run_driver("""
         sc = make_context(**{"ember.test.slowTask": "*:3:0:1500"})
