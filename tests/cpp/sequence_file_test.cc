@@ -271,9 +271,11 @@ INSTANTIATE_TEST_SUITE_P(
                       Config{SequenceFileCompression::kRecord, "org.apache.hadoop.io.compress.DefaultCodec"},
                       Config{SequenceFileCompression::kRecord, "org.apache.hadoop.io.compress.GzipCodec"},
                       Config{SequenceFileCompression::kRecord, "org.apache.hadoop.io.compress.BZip2Codec"},
+                      Config{SequenceFileCompression::kRecord, "org.apache.hadoop.io.compress.Lz4Codec"},
                       Config{SequenceFileCompression::kBlock, "org.apache.hadoop.io.compress.DefaultCodec"},
                       Config{SequenceFileCompression::kBlock, "org.apache.hadoop.io.compress.GzipCodec"},
-                      Config{SequenceFileCompression::kBlock, "org.apache.hadoop.io.compress.BZip2Codec"}));
+                      Config{SequenceFileCompression::kBlock, "org.apache.hadoop.io.compress.BZip2Codec"},
+                      Config{SequenceFileCompression::kBlock, "org.apache.hadoop.io.compress.Lz4Codec"}));
 
 TEST(SequenceFileTest, HeaderLayoutAndMetadataRoundTrip) {
   SequenceFileWriterOptions o;
@@ -353,7 +355,7 @@ TEST(SequenceFileErrors, UnknownCodec) {
   auto w = SequenceFileWriter::Create(StringSink(&out), o);
   EXPECT_EQ(w.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(w.status().message().find("NoSuchCodec"), std::string::npos);
-  o.codec_class = "org.apache.hadoop.io.compress.Lz4Codec";  // known to Hadoop, not here
+  o.codec_class = "org.apache.hadoop.io.compress.ZStandardCodec";  // known to Hadoop, not here
   EXPECT_EQ(SequenceFileWriter::Create(StringSink(&out), o).status().code(), StatusCode::kInvalidArgument);
 
   // A file naming a codec we cannot read.
