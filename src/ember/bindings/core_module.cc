@@ -63,7 +63,10 @@ auto RunInterruptibly(Engine& e, Fn fn) {
     if (PyErr_CheckSignals() != 0) {
       {
         py::gil_scoped_release nogil;
-        e.CancelAllJobs();
+        // Cancel until it has ended: a job the runner is still submitting
+        // when the signal comes is not there to cancel the first time.
+        do e.CancelAllJobs();
+        while (result.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready);
         runner.join();
       }
       throw py::error_already_set();
