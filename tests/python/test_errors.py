@@ -175,6 +175,9 @@ def test_ctrl_c_cancels_the_job_and_keeps_the_context():
     out = run_program("""
         import os, signal, threading, time
         from ember import SparkContext
+        # A shell's Ctrl-C handling, whatever this test process inherited
+        # (a background job starts with SIGINT ignored).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         sc = SparkContext("local[2]")
         threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
         start = time.time()
