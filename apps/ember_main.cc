@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
   }
   if (app.got_subcommand("submit")) {
     ExportSettings(master, confs, py_files);
-    std::vector<std::string> args = {PythonPath(), script};
+    std::vector<std::string> args = {PythonPath(), "-m", "ember.run_script", script};
     args.insert(args.end(), script_args.begin(), script_args.end());
     ExecPython(args);
   }

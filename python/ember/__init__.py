@@ -16,6 +16,7 @@ from .hashing import portable_hash
 from .rdd import RDD
 from .resultiterable import ResultIterable
 from .statcounter import StatCounter
+from .status import SparkJobInfo, SparkStageInfo, StatusTracker
 from .storagelevel import StorageLevel
 from .taskcontext import TaskContext
 
@@ -24,3 +25,12 @@ __all__ = [
     "ResultIterable", "SparkConf", "SparkContext", "SparkFiles", "StatCounter", "StorageLevel",
     "TaskContext", "portable_hash", "__version__",
 ]
+
+# The names of pyspark.__all__ (SQL aside) that ember serves; `import
+# ember.pyspark_compat` makes `from pyspark import X` give them.
+PYSPARK_ALL = [
+    "SparkConf", "SparkContext", "SparkFiles", "RDD", "StorageLevel", "Broadcast", "Accumulator",
+    "AccumulatorParam", "StatusTracker", "SparkJobInfo", "SparkStageInfo", "TaskContext",
+    "__version__",
+]
+__all__ += [name for name in PYSPARK_ALL if name not in __all__]

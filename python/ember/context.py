@@ -15,7 +15,8 @@ import threading
 import time
 import uuid
 
-from . import _core, accumulators, broadcast, errors, files, hadoop_formats, pickle_file, profiler, status
+from . import (_core, accumulators, broadcast, errors, files, hadoop_formats, pickle_file, profiler,
+               pyspark_aliases, status)
 from . import serializers as ser
 from .conf import SparkConf
 
@@ -74,6 +75,8 @@ class SparkContext:
             local = master == "local" or master.startswith("local[")
             engine_conf["ember.pythonpath"] = ":".join([_PACKAGE_PARENT] + (py_files if local else []))
             engine_conf.setdefault("ember.executable", _ember_program())
+            if os.environ.get(pyspark_aliases.ENV) == "1":  # pyspark imports served by ember
+                engine_conf["spark.executorEnv." + pyspark_aliases.ENV] = "1"
             try:
                 self._engine = _core.Engine(engine_conf)
             except _core.EngineError as e:
@@ -132,6 +135,12 @@ class SparkContext:
     @property
     def applicationId(self):
         return self._engine.app_id
+
+    @property
+    def uiWebUrl(self):
+        """The web UI's address; None, as PySpark gives with the UI off:
+        ember has no web UI yet."""
+        return None
 
     @property
     def startTime(self):

@@ -23,7 +23,7 @@ import socket
 import struct
 import sys
 
-from . import shuffle, worker  # noqa: F401 imported before forking: workers start warm
+from . import pyspark_aliases, shuffle, worker  # noqa: F401 imported before forking: workers start warm
 
 PR_SET_PDEATHSIG = 1
 
@@ -99,6 +99,8 @@ def _reap():
 
 def main(sock_path, work_dir):
     secret = sys.stdin.buffer.readline().strip()
+    if os.environ.get(pyspark_aliases.ENV) == "1":  # the driver serves pyspark imports: so do we
+        pyspark_aliases.install()
     os.environ["EMBER_SPILL_DIR"] = work_dir  # workers' spill files go with the executor
     os.setpgrp()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

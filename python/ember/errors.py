@@ -17,6 +17,18 @@ class EmberError(Exception):
     """Base of every error ember raises."""
 
 
+class Py4JError(EmberError):
+    """PySpark's name (from py4j) for errors raised in its JVM."""
+
+
+class Py4JJavaError(Py4JError):
+    """What PySpark raises when a job fails or the JVM refuses an operation:
+    ember's errors for those cases (SparkJobError and its subclasses,
+    UnsupportedOperationException) derive from it, so PySpark code that says
+    ``except Py4JJavaError`` catches them (``py4j.protocol`` serves these two
+    names under ember.pyspark_compat)."""
+
+
 class IllegalArgumentException(EmberError, ValueError):
     """A bad setting or argument."""
 
@@ -41,7 +53,7 @@ class PicklingError(EmberError, pickle.PicklingError):
     """A function or value could not be serialised to ship it to workers."""
 
 
-class SparkJobError(EmberError):
+class SparkJobError(Py4JJavaError):
     """A job failed; ``stage``, ``partition`` and ``attempts`` say where."""
 
     def __init__(self, message, stage=None, partition=None, attempts=None):
@@ -64,7 +76,7 @@ class JobCancelledError(SparkJobError):
     """The job was cancelled, or its SparkContext stopped."""
 
 
-class UnsupportedOperationException(EmberError, RuntimeError):
+class UnsupportedOperationException(Py4JJavaError, RuntimeError):
     """An operation the RDD's state does not allow (e.g. changing the
     storage level of a persisted RDD)."""
 
