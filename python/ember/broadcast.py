@@ -102,11 +102,36 @@ class Broadcast:
                 cached = _worker_values[self.bid] = (self._generation, self._load())
             return cached[1]
 
+    def dump(self, value, f):
+        """Pickle `value` (highest protocol) into the open binary file `f`,
+        then close it: how a broadcast's file is written, as PySpark has it.
+
+        >>> import io
+        >>> b = sc.broadcast(0)
+        >>> f = io.BytesIO(); b.dump([1, 2], f); f.closed
+        True
+        """
+        try:
+            cloudpickle.dump(value, f, pickle.HIGHEST_PROTOCOL)
+        except pickle.PickleError:
+            raise
+        except Exception as e:
+            raise PicklingError("Could not serialize broadcast: %s: %s" % (type(e).__name__, e)) from None
+        f.close()
+
+    def load(self, file):
+        """The value pickled in the open binary file `file`."""
+        return pickle.load(file)
+
+    def load_from_path(self, path):
+        """The value pickled in the file at `path`."""
+        with open(path, "rb", 1 << 20) as f:
+            return self.load(f)
+
     def _load(self):
         path = os.path.join(_local_dir, _file_name(self.bid)) if _local_dir else self._path
         try:
-            with open(path, "rb") as f:
-                return pickle.load(f)
+            return self.load_from_path(path)
         except FileNotFoundError:
             raise EmberError("broadcast(%d): its file %s is gone (was it destroyed, or its "
                              "SparkContext stopped?)" % (self.bid, path)) from None

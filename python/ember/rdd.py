@@ -281,7 +281,9 @@ class RDD:
         return self._checkpointed
 
     def isLocallyCheckpointed(self):
-        return self._checkpointed and self._checkpoint_mode == "local"
+        """Whether localCheckpoint() was called on this RDD (as in PySpark,
+        before the checkpoint is written too)."""
+        return self._checkpoint_mode == "local"
 
     def getCheckpointFile(self):
         """The checkpoint's directory once written, else None."""
