@@ -28,6 +28,9 @@ from ember import SparkConf, SparkContext  # noqa: E402
 from standalone_cluster import LoopbackCluster  # noqa: E402
 
 MASTERS = os.environ.get("EMBER_TEST_MASTERS", "local[2];local-cluster[2,1,1024];standalone").split(";")
+# Importing it switches the test process's pyspark imports to ember's:
+# tests/python/test_pyspark_compat.py does that in subprocesses instead.
+collect_ignore = ["python/ember/pyspark_compat.py"]
 _active = {}  # master -> the live context (at most one)
 _clusters = {}  # "standalone" -> its LoopbackCluster, once started
 
