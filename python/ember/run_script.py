@@ -1,11 +1,13 @@
 """`ember submit`'s runner: ``python -m ember.run_script SCRIPT [ARGS]`` runs
 SCRIPT as ``__main__`` the way ``python SCRIPT ARGS`` would (sys.argv,
-sys.path[0] = the script's directory), with ``pyspark`` imports served by
+sys.path[0] = the script's directory, a traceback that starts in the
+script, exit status 1 on an uncaught exception), with ``pyspark`` imports served by
 ember unless EMBER_PYSPARK_COMPAT=0 (see ember.pyspark_aliases)."""
 
 import os
 import runpy
 import sys
+import traceback
 
 from . import pyspark_aliases
 
@@ -18,7 +20,14 @@ def main():
     sys.path[0] = os.path.dirname(os.path.abspath(script))
     if os.environ.get(pyspark_aliases.ENV) != "0":
         pyspark_aliases.install()
-    runpy.run_path(script, run_name="__main__")
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except Exception as e:  # noqa: BLE001 - reported as Python would, without runpy's frames
+        tb = e.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename != script:
+            tb = tb.tb_next
+        traceback.print_exception(type(e), e, tb or e.__traceback__)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -115,3 +115,14 @@ def test_shell_serves_pyspark_imports():
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert "same True" in out.stdout
+
+
+def test_submit_reports_an_error_from_the_script_itself(tmp_path):
+    script = tmp_path / "fails.py"
+    script.write_text("def f():\n    raise KeyError('missing')\n\nf()\n")
+    out = subprocess.run([EMBER, "submit", str(script)], env=_env(), capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 1
+    lines = out.stderr.splitlines()
+    assert lines[0] == "Traceback (most recent call last):"
+    assert lines[1].startswith('  File "%s", line 4' % script) and lines[-1] == "KeyError: 'missing'"
