@@ -2,8 +2,8 @@
 
 The examples come from the PySpark installed in the test venv
 (scripts/install-test-deps.sh), read from its source files, never copied
-into this repository. Each docstring is one test, run the way PySpark's
-``_test()`` runs its module: a fresh copy of the module's globals per
+into this repository. Each module runs in a process of its own; each
+docstring is one test, run the way PySpark's ``_test()`` runs its module: a fresh copy of the module's globals per
 docstring, ``sc`` bound to a SparkContext("local[4]") (ember's, through
 ember.pyspark_aliases), the module's option flags. The globals are those of
 ember's module for the same name plus the names the PySpark module imports
@@ -23,6 +23,7 @@ import argparse
 import ast
 import doctest
 import io
+import json
 import os
 import signal
 import subprocess
@@ -169,6 +170,20 @@ def run_module(module, path, flags, context_name, selected, report, reference):
     return passed, failed, skipped
 
 
+def run_child(opts):
+    """One module, in this process (a child of main): prints its counts as
+    the last line of stdout, appends failures to the report."""
+    module = opts.modules[0]
+    if not opts.reference:
+        from ember import pyspark_aliases
+        pyspark_aliases.install()
+    rel, flags, context_name = MODULES[module]
+    with open(opts.report, "a") as report:
+        counts = run_module(module, os.path.join(opts.root, rel), flags, context_name, opts.selected,
+                            report, opts.reference)
+    print(json.dumps(counts))
+
+
 def main():
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--floor", type=float, default=None)
@@ -176,28 +191,32 @@ def main():
     args.add_argument("-k", dest="selected", default=None)
     args.add_argument("--reference", action="store_true",
                       help="run the doctests on the real PySpark instead (run under the venv's python)")
+    args.add_argument("--child-of", dest="root", default=None, help=argparse.SUPPRESS)
     args.add_argument("modules", nargs="*", default=list(MODULES))
     opts = args.parse_args()
+    if opts.root is not None:
+        return run_child(opts)
     root = pyspark_dir()
-    if not opts.reference:
-        from ember import pyspark_aliases
-        pyspark_aliases.install()
-    report = open(opts.report, "w") if opts.report else io.StringIO()
+    report = opts.report or os.path.join(tempfile.mkdtemp(), "failures.txt")
+    open(report, "w").close()
     totals = [0, 0, 0]
     print("PySpark %s doctests from %s" % (_pyspark_version(root), root))
-    for module in opts.modules:
-        rel, flags, context_name = MODULES[module]
-        counts = run_module(module, os.path.join(root, rel), flags, context_name, opts.selected, report,
-                            opts.reference)
+    for module in opts.modules:  # each in its own process, as PySpark's _test() runs them
+        child = [sys.executable, os.path.abspath(__file__), "--child-of", root, "--report", report]
+        child += (["-k", opts.selected] if opts.selected else []) + (["--reference"] if opts.reference else [])
+        out = subprocess.run(child + [module], stdout=subprocess.PIPE, text=True)
+        try:
+            counts = json.loads(out.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            sys.exit("%s: the doctest run ended with status %d before reporting:\n%s"
+                     % (module, out.returncode, out.stdout))
         totals = [a + b for a, b in zip(totals, counts)]
-        print("%-24s %3d passed, %3d failed, %3d skipped" % ((module,) + counts), flush=True)
+        print("%-24s %3d passed, %3d failed, %3d skipped" % tuple([module] + counts), flush=True)
     passed, failed, skipped = totals
     rate = passed / (passed + failed) if passed + failed else 1.0
     print("%-24s %3d passed, %3d failed, %3d skipped  (portable set: %.1f%% pass)"
           % ("total", passed, failed, skipped, 100 * rate))
-    report.close()
-    if opts.report:
-        print("failures written to", opts.report)
+    print("failures written to", report)
     if opts.floor is not None and rate < opts.floor:
         print("FAIL: pass rate %.1f%% is below the floor %.1f%%" % (100 * rate, 100 * opts.floor))
         sys.exit(1)
