@@ -77,10 +77,11 @@ class _BroadcastCommand:
     """A pipeline command too large to send with every task: it travels as a
     broadcast, loaded once per worker process."""
 
-    def __init__(self, pickled, output, profile):
+    def __init__(self, pickled, command):
         self.pickled = pickled
-        self.output = output
-        self.profile = profile
+        self.output = command.output
+        self.profile = command.profile
+        self.serializer = command.serializer
 
     def compile(self):
         return cloudpickle.loads(self.pickled.value).compile()
@@ -102,7 +103,7 @@ def _pickle_command(command, owner):
         return data, sorted(used)
     pickled = owner.ctx.broadcast(data)
     weakref.finalize(owner, pickled.destroy).atexit = False
-    small = cloudpickle.dumps(_BroadcastCommand(pickled, command.output, command.profile), ser.PROTOCOL)
+    small = cloudpickle.dumps(_BroadcastCommand(pickled, command), ser.PROTOCOL)
     return small, sorted(used | {pickled.bid})
 
 
@@ -1216,7 +1217,7 @@ class PipelinedRDD(RDD):
         return ops
 
     def _command(self, output):
-        return pipeline.Command(self._ops(), output, self.ctx._new_profile())
+        return pipeline.Command(self._ops(), output, self.ctx._new_profile(), self.ctx._serializer_tag)
 
     def _build_node(self):
         command = self._command(self._output)
