@@ -3,6 +3,9 @@ the timeout; otherwise an estimate from the finished partitions, the rest
 cancelled. The partial case is made certain by a partition whose task
 waits for a file the test writes only after the action returned."""
 
+import ast
+import doctest
+import io
 import math
 import os
 import time
@@ -13,6 +16,20 @@ from ember.approx import _t_quantile, estimate_mean, estimate_sum
 from ember.partial import BoundedFloat
 from ember.rdd import BoundedFloat as RDDBoundedFloat
 from polling import wait_for
+from reference import pyspark_file
+
+
+def test_pyspark_examples_pass_against_ember(sc):
+    """The examples of PySpark's RDD.countApprox/sumApprox/meanApprox docstrings."""
+    tree = ast.parse(pyspark_file("core/rdd.py").read_text())
+    methods = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    runner = doctest.DocTestRunner()
+    out = io.StringIO()
+    for name in ("countApprox", "sumApprox", "meanApprox"):
+        examples = doctest.DocTestParser().get_examples(ast.get_docstring(methods[name]))
+        assert examples, name
+        runner.run(doctest.DocTest(examples, {"sc": sc}, name, None, 0, None), out=out.write)
+    assert runner.failures == 0, out.getvalue()
 
 
 def test_fast_jobs_give_exact_results(sc):
@@ -44,6 +61,7 @@ def _blocked_last_partition(sc, flag):
 def test_a_partition_still_running_at_the_timeout_gives_an_estimate(sc, tmp_path, action, truth):
     flag = str(tmp_path / "go")
     rdd = _blocked_last_partition(sc, flag)
+    sc.parallelize(range(4), 4).count()  # workers up: the three free partitions take milliseconds
     try:
         result = getattr(rdd, action)(5000, 0.9)
         # The blocked partition cannot have finished: some of the others
