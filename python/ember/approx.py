@@ -15,8 +15,9 @@ as the ratio of the sampled sums to the sampled counts; the bounds are a
 Student-t interval (k - 1 degrees of freedom for k finished partitions)
 with the finite-population correction, so they shrink to the exact value
 as k reaches N. All N finished: the exact value, confidence 1.0 and
-low == high. One finished: unbounded (a count is at least what was seen).
-None finished: 0 with confidence 0.0 and unbounded (a mean: NaN).
+low == high. One finished: unbounded. None finished: 0 with confidence
+0.0 and unbounded (a mean: NaN). countApprox, as in PySpark, is the int
+of sumApprox over the partitions' counts.
 """
 
 import concurrent.futures
@@ -76,23 +77,21 @@ def _ignore_cancellation(future):
         future.exception()
 
 
-def estimate_sum(totals, n, confidence, nonnegative=False):
-    """The sum over n partitions, from the totals of the k finished ones;
-    `nonnegative` (counts): the rest cannot lower it."""
+def estimate_sum(totals, n, confidence):
+    """The sum over n partitions, from the totals of the k finished ones."""
     k, seen = len(totals), float(sum(totals))
-    floor = seen if nonnegative else -math.inf
     if k == n:
         return BoundedFloat(seen, 1.0, seen, seen)
     if k == 0:
-        return BoundedFloat(0.0, 0.0, 0.0 if nonnegative else -math.inf, math.inf)
+        return BoundedFloat(0.0, 0.0, -math.inf, math.inf)
     estimate = n * seen / k
     if k == 1:
-        return BoundedFloat(estimate, confidence, floor, math.inf)
+        return BoundedFloat(estimate, confidence, -math.inf, math.inf)
     mean = seen / k
     variance = sum((t - mean) ** 2 for t in totals) / (k - 1)
     stderr = n * math.sqrt(variance / k * (1 - k / n))
     half = _t_quantile(k - 1, confidence) * stderr
-    return BoundedFloat(estimate, confidence, max(floor, estimate - half), estimate + half)
+    return BoundedFloat(estimate, confidence, estimate - half, estimate + half)
 
 
 def estimate_mean(parts, n, confidence):
