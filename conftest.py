@@ -55,13 +55,13 @@ def _url(master):
     return _clusters[master].url
 
 
-def _new_context(url, settings):
+def _new_context(url, settings, **kwargs):
     for other in list(_active):
         _active.pop(other).stop()
     conf = SparkConf().setAll(settings.items())
     if url.startswith("ember://"):  # both executors up before the first test
         conf.set("spark.cores.max", "2").set("spark.scheduler.minRegisteredResourcesRatio", "1.0")
-    return SparkContext(url, "ember-tests", conf=conf)
+    return SparkContext(url, "ember-tests", conf=conf, **kwargs)
 
 
 def _context(master):
@@ -95,13 +95,14 @@ def sc(master):
 
 @pytest.fixture
 def context_with(master):
-    """context_with(settings): a context of the test's own under `master`
-    with extra settings (spark.hadoop.*, ...). The shared one stops first;
-    this one stops after the test (the next ``sc`` starts afresh)."""
+    """context_with(settings, **kwargs): a context of the test's own under
+    `master` with extra settings (spark.hadoop.*, ...) and SparkContext
+    arguments (serializer=...). The shared one stops first; this one stops
+    after the test (the next ``sc`` starts afresh)."""
     made = []
 
-    def make(settings):
-        made.append(_new_context(master, settings))
+    def make(settings, **kwargs):
+        made.append(_new_context(master, settings, **kwargs))
         return made[-1]
 
     yield make

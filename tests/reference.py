@@ -26,6 +26,13 @@ def venv_python():
     return str(_require(deps_dir() / "venv" / "bin" / "python", "test venv"))
 
 
+def pyspark_file(relative):
+    """A file of the PySpark package in the test venv (its source: tests
+    run PySpark's documented examples against ember)."""
+    found = sorted((deps_dir() / "venv" / "lib").glob("python3*/site-packages/pyspark/" + relative))
+    return _require(found[0] if found else deps_dir() / "venv" / "pyspark" / relative, "PySpark's " + relative)
+
+
 def java_classpath():
     """Hadoop's jars plus the compiled test tools, as a -cp argument."""
     java = deps_dir() / "java"

@@ -13,17 +13,20 @@ from .context import SparkContext, __version__
 from .errors import EmberError, PythonException
 from .files import SparkFiles
 from .hashing import portable_hash
+from .profiler import BasicProfiler, Profiler
 from .rdd import RDD
 from .resultiterable import ResultIterable
+from .serializers import CPickleSerializer, MarshalSerializer
 from .statcounter import StatCounter
 from .status import SparkJobInfo, SparkStageInfo, StatusTracker
 from .storagelevel import StorageLevel
 from .taskcontext import TaskContext
 
 __all__ = [
-    "Accumulator", "AccumulatorParam", "Broadcast", "EmberError", "PythonException", "RDD",
-    "ResultIterable", "SparkConf", "SparkContext", "SparkFiles", "StatCounter", "StorageLevel",
-    "TaskContext", "portable_hash", "__version__",
+    "Accumulator", "AccumulatorParam", "BasicProfiler", "Broadcast", "CPickleSerializer",
+    "EmberError", "MarshalSerializer", "Profiler", "PythonException", "RDD", "ResultIterable",
+    "SparkConf", "SparkContext", "SparkFiles", "StatCounter", "StorageLevel", "TaskContext",
+    "portable_hash", "__version__",
 ]
 
 # The names of pyspark.__all__ (SQL aside) that ember serves; `import

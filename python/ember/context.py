@@ -19,6 +19,7 @@ from . import (_core, accumulators, broadcast, errors, files, hadoop_formats, pi
                pyspark_aliases, status)
 from . import serializers as ser
 from .conf import SparkConf
+from .serializer_classes import context_serializer
 
 __version__ = "0.1.0"
 _PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -48,7 +49,8 @@ class SparkContext:
 
     def __init__(self, master=None, appName=None, sparkHome=None, pyFiles=None,
                  environment=None, batchSize=0, serializer=None, conf=None,
-                 gateway=None, jsc=None, profiler_cls=None):
+                 gateway=None, jsc=None, profiler_cls=None, udf_profiler_cls=None,
+                 memory_profiler_cls=None):
         with SparkContext._lock:
             active = SparkContext._active_context
             if active is not None:
@@ -56,6 +58,7 @@ class SparkContext:
                     "Cannot run multiple SparkContexts at once; existing SparkContext(app=%s, "
                     "master=%s) is still active: call stop() on it first"
                     % (active.appName, active.master))
+            self._set_serializer(serializer, batchSize)
             self._conf = conf if conf is not None else SparkConf()
             if master:
                 self._conf.setMaster(master)
@@ -67,6 +70,11 @@ class SparkContext:
                 self._conf.setExecutorEnv(key, value)
             self._conf.setIfMissing("spark.pyspark.python",
                                     os.environ.get("PYSPARK_PYTHON", sys.executable))
+            self.profiler_collector = None
+            if self._conf.get("spark.python.profile", "false").lower() == "true":
+                self.profiler_collector = profiler.ProfilerCollector(
+                    profiler_cls or profiler.BasicProfiler, udf_profiler_cls or profiler.UDFBasicProfiler,
+                    memory_profiler_cls, self._conf.get("spark.python.profile.dump"))
             engine_conf = dict(self._conf.getAll())
             py_files = self._py_file_paths(pyFiles)
             # Executor processes may run on other machines: they get the
@@ -89,13 +97,27 @@ class SparkContext:
             if not local:
                 for path in self._py_file_list(pyFiles):
                     self._files.add_python(path)
-            self._profiler = None
-            if self._conf.get("spark.python.profile", "false").lower() == "true":
-                self._profiler = profiler.ProfileCollector(self._conf.get("spark.python.profile.dump"))
             self._next_broadcast = itertools.count()
             self._dropped_broadcasts = {}  # broadcast id -> last generation dropped
             SparkContext._active_context = self
         atexit.register(self._stop_at_exit)
+
+    def _set_serializer(self, serializer, batchSize):
+        """serializer/batchSize as PySpark reads them: ``self.serializer`` is
+        the batching serializer records travel in. The default (pickle,
+        automatic batches) keeps ember's own pickled batches; any other
+        choice names itself in each batch (serializers.encode_serialized_batch)."""
+        self.serializer = context_serializer(serializer, batchSize)
+        self._unbatched_serializer = self.serializer.serializer
+        self._batchSize = batchSize
+        default = batchSize == 0 and type(self._unbatched_serializer) in (
+            ser.PickleSerializer, ser.CloudPickleSerializer)
+        self._serializer_tag = None if default else ser.serializer_tag(self.serializer)
+
+    def _encode_slice(self, records):
+        if self._serializer_tag is None:
+            return ser.dumps(records)
+        return ser.encode_serialized_batch(self._serializer_tag, records)
 
     def _py_file_list(self, pyFiles):
         """The absolute paths of --py-files / pyFiles (each must exist)."""
@@ -195,8 +217,9 @@ class SparkContext:
             self._engine.stop()
             if SparkContext._active_context is self:
                 SparkContext._active_context = None
-        if self._profiler is not None and self._profiler.dump_path:
-            self._profiler.dump(self._profiler.dump_path)  # spark.python.profile.dump
+        collector = self.profiler_collector
+        if collector is not None and collector.profile_dump_path:
+            collector.dump_profiles(collector.profile_dump_path)  # spark.python.profile.dump
 
     def _stop_at_exit(self):
         if not self._stopped:
@@ -220,7 +243,7 @@ class SparkContext:
             data = list(c)
             size = len(data)
             slices = [data[i * size // n:(i + 1) * size // n] for i in range(n)]
-        node = self._call(self._engine.add_parallel, [ser.dumps(s) for s in slices])
+        node = self._call(self._engine.add_parallel, [self._encode_slice(s) for s in slices])
         return SourceRDD(self, node)
 
     def range(self, start, end=None, step=1, numSlices=None):
@@ -400,27 +423,28 @@ class SparkContext:
 
     # ------------------------------------------------------------ profiling
     def show_profiles(self):
-        """Print the cProfile statistics of every profiled RDD
-        (spark.python.profile=true)."""
-        self._require_profiler().show()
+        """Print the statistics of every profiled RDD (spark.python.profile=true)
+        through its profiler's show()."""
+        self._require_profiler().show_profiles()
 
     def dump_profiles(self, path):
-        """Write each profiled RDD's statistics to path/rdd_<id>.pstats."""
-        self._require_profiler().dump(path)
+        """Write each profiled RDD's statistics through its profiler's dump()
+        (BasicProfiler: path/rdd_<id>.pstats)."""
+        self._require_profiler().dump_profiles(path)
 
     def _require_profiler(self):
-        if self._profiler is None:
+        if self.profiler_collector is None:
             raise RuntimeError("'spark.python.profile' configuration must be set to 'true' "
                                "to enable Python profile.")
-        return self._profiler
+        return self.profiler_collector
 
     def _new_profile(self):
-        """A profile accumulator for a new Python node, or None."""
-        return None if self._profiler is None else profiler.new_profile_accumulator()
+        """A profiler for a new Python node, or None."""
+        return None if self.profiler_collector is None else self.profiler_collector.new_profiler(self)
 
     def _profile_node(self, node, command):
         if command.profile is not None:
-            self._profiler.add(node, command.profile)
+            self.profiler_collector.add_profiler(node, command.profile)
 
     # ---------------------------------------------------------- checkpoints
     def setCheckpointDir(self, dirName):

@@ -28,13 +28,17 @@ class Command:
     """ops: list of (kind, f); f(x) for record ops, f(split, iterator) for
     PARTITION. output: "pickle", "lines", ("buckets", n, partition_func) or
     ("writables", key class, value class).
-    profile: None, or the accumulator collecting the task's cProfile
-    statistics (spark.python.profile)."""
+    profile: None, or the profiler (ember.profiler) the task runs under
+    (spark.python.profile).
+    serializer: None for ember's pickled batches, or the tag of the
+    context's serializer "pickle" output is written in
+    (serializers.serializer_tag)."""
 
-    def __init__(self, ops, output="pickle", profile=None):
+    def __init__(self, ops, output="pickle", profile=None, serializer=None):
         self.ops = ops
         self.output = output
         self.profile = profile
+        self.serializer = serializer
 
     def compile(self):
         """A function (split, iterator) -> iterator running every op."""

@@ -23,10 +23,11 @@ from functools import reduce as _reduce
 
 import cloudpickle
 
-from . import broadcast, errors, external, hadoop_formats, hyperloglog, join, pickle_file
+from . import approx, broadcast, errors, external, hadoop_formats, hyperloglog, join, pickle_file
 from . import pipeline, sampling, serializers as ser, writables
 from .errors import PicklingError, UnsupportedOperationException
 from .hashing import portable_hash
+from .partial import BoundedFloat  # noqa: F401 (pyspark.rdd's name)
 from . import shuffle
 from .shuffle import Aggregator, Partitioner, RangeBounds
 from .statcounter import StatCounter
@@ -77,10 +78,11 @@ class _BroadcastCommand:
     """A pipeline command too large to send with every task: it travels as a
     broadcast, loaded once per worker process."""
 
-    def __init__(self, pickled, output, profile):
+    def __init__(self, pickled, command):
         self.pickled = pickled
-        self.output = output
-        self.profile = profile
+        self.output = command.output
+        self.profile = command.profile
+        self.serializer = command.serializer
 
     def compile(self):
         return cloudpickle.loads(self.pickled.value).compile()
@@ -102,7 +104,7 @@ def _pickle_command(command, owner):
         return data, sorted(used)
     pickled = owner.ctx.broadcast(data)
     weakref.finalize(owner, pickled.destroy).atexit = False
-    small = cloudpickle.dumps(_BroadcastCommand(pickled, command.output, command.profile), ser.PROTOCOL)
+    small = cloudpickle.dumps(_BroadcastCommand(pickled, command), ser.PROTOCOL)
     return small, sorted(used | {pickled.bid})
 
 
@@ -774,6 +776,44 @@ class RDD:
             lambda split, it: sampling.sample_by_key_partition(split, it, withReplacement,
                                                                fractions, seed), True)
 
+    def countApprox(self, timeout, confidence=0.95):
+        """count() within `timeout` milliseconds: exact if the job finishes
+        by then, else estimated from the partitions done (ember/approx.py).
+
+        >>> sc.parallelize(range(1000), 10).countApprox(60000, 1.0)
+        1000
+        """
+        return int(self.mapPartitions(lambda it: [float(_count(it))]).sumApprox(timeout, confidence))
+
+    def sumApprox(self, timeout, confidence=0.95):
+        """sum() within `timeout` milliseconds, as a BoundedFloat: exact
+        (low == high, confidence 1.0) if the job finishes by then, else an
+        estimate whose bounds hold with `confidence`.
+
+        >>> r = sc.parallelize(range(1000), 10).sumApprox(60000)
+        >>> r, r.low, r.high, r.confidence
+        (499500.0, 499500.0, 499500.0, 1.0)
+        """
+        approx.check_arguments(timeout, confidence)
+        totals, n = approx.run_partial(self.mapPartitions(lambda it: [sum(it)]), timeout)
+        return approx.estimate_sum(list(totals.values()), n, confidence)
+
+    def meanApprox(self, timeout, confidence=0.95):
+        """mean() within `timeout` milliseconds, as a BoundedFloat (see sumApprox).
+
+        >>> sc.parallelize(range(1000), 10).meanApprox(60000)
+        499.5
+        """
+        approx.check_arguments(timeout, confidence)
+
+        def count_and_sum(iterator):
+            count = total = 0
+            for count, x in enumerate(iterator, 1):
+                total += x
+            return [(count, total)]
+        parts, n = approx.run_partial(self.mapPartitions(count_and_sum), timeout)
+        return approx.estimate_mean(list(parts.values()), n, confidence)
+
     def countApproxDistinct(self, relativeSD=0.05):
         """Approximate number of distinct elements (HyperLogLog).
 
@@ -1218,7 +1258,7 @@ class PipelinedRDD(RDD):
         return ops
 
     def _command(self, output):
-        return pipeline.Command(self._ops(), output, self.ctx._new_profile())
+        return pipeline.Command(self._ops(), output, self.ctx._new_profile(), self.ctx._serializer_tag)
 
     def _build_node(self):
         command = self._command(self._output)

@@ -5,11 +5,33 @@ followed by the payload. Data frames carry batches of records; control
 frames end a stream, report an error or carry accumulator updates.
 ``decode_frame`` turns any data frame into its records; ``write_batches``
 pickles records in batches whose size adapts towards ~64 KiB.
+
+A context made with another serializer or batch size than the default
+(pickle, automatic batches) sends its records as PICKLE_BATCH frames whose
+payload starts with a zero byte (a pickle never does): then come a u32
+length, the cloudpickled serializer (``SparkContext.serializer``) and the
+records as that serializer's ``dump_stream`` wrote them. Such a frame says
+how to read it, wherever it goes (a worker, the driver, a cached block).
+
+PySpark's serializer classes live in serializer_classes.py and are
+re-exported here, as user code imports them from ``pyspark.serializers``.
 """
 
+import functools
+import io
 import itertools
 import pickle
 import struct
+
+import cloudpickle
+
+from .serializer_classes import *  # noqa: F401,F403 (pyspark.serializers' names)
+from .serializer_classes import __all__  # noqa: F401
+from .serializer_classes import (  # noqa: F401 (not in __all__, imported by user code too)
+    AutoBatchedSerializer, AutoSerializer, BatchedSerializer, CartesianDeserializer, ChunkedStream,
+    CompressedSerializer, FlattenedValuesSerializer, FramedSerializer, NoOpSerializer,
+    PairDeserializer, Serializer, SpecialLengths, pack_long, pickle_protocol, read_bool, read_int,
+    read_long, write_int, write_long, write_with_length)
 
 PICKLE_BATCH = 1
 UTF8_LINES = 2
@@ -71,7 +93,9 @@ def _decode_file(data, as_text):
 def decode_frame(ftype, data):
     """The records of one data frame, as an iterable."""
     if ftype == PICKLE_BATCH:
-        return pickle.loads(data)
+        if data[0]:  # the first byte of a pickle (0x80), not SERIALIZED_MARK
+            return pickle.loads(data)
+        return _decode_serialized_batch(data)
     if ftype == UTF8_LINES:
         return data.decode("utf-8").split("\n")
     if ftype == BYTE_LINES:
@@ -152,3 +176,48 @@ def write_batches(iterator, emit, batch_size=16):
         payload = dumps(batch)
         emit(payload)
         batch_size = adapt_batch_size(batch_size, len(payload))
+
+
+SERIALIZED_MARK = b"\0"
+
+
+def serializer_tag(serializer):
+    """What a frame in `serializer` carries to name it (cloudpickled)."""
+    return cloudpickle.dumps(serializer, PROTOCOL)
+
+
+@functools.lru_cache(maxsize=32)
+def serializer_of(tag):
+    return cloudpickle.loads(tag)
+
+
+def _decode_serialized_batch(data):
+    (n,) = U32.unpack_from(data, 1)
+    serializer = serializer_of(bytes(data[5:5 + n]))
+    return serializer.load_stream(io.BytesIO(data[5 + n:]))
+
+
+def encode_serialized_batch(tag, records):
+    """A PICKLE_BATCH payload holding `records` in the serializer of `tag`."""
+    out = io.BytesIO()
+    out.write(SERIALIZED_MARK + U32.pack(len(tag)) + tag)
+    serializer_of(tag).dump_stream(records, out)
+    return out.getvalue()
+
+
+def write_serialized_batches(iterator, tag, emit, batch_size=16):
+    """As write_batches, in the serializer of `tag`: a frame holds a whole
+    number of a BatchedSerializer's batches, all records when its batch
+    size is unlimited (-1)."""
+    fixed = getattr(serializer_of(tag), "batchSize", 0)
+    it = iter(iterator)
+    while True:
+        if fixed == BatchedSerializer.UNLIMITED_BATCH_SIZE:
+            batch = list(it)
+        else:
+            batch = list(itertools.islice(it, batch_size if fixed <= 0 else max(fixed, batch_size // fixed * fixed)))
+        if not batch:
+            return
+        payload = encode_serialized_batch(tag, batch)
+        emit(payload)
+        batch_size = adapt_batch_size(batch_size, len(payload) - len(tag))

@@ -8,6 +8,7 @@ waits for the next task. If user code raises, the worker sends an ERROR
 frame with the traceback and exits; the executor starts a fresh one.
 """
 
+import functools
 import itertools
 import json
 import os
@@ -16,7 +17,7 @@ import traceback
 
 import cloudpickle
 
-from . import accumulators, broadcast, files, profiler, serializers as ser
+from . import accumulators, broadcast, files, serializers as ser
 from .taskcontext import _set_task_context
 
 
@@ -111,7 +112,11 @@ def _run_command(command, split, stream, write):
     records = command.compile()(split, _input_records(stream))
     out = command.output
     if out == "pickle":
-        ser.write_batches(records, lambda data: write(ser.PICKLE_BATCH, data))
+        emit = functools.partial(write, ser.PICKLE_BATCH)
+        if command.serializer is None:
+            ser.write_batches(records, emit)
+        else:
+            ser.write_serialized_batches(records, command.serializer, emit)
     elif out == "lines":
         _emit_lines(records, write)
     elif out[0] == "writables":
@@ -133,8 +138,7 @@ def run_task(payload, stream, write):
     if command.profile is None:
         _run_command(command, header["partition"], stream, write)
     else:
-        profiler.run_profiled(command.profile,
-                              lambda: _run_command(command, header["partition"], stream, write))
+        command.profile.profile(_run_command, command, header["partition"], stream, write)
     if not stream.input_done:
         for _ in _input_records(stream):
             pass

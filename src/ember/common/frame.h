@@ -19,7 +19,8 @@
 namespace ember {
 
 enum class FrameType : uint8_t {
-  kPickleBatch = 1,   // pickle of an iterable of records
+  kPickleBatch = 1,   // pickle of an iterable of records; first byte 0: records in
+                      // the serializer the payload names (ember/serializers.py)
   kUtf8Lines = 2,     // UTF-8 text lines joined by '\n' (no trailing '\n')
   kByteLines = 3,     // the same, records are bytes (use_unicode=False)
   kBucketBatch = 4,   // shuffle map output: u32 LE bucket + pickled batch
