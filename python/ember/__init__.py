@@ -33,7 +33,7 @@ __all__ = [
 # ember.pyspark_compat` makes `from pyspark import X` give them.
 PYSPARK_ALL = [
     "SparkConf", "SparkContext", "SparkFiles", "RDD", "StorageLevel", "Broadcast", "Accumulator",
-    "AccumulatorParam", "StatusTracker", "SparkJobInfo", "SparkStageInfo", "TaskContext",
-    "__version__",
+    "AccumulatorParam", "MarshalSerializer", "CPickleSerializer", "StatusTracker", "SparkJobInfo",
+    "SparkStageInfo", "Profiler", "BasicProfiler", "TaskContext", "__version__",
 ]
 __all__ += [name for name in PYSPARK_ALL if name not in __all__]

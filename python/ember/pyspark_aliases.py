@@ -37,6 +37,7 @@ ALIASES = {
     "pyspark.join": "ember.join",
     "pyspark.profiler": "ember.profiler",
     "pyspark.rdd": "ember.rdd",
+    "pyspark.serializers": "ember.serializers",
     "pyspark.resultiterable": "ember.resultiterable",
     "pyspark.shuffle": "ember.shuffle",
     "pyspark.statcounter": "ember.statcounter",

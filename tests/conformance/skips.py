@@ -14,6 +14,7 @@ SKIPS = {
     "pyspark.core.context.SparkContext.getSystemProperty":
         "JVM: reads Java system properties (java.home, SPARK_SUBMIT)",
     "pyspark.conf.SparkConf": "JVM: calls conf._jconf, the JVM's SparkConf",
+    "pyspark.serializers": "JVM: counts through rdd._jrdd, the JVM's RDD",
     "pyspark.taskcontext.TaskContext": "SQL: pyspark.sql Row, udf and pandas_udf",
     "pyspark.core.context.SparkContext":
         "fails on PySpark itself: makes a second SparkContext while the doctests' `sc` runs",

@@ -64,13 +64,18 @@ def test_a_partition_still_running_at_the_timeout_gives_an_estimate(sc, tmp_path
     sc.parallelize(range(4), 4).count()  # workers up: the three free partitions take milliseconds
     try:
         result = getattr(rdd, action)(5000, 0.9)
-        # The blocked partition cannot have finished: some of the others
-        # have (each partition's values are the same, so any 1 to 3 of
-        # them give the truth as the estimate, with finite or unbounded bounds).
-        assert result == truth
+        # The blocked partition cannot have finished. The others take
+        # milliseconds, but the test does not count on it: with 1 to 3 of
+        # them done the estimate is the truth (each partition holds the same
+        # values), with none it is the empty estimate.
         if action != "countApprox":
-            assert result.confidence == 0.9  # not 1.0: not exact
-            assert result.low <= truth <= result.high
+            assert result.confidence in (0.9, 0.0)  # not 1.0: not exact
+        if action == "meanApprox" and math.isnan(result):
+            pass  # none finished
+        elif result != 0:
+            assert result == truth
+            if action != "countApprox":
+                assert result.confidence == 0.9 and result.low <= truth <= result.high
         # ember cancels the jobs still running
         wait_for(lambda: not sc.statusTracker().getActiveJobsIds(), "the blocked job to be cancelled")
     finally:
