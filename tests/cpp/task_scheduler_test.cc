@@ -45,7 +45,11 @@ class RecordingListener : public TaskScheduler::Listener {
   void FetchFailed(int, int, const proto::TaskResult&) override { ++fetch_failed; }
   void TaskSetFailed(int, int, JobFailure f) override { failures.push_back(f); }
   void TaskSetFinished(int, int) override { ++finished; }
+  void BarrierTaskSetFailed(int, int, const std::string& reason) override {
+    barrier_failures.push_back(reason);
+  }
   std::vector<int> succeeded;
+  std::vector<std::string> barrier_failures;
   std::vector<JobFailure> failures;
   int fetch_failed = 0;
   int finished = 0;
@@ -90,6 +94,82 @@ struct Harness {
     ts->TaskFinished(l.executor, Outcome(l, state));
   }
 };
+
+TEST(TaskScheduler, BarrierSetLaunchesAllTasksTogetherWithTheirAddresses) {
+  Harness h;
+  h.ts->ExecutorAdded({"a", "host-a", 1, "host-a:1"});
+  auto spec = Spec({0, 1, 2});
+  spec.barrier = true;
+  h.ts->Submit(std::move(spec));
+  EXPECT_TRUE(h.backend.launched.empty());  // 1 free slot for 3 tasks: none runs
+  h.ts->ExecutorAdded({"b", "host-b", 2, "host-b:2"});
+  ASSERT_EQ(h.backend.launched.size(), 3u);
+  std::map<int, std::string> where;
+  for (const auto& l : h.backend.launched) {
+    EXPECT_TRUE(l.task.barrier());
+    where[l.task.partition()] = l.executor == "a" ? "host-a:1" : "host-b:2";
+  }
+  for (const auto& l : h.backend.launched) {
+    ASSERT_EQ(l.task.barrier_addresses_size(), 3);
+    for (int p = 0; p < 3; ++p) EXPECT_EQ(l.task.barrier_addresses(p), where[p]);
+  }
+  EXPECT_EQ(h.ts->TotalSlots(), 3);
+}
+
+TEST(TaskScheduler, FailedBarrierTaskEndsTheAttemptAndReleasesItsSyncs) {
+  TaskSetOptions o;
+  o.max_task_failures = 4;
+  Harness h(o);
+  h.ts->ExecutorAdded({"a", "host-a", 2, "host-a:1"});
+  auto spec = Spec({0, 1});
+  spec.barrier = true;
+  h.ts->Submit(std::move(spec));
+  ASSERT_EQ(h.backend.launched.size(), 2u);
+  std::vector<proto::BarrierReply> replies;
+  proto::BarrierRequest req;
+  req.set_stage_id(7);
+  req.set_num_tasks(2);
+  req.set_kind("barrier");
+  req.set_partition(h.backend.launched[1].task.partition());
+  h.ts->BarrierSync(req, [&](proto::BarrierReply r) { replies.push_back(r); });
+  EXPECT_TRUE(replies.empty());  // waits for the other task
+  h.Finish(0, proto::TaskResult::FAILED);
+  ASSERT_EQ(h.listener.barrier_failures.size(), 1u);
+  EXPECT_NE(h.listener.barrier_failures[0].find("finished unsuccessfully"), std::string::npos);
+  EXPECT_TRUE(h.listener.failures.empty());  // below maxFailures: the stage decides, not the set
+  EXPECT_EQ(h.backend.killed, std::vector<int64_t>{h.backend.launched[1].task.task_id()});
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_NE(replies[0].error().find("boom"), std::string::npos);
+  h.Finish(1, proto::TaskResult::KILLED);
+  EXPECT_EQ(h.backend.launched.size(), 2u);  // nothing relaunched within the attempt
+  h.ts->BarrierSync(req, [&](proto::BarrierReply r) { replies.push_back(r); });
+  ASSERT_EQ(replies.size(), 2u);  // the attempt is over: answered at once
+  EXPECT_NE(replies[1].error().find("no longer running"), std::string::npos);
+}
+
+TEST(TaskScheduler, LostBarrierTaskEndsTheAttemptAndIsNeverSpeculated) {
+  TaskSetOptions o;
+  o.max_task_failures = 4;
+  o.speculation.enabled = true;
+  o.speculation.min_runtime_s = 0;
+  Harness h(o);
+  h.ts->ExecutorAdded({"a", "host-a", 1, "host-a:1"});
+  h.ts->ExecutorAdded({"b", "host-b", 4, "host-b:2"});
+  auto spec = Spec({0, 1, 2, 3});
+  spec.barrier = true;
+  h.ts->Submit(std::move(spec));
+  ASSERT_EQ(h.backend.launched.size(), 4u);
+  for (size_t i = 0; i < 3; ++i) h.Finish(i);  // 3 of 4 quickly, one straggles: still no copy
+  h.clock.Advance(100);
+  h.ts->Tick();
+  EXPECT_EQ(h.backend.launched.size(), 4u);
+  std::string straggler_executor = h.backend.launched[3].executor;
+  h.ts->ExecutorLost(straggler_executor);
+  ASSERT_EQ(h.listener.barrier_failures.size(), 1u);
+  EXPECT_NE(h.listener.barrier_failures[0].find("was lost with executor " + straggler_executor),
+            std::string::npos);
+  EXPECT_EQ(h.backend.launched.size(), 4u);  // not run again within the attempt
+}
 
 TEST(TaskScheduler, WaitsForTheCachedExecutorThenRelaxes) {
   Harness h;
