@@ -7,6 +7,7 @@ Replace ``pyspark`` by ``ember`` in an import and an RDD program runs:
 """
 
 from .accumulators import Accumulator, AccumulatorParam
+from .barrier import BarrierTaskContext, BarrierTaskInfo, RDDBarrier
 from .broadcast import Broadcast
 from .conf import SparkConf
 from .context import SparkContext, __version__
@@ -20,7 +21,7 @@ from .storagelevel import StorageLevel
 from .taskcontext import TaskContext
 
 __all__ = [
-    "Accumulator", "AccumulatorParam", "Broadcast", "EmberError", "PythonException", "RDD",
-    "ResultIterable", "SparkConf", "SparkContext", "SparkFiles", "StatCounter", "StorageLevel",
+    "Accumulator", "AccumulatorParam", "BarrierTaskContext", "BarrierTaskInfo", "Broadcast", "EmberError", "PythonException", "RDD",
+    "RDDBarrier", "ResultIterable", "SparkConf", "SparkContext", "SparkFiles", "StatCounter", "StorageLevel",
     "TaskContext", "portable_hash", "__version__",
 ]
