@@ -35,9 +35,6 @@ class RDDBarrier:
     def __init__(self, rdd):
         self.rdd = rdd
 
-    def __repr__(self):
-        return "<ember.barrier.RDDBarrier object at 0x%x>" % id(self)
-
     def mapPartitions(self, f, preservesPartitioning=False):
         """RDD.mapPartitions with every task of the stage launched together.
 
@@ -85,7 +82,6 @@ class BarrierTaskContext(TaskContext):
     def __init__(self, header, sync):
         super().__init__(header)
         self._sync_with_driver = sync
-        self._calls = 0
 
     @classmethod
     def get(cls):
@@ -112,11 +108,11 @@ class BarrierTaskContext(TaskContext):
         return [BarrierTaskInfo(a) for a in self._header["addresses"]]
 
     def _sync(self, kind, message):
-        call = self._calls
-        self._calls += 1
-        reply = self._sync_with_driver({"kind": kind, "call": call, "message": message})
+        # The executor numbers the task's syncs: all of its Python workers
+        # (a persisted RDD between two barrier functions) share one count.
+        reply = self._sync_with_driver({"kind": kind, "message": message})
         if "error" in reply:
-            raise BarrierError("barrier sync %d (%s) failed: %s" % (call, kind, reply["error"]))
+            raise BarrierError("%s() failed: %s" % (kind, reply["error"]))
         return reply["messages"]
 
 

@@ -78,6 +78,27 @@ def test_all_gather_returns_every_message_in_partition_order(sc):
     assert got == [(["m0", "m1"], ["3", "12"])] * 2
 
 
+def test_syncs_are_counted_per_task_across_its_python_workers(sc):
+    """A persisted barrier RDD read by another barrier function: one task
+    runs both in two Python workers, and their syncs are the task's first
+    and second."""
+    def first(it):
+        ctx = BarrierTaskContext.get()
+        return [ctx.allGather("a%d" % ctx.partitionId())] + list(it)
+
+    def second(it):
+        records = list(it)  # the first function has run (and synced) by now
+        ctx = BarrierTaskContext.get()
+        return [records, ctx.allGather("b%d" % ctx.partitionId())]
+
+    cached = sc.parallelize(range(4), 2).barrier().mapPartitions(first).cache()
+    try:
+        got = cached.barrier().mapPartitions(second).collect()
+    finally:
+        cached.unpersist()
+    assert got == [[["a0", "a1"], 0, 1], ["b0", "b1"], [["a0", "a1"], 2, 3], ["b0", "b1"]]
+
+
 def test_all_gather_needs_a_string(sc):
     with pytest.raises(EmberError, match="must be of type `str`"):
         sc.parallelize([1, 2], 2).barrier().mapPartitions(

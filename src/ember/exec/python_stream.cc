@@ -145,7 +145,7 @@ Status PythonStream::AnswerBarrier(const std::string& data) {
   request.set_stage_attempt(task_->stage_attempt);
   request.set_partition(task_->partition);
   request.set_num_tasks(static_cast<int>(task_->barrier_addresses.size()));
-  request.set_call(req.value("call", 0));
+  request.set_call(task_->barrier_calls++);  // per task, whichever worker of it asks
   request.set_kind(req.value("kind", ""));
   request.set_message(req.value("message", ""));
   auto answer = std::make_shared<std::promise<proto::BarrierReply>>();

@@ -38,6 +38,7 @@ struct TaskContext {
   bool barrier = false;
   std::vector<std::string> barrier_addresses;
   BarrierSync barrier_sync;
+  std::atomic<int> barrier_calls{0};  // syncs made so far (BarrierRequest.call)
   // Persisted partitions (node, partition) this task read or computed.
   std::set<std::pair<int, int>> persisted_blocks;
 
