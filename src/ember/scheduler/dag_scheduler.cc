@@ -490,8 +490,7 @@ void DAGScheduler::BarrierTaskSetFailed(int stage_id, int stage_attempt, const s
   }
   map_outputs_.UnregisterAll(stage->shuffle_id);
   stage->attempt++;
-  running_.erase(stage);
-  tasks_.StopStage(stage->id, /*kill=*/true);
+  running_.erase(stage);  // its tasks were killed with the attempt
   for (int j : std::set<int>(stage->job_ids))
     if (jobs_.count(j)) SubmitStage(stage, j);
 }

@@ -184,8 +184,11 @@ void TaskScheduler::TaskFinished(const std::string& executor_id, proto::TaskResu
 void TaskScheduler::StopStage(int stage_id, bool kill) {
   for (auto& set : sets_) {
     if (set->stage_id() != stage_id) continue;
+    bool was_zombie = set->zombie();
     set->MakeZombie();
-    if (!kill && !set->barrier()) continue;  // a barrier task alone would wait for its peers forever
+    // A barrier set's tasks cannot finish without the whole attempt: they
+    // go when it stops (a zombie one's went when it became one).
+    if (set->barrier() ? was_zombie : !kill) continue;
     for (int64_t tid : set->RunningTaskIds()) backend_->KillTask(tasks_.at(tid).executor_id, tid);
   }
 }

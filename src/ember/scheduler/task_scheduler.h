@@ -58,7 +58,8 @@ class TaskScheduler {
 
   void Submit(TaskSetSpec spec);
   // No more launches for any attempt of the stage; with `kill`, its
-  // running tasks are killed too (results of survivors still arrive).
+  // running tasks are killed too (results of survivors still arrive). A
+  // barrier attempt's tasks are killed either way, once.
   void StopStage(int stage_id, bool kill);
   bool HasRunningTasks(int stage_id) const;  // in any attempt of the stage
   void ExecutorAdded(const ExecutorInfo& info);
