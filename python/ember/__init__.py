@@ -7,6 +7,7 @@ Replace ``pyspark`` by ``ember`` in an import and an RDD program runs:
 """
 
 from .accumulators import Accumulator, AccumulatorParam
+from .barrier import BarrierTaskContext, BarrierTaskInfo, RDDBarrier
 from .broadcast import Broadcast
 from .conf import SparkConf
 from .context import SparkContext, __version__
@@ -23,10 +24,10 @@ from .storagelevel import StorageLevel
 from .taskcontext import TaskContext
 
 __all__ = [
-    "Accumulator", "AccumulatorParam", "BasicProfiler", "Broadcast", "CPickleSerializer",
-    "EmberError", "MarshalSerializer", "Profiler", "PythonException", "RDD", "ResultIterable",
-    "SparkConf", "SparkContext", "SparkFiles", "StatCounter", "StorageLevel", "TaskContext",
-    "portable_hash", "__version__",
+    "Accumulator", "AccumulatorParam", "BarrierTaskContext", "BarrierTaskInfo", "BasicProfiler",
+    "Broadcast", "CPickleSerializer", "EmberError", "MarshalSerializer", "Profiler",
+    "PythonException", "RDD", "RDDBarrier", "ResultIterable", "SparkConf", "SparkContext",
+    "SparkFiles", "StatCounter", "StorageLevel", "TaskContext", "portable_hash", "__version__",
 ]
 
 # The names of pyspark.__all__ (SQL aside) that ember serves; `import
@@ -34,6 +35,7 @@ __all__ = [
 PYSPARK_ALL = [
     "SparkConf", "SparkContext", "SparkFiles", "RDD", "StorageLevel", "Broadcast", "Accumulator",
     "AccumulatorParam", "MarshalSerializer", "CPickleSerializer", "StatusTracker", "SparkJobInfo",
-    "SparkStageInfo", "Profiler", "BasicProfiler", "TaskContext", "__version__",
+    "SparkStageInfo", "Profiler", "BasicProfiler", "TaskContext", "RDDBarrier", "BarrierTaskContext",
+    "BarrierTaskInfo", "__version__",
 ]
 __all__ += [name for name in PYSPARK_ALL if name not in __all__]

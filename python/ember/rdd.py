@@ -363,6 +363,25 @@ class RDD:
         """
         return self._pipe(pipeline.PARTITION, f, preservesPartitioning)
 
+    def barrier(self):
+        """An RDDBarrier: its mapPartitions/mapPartitionsWithIndex run in a
+        barrier stage (ember/barrier.py).
+
+        >>> sc.parallelize([1, 2, 3, 4], 2).barrier().mapPartitions(lambda it: [sum(it)]).collect()
+        [3, 7]
+        """
+        from .barrier import RDDBarrier
+        return RDDBarrier(self)
+
+    def _is_barrier(self):
+        """Whether this RDD is computed in a barrier stage (as PySpark's).
+
+        >>> rdd = sc.parallelize([1, 2], 2)
+        >>> rdd._is_barrier(), rdd.barrier().mapPartitions(iter).map(str)._is_barrier()
+        (False, True)
+        """
+        return self.ctx._engine.is_barrier(self._node_id())
+
     def mapPartitionsWithSplit(self, f, preservesPartitioning=False):
         return self.mapPartitionsWithIndex(f, preservesPartitioning)
 
@@ -1239,14 +1258,16 @@ class PipelinedRDD(RDD):
     copy lists quadratically nor recurse.
     """
 
-    def __init__(self, prev, op, preservesPartitioning=False, output="pickle"):
+    def __init__(self, prev, op, preservesPartitioning=False, output="pickle", barrier=False):
         super().__init__(prev.ctx, prev.partitioner if preservesPartitioning else None)
         if _fuses(prev):
             self._prev_pipeline, self._source = prev, prev._source
+            barrier = barrier or prev._barrier
         else:
             self._prev_pipeline, self._source = None, prev
         self._op = op
         self._output = output
+        self._barrier = barrier  # the pipeline holds a barrier().mapPartitions*
 
     def _ops(self):
         ops, rdd = [], self
@@ -1263,7 +1284,7 @@ class PipelinedRDD(RDD):
     def _build_node(self):
         command = self._command(self._output)
         node = self.ctx._call(self.ctx._engine.add_python, self._source._node_id(),
-                              *_pickle_command(command, self))
+                              *_pickle_command(command, self), self._barrier)
         self.ctx._profile_node(node, command)
         return node
 
@@ -1289,12 +1310,14 @@ class ShuffledRDD(RDD):
     def _build_node(self):
         out = ("buckets", self.partitioner.numPartitions, self.partitioner.partitionFunc)
         prev = self._prev
+        barrier = _fuses(prev) and prev._barrier
         if _fuses(prev):
             source, command = prev._source, prev._command(out)
         else:
             source, command = prev, pipeline.Command([], out, self.ctx._new_profile())
         engine = self.ctx._engine
-        map_node = self.ctx._call(engine.add_python, source._node_id(), *_pickle_command(command, self))
+        map_node = self.ctx._call(engine.add_python, source._node_id(), *_pickle_command(command, self),
+                                  barrier)
         self.ctx._profile_node(map_node, command)
         node = self.ctx._call(engine.add_shuffled, map_node, self.partitioner.numPartitions)
         # ContextCleaner: once this RDD is collected nothing can read its

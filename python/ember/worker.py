@@ -2,12 +2,15 @@
 
 Protocol (see src/ember/exec/python_stream.h): a TASK frame (u32 header
 length, JSON header, pickled Command), then the input's data frames and
-END. The worker streams its output frames back, drains any input the
+END. The worker streams its output frames back (a barrier task may send
+a BARRIER frame amid them and wait for the BARRIER_REPLY, setting aside
+the input frames that come first), drains any input the
 user function did not consume, sends its accumulator updates and END, and
 waits for the next task. If user code raises, the worker sends an ERROR
 frame with the traceback and exits; the executor starts a fresh one.
 """
 
+import collections
 import functools
 import itertools
 import json
@@ -17,7 +20,7 @@ import traceback
 
 import cloudpickle
 
-from . import accumulators, broadcast, files, serializers as ser
+from . import accumulators, barrier, broadcast, files, serializers as ser
 from .taskcontext import _set_task_context
 
 
@@ -42,9 +45,28 @@ class _Stream:
     def __init__(self, rfile):
         self.rfile = rfile
         self.input_done = False
+        self.pending = collections.deque()  # input read during a barrier sync
 
     def read_frame(self):
+        if self.pending:
+            return self.pending.popleft()
         return ser.read_frame(self.rfile)
+
+
+def _barrier_channel(stream, write, flush):
+    """sync(request) for BarrierTaskContext: sends the request, returns the
+    executor's JSON answer."""
+    def sync(request):
+        write(ser.BARRIER, json.dumps(request).encode("utf-8"))
+        flush()
+        while True:
+            frame = ser.read_frame(stream.rfile)
+            if frame is None:
+                raise EOFError("executor closed the stream during a barrier sync")
+            if frame[0] == ser.BARRIER_REPLY:
+                return json.loads(frame[1])
+            stream.pending.append(frame)
+    return sync
 
 
 def _emit_buckets(records, num_buckets, partition_func, write):
@@ -134,6 +156,8 @@ def run_task(payload, stream, write):
     broadcast.prepare_worker(properties)
     files.prepare_worker(properties)
     _set_task_context(header)
+    if header.get("barrier"):
+        barrier._enter_task(header, stream.barrier_sync)
     stream.input_done = False
     if command.profile is None:
         _run_command(command, header["partition"], stream, write)
@@ -157,6 +181,7 @@ def serve(sock):
 
     def write(ftype, data=b""):
         ser.write_frame(wfile, ftype, data)
+    stream.barrier_sync = _barrier_channel(stream, write, wfile.flush)
 
     while True:
         frame = ser.read_frame(rfile)

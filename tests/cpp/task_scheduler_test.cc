@@ -1,8 +1,9 @@
 // TaskScheduler and TaskSetManager driven synchronously: a recording
 // backend, a manual clock, and the test deciding when each task ends.
-// Locality (delay scheduling), executor loss, retries, speculation and the
-// result-size limit; and the DAG scheduler recovering from a lost executor
-// and from fetch failures that arrive while lost outputs are recomputed.
+// Locality (delay scheduling), executor loss, retries, speculation, the
+// result-size limit and barrier sets; and the DAG scheduler recovering from
+// a lost executor and from fetch failures that arrive while lost outputs
+// are recomputed, and running barrier stages.
 #include <gtest/gtest.h>
 
 #include <future>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "ember/rdd/graph.h"
+#include "ember/rdd/python_node.h"
 #include "ember/scheduler/dag_scheduler.h"
 #include "ember/scheduler/task_scheduler.h"
 
@@ -45,7 +47,11 @@ class RecordingListener : public TaskScheduler::Listener {
   void FetchFailed(int, int, const proto::TaskResult&) override { ++fetch_failed; }
   void TaskSetFailed(int, int, JobFailure f) override { failures.push_back(f); }
   void TaskSetFinished(int, int) override { ++finished; }
+  void BarrierTaskSetFailed(int, int, const std::string& reason) override {
+    barrier_failures.push_back(reason);
+  }
   std::vector<int> succeeded;
+  std::vector<std::string> barrier_failures;
   std::vector<JobFailure> failures;
   int fetch_failed = 0;
   int finished = 0;
@@ -90,6 +96,82 @@ struct Harness {
     ts->TaskFinished(l.executor, Outcome(l, state));
   }
 };
+
+TEST(TaskScheduler, BarrierSetLaunchesAllTasksTogetherWithTheirAddresses) {
+  Harness h;
+  h.ts->ExecutorAdded({"a", "host-a", 1, "host-a:1"});
+  auto spec = Spec({0, 1, 2});
+  spec.barrier = true;
+  h.ts->Submit(std::move(spec));
+  EXPECT_TRUE(h.backend.launched.empty());  // 1 free slot for 3 tasks: none runs
+  h.ts->ExecutorAdded({"b", "host-b", 2, "host-b:2"});
+  ASSERT_EQ(h.backend.launched.size(), 3u);
+  std::map<int, std::string> where;
+  for (const auto& l : h.backend.launched) {
+    EXPECT_TRUE(l.task.barrier());
+    where[l.task.partition()] = l.executor == "a" ? "host-a:1" : "host-b:2";
+  }
+  for (const auto& l : h.backend.launched) {
+    ASSERT_EQ(l.task.barrier_addresses_size(), 3);
+    for (int p = 0; p < 3; ++p) EXPECT_EQ(l.task.barrier_addresses(p), where[p]);
+  }
+  EXPECT_EQ(h.ts->TotalSlots(), 3);
+}
+
+TEST(TaskScheduler, FailedBarrierTaskEndsTheAttemptAndReleasesItsSyncs) {
+  TaskSetOptions o;
+  o.max_task_failures = 4;
+  Harness h(o);
+  h.ts->ExecutorAdded({"a", "host-a", 2, "host-a:1"});
+  auto spec = Spec({0, 1});
+  spec.barrier = true;
+  h.ts->Submit(std::move(spec));
+  ASSERT_EQ(h.backend.launched.size(), 2u);
+  std::vector<proto::BarrierReply> replies;
+  proto::BarrierRequest req;
+  req.set_stage_id(7);
+  req.set_num_tasks(2);
+  req.set_kind("barrier");
+  req.set_partition(h.backend.launched[1].task.partition());
+  h.ts->BarrierSync(req, [&](proto::BarrierReply r) { replies.push_back(r); });
+  EXPECT_TRUE(replies.empty());  // waits for the other task
+  h.Finish(0, proto::TaskResult::FAILED);
+  ASSERT_EQ(h.listener.barrier_failures.size(), 1u);
+  EXPECT_NE(h.listener.barrier_failures[0].find("finished unsuccessfully"), std::string::npos);
+  EXPECT_TRUE(h.listener.failures.empty());  // below maxFailures: the stage decides, not the set
+  EXPECT_EQ(h.backend.killed, std::vector<int64_t>{h.backend.launched[1].task.task_id()});
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_NE(replies[0].error().find("boom"), std::string::npos);
+  h.Finish(1, proto::TaskResult::KILLED);
+  EXPECT_EQ(h.backend.launched.size(), 2u);  // nothing relaunched within the attempt
+  h.ts->BarrierSync(req, [&](proto::BarrierReply r) { replies.push_back(r); });
+  ASSERT_EQ(replies.size(), 2u);  // the attempt is over: answered at once
+  EXPECT_NE(replies[1].error().find("no longer running"), std::string::npos);
+}
+
+TEST(TaskScheduler, LostBarrierTaskEndsTheAttemptAndIsNeverSpeculated) {
+  TaskSetOptions o;
+  o.max_task_failures = 4;
+  o.speculation.enabled = true;
+  o.speculation.min_runtime_s = 0;
+  Harness h(o);
+  h.ts->ExecutorAdded({"a", "host-a", 1, "host-a:1"});
+  h.ts->ExecutorAdded({"b", "host-b", 4, "host-b:2"});
+  auto spec = Spec({0, 1, 2, 3});
+  spec.barrier = true;
+  h.ts->Submit(std::move(spec));
+  ASSERT_EQ(h.backend.launched.size(), 4u);
+  for (size_t i = 0; i < 3; ++i) h.Finish(i);  // 3 of 4 quickly, one straggles: still no copy
+  h.clock.Advance(100);
+  h.ts->Tick();
+  EXPECT_EQ(h.backend.launched.size(), 4u);
+  std::string straggler_executor = h.backend.launched[3].executor;
+  h.ts->ExecutorLost(straggler_executor);
+  ASSERT_EQ(h.listener.barrier_failures.size(), 1u);
+  EXPECT_NE(h.listener.barrier_failures[0].find("was lost with executor " + straggler_executor),
+            std::string::npos);
+  EXPECT_EQ(h.backend.launched.size(), 4u);  // not run again within the attempt
+}
 
 TEST(TaskScheduler, WaitsForTheCachedExecutorThenRelaxes) {
   Harness h;
@@ -462,6 +544,98 @@ TEST(DAGSchedulerSync, OutputLostWhileItsMapStageRerunsIsRunAgain) {
     if (l.task.has_shuffle()) runs[l.task.partition()]++;
   EXPECT_EQ(runs[bad], 2);
   for (int p : on_a) EXPECT_EQ(runs[p], 2);
+}
+
+// A barrier map stage of 3 tasks under the DAG scheduler: it waits for
+// slots (re-checked on ticks), launches all 3 at once, and when one fails
+// the attempt's others are killed and the whole stage runs again.
+struct BarrierJob {
+  rdd::Graph graph;
+  RecordingBackend backend;
+  ManualClock clock;
+  std::unique_ptr<DAGScheduler> dag;
+  std::future<JobOutput> out;
+
+  explicit BarrierJob(SchedulerOptions o) {
+    proto::Node src;
+    src.set_num_partitions(3);
+    for (int i = 0; i < 3; ++i) (*src.mutable_parallel()->mutable_slices())[i] = "s";
+    int source = *graph.Add(src);
+    int barrier = *graph.Add(*rdd::MakePythonNode(graph, source, "cmd", {}, /*barrier=*/true));
+    proto::Node sh;
+    sh.set_num_partitions(1);
+    sh.mutable_shuffled()->set_map_node(barrier);
+    int shuffled = *graph.Add(sh);
+    o.barrier_slots_check_interval_s = 1;
+    o.barrier_slots_check_max_failures = 3;
+    dag = std::make_unique<DAGScheduler>(&graph, &backend, o, &clock, EventLoop::Mode::kManual);
+    dag->Post(event::ExecutorAdded{{"a", "host-a", 2, "host-a:1"}});
+    JobSpec spec;
+    spec.final_node = shuffled;
+    spec.partitions = {0};
+    out = dag->SubmitJob(spec);
+    dag->RunUntilIdle();
+  }
+  void Tick(double seconds) {
+    clock.Advance(seconds);
+    dag->Post(event::Tick{});
+    dag->RunUntilIdle();
+  }
+  void End(size_t i, proto::TaskResult::State state) {
+    const Launch& l = backend.launched.at(i);
+    auto r = Outcome(l, state);
+    if (l.task.has_shuffle()) r.mutable_map_status()->set_executor_id(l.executor);
+    else r.add_frames()->set_data("x");
+    dag->Post(event::TaskFinished{l.executor, r});
+    dag->RunUntilIdle();
+  }
+};
+
+TEST(DAGSchedulerSync, BarrierStageWaitsForSlotsThenRerunsWholeAfterAFailure) {
+  SchedulerOptions o;
+  o.tasks.max_task_failures = 4;
+  BarrierJob job(o);
+  EXPECT_TRUE(job.backend.launched.empty());  // 3 tasks, 2 slots
+  job.Tick(1.1);
+  EXPECT_TRUE(job.backend.launched.empty());  // checked again: still too few
+  job.dag->Post(event::ExecutorAdded{{"b", "host-b", 1, "host-b:1"}});
+  job.Tick(1.1);
+  ASSERT_EQ(job.backend.launched.size(), 3u);
+  for (const auto& l : job.backend.launched) {
+    EXPECT_TRUE(l.task.barrier());
+    EXPECT_EQ(l.task.stage_attempt(), 0);
+  }
+  job.End(0, proto::TaskResult::SUCCESS);
+  job.End(1, proto::TaskResult::FAILED);
+  EXPECT_EQ(job.backend.killed, std::vector<int64_t>{job.backend.launched[2].task.task_id()});
+  EXPECT_EQ(job.backend.launched.size(), 3u);  // the new attempt waits for the killed task's slot
+  job.End(2, proto::TaskResult::KILLED);
+  ASSERT_EQ(job.backend.launched.size(), 6u);  // all 3 again, partition 0 too
+  std::set<int> partitions;
+  for (size_t i = 3; i < 6; ++i) {
+    EXPECT_EQ(job.backend.launched[i].task.stage_attempt(), 1);
+    partitions.insert(job.backend.launched[i].task.partition());
+  }
+  EXPECT_EQ(partitions, (std::set<int>{0, 1, 2}));
+  for (size_t i = 3; i < 6; ++i) job.End(i, proto::TaskResult::SUCCESS);
+  ASSERT_EQ(job.backend.launched.size(), 7u);  // the result stage
+  EXPECT_FALSE(job.backend.launched[6].task.barrier());
+  job.End(6, proto::TaskResult::SUCCESS);
+  ASSERT_EQ(job.out.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  EXPECT_TRUE(job.out.get().failure.status.ok());
+}
+
+TEST(DAGSchedulerSync, BarrierStageWithTooFewSlotsFailsAfterItsChecks) {
+  BarrierJob job({});
+  job.Tick(1.1);
+  EXPECT_NE(job.out.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  job.Tick(1.1);  // the third failed check
+  ASSERT_EQ(job.out.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  std::string error = job.out.get().failure.status.message();
+  EXPECT_NE(error.find("[SPARK-24819]"), std::string::npos) << error;
+  EXPECT_NE(error.find("needs 3 slots; the application has 2"), std::string::npos) << error;
+  EXPECT_NE(error.find("checked 3 times"), std::string::npos) << error;
+  EXPECT_TRUE(job.backend.launched.empty());
 }
 
 }  // namespace

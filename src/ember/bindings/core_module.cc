@@ -125,9 +125,12 @@ PYBIND11_MODULE(_core, m) {
            [](Engine& e, const std::string& p, int n, const std::string& kc, const std::string& vc) {
              return Check(WithoutGil([&] { return e.AddSequenceFile(p, n, kc, vc); }));
            })
-      .def("add_python", [](Engine& e, int parent, py::bytes cmd, std::vector<int64_t> broadcast_ids) {
-        return Check(e.AddPython(parent, std::string(cmd), std::move(broadcast_ids)));
-      })
+      .def("add_python",
+           [](Engine& e, int parent, py::bytes cmd, std::vector<int64_t> broadcast_ids, bool barrier) {
+             return Check(e.AddPython(parent, std::string(cmd), std::move(broadcast_ids), barrier));
+           },
+           py::arg("parent"), py::arg("command"), py::arg("broadcast_ids"), py::arg("barrier") = false)
+      .def("is_barrier", &Engine::IsBarrier)
       .def("add_shuffled", [](Engine& e, int map_node, int n) { return Check(e.AddShuffled(map_node, n)); })
       .def("add_union", [](Engine& e, const std::vector<int>& p) { return Check(e.AddUnion(p)); })
       .def("add_coalesce", [](Engine& e, int parent, const std::vector<std::vector<int>>& g) {

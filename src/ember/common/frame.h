@@ -34,6 +34,8 @@ enum class FrameType : uint8_t {
   kOutputFile = 12,   // an output task's result: the UTF-8 path of the file it wrote
   kWritablePairs = 13,  // Writable records: see io/writable_pairs.h
   kFixedRecords = 14,   // u32 LE record length, then records of that length (binaryRecords)
+  kBarrier = 15,        // worker -> executor: a barrier sync, JSON {"kind", "message"}
+  kBarrierReply = 16,   // executor -> worker: its answer, JSON {"messages": [...]} or {"error"}
 };
 
 constexpr size_t kFrameHeaderSize = 5;

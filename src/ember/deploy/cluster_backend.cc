@@ -186,6 +186,13 @@ void ClusterBackend::Serve(std::shared_ptr<net::Connection> conn) {
     else if (msg.has_task_result()) {
       if (msg.task_result().state() == proto::TaskResult::SUCCESS) consecutive_losses_ = 0;
       Emit(scheduler::event::TaskFinished{id, std::move(*msg.mutable_task_result())});
+    } else if (msg.has_barrier_request()) {
+      Emit(scheduler::event::BarrierSync{std::move(*msg.mutable_barrier_request()),
+                                         [conn](proto::BarrierReply reply) {
+                                           proto::RpcMessage out;
+                                           *out.mutable_barrier_reply() = std::move(reply);
+                                           (void)conn->Send(out);  // a lost executor fails its tasks anyway
+                                         }});
     }
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -216,7 +223,7 @@ Status ClusterBackend::Register(const std::shared_ptr<net::Connection>& conn,
   addresses_[e.id] = e.host + ":" + std::to_string(e.block_port);
   auto task_cpus = ParseInt(options_.conf, "spark.task.cpus", 1);
   int slots = std::max(1, e.cores / std::max(1, task_cpus.ok() ? *task_cpus : 1));
-  Emit(scheduler::event::ExecutorAdded{{e.id, e.host, slots}});
+  Emit(scheduler::event::ExecutorAdded{{e.id, e.host, slots, addresses_[e.id]}});
   spdlog::debug("executor {} (pid {}) registered from {} ({} cores)", e.id, r.pid(), conn->peer(), e.cores);
   cv_.notify_all();
   return Status::OK();

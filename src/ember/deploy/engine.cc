@@ -17,6 +17,7 @@
 #include "ember/io/file_list.h"
 #include "ember/io/output_committer.h"
 #include "ember/net/bind_policy.h"
+#include "ember/rdd/barrier_lineage.h"
 #include "ember/rdd/binary_records_node.h"
 #include "ember/rdd/checkpoint_node.h"
 #include "ember/rdd/coalesce_node.h"
@@ -199,6 +200,13 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   EMBER_ASSIGN_OR_RETURN(tasks.locality_wait_process_s,
                          ParseSeconds(conf, "spark.locality.wait.process", wait));
   EMBER_ASSIGN_OR_RETURN(tasks.locality_wait_node_s, ParseSeconds(conf, "spark.locality.wait.node", wait));
+  EMBER_ASSIGN_OR_RETURN(tasks.barrier_sync_timeout_s,
+                         ParseSeconds(conf, "spark.barrier.sync.timeout", 365 * 86400.0));
+  EMBER_ASSIGN_OR_RETURN(so.barrier_slots_check_interval_s,
+                         ParseSeconds(conf, "spark.scheduler.barrier.maxConcurrentTasksCheck.interval", 15));
+  EMBER_ASSIGN_OR_RETURN(so.barrier_slots_check_max_failures,
+                         ParseInt(conf, "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", 40));
+  so.barrier_slots_fixed = !cluster;  // local[N]: no executor will ever join
   e->scheduler_ = std::make_unique<scheduler::DAGScheduler>(&e->graph_, e->backend_.get(), so);
   return e;
 }
@@ -282,8 +290,16 @@ Result<int> Engine::AddSequenceFile(const std::string& paths, int min_partitions
   return Add(rdd::MakeSequenceFileNode(paths, min_partitions, key_class, value_class));
 }
 
-Result<int> Engine::AddPython(int parent, std::string command, std::vector<int64_t> broadcast_ids) {
-  return Add(rdd::MakePythonNode(graph_, parent, std::move(command), std::move(broadcast_ids)));
+Result<int> Engine::AddPython(int parent, std::string command, std::vector<int64_t> broadcast_ids,
+                              bool barrier) {
+  return Add(rdd::MakePythonNode(graph_, parent, std::move(command), std::move(broadcast_ids), barrier));
+}
+
+bool Engine::IsBarrier(int node) const {
+  auto parts = graph_.NumPartitions(node);
+  if (!parts.ok()) return false;
+  auto barrier = rdd::BarrierStage(graph_, node, *parts);
+  return !barrier.ok() || *barrier;  // a forbidden shape is still a barrier RDD
 }
 
 Result<int> Engine::AddShuffled(int map_node, int num_partitions) {

@@ -44,7 +44,10 @@ class Engine {
                               const std::string& value_class);
   // `broadcast_ids`: the broadcasts pickled into `command`, which an
   // executor fetches before running it (exec/task_inputs.h).
-  Result<int> AddPython(int parent, std::string command, std::vector<int64_t> broadcast_ids);
+  Result<int> AddPython(int parent, std::string command, std::vector<int64_t> broadcast_ids,
+                        bool barrier = false);
+  // Whether `node` is computed in barrier mode (RDD._is_barrier()).
+  bool IsBarrier(int node) const;
   Result<int> AddShuffled(int map_node, int num_partitions);
   Result<int> AddUnion(const std::vector<int>& parents);
   Result<int> AddCoalesce(int parent, const std::vector<std::vector<int>>& groups);

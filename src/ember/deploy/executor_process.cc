@@ -6,7 +6,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -59,6 +61,42 @@ class Heartbeats {
   std::thread thread_;  // last: starts after the members it uses exist
 };
 
+// Barrier syncs of this executor's tasks: sent to the driver on the
+// executor's connection, answered by request id.
+class BarrierReplies {
+ public:
+  using Reply = std::function<void(proto::BarrierReply)>;
+  explicit BarrierReplies(std::shared_ptr<net::Connection> conn) : conn_(std::move(conn)) {}
+
+  void Send(proto::BarrierRequest request, Reply reply) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      request.set_request_id(next_id_);
+      waiting_[next_id_++] = std::move(reply);
+    }
+    proto::RpcMessage msg;
+    *msg.mutable_barrier_request() = std::move(request);
+    (void)conn_->Send(msg);  // a lost driver ends the process; the task is killed
+  }
+  void Deliver(proto::BarrierReply reply) {
+    Reply answer;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = waiting_.find(reply.request_id());
+      if (it == waiting_.end()) return;
+      answer = std::move(it->second);
+      waiting_.erase(it);
+    }
+    answer(std::move(reply));
+  }
+
+ private:
+  std::shared_ptr<net::Connection> conn_;
+  std::mutex mu_;
+  int64_t next_id_ = 0;
+  std::map<int64_t, Reply> waiting_;
+};
+
 Status Run(const ExecutorProcessArgs& args, const net::Credentials& credentials) {
   auto colon = args.driver.rfind(':');
   if (colon == std::string::npos) return InvalidArgument("--driver must be host:port, got " + args.driver);
@@ -93,6 +131,10 @@ Status Run(const ExecutorProcessArgs& args, const net::Credentials& credentials)
   EMBER_ASSIGN_OR_RETURN(double interval, ParseSeconds(conf, "spark.executor.heartbeatInterval", 10));
   EMBER_ASSIGN_OR_RETURN(auto executor, exec::Executor::Start(std::move(options)));
   blocks->ServeCachedBlocks(executor->block_store());
+  BarrierReplies barriers(conn);
+  executor->SetBarrierSync([&barriers](proto::BarrierRequest request, auto reply) {
+    barriers.Send(std::move(request), std::move(reply));
+  });
   Heartbeats heartbeats(conn, interval);
   for (;;) {
     auto more = conn->Receive(&msg);
@@ -109,6 +151,8 @@ Status Run(const ExecutorProcessArgs& args, const net::Credentials& credentials)
       executor->RemoveShuffle(msg.remove_shuffle());
     } else if (msg.has_remove_rdd()) {
       executor->RemoveRdd(msg.remove_rdd());
+    } else if (msg.has_barrier_reply()) {
+      barriers.Deliver(std::move(*msg.mutable_barrier_reply()));
     }
   }
   blocks->Stop();    // serves from the executor's block store: stop it first

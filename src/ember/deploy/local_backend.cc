@@ -4,7 +4,10 @@ namespace ember::deploy {
 
 void LocalBackend::Attach(scheduler::PostEvent post) {
   post_ = std::move(post);
-  post_(scheduler::event::ExecutorAdded{{"driver", "localhost", executor_->slots()}});
+  executor_->SetBarrierSync([post = post_](proto::BarrierRequest request, auto reply) {
+    post(scheduler::event::BarrierSync{std::move(request), std::move(reply)});
+  });
+  post_(scheduler::event::ExecutorAdded{{"driver", "localhost", executor_->slots(), "localhost:0"}});
 }
 
 void LocalBackend::LaunchTask(const std::string& executor_id, const proto::TaskDescription& task) {

@@ -91,6 +91,9 @@ void Executor::SlotLoop() {
     ctx.partition = t.partition();
     ctx.attempt = t.attempt();
     ctx.cpus = options_.task_cpus;
+    ctx.barrier = t.barrier();
+    ctx.barrier_addresses.assign(t.barrier_addresses().begin(), t.barrier_addresses().end());
+    ctx.barrier_sync = barrier_sync_;
     ctx.properties.insert(t.properties().begin(), t.properties().end());
     if (t.properties().count("ember.killed")) ctx.cancelled = true;
     proto::TaskResult result;

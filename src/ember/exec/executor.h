@@ -62,6 +62,9 @@ class Executor {
   // Drops every cached partition of an RDD node.
   void RemoveRdd(int node) { blocks_->RemoveRdd(node); }
   int slots() const { return options_.slots; }
+  // How barrier tasks reach the driver's coordinator; set before the first
+  // Launch().
+  void SetBarrierSync(BarrierSync sync) { barrier_sync_ = std::move(sync); }
   storage::BlockStore* block_store() { return blocks_.get(); }
 
  private:
@@ -77,6 +80,7 @@ class Executor {
   std::unique_ptr<storage::BlockStore> blocks_;
   std::unique_ptr<BlockFetcher> fetcher_;
   ExecutorEnv env_;
+  BarrierSync barrier_sync_;
   std::vector<std::thread> threads_;
 
   std::mutex mu_;

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <future>
 
 #include <nlohmann/json.hpp>
 
@@ -36,6 +38,10 @@ Status PythonStream::Start() {
                            {"attempt", task_->attempt},       {"task_id", task_->task_id},
                            {"cpus", task_->cpus},
                            {"properties", task_->properties}};
+  if (task_->barrier) {
+    header["barrier"] = true;
+    header["addresses"] = task_->barrier_addresses;
+  }
   std::string h = header.dump();
   std::string payload;
   uint32_t n = static_cast<uint32_t>(h.size());
@@ -48,8 +54,10 @@ Status PythonStream::Start() {
   reader_ = std::make_unique<FrameReader>(worker_.fd);
   std::string unsent;
   bool parent_ended = false;
-  if (!FeedInline(&unsent, &parent_ended))
+  if (!FeedInline(&unsent, &parent_ended)) {
+    rest_written_ = unsent.empty();
     feeder_ = std::thread([this, unsent = std::move(unsent), parent_ended] { Feed(unsent, parent_ended); });
+  }
   return Status::OK();
 }
 
@@ -89,8 +97,15 @@ bool PythonStream::FeedInline(std::string* unsent, bool* parent_ended) {
 // remaining frames, then kEnd. A write error means the worker is gone;
 // the reading side finds out how.
 void PythonStream::Feed(const std::string& unsent, bool parent_ended) {
-  if (!WriteAll(worker_.fd, unsent).ok() || parent_ended) return;
-  FrameWriter out(worker_.fd);
+  Status st;
+  {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    st = WriteAll(worker_.fd, unsent);
+    rest_written_ = true;
+  }
+  rest_written_cv_.notify_all();
+  if (!st.ok() || parent_ended) return;
+  FrameWriter out([this](std::string_view data) { return WriteToWorker(data); });
   Frame f;
   for (;;) {
     if (task_->cancelled) {
@@ -110,6 +125,42 @@ void PythonStream::Feed(const std::string& unsent, bool parent_ended) {
   }
   // The worker can no longer finish normally: unblock the reading side.
   ::shutdown(worker_.fd, SHUT_RDWR);
+}
+
+Status PythonStream::WriteToWorker(std::string_view frames) {
+  std::unique_lock<std::mutex> lock(write_mu_);
+  rest_written_cv_.wait(lock, [this] { return rest_written_; });
+  return WriteAll(worker_.fd, frames);
+}
+
+// Blocks this task until every task of its barrier stage attempt made the
+// same sync (or the sync failed), then answers the worker.
+Status PythonStream::AnswerBarrier(const std::string& data) {
+  auto req = nlohmann::json::parse(data, nullptr, false);
+  if (!task_->barrier || !task_->barrier_sync || !req.is_object())
+    return Internal("unexpected barrier frame from Python worker");
+  proto::BarrierRequest request;
+  request.set_task_id(task_->task_id);
+  request.set_stage_id(task_->stage_id);
+  request.set_stage_attempt(task_->stage_attempt);
+  request.set_partition(task_->partition);
+  request.set_num_tasks(static_cast<int>(task_->barrier_addresses.size()));
+  request.set_call(task_->barrier_calls++);  // per task, whichever worker of it asks
+  request.set_kind(req.value("kind", ""));
+  request.set_message(req.value("message", ""));
+  auto answer = std::make_shared<std::promise<proto::BarrierReply>>();
+  auto got = answer->get_future();
+  task_->barrier_sync(std::move(request),
+                      [answer](proto::BarrierReply reply) { answer->set_value(std::move(reply)); });
+  while (got.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready)
+    if (task_->cancelled) return Cancelled("task cancelled");
+  proto::BarrierReply reply = got.get();
+  nlohmann::json out;
+  if (!reply.error().empty()) out["error"] = reply.error();
+  else out["messages"] = std::vector<std::string>(reply.messages().begin(), reply.messages().end());
+  std::string frame;
+  EncodeFrame(FrameType::kBarrierReply, out.dump(), &frame);
+  return WriteToWorker(frame);
 }
 
 Status PythonStream::Fail(Status st) {
@@ -139,6 +190,9 @@ Result<bool> PythonStream::Next(Frame* frame) {
         continue;
       case FrameType::kError:
         return Fail(TaskFailed(frame->data));
+      case FrameType::kBarrier:
+        if (Status st = AnswerBarrier(frame->data); !st.ok()) return Fail(st);
+        continue;
       case FrameType::kEnd:
         StopFeeder();
         if (!parent_status_.ok()) return Fail(parent_status_);

@@ -10,9 +10,16 @@
 // back to the pool. A kError frame becomes a TaskFailed status carrying the
 // Python traceback; a worker that dies becomes TaskFailed naming how it
 // died. A parent stream failure is reported as itself, not as a worker error.
+// A barrier task's worker may send kBarrier frames amid its output: each is
+// passed to the driver's coordinator (TaskContext::barrier_sync) and its
+// answer written back as a kBarrierReply frame between input frames (the
+// worker sets aside the input it reads while waiting); a cancelled task
+// stops waiting.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -35,6 +42,9 @@ class PythonStream : public FrameStream {
   void Feed(const std::string& unsent, bool parent_ended);
   Status Fail(Status st);
   void StopFeeder();
+  Status AnswerBarrier(const std::string& request);
+  // Whole frames to the worker; the feeder and barrier replies share the socket.
+  Status WriteToWorker(std::string_view frames);
 
   WorkerPool* pool_;
   TaskContext* task_;
@@ -45,6 +55,11 @@ class PythonStream : public FrameStream {
   bool done_ = false;
   std::unique_ptr<class FrameReader> reader_;
   std::thread feeder_;
+  std::mutex write_mu_;
+  std::condition_variable rest_written_cv_;
+  // False while the feeder has yet to write the end of a frame FeedInline
+  // began: nothing else may be written before it.
+  bool rest_written_ = true;
   Status parent_status_;  // written by the feeder (or FeedInline); read after joining it
 };
 

@@ -9,13 +9,21 @@
 #include <signal.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <set>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "ember.pb.h"
+
 namespace ember::exec {
+
+// Sends a barrier task's sync to the driver's coordinator; `reply` is
+// called once with the answer, from any thread.
+using BarrierSync =
+    std::function<void(proto::BarrierRequest, std::function<void(proto::BarrierReply)> reply)>;
 
 struct TaskContext {
   int64_t task_id = 0;
@@ -25,6 +33,12 @@ struct TaskContext {
   int attempt = 0;
   int cpus = 1;
   std::map<std::string, std::string> properties;
+  // Barrier stages: every task's executor address by partition, and the
+  // way to the driver's coordinator.
+  bool barrier = false;
+  std::vector<std::string> barrier_addresses;
+  BarrierSync barrier_sync;
+  std::atomic<int> barrier_calls{0};  // syncs made so far (BarrierRequest.call)
   // Persisted partitions (node, partition) this task read or computed.
   std::set<std::pair<int, int>> persisted_blocks;
 

@@ -3,13 +3,14 @@
 namespace ember::rdd {
 
 Result<proto::Node> MakePythonNode(const Graph& graph, int parent, std::string command,
-                                   std::vector<int64_t> broadcast_ids) {
+                                   std::vector<int64_t> broadcast_ids, bool barrier) {
   EMBER_ASSIGN_OR_RETURN(int parts, graph.NumPartitions(parent));
   proto::Node n;
   n.set_num_partitions(parts);
   n.mutable_python()->set_parent(parent);
   n.mutable_python()->set_command(std::move(command));
   n.mutable_python()->mutable_broadcast_ids()->Add(broadcast_ids.begin(), broadcast_ids.end());
+  n.mutable_python()->set_barrier(barrier);
   return n;
 }
 

@@ -14,8 +14,9 @@ namespace ember::rdd {
 
 // `broadcast_ids`: the broadcasts pickled into `command`, which an
 // executor fetches before running it (exec/task_inputs.h).
+// `barrier`: the node comes from RDD.barrier() (rdd/barrier_lineage.h).
 Result<proto::Node> MakePythonNode(const Graph& graph, int parent, std::string command,
-                                   std::vector<int64_t> broadcast_ids);
+                                   std::vector<int64_t> broadcast_ids, bool barrier = false);
 const NodeKind& PythonNodeKind();
 
 }  // namespace ember::rdd

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "ember/rdd/barrier_lineage.h"
+
 namespace ember::scheduler {
 
 struct DAGScheduler::Stage {
@@ -18,6 +20,9 @@ struct DAGScheduler::Stage {
   std::map<int, int> launches;    // partition -> attempts launched (task attempt numbers)
   std::set<int> job_ids;
   int result_job = -1;            // result stages belong to one job
+  bool barrier = false;           // set when its tasks are submitted
+  int barrier_failures = 0;       // failed barrier attempts
+  int slot_checks = 0;            // failed checks for enough slots
 };
 
 struct DAGScheduler::Job {
@@ -79,7 +84,12 @@ void DAGScheduler::Handle(SchedulerEvent& event) {
         else if constexpr (std::is_same_v<E, event::ExecutorLost>) OnExecutorLost(e.executor_id);
         else if constexpr (std::is_same_v<E, event::ShuffleRemoved>) OnShuffleRemoved(e.shuffle_id);
         else if constexpr (std::is_same_v<E, event::BackendFailed>) OnBackendFailed(e.reason);
-        else tasks_.Tick();
+        else if constexpr (std::is_same_v<E, event::BarrierSync>)
+          tasks_.BarrierSync(e.request, std::move(e.reply));
+        else {
+          tasks_.Tick();
+          RecheckBarrierSlots();
+        }
       },
       event);
   if (!draining_.empty()) SettleDraining(false);
@@ -276,6 +286,13 @@ void DAGScheduler::SubmitTasks(Stage* stage) {
     return;
   }
   running_.insert(stage);
+  if (!BarrierStageMayRun(stage, partitions.size())) return;
+  if (stage->barrier && stage->is_map && static_cast<int>(partitions.size()) < stage->num_partitions) {
+    // A barrier stage runs whole: its surviving outputs go with the rest.
+    map_outputs_.UnregisterAll(stage->shuffle_id);
+    partitions.clear();
+    for (int p = 0; p < stage->num_partitions; ++p) partitions.push_back(p);
+  }
   tasks_.StopStage(stage->id, /*kill=*/false);  // an older attempt launches nothing more
   TaskSetSpec spec;
   spec.stage_id = stage->id;
@@ -284,7 +301,66 @@ void DAGScheduler::SubmitTasks(Stage* stage) {
   for (int p : partitions) spec.preferred.push_back(PreferredLocations(stage->node, p));
   spec.partitions = std::move(partitions);
   spec.make_task = [this, id = stage->id](int p) { return BuildTask(id, p); };
+  spec.barrier = stage->barrier;
+  if (spec.barrier) spec.preferred.assign(spec.partitions.size(), {});  // all at once, anywhere
   tasks_.Submit(std::move(spec));
+}
+
+bool DAGScheduler::BarrierStageMayRun(Stage* stage, size_t num_tasks) {
+  // A job on some partitions only (take, first) runs fewer tasks than the
+  // stage has partitions, which a barrier stage forbids; a map stage
+  // always runs whole (see SubmitTasks).
+  int tasks = stage->is_map ? stage->num_partitions : static_cast<int>(num_tasks);
+  auto barrier = rdd::BarrierStage(*graph_, stage->node, tasks);
+  if (barrier.ok() && !*barrier) return true;
+  stage->barrier = true;
+  Status failed = barrier.status();
+  int slots = tasks_.TotalSlots();
+  if (failed.ok() && stage->num_partitions > slots) {
+    ++stage->slot_checks;
+    const auto& o = options_;
+    if (!o.barrier_slots_fixed && stage->slot_checks < o.barrier_slots_check_max_failures) {
+      slot_waits_[stage->id] = clock_->Now() + o.barrier_slots_check_interval_s;
+      return false;
+    }
+    failed = InvalidArgument(fmt::format(
+        "[SPARK-24819]: Barrier execution mode does not allow run a barrier stage that requires "
+        "more slots than the total number of slots in the cluster currently. Please init a new "
+        "cluster with more resources(e.g. CPU, GPU) or repartition the input RDD(s) to reduce the "
+        "number of slots required to run this barrier stage. (Stage {} needs {} slots; the "
+        "application has {} (executor cores / spark.task.cpus){})",
+        stage->id, stage->num_partitions, slots,
+        o.barrier_slots_fixed
+            ? ""
+            : fmt::format("; checked {} times, {} s apart: "
+                          "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures, "
+                          "spark.scheduler.barrier.maxConcurrentTasksCheck.interval",
+                          stage->slot_checks, o.barrier_slots_check_interval_s)));
+  }
+  if (failed.ok()) {
+    stage->slot_checks = 0;
+    return true;
+  }
+  // Not from inside SubmitStage: the caller may still be submitting this
+  // job's other stages.
+  running_.erase(stage);
+  loop_.Post([this, id = stage->id, failed] {
+    if (Stage* s = FindStage(id)) AbortStage(s, {failed});
+  });
+  return false;
+}
+
+void DAGScheduler::RecheckBarrierSlots() {
+  double now = clock_->Now();
+  for (auto it = slot_waits_.begin(); it != slot_waits_.end();) {
+    Stage* stage = FindStage(it->first);
+    if (stage && now < it->second && running_.count(stage)) {
+      ++it;
+      continue;
+    }
+    it = slot_waits_.erase(it);
+    if (stage && running_.erase(stage)) SubmitTasks(stage);
+  }
 }
 
 std::vector<TaskLocation> DAGScheduler::PreferredLocations(int node, int partition) const {
@@ -394,6 +470,29 @@ void DAGScheduler::TaskSetFinished(int stage_id, int stage_attempt) {
   // Outputs of this attempt were lost with their executor: run them again.
   stage->attempt++;
   SubmitTasks(stage);
+}
+
+void DAGScheduler::BarrierTaskSetFailed(int stage_id, int stage_attempt, const std::string& reason) {
+  Stage* stage = FindStage(stage_id);
+  if (!stage || stage_attempt != stage->attempt || !running_.count(stage)) return;
+  if (++stage->barrier_failures >= options_.max_stage_attempts) {
+    AbortStage(stage, {ember::TaskFailed(fmt::format(
+                          "Job aborted due to stage failure: stage {} has failed the maximum allowable "
+                          "number of times: {}. Most recent failure reason: {}",
+                          stage->id, options_.max_stage_attempts, reason))});
+    return;
+  }
+  if (!stage->is_map) {  // some partitions may have committed their output
+    AbortStage(stage, {ember::TaskFailed(
+                          "Job aborted due to stage failure: Could not recover from a failed barrier "
+                          "ResultStage. Most recent failure reason: " + reason)});
+    return;
+  }
+  map_outputs_.UnregisterAll(stage->shuffle_id);
+  stage->attempt++;
+  running_.erase(stage);  // its tasks were killed with the attempt
+  for (int j : std::set<int>(stage->job_ids))
+    if (jobs_.count(j)) SubmitStage(stage, j);
 }
 
 void DAGScheduler::MapStageDone(Stage* stage) {

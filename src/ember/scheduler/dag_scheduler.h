@@ -23,6 +23,14 @@
 // are killed, and the job returns only once they have ended (or their
 // executor is lost), so a save commits or removes its output with no
 // straggler writing after it.
+// A barrier stage (rdd/barrier_lineage.h) of a forbidden shape fails its
+// job; one with more tasks than the executors' slots waits for slots
+// (re-checked every barrier_slots_check_interval_s) and fails its job after
+// barrier_slots_check_max_failures checks, or at once when slots are fixed
+// (local[N]); a failed attempt of it runs again whole — a map stage as a
+// new attempt with all its outputs dropped, at most max_stage_attempts
+// times; a result stage fails its job (its output may be half committed),
+// as in Spark.
 // All state is owned by one event loop (events.h); other threads only post
 // to it. With a manual loop and clock (tests), SubmitJob() and
 // RunUntilIdle() drive it synchronously.
@@ -59,6 +67,10 @@ struct SchedulerOptions {
   bool fetch_failure_loses_executor_outputs = false;
   TaskSetOptions tasks;
   double tick_interval_s = 0.1;  // speculation checks, locality waits
+  // spark.scheduler.barrier.maxConcurrentTasksCheck.{interval,maxFailures}
+  double barrier_slots_check_interval_s = 15;
+  int barrier_slots_check_max_failures = 40;
+  bool barrier_slots_fixed = false;  // local[N]: too few slots fail at the first check
 };
 
 class DAGScheduler : private TaskScheduler::Listener {
@@ -108,6 +120,11 @@ class DAGScheduler : private TaskScheduler::Listener {
   void FetchFailed(int stage_id, int stage_attempt, const proto::TaskResult& result) override;
   void TaskSetFailed(int stage_id, int stage_attempt, JobFailure failure) override;
   void TaskSetFinished(int stage_id, int stage_attempt) override;
+  void BarrierTaskSetFailed(int stage_id, int stage_attempt, const std::string& reason) override;
+  // A barrier stage's checks before it may run: its shape, then enough
+  // slots. False when it does not run now (failed, or waits for slots).
+  bool BarrierStageMayRun(Stage* stage, size_t num_tasks);
+  void RecheckBarrierSlots();  // on Tick: stages waiting for slots
 
   Stage* FindStage(int stage_id);
   Job* OwningJob(const Stage* stage);
@@ -159,6 +176,7 @@ class DAGScheduler : private TaskScheduler::Listener {
     JobOutput output;
   };
   std::vector<Draining> draining_;
+  std::map<int, double> slot_waits_;  // barrier stage id -> when to check its slots again
 
   std::thread ticker_;  // posts event::Tick (threaded loops only)
   std::mutex tick_mu_;

@@ -24,6 +24,7 @@ struct ExecutorInfo {
   std::string id;
   std::string host;
   int slots = 1;
+  std::string address;  // "host:port" a barrier task reports (BarrierTaskInfo)
 };
 
 namespace event {
@@ -75,11 +76,19 @@ struct BackendFailed {
   std::string reason;
 };
 
+// A barrier task made a sync (BarrierTaskContext.barrier/allGather);
+// `reply` answers it, from the event loop.
+struct BarrierSync {
+  proto::BarrierRequest request;
+  std::function<void(proto::BarrierReply)> reply;
+};
+
 }  // namespace event
 
 using SchedulerEvent = std::variant<event::JobSubmitted, event::JobsCancelled, event::TaskFinished,
                                     event::ExecutorAdded, event::ExecutorLost,
-                                    event::ShuffleRemoved, event::Tick, event::BackendFailed>;
+                                    event::ShuffleRemoved, event::Tick, event::BackendFailed,
+                                    event::BarrierSync>;
 
 // How a backend reports executors and finished tasks to the scheduler.
 using PostEvent = std::function<void(SchedulerEvent)>;

@@ -1,12 +1,19 @@
 #include "ember/scheduler/task_scheduler.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace ember::scheduler {
 
 TaskScheduler::TaskScheduler(SchedulerBackend* backend, const Clock* clock, TaskSetOptions options,
                              Listener* listener, JobTracker* tracker)
-    : backend_(backend), clock_(clock), options_(options), listener_(listener), tracker_(tracker) {}
+    : backend_(backend),
+      clock_(clock),
+      options_(options),
+      listener_(listener),
+      tracker_(tracker),
+      barrier_(options.barrier_sync_timeout_s) {}
 
 void TaskScheduler::Submit(TaskSetSpec spec) {
   auto set = std::make_unique<TaskSetManager>(std::move(spec), &options_, clock_->Now());
@@ -34,6 +41,7 @@ void TaskScheduler::ReviveOffers() {
 }
 
 void TaskScheduler::OfferTo(TaskSetManager* set, double now) {
+  if (set->barrier()) return OfferBarrier(set, now);
   for (Locality level : {Locality::kProcess, Locality::kNode, Locality::kAny}) {
     for (bool launched = true; launched && !set->zombie();) {
       launched = false;
@@ -57,9 +65,79 @@ void TaskScheduler::Launch(TaskSetManager* set, Executor* exec, proto::TaskDescr
   backend_->LaunchTask(exec->info.id, task);
 }
 
+// All of the set's tasks, or none: a barrier task waits for its peers, so
+// one that ran without them would wait for slots they cannot get.
+void TaskScheduler::OfferBarrier(TaskSetManager* set, double now) {
+  if (set->zombie() || !set->NothingLaunched()) return;
+  size_t free = 0;
+  for (const auto& [id, exec] : executors_) free += static_cast<size_t>(std::max(0, exec.free));
+  if (free < set->num_tasks()) return;
+  std::vector<std::pair<Executor*, proto::TaskDescription>> taken;
+  for (auto& [id, exec] : executors_) {
+    for (int slot = 0; slot < exec.free && !set->zombie(); ++slot) {
+      auto task = set->ResourceOffer(exec.info, Locality::kAny, now, next_task_);
+      if (!task) break;
+      next_task_++;
+      taken.emplace_back(&exec, std::move(*task));
+    }
+  }
+  if (set->zombie()) {  // a task could not be built: the set aborted, nothing runs
+    for (auto& [exec, task] : taken) set->TaskKilled(task.task_id());
+    ReportFailure(set);
+    return;
+  }
+  std::sort(taken.begin(), taken.end(),
+            [](const auto& a, const auto& b) { return a.second.partition() < b.second.partition(); });
+  std::vector<std::string> addresses;
+  for (const auto& [exec, task] : taken) addresses.push_back(exec->info.address);
+  for (auto& [exec, task] : taken) {
+    task.set_barrier(true);
+    task.mutable_barrier_addresses()->Add(addresses.begin(), addresses.end());
+    exec->free--;
+    tasks_[task.task_id()] = {set, exec->info.id};
+    tracker_->TaskStarted(set->stage_id());
+    backend_->LaunchTask(exec->info.id, task);
+  }
+}
+
+void TaskScheduler::KillRunning(TaskSetManager* set) {
+  for (int64_t tid : set->RunningTaskIds()) backend_->KillTask(tasks_.at(tid).executor_id, tid);
+}
+
 void TaskScheduler::ReportFailure(TaskSetManager* set) {
-  if (auto failure = set->TakeFailure())
+  if (auto failure = set->TakeFailure()) {
+    if (set->barrier()) KillRunning(set);
     listener_->TaskSetFailed(set->stage_id(), set->stage_attempt(), std::move(*failure));
+  }
+}
+
+void TaskScheduler::ReportBarrierFailure(TaskSetManager* set) {
+  if (auto why = set->TakeBarrierFailure()) {
+    KillRunning(set);
+    listener_->BarrierTaskSetFailed(set->stage_id(), set->stage_attempt(), *why);
+  }
+}
+
+int TaskScheduler::TotalSlots() const {
+  int slots = 0;
+  for (const auto& [id, exec] : executors_) slots += exec.info.slots;
+  return slots;
+}
+
+void TaskScheduler::BarrierSync(const proto::BarrierRequest& request, BarrierCoordinator::Reply reply) {
+  for (const auto& set : sets_) {
+    if (set->stage_id() != request.stage_id() || set->stage_attempt() != request.stage_attempt() ||
+        !set->barrier())
+      continue;
+    if (set->zombie()) break;
+    barrier_.Request(request, clock_->Now(), std::move(reply));
+    return;
+  }
+  proto::BarrierReply r;
+  r.set_request_id(request.request_id());
+  r.set_error(fmt::format("barrier stage {}.{} is no longer running", request.stage_id(),
+                          request.stage_attempt()));
+  reply(std::move(r));
 }
 
 void TaskScheduler::TaskFinished(const std::string& executor_id, proto::TaskResult result) {
@@ -87,6 +165,7 @@ void TaskScheduler::TaskFinished(const std::string& executor_id, proto::TaskResu
       // The stage must wait for its parent's lost outputs: this attempt is over.
       set->MakeZombie();
       set->TaskKilled(result.task_id());
+      if (set->barrier()) KillRunning(set);
       listener_->FetchFailed(set->stage_id(), set->stage_attempt(), result);
       break;
     case proto::TaskResult::KILLED:
@@ -95,6 +174,7 @@ void TaskScheduler::TaskFinished(const std::string& executor_id, proto::TaskResu
     default:
       set->TaskFailed(result.task_id(), result);
       ReportFailure(set);
+      ReportBarrierFailure(set);
       break;
   }
   ReviveOffers();
@@ -104,8 +184,11 @@ void TaskScheduler::TaskFinished(const std::string& executor_id, proto::TaskResu
 void TaskScheduler::StopStage(int stage_id, bool kill) {
   for (auto& set : sets_) {
     if (set->stage_id() != stage_id) continue;
+    bool was_zombie = set->zombie();
     set->MakeZombie();
-    if (!kill) continue;
+    // A barrier set's tasks cannot finish without the whole attempt: they
+    // go when it stops (a zombie one's went when it became one).
+    if (set->barrier() ? was_zombie : !kill) continue;
     for (int64_t tid : set->RunningTaskIds()) backend_->KillTask(tasks_.at(tid).executor_id, tid);
   }
 }
@@ -124,12 +207,15 @@ void TaskScheduler::ExecutorAdded(const ExecutorInfo& info) {
 
 void TaskScheduler::ExecutorLost(const std::string& executor_id) {
   executors_.erase(executor_id);
-  for (auto& set : sets_) {
+  std::vector<TaskSetManager*> sets;
+  for (auto& set : sets_) sets.push_back(set.get());
+  for (TaskSetManager* set : sets) {
     for (int64_t tid : set->ExecutorLost(executor_id)) {
       tasks_.erase(tid);
       tracker_->TaskEnded(set->stage_id(), false);
     }
   }
+  for (TaskSetManager* set : sets) ReportBarrierFailure(set);  // may submit new sets
   ReviveOffers();
   Reap();
 }
@@ -137,6 +223,7 @@ void TaskScheduler::ExecutorLost(const std::string& executor_id) {
 void TaskScheduler::Tick() {
   double now = clock_->Now();
   for (auto& set : sets_) set->CheckSpeculation(now);
+  barrier_.CheckTimeouts(now);
   ReviveOffers();
   Reap();
 }
@@ -144,6 +231,22 @@ void TaskScheduler::Tick() {
 // Only at the end of calls the DAG scheduler does not make from its
 // listener methods, so no caller up the stack still holds a set.
 void TaskScheduler::Reap() {
+  if (!barrier_.idle()) {  // syncs of attempts that stopped will never complete
+    std::map<std::pair<int, int>, const TaskSetManager*> live;
+    for (const auto& s : sets_)
+      if (s->barrier() && !s->zombie()) live[{s->stage_id(), s->stage_attempt()}] = s.get();
+    std::map<std::pair<int, int>, std::string> ended;
+    for (const auto& s : sets_)
+      if (s->barrier() && s->zombie()) ended[{s->stage_id(), s->stage_attempt()}] = s->end_reason();
+    barrier_.AttemptsEnded([&](int stage, int attempt) { return live.count({stage, attempt}) > 0; },
+                           [&](int stage, int attempt) {
+                             auto it = ended.find({stage, attempt});
+                             std::string why = it == ended.end() ? "" : it->second;
+                             return fmt::format("barrier stage {}.{} stopped before every task reached "
+                                                "the sync{}{}",
+                                                stage, attempt, why.empty() ? "" : ": ", why);
+                           });
+  }
   sets_.erase(std::remove_if(sets_.begin(), sets_.end(),
                              [](const auto& s) {
                                return (s->zombie() || s->AllSucceeded()) && !s->HasRunning();

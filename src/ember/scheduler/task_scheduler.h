@@ -13,6 +13,14 @@
 // build) reaches the listener once. When an executor is lost its running
 // tasks run again elsewhere without counting as failures. Task starts and
 // ends are reported to the JobTracker.
+//
+// Barrier sets launch all their tasks at once, when the executors' free
+// slots hold them all, each task told every task's executor address by
+// partition order; a barrier task that fails or is lost ends its attempt:
+// the set's other tasks are killed and the listener hears
+// BarrierTaskSetFailed (the DAG scheduler decides on a new attempt). Their
+// syncs go through the BarrierCoordinator, whose waiting callers are
+// failed as soon as their set stops running.
 #pragma once
 
 #include <map>
@@ -21,6 +29,7 @@
 #include <vector>
 
 #include "ember/scheduler/backend.h"
+#include "ember/scheduler/barrier_coordinator.h"
 #include "ember/scheduler/clock.h"
 #include "ember/scheduler/job_tracker.h"
 #include "ember/scheduler/task_set_manager.h"
@@ -39,6 +48,9 @@ class TaskScheduler {
     virtual void TaskSetFailed(int stage_id, int stage_attempt, JobFailure failure) = 0;
     // Every partition of the attempt succeeded.
     virtual void TaskSetFinished(int stage_id, int stage_attempt) = 0;
+    // A task of a barrier attempt failed or was lost; the attempt's other
+    // tasks are being killed.
+    virtual void BarrierTaskSetFailed(int stage_id, int stage_attempt, const std::string& reason) {}
   };
 
   TaskScheduler(SchedulerBackend* backend, const Clock* clock, TaskSetOptions options,
@@ -46,13 +58,18 @@ class TaskScheduler {
 
   void Submit(TaskSetSpec spec);
   // No more launches for any attempt of the stage; with `kill`, its
-  // running tasks are killed too (results of survivors still arrive).
+  // running tasks are killed too (results of survivors still arrive). A
+  // barrier attempt's tasks are killed either way, once.
   void StopStage(int stage_id, bool kill);
   bool HasRunningTasks(int stage_id) const;  // in any attempt of the stage
   void ExecutorAdded(const ExecutorInfo& info);
   void ExecutorLost(const std::string& executor_id);
   void TaskFinished(const std::string& executor_id, proto::TaskResult result);
-  void Tick();  // speculation, and offers whose locality wait may have expired
+  void Tick();  // speculation, offers whose locality wait may have expired, barrier timeouts
+  // Slots of all executors (a barrier stage needs as many as its tasks).
+  int TotalSlots() const;
+  // A barrier task's sync; `reply` is called once, on the event loop.
+  void BarrierSync(const proto::BarrierRequest& request, BarrierCoordinator::Reply reply);
 
 
  private:
@@ -69,6 +86,11 @@ class TaskScheduler {
   void OfferTo(TaskSetManager* set, double now);
   void ReportFailure(TaskSetManager* set);
   void Launch(TaskSetManager* set, Executor* exec, proto::TaskDescription task);
+  void OfferBarrier(TaskSetManager* set, double now);
+  void KillRunning(TaskSetManager* set);
+  // Tells the listener about a barrier attempt that just ended, and kills
+  // the rest of it.
+  void ReportBarrierFailure(TaskSetManager* set);
   void Reap();  // drops sets with nothing left to do
 
   SchedulerBackend* backend_;
@@ -81,6 +103,7 @@ class TaskScheduler {
   std::map<int64_t, Launched> tasks_;
   int64_t next_task_ = 0;
   bool offering_ = false, offer_again_ = false;
+  BarrierCoordinator barrier_;
 };
 
 }  // namespace ember::scheduler

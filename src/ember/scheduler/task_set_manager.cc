@@ -113,6 +113,7 @@ std::optional<proto::TaskDescription> TaskSetManager::ResourceOffer(const Execut
     return std::nullopt;
   }
   task->set_task_id(task_id);
+  launched_ = true;
   state_[*index] = State::kRunning;
   copies_[*index]++;
   running_[task_id] = {*index, exec.id, now, task->attempt()};
@@ -179,6 +180,13 @@ void TaskSetManager::TaskFailed(int64_t task_id, const proto::TaskResult& result
     Abort({ember::TaskFailed(msg), spec_.stage_id, partition, failures, result.error_code()});
     return;
   }
+  if (spec_.barrier) {
+    EndBarrierAttempt(fmt::format(
+        "Stage failed because barrier task {} (partition {}, attempt {}) of stage {}.{} finished "
+        "unsuccessfully.\n{}",
+        task_id, partition, r.attempt, spec_.stage_id, spec_.stage_attempt, result.error()));
+    return;
+  }
   if (copies_[i] > 0) return;  // a speculative twin may yet succeed
   state_[i] = State::kPending;
   AddPending(i, true);  // retried before untried partitions, as in Spark
@@ -196,16 +204,27 @@ void TaskSetManager::TaskKilled(int64_t task_id) {
   }
 }
 
+void TaskSetManager::EndBarrierAttempt(std::string why) {
+  zombie_ = true;
+  end_reason_ = why;
+  barrier_failure_ = std::move(why);
+}
+
 std::vector<int64_t> TaskSetManager::ExecutorLost(const std::string& executor_id) {
   std::vector<int64_t> lost;
   for (const auto& [tid, r] : running_)
     if (r.executor_id == executor_id) lost.push_back(tid);
+  if (spec_.barrier && !lost.empty() && !zombie_)
+    EndBarrierAttempt(fmt::format("Stage failed because barrier task {} (partition {}) of stage {}.{} "
+                                  "was lost with executor {}",
+                                  lost[0], spec_.partitions[running_.at(lost[0]).index],
+                                  spec_.stage_id, spec_.stage_attempt, executor_id));
   for (int64_t tid : lost) TaskKilled(tid);
   return lost;
 }
 
 void TaskSetManager::CheckSpeculation(double now) {
-  if (zombie_ || !options_->speculation.enabled) return;
+  if (zombie_ || spec_.barrier || !options_->speculation.enabled) return;
   std::vector<std::pair<int, double>> running;
   for (const auto& [tid, r] : running_)
     if (state_[r.index] == State::kRunning) running.emplace_back(static_cast<int>(r.index), now - r.start);
@@ -223,7 +242,10 @@ std::vector<int64_t> TaskSetManager::RunningTaskIds() const {
 }
 
 void TaskSetManager::Abort(JobFailure failure) {
-  if (!aborted_) failure_ = std::move(failure);
+  if (!aborted_) {
+    end_reason_ = failure.status.message();
+    failure_ = std::move(failure);
+  }
   aborted_ = true;
   zombie_ = true;
 }

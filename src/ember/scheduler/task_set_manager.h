@@ -15,7 +15,11 @@
 // once no ordinary task is pending. The result sizes of successful tasks
 // add up against `max_result_bytes` (spark.driver.maxResultSize). A zombie
 // set (aborted, or its stage moved on) launches nothing more but still
-// reports the tasks it has running.
+// reports the tasks it has running. A barrier set (spec.barrier) is never
+// speculated; the task scheduler launches all its tasks together; a task
+// of it that fails (short of the failure limit, which aborts as above) or
+// is lost with its executor ends the whole attempt: the set turns zombie
+// and TakeBarrierFailure() says why, once.
 #pragma once
 
 #include <deque>
@@ -52,6 +56,7 @@ struct TaskSetSpec {
   std::vector<std::vector<TaskLocation>> preferred;  // per partition index; may be empty
   // The task for a partition, everything but its task id; called at launch.
   std::function<Result<proto::TaskDescription>(int partition)> make_task;
+  bool barrier = false;  // a barrier stage: all tasks at once, a failure ends the attempt
 };
 
 struct TaskSetOptions {
@@ -60,6 +65,7 @@ struct TaskSetOptions {
   double locality_wait_process_s = 3;
   double locality_wait_node_s = 3;
   SpeculationOptions speculation;
+  double barrier_sync_timeout_s = 365 * 86400.0;  // spark.barrier.sync.timeout
 };
 
 class TaskSetManager {
@@ -70,6 +76,13 @@ class TaskSetManager {
   int stage_attempt() const { return spec_.stage_attempt; }
   int priority() const { return spec_.priority; }
   bool zombie() const { return zombie_; }
+  bool barrier() const { return spec_.barrier; }
+  size_t num_tasks() const { return spec_.partitions.size(); }
+  // A barrier set launches once, every task together.
+  bool NothingLaunched() const { return !launched_; }
+  std::optional<std::string> TakeBarrierFailure() { return std::exchange(barrier_failure_, std::nullopt); }
+  // Why this set stopped, for the barrier syncs its tasks still wait in.
+  const std::string& end_reason() const { return end_reason_; }
   void MakeZombie() { zombie_ = true; }
   bool AllSucceeded() const { return succeeded_ == spec_.partitions.size(); }
   bool HasRunning() const { return !running_.empty(); }
@@ -116,6 +129,7 @@ class TaskSetManager {
   std::optional<size_t> FindTask(const ExecutorInfo& exec, Locality level);
   std::optional<size_t> FindSpeculative();
   void Abort(JobFailure failure);
+  void EndBarrierAttempt(std::string why);
 
   TaskSetSpec spec_;
   const TaskSetOptions* options_;
@@ -127,6 +141,9 @@ class TaskSetManager {
   bool zombie_ = false;
   std::optional<JobFailure> failure_;
   bool aborted_ = false;
+  bool launched_ = false;
+  std::optional<std::string> barrier_failure_;
+  std::string end_reason_;
 
   // Pending tasks by preference (lazily cleaned: entries no longer pending
   // are skipped when met).
