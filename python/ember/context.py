@@ -529,6 +529,14 @@ class SparkContext:
             props = self._local.properties = {}
         return props
 
+    def _get_local_properties(self):
+        """A copy of this thread's local properties (ember.util's threads)."""
+        return dict(self._properties())
+
+    def _set_local_properties(self, properties):
+        """Replace this thread's local properties by a copy of `properties`."""
+        self._local.properties = dict(properties)
+
     def _job_properties(self):
         """What a job carries to its tasks: the thread's local properties and
         the broadcast copies workers must drop."""
