@@ -381,13 +381,14 @@ class SparkContext:
 
     @property
     def listFiles(self):
-        """The paths added with addFile/addPyFile."""
-        return list(self._files.files.values())
+        """The files added with addFile/addPyFile, as file: URIs (a
+        directory's ending in "/"), as PySpark lists them."""
+        return self._files.file_uris()
 
     @property
     def listArchives(self):
-        """The paths added with addArchive."""
-        return list(self._files.archives.values())
+        """The archives added with addArchive, as file: URIs."""
+        return self._files.archive_uris()
 
     # ------------------------------------------------------------ profiling
     def show_profiles(self):
