@@ -60,6 +60,9 @@ class SparkContext:
                 self._conf.setMaster(master)
             if appName:
                 self._conf.setAppName(appName)
+            if sparkHome:
+                self._conf.setSparkHome(sparkHome)
+            self.sparkHome = self._conf.get("spark.home")  # None unless given
             self._conf.setIfMissing("spark.master", "local[*]")
             self._conf.setIfMissing("spark.app.name", "ember")
             for key, value in (environment or {}).items():
@@ -146,6 +149,12 @@ class SparkContext:
     def defaultMinPartitions(self):
         return min(self.defaultParallelism, 2)
 
+    @property
+    def resources(self):
+        """The resources (GPUs...) of the driver, by name: none, as ember
+        discovers no custom resources."""
+        return {}
+
     def sparkUser(self):
         return getpass.getuser()
 
@@ -212,7 +221,7 @@ class SparkContext:
             size = len(data)
             slices = [data[i * size // n:(i + 1) * size // n] for i in range(n)]
         node = self._call(self._engine.add_parallel, [ser.dumps(s) for s in slices])
-        return SourceRDD(self, node)
+        return SourceRDD(self, node, kind="ParallelCollectionRDD")
 
     def range(self, start, end=None, step=1, numSlices=None):
         """``parallelize(range(start, end, step))``; one argument is the end.
@@ -226,7 +235,7 @@ class SparkContext:
 
     def emptyRDD(self):
         from .rdd import SourceRDD
-        return SourceRDD(self, self._call(self._engine.add_parallel, []))
+        return SourceRDD(self, self._call(self._engine.add_parallel, []), kind="EmptyRDD")
 
     def textFile(self, name, minPartitions=None, use_unicode=True):
         """Lines of text files: a path, directory, glob or comma-separated list;
@@ -234,14 +243,14 @@ class SparkContext:
         from .rdd import SourceRDD
         n = self.defaultMinPartitions if minPartitions is None else int(minPartitions)
         node = self._call(self._engine.add_text_file, str(name), n, bool(use_unicode))
-        return SourceRDD(self, node)
+        return SourceRDD(self, node, kind="MapPartitionsRDD", name=str(name))
 
     def wholeTextFiles(self, path, minPartitions=None, use_unicode=True):
         """(path, contents) of each file; contents are bytes if use_unicode=False."""
         from .rdd import SourceRDD
         n = self.defaultMinPartitions if minPartitions is None else int(minPartitions)
         node = self._call(self._engine.add_whole_files, str(path), n, bool(use_unicode))
-        return SourceRDD(self, node)
+        return SourceRDD(self, node, kind="MapPartitionsRDD", name=str(path))
 
     def binaryFiles(self, path, minPartitions=None):
         """(path, bytes) of each file."""
@@ -253,7 +262,7 @@ class SparkContext:
         from .rdd import SourceRDD
         node = self._call(self._engine.add_binary_records, str(path), int(recordLength),
                           self.defaultMinPartitions)
-        return SourceRDD(self, node)
+        return SourceRDD(self, node, kind="MapPartitionsRDD")
 
     def sequenceFile(self, path, keyClass=None, valueClass=None, keyConverter=None,
                      valueConverter=None, minSplits=None, batchSize=0):
@@ -265,7 +274,7 @@ class SparkContext:
         hadoop_formats.check_no_converters(keyConverter, valueConverter)
         n = self.defaultMinPartitions if minSplits is None else int(minSplits)
         node = self._call(self._engine.add_sequence_file, str(path), n, keyClass or "", valueClass or "")
-        return SourceRDD(self, node)
+        return SourceRDD(self, node, kind="MapPartitionsRDD")
 
     def pickleFile(self, name, minPartitions=None):
         """The records saved by saveAsPickleFile, by ember or by PySpark."""
@@ -274,7 +283,8 @@ class SparkContext:
         node = self._call(self._engine.add_sequence_file, str(name), n, writables.NULL, writables.BYTES)
         from .rdd import SourceRDD
         path = str(name)
-        return SourceRDD(self, node).flatMap(lambda kv: pickle_file.decode_value(kv[1], path))
+        return SourceRDD(self, node, kind="MapPartitionsRDD").flatMap(
+            lambda kv: pickle_file.decode_value(kv[1], path))
 
     def hadoopFile(self, path, inputFormatClass, keyClass, valueClass, keyConverter=None,
                    valueConverter=None, conf=None, batchSize=0):
@@ -291,7 +301,7 @@ class SparkContext:
         if kind == "text":
             node = self._call(self._engine.add_text_file, str(path), self.defaultMinPartitions,
                               True, True)
-            return SourceRDD(self, node)
+            return SourceRDD(self, node, kind="MapPartitionsRDD")
         separator = hadoop_formats.setting(conf, hadoop_formats.KEY_VALUE_SEPARATOR, "\t")
         return self.textFile(path).map(hadoop_formats.key_value_split(separator))
 
@@ -333,11 +343,11 @@ class SparkContext:
         node = self._call(self._engine.add_union, [r._node_id() for r in rdds])
         partitioner = rdds[0].partitioner
         if partitioner is None or any(r.partitioner != partitioner for r in rdds):
-            return SourceRDD(self, node, rdds)
+            return SourceRDD(self, node, rdds, kind="UnionRDD")
         n = partitioner.numPartitions
         groups = [[i + j * n for j in range(len(rdds))] for i in range(n)]
         aligned = self._call(self._engine.add_coalesce, node, groups)
-        return SourceRDD(self, aligned, rdds, partitioner=partitioner)
+        return SourceRDD(self, aligned, rdds, partitioner=partitioner, kind="PartitionerAwareUnionRDD")
 
     def broadcast(self, value):
         """A read-only value for tasks: pickled once here, loaded once per
@@ -436,7 +446,7 @@ class SparkContext:
         from .rdd import SourceRDD
         files = [f for f in self._call(self._engine.list_input_files, str(name))
                  if f.rsplit("/", 1)[-1].startswith("part-")]
-        return SourceRDD(self, self._call(self._engine.add_checkpoint, files))
+        return SourceRDD(self, self._call(self._engine.add_checkpoint, files), kind="ReliableCheckpointRDD")
 
     def _save_as_frame_files(self, rdd, path):
         """Run the job writing each partition of `rdd` as a frame file
