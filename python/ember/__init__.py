@@ -16,11 +16,14 @@ from .hashing import portable_hash
 from .rdd import RDD
 from .resultiterable import ResultIterable
 from .statcounter import StatCounter
+from .status import SparkJobInfo, SparkStageInfo, StatusTracker
 from .storagelevel import StorageLevel
 from .taskcontext import TaskContext
+from .util import InheritableThread, inheritable_thread_target
 
 __all__ = [
     "Accumulator", "AccumulatorParam", "Broadcast", "EmberError", "PythonException", "RDD",
     "ResultIterable", "SparkConf", "SparkContext", "SparkFiles", "StatCounter", "StorageLevel",
     "TaskContext", "portable_hash", "__version__",
+    "InheritableThread", "inheritable_thread_target", "SparkJobInfo", "SparkStageInfo", "StatusTracker",
 ]

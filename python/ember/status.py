@@ -35,10 +35,12 @@ class StatusTracker:
         return self._engine_call("job_ids_for_group", jobGroup)
 
     def getActiveJobsIds(self):
-        return self._engine_call("active_job_ids")
+        """Ids of the running jobs, sorted."""
+        return sorted(self._engine_call("active_job_ids"))
 
     def getActiveStageIds(self):
-        return self._engine_call("active_stage_ids")
+        """Ids of the running stages, sorted."""
+        return sorted(self._engine_call("active_stage_ids"))
 
     def getJobInfo(self, jobId):
         info = self._engine_call("job_info", jobId)
