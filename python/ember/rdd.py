@@ -350,7 +350,15 @@ class RDD:
         return self._checkpointed
 
     def isLocallyCheckpointed(self):
-        return self._checkpointed and self._checkpoint_mode == "local"
+        """Marked for localCheckpoint (as Spark: before a job stored it;
+        isCheckpointed says when it has been).
+
+        >>> rdd = sc.range(3).map(lambda x: x)
+        >>> rdd.localCheckpoint()
+        >>> rdd.isLocallyCheckpointed(), rdd.isCheckpointed()
+        (True, False)
+        """
+        return self._checkpoint_mode == "local"
 
     def getCheckpointFile(self):
         """The checkpoint's directory once written, else None."""
