@@ -562,6 +562,9 @@ class SparkContext:
         """What a job carries to its tasks: the thread's local properties and
         the broadcast copies workers must drop."""
         props = dict(self._properties())
+        if "callSite.short" not in props:  # a stage's name, as in Spark: "count at job.py:12"
+            from .rdd import _call_site
+            props["callSite.short"] = _call_site()
         props.update(self._files.job_properties())
         if self._dropped_broadcasts:
             props[broadcast.DROPPED_PROPERTY] = broadcast.dropped_property(self._dropped_broadcasts)

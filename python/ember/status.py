@@ -10,8 +10,9 @@ PySpark's SparkContext.statusTracker() reports it.
 >>> info = st.getJobInfo(job)
 >>> info.status, len(info.stageIds)
 ('SUCCEEDED', 1)
->>> st.getStageInfo(info.stageIds[0]).numCompletedTasks
-2
+>>> stage = st.getStageInfo(info.stageIds[0])
+>>> stage.numCompletedTasks, stage.name
+(2, 'count at <doctest ...>:1')
 """
 
 from collections import namedtuple

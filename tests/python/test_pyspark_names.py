@@ -79,6 +79,27 @@ def test_debug_string_has_sparks_shape(sc):
     assert sc.emptyRDD().toDebugString().startswith(b"(0) EmptyRDD[")
 
 
+def test_stages_are_named_by_the_action_and_its_line_as_in_spark(sc):
+    st = sc.statusTracker()
+    sc.setJobGroup("named-stages", "stage names")
+    try:
+        sc.parallelize(range(4), 2).map(lambda x: (x % 2, x)).reduceByKey(max).collect()  # the action
+    finally:
+        sc.clearJobGroup()
+    [job] = st.getJobIdsForGroup("named-stages")
+    names = {st.getStageInfo(stage).name for stage in st.getJobInfo(job).stageIds}
+    assert names == {"collect at %s:%d" % (HERE, line_of("# the action"))}
+    sc.setLocalProperty("callSite.short", "nightly report")  # Spark's key; the user's name wins
+    sc.setJobGroup("named-by-user", "stage names")
+    try:
+        sc.parallelize(range(4), 2).count()
+    finally:
+        sc.clearJobGroup()
+        sc.setLocalProperty("callSite.short", None)
+    [job] = st.getJobIdsForGroup("named-by-user")
+    assert st.getStageInfo(st.getJobInfo(job).stageIds[0]).name == "nightly report"
+
+
 def test_resource_profiles_are_accepted_and_reported(sc):
     executor = (ExecutorResourceRequests().cores(2).memory("6g").memoryOverhead("512m")
                 .pysparkMemory("1g").offheapMemory("1024k").resource("gpu", 2, "/opt/find-gpus", "nvidia.com"))
