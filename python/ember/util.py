@@ -113,9 +113,14 @@ def fail_on_stopiteration(f):
         try:
             return f(*args, **kwargs)
         except StopIteration as exc:
-            raise RuntimeError("[STOP_ITERATION_OCCURRED] Caught StopIteration thrown from "
-                               "user's code; failing the task: %s" % exc) from exc
+            raise stop_iteration_error(exc) from exc
     return wrapper
+
+
+def stop_iteration_error(exc=""):
+    """The error a StopIteration out of user code becomes (PySpark's text)."""
+    return RuntimeError("[STOP_ITERATION_OCCURRED] Caught StopIteration thrown from user's code; "
+                        "failing the task: %s" % exc)
 
 
 class VersionUtils:
