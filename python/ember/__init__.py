@@ -22,12 +22,14 @@ from .statcounter import StatCounter
 from .status import SparkJobInfo, SparkStageInfo, StatusTracker
 from .storagelevel import StorageLevel
 from .taskcontext import TaskContext
+from .util import InheritableThread, inheritable_thread_target
 
 __all__ = [
     "Accumulator", "AccumulatorParam", "BarrierTaskContext", "BarrierTaskInfo", "BasicProfiler",
-    "Broadcast", "CPickleSerializer", "EmberError", "MarshalSerializer", "Profiler",
-    "PythonException", "RDD", "RDDBarrier", "ResultIterable", "SparkConf", "SparkContext",
-    "SparkFiles", "StatCounter", "StorageLevel", "TaskContext", "portable_hash", "__version__",
+    "Broadcast", "CPickleSerializer", "EmberError", "InheritableThread", "MarshalSerializer",
+    "Profiler", "PythonException", "RDD", "RDDBarrier", "ResultIterable", "SparkConf",
+    "SparkContext", "SparkFiles", "SparkJobInfo", "SparkStageInfo", "StatCounter", "StatusTracker",
+    "StorageLevel", "TaskContext", "inheritable_thread_target", "portable_hash", "__version__",
 ]
 
 # The names of pyspark.__all__ (SQL aside) that ember serves; `import
@@ -36,6 +38,5 @@ PYSPARK_ALL = [
     "SparkConf", "SparkContext", "SparkFiles", "RDD", "StorageLevel", "Broadcast", "Accumulator",
     "AccumulatorParam", "MarshalSerializer", "CPickleSerializer", "StatusTracker", "SparkJobInfo",
     "SparkStageInfo", "Profiler", "BasicProfiler", "TaskContext", "RDDBarrier", "BarrierTaskContext",
-    "BarrierTaskInfo", "__version__",
+    "BarrierTaskInfo", "InheritableThread", "inheritable_thread_target", "__version__",
 ]
-__all__ += [name for name in PYSPARK_ALL if name not in __all__]

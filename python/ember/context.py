@@ -64,6 +64,9 @@ class SparkContext:
                 self._conf.setMaster(master)
             if appName:
                 self._conf.setAppName(appName)
+            if sparkHome:
+                self._conf.setSparkHome(sparkHome)
+            self.sparkHome = self._conf.get("spark.home")  # None unless given
             self._conf.setIfMissing("spark.master", "local[*]")
             self._conf.setIfMissing("spark.app.name", "ember")
             for key, value in (environment or {}).items():
@@ -177,6 +180,12 @@ class SparkContext:
     def defaultMinPartitions(self):
         return min(self.defaultParallelism, 2)
 
+    @property
+    def resources(self):
+        """The resources (GPUs...) of the driver, by name: none, as ember
+        discovers no custom resources."""
+        return {}
+
     def sparkUser(self):
         return getpass.getuser()
 
@@ -244,7 +253,7 @@ class SparkContext:
             size = len(data)
             slices = [data[i * size // n:(i + 1) * size // n] for i in range(n)]
         node = self._call(self._engine.add_parallel, [self._encode_slice(s) for s in slices])
-        return SourceRDD(self, node)
+        return SourceRDD(self, node, kind="ParallelCollectionRDD")
 
     def range(self, start, end=None, step=1, numSlices=None):
         """``parallelize(range(start, end, step))``; one argument is the end.
@@ -258,7 +267,7 @@ class SparkContext:
 
     def emptyRDD(self):
         from .rdd import SourceRDD
-        return SourceRDD(self, self._call(self._engine.add_parallel, []))
+        return SourceRDD(self, self._call(self._engine.add_parallel, []), kind="EmptyRDD")
 
     def textFile(self, name, minPartitions=None, use_unicode=True):
         """Lines of text files: a path, directory, glob or comma-separated list;
@@ -266,14 +275,14 @@ class SparkContext:
         from .rdd import SourceRDD
         n = self.defaultMinPartitions if minPartitions is None else int(minPartitions)
         node = self._call(self._engine.add_text_file, str(name), n, bool(use_unicode))
-        return SourceRDD(self, node)
+        return SourceRDD(self, node, kind="MapPartitionsRDD", name=str(name))
 
     def wholeTextFiles(self, path, minPartitions=None, use_unicode=True):
         """(path, contents) of each file; contents are bytes if use_unicode=False."""
         from .rdd import SourceRDD
         n = self.defaultMinPartitions if minPartitions is None else int(minPartitions)
         node = self._call(self._engine.add_whole_files, str(path), n, bool(use_unicode))
-        return SourceRDD(self, node)
+        return SourceRDD(self, node, kind="MapPartitionsRDD", name=str(path))
 
     def binaryFiles(self, path, minPartitions=None):
         """(path, bytes) of each file."""
@@ -285,7 +294,7 @@ class SparkContext:
         from .rdd import SourceRDD
         node = self._call(self._engine.add_binary_records, str(path), int(recordLength),
                           self.defaultMinPartitions)
-        return SourceRDD(self, node)
+        return SourceRDD(self, node, kind="MapPartitionsRDD")
 
     def sequenceFile(self, path, keyClass=None, valueClass=None, keyConverter=None,
                      valueConverter=None, minSplits=None, batchSize=0):
@@ -297,7 +306,7 @@ class SparkContext:
         hadoop_formats.check_no_converters(keyConverter, valueConverter)
         n = self.defaultMinPartitions if minSplits is None else int(minSplits)
         node = self._call(self._engine.add_sequence_file, str(path), n, keyClass or "", valueClass or "")
-        return SourceRDD(self, node)
+        return SourceRDD(self, node, kind="MapPartitionsRDD")
 
     def pickleFile(self, name, minPartitions=None):
         """The records saved by saveAsPickleFile, by ember or by PySpark."""
@@ -306,7 +315,8 @@ class SparkContext:
         node = self._call(self._engine.add_sequence_file, str(name), n, writables.NULL, writables.BYTES)
         from .rdd import SourceRDD
         path = str(name)
-        return SourceRDD(self, node).flatMap(lambda kv: pickle_file.decode_value(kv[1], path))
+        return SourceRDD(self, node, kind="MapPartitionsRDD").flatMap(
+            lambda kv: pickle_file.decode_value(kv[1], path))
 
     def hadoopFile(self, path, inputFormatClass, keyClass, valueClass, keyConverter=None,
                    valueConverter=None, conf=None, batchSize=0):
@@ -323,7 +333,7 @@ class SparkContext:
         if kind == "text":
             node = self._call(self._engine.add_text_file, str(path), self.defaultMinPartitions,
                               True, True)
-            return SourceRDD(self, node)
+            return SourceRDD(self, node, kind="MapPartitionsRDD")
         separator = hadoop_formats.setting(conf, hadoop_formats.KEY_VALUE_SEPARATOR, "\t")
         return self.textFile(path).map(hadoop_formats.key_value_split(separator))
 
@@ -365,11 +375,11 @@ class SparkContext:
         node = self._call(self._engine.add_union, [r._node_id() for r in rdds])
         partitioner = rdds[0].partitioner
         if partitioner is None or any(r.partitioner != partitioner for r in rdds):
-            return SourceRDD(self, node, rdds)
+            return SourceRDD(self, node, rdds, kind="UnionRDD")
         n = partitioner.numPartitions
         groups = [[i + j * n for j in range(len(rdds))] for i in range(n)]
         aligned = self._call(self._engine.add_coalesce, node, groups)
-        return SourceRDD(self, aligned, rdds, partitioner=partitioner)
+        return SourceRDD(self, aligned, rdds, partitioner=partitioner, kind="PartitionerAwareUnionRDD")
 
     def broadcast(self, value):
         """A read-only value for tasks: pickled once here, loaded once per
@@ -413,13 +423,14 @@ class SparkContext:
 
     @property
     def listFiles(self):
-        """The paths added with addFile/addPyFile."""
-        return list(self._files.files.values())
+        """The files added with addFile/addPyFile, as file: URIs (a
+        directory's ending in "/"), as PySpark lists them."""
+        return self._files.file_uris()
 
     @property
     def listArchives(self):
-        """The paths added with addArchive."""
-        return list(self._files.archives.values())
+        """The archives added with addArchive, as file: URIs."""
+        return self._files.archive_uris()
 
     # ------------------------------------------------------------ profiling
     def show_profiles(self):
@@ -468,7 +479,7 @@ class SparkContext:
         from .rdd import SourceRDD
         files = [f for f in self._call(self._engine.list_input_files, str(name))
                  if f.rsplit("/", 1)[-1].startswith("part-")]
-        return SourceRDD(self, self._call(self._engine.add_checkpoint, files))
+        return SourceRDD(self, self._call(self._engine.add_checkpoint, files), kind="ReliableCheckpointRDD")
 
     def _save_as_frame_files(self, rdd, path):
         """Run the job writing each partition of `rdd` as a frame file
@@ -562,10 +573,21 @@ class SparkContext:
             props = self._local.properties = {}
         return props
 
+    def _get_local_properties(self):
+        """A copy of this thread's local properties (ember.util's threads)."""
+        return dict(self._properties())
+
+    def _set_local_properties(self, properties):
+        """Replace this thread's local properties by a copy of `properties`."""
+        self._local.properties = dict(properties)
+
     def _job_properties(self):
         """What a job carries to its tasks: the thread's local properties and
         the broadcast copies workers must drop."""
         props = dict(self._properties())
+        if "callSite.short" not in props:  # a stage's name, as in Spark: "count at job.py:12"
+            from .rdd import _call_site
+            props["callSite.short"] = _call_site()
         props.update(self._files.job_properties())
         if self._dropped_broadcasts:
             props[broadcast.DROPPED_PROPERTY] = broadcast.dropped_property(self._dropped_broadcasts)

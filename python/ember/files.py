@@ -47,7 +47,8 @@ class SparkFiles:
 
     @classmethod
     def get(cls, filename):
-        return os.path.join(cls.getRootDirectory(), filename)
+        """The absolute path of an added file (a plain path, not a URI)."""
+        return os.path.abspath(os.path.join(cls.getRootDirectory(), filename))
 
     @classmethod
     def getRootDirectory(cls):
@@ -129,6 +130,18 @@ class AddedFiles:
             raise FileAlreadyExistsError(
                 "File %s was already registered with a different path (%s)" % (name, known))
         return False
+
+    def file_uris(self):
+        """The added files as Spark lists them: "file:/abs/path", a
+        directory's with a trailing "/"."""
+        return ["file:%s%s" % (source, "/" if os.path.isdir(os.path.join(self.directory, name)) else "")
+                for name, source in self.files.items()]
+
+    def archive_uris(self):
+        """The added archives as Spark lists them: "file:/abs/path", with
+        "#name" when unpacked under another name."""
+        return ["file:%s%s" % (source, "" if name == os.path.basename(source) else "#" + name)
+                for name, source in self.archives.items()]
 
     def job_properties(self):
         props = {DIR_PROPERTY: self.directory}

@@ -33,14 +33,14 @@ def bucket_bounds(rdd, buckets):
             inc = int(inc)
         bounds = [lo + i * inc for i in range(buckets)] + [hi]
         return bounds
-    buckets = list(buckets)
-    if len(buckets) < 2:
+    bounds = list(buckets)
+    if len(bounds) < 2:
         raise ValueError("buckets should have more than one value")
-    if any(b != b for b in buckets):
+    if any(b != b for b in bounds):
         raise ValueError("can not have None or NaN in buckets")
-    if sorted(buckets) != buckets or len(set(buckets)) != len(buckets):
+    if sorted(bounds) != bounds or len(set(bounds)) != len(bounds):
         raise ValueError("buckets should be sorted and distinct")
-    return buckets
+    return buckets  # as given: PySpark hands a tuple back as a tuple
 
 
 def count_partition(iterator, buckets):

@@ -17,6 +17,8 @@ MAP, FILTER, FLATMAP, PARTITION = "map", "filter", "flatMap", "partition"
 
 import itertools
 
+from .util import stop_iteration_error
+
 # Python allows 20 statically nested blocks; keep well below it.
 _MAX_LOOPS_PER_SEGMENT = 15
 # Up to this many record ops are chained as builtin iterators (C speed);
@@ -80,6 +82,13 @@ def _compile_segments(ops):
 
 def _builtin_chain(ops):
     def segment(split, it):
+        # map and filter take a StopIteration out of f for the end of their
+        # input and would drop the rest silently. So the input ends in a
+        # marker that notes it was read to the end, and the output in a
+        # check that it was: an error otherwise, as PySpark's. (The compiled
+        # loops are generators, where Python turns it into an error.)
+        source_ended = []
+        it = itertools.chain(it, _note_end(source_ended))
         for kind, f in ops:
             if kind == MAP:
                 it = map(f, it)
@@ -87,8 +96,21 @@ def _builtin_chain(ops):
                 it = filter(f, it)
             else:
                 it = itertools.chain.from_iterable(map(f, it))
-        return it
+        return itertools.chain(it, _check_end(source_ended))
     return segment
+
+
+def _note_end(ended):
+    ended.append(True)
+    return
+    yield
+
+
+def _check_end(source_ended):
+    if not source_ended:
+        raise stop_iteration_error("a map, filter or flatMap function raised StopIteration")
+    return
+    yield
 
 
 def _compile_segment(ops):

@@ -38,12 +38,17 @@ ALIASES = {
     "pyspark.profiler": "ember.profiler",
     "pyspark.rdd": "ember.rdd",
     "pyspark.serializers": "ember.serializers",
+    "pyspark.resource": "ember.resource",
+    "pyspark.resource.information": "ember.resource.information",
+    "pyspark.resource.profile": "ember.resource.profile",
+    "pyspark.resource.requests": "ember.resource.requests",
     "pyspark.resultiterable": "ember.resultiterable",
     "pyspark.shuffle": "ember.shuffle",
     "pyspark.statcounter": "ember.statcounter",
     "pyspark.status": "ember.status",
     "pyspark.storagelevel": "ember.storagelevel",
     "pyspark.taskcontext": "ember.taskcontext",
+    "pyspark.util": "ember.util",
 }
 # PySpark 4 keeps the core classes in pyspark.core.*; the old names stay.
 CORE_MODULES = ("rdd", "context", "broadcast", "files", "status")

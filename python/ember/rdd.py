@@ -12,7 +12,9 @@ import heapq
 import itertools
 import math
 import operator
+import os
 import random
+import re
 import shlex
 import subprocess
 import sys
@@ -71,6 +73,21 @@ def _zip_partition(iterator):
         raise ValueError("Can only zip RDDs with same number of elements in each partition")
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _call_site():
+    """Where the user made an RDD, as Spark's creation site reads: "<the
+    ember method called> at <user's file>:<line>" (the outermost ember
+    frame and the frame that called it)."""
+    frame, method = sys._getframe(1), None
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        method, frame = frame.f_code.co_name, frame.f_back
+    if frame is None:
+        return method or "<unknown>"
+    return "%s at %s:%d" % (method, frame.f_code.co_filename, frame.f_lineno)
+
+
 BROADCAST_COMMAND_BYTES = 1 << 20
 
 
@@ -116,12 +133,20 @@ class RDD:
     [20, 30, 40]
     """
 
+    # What repr and toDebugString call this kind of RDD: the name of the
+    # RDD class a PySpark user sees there.
+    _kind = "RDD"
+
     def __init__(self, ctx, partitioner=None):
         self.ctx = ctx
         self.partitioner = partitioner
         self._name = None
+        self._creation_site = _call_site()
         self._id = None
         self.is_cached = False
+        self.is_checkpointed = False  # PySpark's: set by checkpoint(), before any job
+        self.has_resource_profile = False
+        self._resource_profile = None
         self._storage_level = None
         self._unpersist_on_gc = None
         self._nid = None
@@ -160,24 +185,51 @@ class RDD:
         return self
 
     def __repr__(self):
-        return "%s[%d] at %s" % (self._name or type(self).__name__, self.id(), type(self).__name__)
+        """As Spark shows an RDD: "[name ]Kind[id] at method at file:line".
+
+        >>> sc.parallelize([1, 2], 2).setName("pairs")
+        pairs ParallelCollectionRDD[...] at parallelize at ...
+        """
+        return "%s%s[%d] at %s" % (self._name + " " if self._name else "", self._kind, self.id(),
+                                   self._creation_site)
 
     def toDebugString(self):
-        """The lineage, one RDD per line: each shuffle indents what lies
-        before it by one step, and every parent of a union is listed.
+        """The lineage as Spark prints it: "(partitions) RDD [storage]", one
+        RDD a line; " |  " marks a narrow dependency, "+-(n)" the RDD before
+        a shuffle, with what lies before it indented one step further.
 
         >>> print(sc.parallelize([(1, 2)], 2).reduceByKey(max).toDebugString().decode())
-        (2) PipelinedRDD[...] at PipelinedRDD
-        (2) ShuffledRDD[...] at ShuffledRDD
-          (2) PipelinedRDD[...] at PipelinedRDD
-          (2) SourceRDD[...] at SourceRDD
+        (2) PythonRDD[...] at reduceByKey at ... []
+         |  ShuffledRDD[...] at reduceByKey at ... []
+         +-(2) PythonRDD[...] at reduceByKey at ... []
+            |  ParallelCollectionRDD[...] at parallelize at ... []
         """
-        lines, todo = [], [(self, 0)]
+        def describe(rdd):
+            level = rdd._storage_level
+            return "%r [%s]" % (rdd, level if level is not None else "")
+
+        def partitions(rdd):
+            return "(%d)" % rdd.getNumPartitions()
+
+        def child_prefix(prefix, count):
+            left = (len(count) - 1) // 2
+            return prefix + " " * left + "|" + " " * (len(count) - left)
+
+        count = partitions(self)
+        lines = ["%s %s" % (count, describe(self))]
+        todo = [(parent, shuffled, child_prefix("", count), i == 0)
+                for i, (parent, shuffled) in enumerate(reversed(self._lineage()))]
         while todo:
-            rdd, depth = todo.pop()
-            lines.append("%s(%d) %r" % ("  " * depth, rdd.getNumPartitions(), rdd))
-            for parent, shuffled in reversed(rdd._lineage()):
-                todo.append((parent, depth + shuffled))
+            rdd, shuffled, prefix, last = todo.pop()
+            if shuffled:
+                count = partitions(rdd)
+                head = re.sub(r"\|\s+$", "", prefix)
+                lines.append("%s+-%s %s" % (head, count, describe(rdd)))
+                prefix = child_prefix(head + ("  " if last else "| "), count)
+            else:
+                lines.append(prefix + describe(rdd))
+            todo += [(parent, parent_shuffled, prefix, i == 0)
+                     for i, (parent, parent_shuffled) in enumerate(reversed(rdd._lineage()))]
         return "\n".join(lines).encode("utf-8")
 
     def _lineage(self):
@@ -248,6 +300,22 @@ class RDD:
         """
         return self._storage_level or StorageLevel(False, False, False, False, 1)
 
+    # ------------------------------------------------------------ resources
+    def withResources(self, profile):
+        """Ask for `profile`'s resources when computing this RDD. ember
+        records the profile and reports it (getResourceProfile); tasks get
+        spark.task.cpus cores whatever it asks (docs/status.md)."""
+        from .resource import ResourceProfile
+        if not isinstance(profile, ResourceProfile):
+            raise TypeError("withResources() takes a ResourceProfile, not %s" % type(profile).__name__)
+        self.has_resource_profile = True
+        self._resource_profile = profile
+        return self
+
+    def getResourceProfile(self):
+        """The ResourceProfile given to withResources, or None."""
+        return self._resource_profile
+
     def _is_pipelinable(self):
         """Later narrow operations may fuse into this RDD's pipeline: not when
         it is persisted or checkpointed, since its computed partitions are
@@ -262,6 +330,7 @@ class RDD:
         if self.ctx._checkpoint_dir is None:
             raise UnsupportedOperationException(
                 "Checkpoint directory has not been set in the SparkContext: call setCheckpointDir")
+        self.is_checkpointed = True
         if self._checkpoint_mode is None:
             self._checkpoint_mode = "reliable"
 
@@ -283,8 +352,14 @@ class RDD:
         return self._checkpointed
 
     def isLocallyCheckpointed(self):
-        """Whether localCheckpoint() was called on this RDD (as in PySpark,
-        before the checkpoint is written too)."""
+        """Marked for localCheckpoint (as Spark: before a job stored it;
+        isCheckpointed says when it has been).
+
+        >>> rdd = sc.range(3).map(lambda x: x)
+        >>> rdd.localCheckpoint()
+        >>> rdd.isLocallyCheckpointed(), rdd.isCheckpointed()
+        (True, False)
+        """
         return self._checkpoint_mode == "local"
 
     def getCheckpointFile(self):
@@ -506,7 +581,7 @@ class RDD:
         k = max(1, min(int(numPartitions), n)) if n else 0
         groups = [list(range(i * n // k, (i + 1) * n // k)) for i in range(k)]
         node = self.ctx._call(self.ctx._engine.add_coalesce, self._node_id(), groups)
-        return SourceRDD(self.ctx, node, [self])
+        return SourceRDD(self.ctx, node, [self], kind="CoalescedRDD")
 
     def repartition(self, numPartitions):
         """Reshuffle into ``numPartitions`` partitions of similar size."""
@@ -752,7 +827,8 @@ class RDD:
         [(1, 'x'), (1, 'y'), (2, 'x'), (2, 'y')]
         """
         node = self.ctx._call(self.ctx._engine.add_pair, self._node_id(), other._node_id(), True)
-        return SourceRDD(self.ctx, node, [self, other]).mapPartitions(_cartesian_partition)
+        pairs = SourceRDD(self.ctx, node, [self, other], kind="CartesianRDD")
+        return pairs.mapPartitions(_cartesian_partition)
 
     def zip(self, other):
         """Pair the i-th records of both RDDs, which must have the same
@@ -763,7 +839,8 @@ class RDD:
         [(0, 0), (1, 10), (2, 20), (3, 30), (4, 40)]
         """
         node = self.ctx._call(self.ctx._engine.add_pair, self._node_id(), other._node_id(), False)
-        return SourceRDD(self.ctx, node, [self, other]).mapPartitions(_zip_partition)
+        pairs = SourceRDD(self.ctx, node, [self, other], kind="ZippedPartitionsRDD2")
+        return pairs.mapPartitions(_zip_partition)
 
     # ------------------------------------------------------- keyed lookups
     def lookup(self, key):
@@ -1004,6 +1081,8 @@ class RDD:
         ([0, 25, 50], [25, 26])
         >>> sc.parallelize([1, 2, 1, 3]).histogram([0, 2, 4])
         ([0, 2, 4], [2, 2])
+        >>> sc.parallelize([1, 2, 1, 3]).histogram((0, 2, 4))
+        ((0, 2, 4), [2, 2])
         """
         from .histogram import bucket_bounds, count_partition
         buckets = bucket_bounds(self, buckets)
@@ -1100,10 +1179,19 @@ class RDD:
         """
         >>> len(sc.parallelize(range(0, 10)).takeSample(False, 5, 2))
         5
+        >>> sc.parallelize(range(0, 10)).takeSample(False, sys.maxsize)
+        Traceback (most recent call last):
+          ...
+        ValueError: Sample size cannot be greater than 9223372006484770808.
         """
+        # As Spark: a sample this large could not be drawn (10 standard
+        # deviations of headroom below the largest size), whatever the RDD.
+        max_sample_size = sys.maxsize - int(10.0 * math.sqrt(sys.maxsize))
         if num < 0:
             raise ValueError("Sample size cannot be negative.")
-        if num == 0:
+        if num > max_sample_size:
+            raise ValueError("Sample size cannot be greater than %d." % max_sample_size)
+        if num == 0 or self.getNumPartitions() == 0:
             return []
         total = self.count()
         if total == 0:
@@ -1113,8 +1201,6 @@ class RDD:
             samples = self.collect()
             rng.shuffle(samples)
             return samples
-        if num > sys.maxsize - int(10.0 * math.sqrt(sys.maxsize)):
-            raise ValueError("Sample size cannot be greater than %d." % sys.maxsize)
         fraction = sampling.compute_fraction_for_sample_size(num, total, withReplacement)
         samples = self.sample(withReplacement, fraction, rng.randint(0, sys.maxsize)).collect()
         while len(samples) < num:
@@ -1229,12 +1315,16 @@ class RDD:
 
 class SourceRDD(RDD):
     """An RDD that is an engine node made by the context (parallelize,
-    textFile, union...) or a structural node (coalesce)."""
+    textFile, union...) or a structural node (coalesce). `kind` names it
+    as Spark's RDD class of the same role ("UnionRDD"...); `name` is its
+    initial name() (a file reader's path, as in Spark)."""
 
-    def __init__(self, ctx, node, parents=(), partitioner=None):
+    def __init__(self, ctx, node, parents=(), partitioner=None, kind="RDD", name=None):
         super().__init__(ctx, partitioner)
         self._nid = node
         self._parents = list(parents)
+        self._kind = kind
+        self._name = name
 
     def _lineage_parents(self):
         return [(p, 0) for p in self._parents]
@@ -1257,6 +1347,8 @@ class PipelinedRDD(RDD):
     is flattened iteratively when the node is built, so long chains neither
     copy lists quadratically nor recurse.
     """
+
+    _kind = "PythonRDD"
 
     def __init__(self, prev, op, preservesPartitioning=False, output="pickle", barrier=False):
         super().__init__(prev.ctx, prev.partitioner if preservesPartitioning else None)
@@ -1302,6 +1394,8 @@ class ShuffledRDD(RDD):
     with the partitioner; the engine writes and reads the shuffle files and
     deletes them when this object is garbage-collected.
     """
+
+    _kind = "ShuffledRDD"
 
     def __init__(self, prev, partitioner):
         super().__init__(prev.ctx, partitioner)

@@ -64,10 +64,10 @@ class StatCounter:
         return self.n * self.mu
 
     def min(self):
-        return self.minValue
+        return float(self.minValue)
 
     def max(self):
-        return self.maxValue
+        return float(self.maxValue)
 
     def variance(self):
         return self.m2 / self.n if self.n else float("nan")
@@ -82,11 +82,21 @@ class StatCounter:
         return math.sqrt(self.sampleVariance())
 
     def asDict(self, sample=False):
+        """The statistics as a dict. As in PySpark, ``stdev`` and
+        ``variance`` are the sample ones by default and the population ones
+        with ``sample=True``.
+
+        >>> StatCounter([1, 2, 3, 4]).asDict() == {"count": 4, "mean": 2.5, "sum": 10.0,
+        ...     "min": 1.0, "max": 4.0, "stdev": 1.2909944487358056, "variance": 1.6666666666666667}
+        True
+        >>> StatCounter([1, 2, 3, 4]).asDict(sample=True)["variance"]
+        1.25
+        """
         return {"count": self.count(), "mean": self.mean(), "sum": self.sum(),
                 "min": self.min(), "max": self.max(),
-                "stdev": self.sampleStdev() if sample else self.stdev(),
-                "variance": self.sampleVariance() if sample else self.variance()}
+                "stdev": self.stdev() if sample else self.sampleStdev(),
+                "variance": self.variance() if sample else self.sampleVariance()}
 
     def __repr__(self):
         return "(count: %s, mean: %s, stdev: %s, max: %s, min: %s)" % (
-            self.count(), self.mean(), self.stdev(), float(self.max()), float(self.min()))
+            self.count(), self.mean(), self.stdev(), self.max(), self.min())

@@ -10,8 +10,9 @@ PySpark's SparkContext.statusTracker() reports it.
 >>> info = st.getJobInfo(job)
 >>> info.status, len(info.stageIds)
 ('SUCCEEDED', 1)
->>> st.getStageInfo(info.stageIds[0]).numCompletedTasks
-2
+>>> stage = st.getStageInfo(info.stageIds[0])
+>>> stage.numCompletedTasks, stage.name
+(2, 'count at <doctest ...>:1')
 """
 
 from collections import namedtuple
@@ -35,10 +36,12 @@ class StatusTracker:
         return self._engine_call("job_ids_for_group", jobGroup)
 
     def getActiveJobsIds(self):
-        return self._engine_call("active_job_ids")
+        """Ids of the running jobs, sorted."""
+        return sorted(self._engine_call("active_job_ids"))
 
     def getActiveStageIds(self):
-        return self._engine_call("active_stage_ids")
+        """Ids of the running stages, sorted."""
+        return sorted(self._engine_call("active_stage_ids"))
 
     def getJobInfo(self, jobId):
         info = self._engine_call("job_info", jobId)

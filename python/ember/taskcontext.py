@@ -34,6 +34,11 @@ class TaskContext:
         """CPUs reserved for this task (spark.task.cpus)."""
         return self._header.get("cpus", 1)
 
+    def resources(self):
+        """The custom resources (GPUs...) allocated to this task, by name:
+        none, as ember executors have none."""
+        return {}
+
 
 def _set_task_context(header):
     _current[0] = TaskContext(header) if header is not None else None

@@ -19,7 +19,7 @@ def test_context_properties(sc, master):
     assert sc.emptyRDD().collect() == [] and sc.emptyRDD().getNumPartitions() == 0
     rdd = sc.parallelize([1]).setName("mine")
     assert rdd.name() == "mine" and rdd.context is sc and "mine" in repr(rdd)
-    assert b"PipelinedRDD" in sc.parallelize([(1, 2)]).reduceByKey(max).toDebugString()
+    assert b"ShuffledRDD" in sc.parallelize([(1, 2)]).reduceByKey(max).toDebugString()
     sc.setLocalProperty("k", "v")
     assert sc.getLocalProperty("k") == "v"
 

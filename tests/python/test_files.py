@@ -26,7 +26,7 @@ def test_add_file_and_directory(sc, tmp_path):
     sc.addFile(str(tmp_path / name))  # the same file again: fine
     got = sc.parallelize(range(4), 4).map(lambda _: open(SparkFiles.get(name)).read()).collect()
     assert got == ["alpha beta"] * 4
-    assert str(tmp_path / name) in sc.listFiles
+    assert "file:%s" % (tmp_path / name) in sc.listFiles
     assert open(SparkFiles.get(name)).read() == "alpha beta"  # the driver sees it too
 
     folder = tmp_path / unique("conf")
@@ -37,6 +37,11 @@ def test_add_file_and_directory(sc, tmp_path):
     sc.addFile(str(folder), recursive=True)
     rel = os.path.join(folder.name, "sub", "a.ini")
     assert sc.parallelize([0]).map(lambda _: open(SparkFiles.get(rel)).read()).collect() == ["x=1"]
+    assert "file:%s/" % folder in sc.listFiles  # a directory's URI ends in "/", as in Spark
+    # SparkFiles.get gives plain absolute paths, in tasks and on the driver
+    in_task = sc.parallelize([0]).map(lambda _: SparkFiles.get(name)).collect()[0]
+    assert os.path.isabs(in_task) and os.path.basename(in_task) == name
+    assert SparkFiles.get(name) == os.path.join(SparkFiles.getRootDirectory(), name)
 
 
 def test_add_file_errors(sc, tmp_path):
@@ -82,7 +87,8 @@ def test_add_archive_is_unpacked_for_tasks(sc, tmp_path):
     sc.addArchive("%s#%s" % (zipped, alias))
     read = lambda name: open(SparkFiles.get(os.path.join(name, "bin", "tool.cfg"))).read()  # noqa: E731
     assert sc.parallelize([tgz.name, alias], 2).map(read).collect() == ["version=2"] * 2
-    assert str(tgz) in sc.listArchives
+    assert "file:%s" % tgz in sc.listArchives
+    assert "file:%s#%s" % (zipped, alias) in sc.listArchives
     with pytest.raises(IllegalArgumentException, match="not an archive"):
         sc.addArchive(str(src / "bin" / "tool.cfg"))
 

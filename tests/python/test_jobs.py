@@ -7,6 +7,7 @@ import time
 import pytest
 
 from ember import TaskContext
+from ember.util import InheritableThread, inheritable_thread_target
 from ember.errors import IllegalArgumentException, JobCancelledError
 
 
@@ -113,3 +114,86 @@ def test_map_stage_tasks_see_local_properties(sc):
     finally:
         sc.setLocalProperty("owner", None)
     assert got == [("ana", 4)]
+
+
+def test_inheritable_thread_jobs_carry_the_parents_group_and_are_cancelled_with_it(sc):
+    st = sc.statusTracker()
+    out = {}
+
+    def slow():
+        try:
+            sc.parallelize(range(2), 2).map(lambda x: time.sleep(60)).collect()
+        except BaseException as e:  # noqa: B902 - the test inspects it
+            out["error"] = e
+    sc.setJobGroup("inherited-group", "from the parent")
+    try:
+        child = InheritableThread(target=slow)
+        child.start()
+    finally:
+        sc.clearJobGroup()
+    assert wait_for(lambda: st.getJobIdsForGroup("inherited-group") and st.getActiveStageIds())
+    start = time.time()
+    sc.cancelJobGroup("inherited-group")
+    child.join(10)
+    assert time.time() - start < 5
+    assert isinstance(out.get("error"), JobCancelledError)
+    [job] = st.getJobIdsForGroup("inherited-group")
+    assert st.getJobInfo(job).status == "FAILED"
+
+
+def test_plain_threads_do_not_inherit_local_properties(sc):
+    st = sc.statusTracker()
+    sc.setJobGroup("parent-only", "not for plain threads")
+    try:
+        plain = run_in_thread(lambda: (sc.getLocalProperty("spark.jobGroup.id"),
+                                       sc.parallelize(range(3), 2).count()))
+        plain["thread"].join(30)
+    finally:
+        sc.clearJobGroup()
+    assert plain["result"] == (None, 3)
+    assert st.getJobIdsForGroup("parent-only") == []
+
+
+def test_inherited_properties_are_a_copy_taken_at_start_or_wrap(sc):
+    def props():
+        return (sc.getLocalProperty("spark.jobGroup.id"), sc.getLocalProperty("spark.job.description"),
+                sc.getLocalProperty("k"), sc.getJobTags(), sc.getLocalProperty("spark.scheduler.pool"))
+    seen = {}
+    sc.setJobGroup("g", "desc")
+    sc.addJobTag("t1")
+    sc.setLocalProperty("spark.scheduler.pool", "pool1")
+    sc.setLocalProperty("k", "at-wrap")
+    try:
+        wrapped = inheritable_thread_target(lambda: seen.setdefault("wrapped", props()))
+        decorated = inheritable_thread_target(sc)(lambda: seen.setdefault("with-sc", props()))
+
+        @inheritable_thread_target
+        def as_decorator():
+            seen["decorator"] = props()
+        thread = InheritableThread(target=lambda name: seen.setdefault(name, props()), args=("thread",))
+        sc.setLocalProperty("k", "at-start")
+        thread.start()
+        sc.setLocalProperty("k", "after-start")
+        thread.join()
+
+        def child_changes():
+            sc.setLocalProperty("k", "child")
+            sc.addJobTag("child-tag")
+        for target in (wrapped, decorated, as_decorator, child_changes):
+            t = threading.Thread(target=target)
+            t.start()
+            t.join()
+        changer = InheritableThread(target=child_changes)
+        changer.start()
+        changer.join()
+        assert sc.getLocalProperty("k") == "after-start" and sc.getJobTags() == {"t1"}
+    finally:
+        sc.clearJobGroup()
+        sc.clearJobTags()
+        sc.setLocalProperty("spark.scheduler.pool", None)
+        sc.setLocalProperty("k", None)
+    assert seen["thread"] == ("g", "desc", "at-start", {"t1"}, "pool1")
+    for name in ("wrapped", "with-sc", "decorator"):
+        assert seen[name] == ("g", "desc", "at-wrap", {"t1"}, "pool1"), name
+    with pytest.raises(TypeError, match="a function or a SparkContext, not None"):
+        inheritable_thread_target(None)

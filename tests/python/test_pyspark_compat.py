@@ -126,3 +126,15 @@ def test_submit_reports_an_error_from_the_script_itself(tmp_path):
     lines = out.stderr.splitlines()
     assert lines[0] == "Traceback (most recent call last):"
     assert lines[1].startswith('  File "%s", line 4' % script) and lines[-1] == "KeyError: 'missing'"
+
+
+def test_every_name_of_pysparks_all_is_served():
+    out = subprocess.run([venv_python(), "-c", "import pyspark; print(sorted(pyspark.__all__))"],
+                         env=_env(), capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    code = ("import ember.pyspark_compat, pyspark, pyspark.resource.profile, pyspark.util, "
+            "pyspark.serializers, pyspark.profiler\n"
+            "print(sorted(pyspark.__all__)); print(all(getattr(pyspark, n) is not None for n in pyspark.__all__))")
+    ours = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True, text=True, timeout=60)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout.splitlines() == [out.stdout.strip(), "True"]

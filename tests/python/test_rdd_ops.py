@@ -6,7 +6,10 @@ import statistics
 from collections import Counter, defaultdict
 from operator import add
 
+import pytest
 from hypothesis import given, settings, strategies as st
+
+from ember.errors import PythonException
 
 SETTINGS = settings(max_examples=20, deadline=None)
 ints = st.lists(st.integers(-1000, 1000), max_size=60)
@@ -179,3 +182,31 @@ def test_accumulators_and_foreach(sc):
     facc = sc.accumulator(1.5)
     sc.parallelize([1.0, 2.0], 2).foreachPartition(lambda it: facc.add(sum(it)))
     assert facc.value == 4.5
+
+
+def test_stop_iteration_in_user_code_fails_the_job_instead_of_dropping_records(sc):
+    """map and filter end quietly on a StopIteration from their function;
+    as in PySpark, it fails the task instead (also on the last record, and
+    in a chain too long for the builtin iterators)."""
+    def stop_at(n):
+        def f(x):
+            if x == n:
+                raise StopIteration("stop at %d" % n)
+            return x
+        return f
+    rdd = sc.parallelize(range(10), 2)
+    long_chain = rdd
+    for _ in range(20):
+        long_chain = long_chain.map(lambda x: x)
+    for job in (lambda: rdd.map(stop_at(3)).collect(),
+                lambda: rdd.map(stop_at(9)).collect(),
+                lambda: rdd.filter(stop_at(4)).collect(),
+                lambda: rdd.flatMap(lambda x: [stop_at(5)(x)]).collect(),
+                lambda: rdd.map(lambda x: (x, x)).mapValues(stop_at(6)).collect(),
+                lambda: rdd.keyBy(stop_at(7)).collect(),
+                lambda: long_chain.map(stop_at(8)).collect(),
+                lambda: rdd.reduce(lambda a, b: stop_at(b)(b))):
+        with pytest.raises(PythonException, match="StopIteration"):
+            job()
+    assert rdd.map(stop_at(-1)).flatMap(lambda x: [stop_at(-1)(x)]).collect() == list(range(10))
+    assert rdd.map(stop_at(8)).take(3) == [0, 1, 2]  # stopped reading before it
