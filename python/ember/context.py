@@ -260,10 +260,20 @@ class SparkContext:
 
         >>> sc.range(1, 7, 2).collect()
         [1, 3, 5]
+        >>> sc.range(5).toDebugString()
+        b'...PythonRDD...ParallelCollectionRDD...'
         """
         if end is None:
             start, end = 0, start
-        return self.parallelize(range(start, end, step), numSlices)
+        values = range(start, end, step)
+        n = self.defaultParallelism if numSlices is None else int(numSlices)
+        size = len(values)
+
+        def slice_of(split, iterator):
+            # As PySpark: each task makes its slice, over empty partitions,
+            # so the lineage reads PythonRDD over ParallelCollectionRDD.
+            return iter(values[split * size // n:(split + 1) * size // n])
+        return self.parallelize([], n).mapPartitionsWithIndex(slice_of)
 
     def emptyRDD(self):
         from .rdd import SourceRDD

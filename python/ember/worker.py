@@ -160,9 +160,9 @@ def run_task(payload, stream, write):
         barrier._enter_task(header, stream.barrier_sync)
     stream.input_done = False
     if command.profile is None:
-        _run_command(command, header["partition"], stream, write)
+        _run_command(command, header["split"], stream, write)
     else:
-        command.profile.profile(_run_command, command, header["partition"], stream, write)
+        command.profile.profile(_run_command, command, header["split"], stream, write)
     if not stream.input_done:
         for _ in _input_records(stream):
             pass

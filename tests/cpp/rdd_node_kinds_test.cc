@@ -46,7 +46,7 @@ class FakeInputs : public PartitionInputs {
   Result<std::unique_ptr<FrameStream>> Open(int node, int partition) override {
     return SingleFrameStream({FrameType::kPickleBatch, std::to_string(node) + ":" + std::to_string(partition)});
   }
-  Result<std::unique_ptr<FrameStream>> RunPython(const std::string&, std::unique_ptr<FrameStream> in) override {
+  Result<std::unique_ptr<FrameStream>> RunPython(const std::string&, int, std::unique_ptr<FrameStream> in) override {
     return in;
   }
   Result<std::unique_ptr<FrameStream>> ReadShuffle(const proto::ShuffledNode&, int) override {

@@ -47,6 +47,16 @@ def test_repr_names_each_kind_of_rdd_as_pyspark_does(sc, tmp_path):
     assert sc.range(3).name() is None
 
 
+def test_range_is_a_python_rdd_over_empty_slices_sliced_as_parallelize(sc):
+    for args in [(10,), (3, 30, 4), (5, 0, -1), (0, 5, -1), (7,)]:
+        for slices in (1, 3, 8):
+            assert (sc.range(*args, numSlices=slices).glom().collect()
+                    == sc.parallelize(range(*args), slices).glom().collect()), (args, slices)
+    lines = sc.range(4).toDebugString().decode().splitlines()
+    assert lines[0].startswith("(2) PythonRDD[") and " at range at " in lines[0]
+    assert lines[1].startswith(" |  ParallelCollectionRDD[") and len(lines) == 2
+
+
 def test_debug_string_has_sparks_shape(sc):
     nums = sc.parallelize(range(4), 2)
     shuffled = nums.map(lambda x: (x % 2, x)).reduceByKey(max).cache()

@@ -210,3 +210,14 @@ def test_stop_iteration_in_user_code_fails_the_job_instead_of_dropping_records(s
             job()
     assert rdd.map(stop_at(-1)).flatMap(lambda x: [stop_at(-1)(x)]).collect() == list(range(10))
     assert rdd.map(stop_at(8)).take(3) == [0, 1, 2]  # stopped reading before it
+
+
+def test_map_partitions_with_index_gets_its_own_rdds_partition_under_union_coalesce_and_cartesian(sc):
+    # The split a function sees is its RDD's partition, not the task's.
+    a = sc.parallelize(range(4), 2).mapPartitionsWithIndex(lambda split, it: [split])
+    assert a.union(a).collect() == [0, 1, 0, 1]
+    assert a.coalesce(1).collect() == [0, 1]
+    assert sorted(a.cartesian(a).collect()) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert a.zip(a).collect() == [(0, 0), (1, 1)]
+    ranges = sc.range(0, 6, numSlices=3).union(sc.range(6, 9, numSlices=2))
+    assert ranges.collect() == list(range(9))

@@ -48,8 +48,10 @@ std::optional<std::vector<Frame>> PartitionReader::FetchCached(int node_id, int 
 }
 
 Result<std::unique_ptr<FrameStream>> PartitionReader::RunPython(const std::string& command,
+                                                                int partition,
                                                                 std::unique_ptr<FrameStream> input) {
-  return std::unique_ptr<FrameStream>(new PythonStream(env_.pool, ctx_, command, std::move(input)));
+  return std::unique_ptr<FrameStream>(
+      new PythonStream(env_.pool, ctx_, command, partition, std::move(input)));
 }
 
 Result<std::unique_ptr<FrameStream>> PartitionReader::ReadShuffle(const proto::ShuffledNode& node,

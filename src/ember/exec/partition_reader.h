@@ -33,7 +33,7 @@ class PartitionReader : public rdd::PartitionInputs {
   PartitionReader(const proto::TaskDescription& task, const ExecutorEnv& env, TaskContext* ctx);
   Result<std::unique_ptr<FrameStream>> Open(int node_id, int partition) override;
 
-  Result<std::unique_ptr<FrameStream>> RunPython(const std::string& command,
+  Result<std::unique_ptr<FrameStream>> RunPython(const std::string& command, int partition,
                                                  std::unique_ptr<FrameStream> input) override;
   Result<std::unique_ptr<FrameStream>> ReadShuffle(const proto::ShuffledNode& node, int bucket) override;
 

@@ -11,9 +11,9 @@
 
 namespace ember::exec {
 
-PythonStream::PythonStream(WorkerPool* pool, TaskContext* task, std::string command,
+PythonStream::PythonStream(WorkerPool* pool, TaskContext* task, std::string command, int split,
                            std::unique_ptr<FrameStream> parent)
-    : pool_(pool), task_(task), command_(std::move(command)), parent_(std::move(parent)) {}
+    : pool_(pool), task_(task), command_(std::move(command)), split_(split), parent_(std::move(parent)) {}
 
 PythonStream::~PythonStream() {
   if (started_ && !done_) {
@@ -33,7 +33,8 @@ Status PythonStream::Start() {
   EMBER_ASSIGN_OR_RETURN(worker_, pool_->Acquire());
   started_ = true;
   task_->AddWorker(worker_.pid);
-  nlohmann::json header = {{"partition", task_->partition},   {"stage", task_->stage_id},
+  nlohmann::json header = {{"partition", task_->partition},   {"split", split_},
+                           {"stage", task_->stage_id},
                            {"stage_attempt", task_->stage_attempt},
                            {"attempt", task_->attempt},       {"task_id", task_->task_id},
                            {"cpus", task_->cpus},

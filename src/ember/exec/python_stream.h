@@ -31,7 +31,9 @@ namespace ember::exec {
 
 class PythonStream : public FrameStream {
  public:
-  PythonStream(WorkerPool* pool, TaskContext* task, std::string command,
+  // `split`: the partition of the python node being computed (the
+  // command's split argument), not necessarily the task's partition.
+  PythonStream(WorkerPool* pool, TaskContext* task, std::string command, int split,
                std::unique_ptr<FrameStream> parent);
   ~PythonStream() override;
   Result<bool> Next(Frame* frame) override;
@@ -49,6 +51,7 @@ class PythonStream : public FrameStream {
   WorkerPool* pool_;
   TaskContext* task_;
   std::string command_;
+  int split_;
   std::unique_ptr<FrameStream> parent_;
   WorkerConn worker_;
   bool started_ = false;

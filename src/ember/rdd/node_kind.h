@@ -47,8 +47,10 @@ class PartitionInputs {
   // A partition of another node of the task's lineage, read from the block
   // store when that node is persisted and the partition is cached.
   virtual Result<std::unique_ptr<FrameStream>> Open(int node, int partition) = 0;
-  // `command` (a pickled pipeline) run by a pooled Python worker over `input`.
-  virtual Result<std::unique_ptr<FrameStream>> RunPython(const std::string& command,
+  // `command` (a pickled pipeline) run by a pooled Python worker over
+  // `input`, partition `partition` of the node the command belongs to (its
+  // split, which is not the task's partition under a union or coalesce).
+  virtual Result<std::unique_ptr<FrameStream>> RunPython(const std::string& command, int partition,
                                                          std::unique_ptr<FrameStream> input) = 0;
   // Bucket `bucket` of every map output the shuffled node lists.
   virtual Result<std::unique_ptr<FrameStream>> ReadShuffle(const proto::ShuffledNode& node,

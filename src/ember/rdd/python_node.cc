@@ -33,7 +33,7 @@ class PythonKind : public NodeKind {
   Result<std::unique_ptr<FrameStream>> Open(const proto::Node& node, int p,
                                             PartitionInputs& inputs) const override {
     EMBER_ASSIGN_OR_RETURN(auto parent, inputs.Open(node.python().parent(), p));
-    return inputs.RunPython(node.python().command(), std::move(parent));
+    return inputs.RunPython(node.python().command(), p, std::move(parent));
   }
 };
 
