@@ -36,11 +36,15 @@ class SpecialLengths:
     START_ARROW_STREAM = -6
 
 
-def read_long(stream):
-    data = stream.read(8)
+def _read(stream, fmt):
+    data = stream.read(struct.calcsize(fmt))
     if not data:
         raise EOFError
-    return struct.unpack("!q", data)[0]
+    return struct.unpack(fmt, data)[0]
+
+
+def read_long(stream):
+    return _read(stream, "!q")
 
 
 def write_long(value, stream):
@@ -52,10 +56,7 @@ def pack_long(value):
 
 
 def read_int(stream):
-    data = stream.read(4)
-    if not data:
-        raise EOFError
-    return struct.unpack("!i", data)[0]
+    return _read(stream, "!i")
 
 
 def write_int(value, stream):
@@ -63,10 +64,7 @@ def write_int(value, stream):
 
 
 def read_bool(stream):
-    data = stream.read(1)
-    if not data:
-        raise EOFError
-    return struct.unpack("!?", data)[0]
+    return _read(stream, "!?")
 
 
 def write_with_length(obj, stream):
