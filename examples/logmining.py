@@ -2,12 +2,12 @@
 
     ember submit --master 'local[2]' examples/logmining.py examples/data/sample.log
 
-Replace `ember` by `pyspark` in the import to run it on Spark.
+The same file runs on Spark: `spark-submit examples/logmining.py ...`.
 """
 
 import sys
 
-from ember import SparkContext
+from pyspark import SparkContext
 
 
 def main():

@@ -2,14 +2,14 @@
 
     ember submit --master 'local[2]' examples/pi.py [partitions]
 
-Replace `ember` by `pyspark` in the import to run it on Spark.
+The same file runs on Spark: `spark-submit examples/pi.py ...`.
 """
 
 import random
 import sys
 from operator import add
 
-from ember import SparkContext
+from pyspark import SparkContext
 
 
 def inside(_):

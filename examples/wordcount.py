@@ -2,13 +2,13 @@
 
     ember submit --master 'local[2]' examples/wordcount.py examples/data/sample.txt [top_n]
 
-Replace `ember` by `pyspark` in the import to run it on Spark.
+The same file runs on Spark: `spark-submit examples/wordcount.py ...`.
 """
 
 import sys
 from operator import add
 
-from ember import SparkContext
+from pyspark import SparkContext
 
 
 def main():

@@ -138,3 +138,16 @@ def test_every_name_of_pysparks_all_is_served():
     ours = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True, text=True, timeout=60)
     assert ours.returncode == 0, ours.stderr
     assert ours.stdout.splitlines() == [out.stdout.strip(), "True"]
+
+
+def test_the_word_count_example_runs_unchanged_on_pyspark_and_on_ember():
+    example = os.path.join(ROOT, "examples", "wordcount.py")
+    sample = os.path.join(ROOT, "examples", "data", "sample.txt")
+    spark = subprocess.run([venv_python(), example, sample, "8"],
+                           env=_env(PYTHONPATH="", PYSPARK_SUBMIT_ARGS="--master local[2] pyspark-shell"),
+                           capture_output=True, text=True, timeout=300)
+    assert spark.returncode == 0, spark.stderr
+    ours = subprocess.run([EMBER, "submit", "--master", "local[2]", example, sample, "8"], env=_env(),
+                          capture_output=True, text=True, timeout=120)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == spark.stdout and len(spark.stdout.splitlines()) == 8
