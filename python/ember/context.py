@@ -16,7 +16,7 @@ import time
 import uuid
 
 from . import (_core, accumulators, broadcast, errors, files, hadoop_formats, pickle_file, profiler,
-               pyspark_aliases, status)
+               progress, pyspark_aliases, status)
 from . import serializers as ser
 from .conf import SparkConf
 from .serializer_classes import context_serializer
@@ -102,6 +102,10 @@ class SparkContext:
                     self._files.add_python(path)
             self._next_broadcast = itertools.count()
             self._dropped_broadcasts = {}  # broadcast id -> last generation dropped
+            self._progress = None
+            if self._conf.get("spark.ui.showConsoleProgress", "true").lower() != "false" \
+                    and sys.stderr is not None and sys.stderr.isatty():
+                self._progress = progress.ConsoleProgressBar(self._engine, sys.stderr)
             SparkContext._active_context = self
         atexit.register(self._stop_at_exit)
 
@@ -223,6 +227,8 @@ class SparkContext:
             if self._stopped:
                 return
             self._stopped = True
+            if self._progress is not None:
+                self._progress.stop()
             self._engine.stop()
             if SparkContext._active_context is self:
                 SparkContext._active_context = None
@@ -495,7 +501,7 @@ class SparkContext:
         """Run the job writing each partition of `rdd` as a frame file
         part-NNNNN under `path` (a checkpoint); their paths."""
         try:
-            self._call(self._engine.save_as_frame_files, rdd._node_id(), str(path), self._job_properties())
+            self._job(self._engine.save_as_frame_files, rdd._node_id(), str(path), self._job_properties())
         finally:
             self._apply_accumulator_updates()
         return ["%s/part-%05d" % (path, p) for p in range(rdd.getNumPartitions())]
@@ -612,13 +618,22 @@ class SparkContext:
         except _core.EngineError as e:
             raise errors.translate(e) from None
 
+    def _job(self, fn, *args):
+        """_call for an engine call that runs a job: the progress bar is
+        cleared before the caller goes on."""
+        try:
+            return self._call(fn, *args)
+        finally:
+            if self._progress is not None:
+                self._progress.job_ended()
+
     def _run_frames(self, rdd, partitions=None):
         """Run a job on `rdd`; per-partition lists of (type, payload) frames."""
         node = rdd._node_id()
         if partitions is None:
             partitions = range(rdd.getNumPartitions())
         try:
-            results = self._call(self._engine.run_job, node, list(partitions), self._job_properties())
+            results = self._job(self._engine.run_job, node, list(partitions), self._job_properties())
         finally:
             self._apply_accumulator_updates()
         rdd._checkpoint_after_job()
@@ -627,7 +642,7 @@ class SparkContext:
     def _save_as_text_file(self, lines, path, codec):
         """Run the job writing `lines` (an RDD with "lines" output) to `path`."""
         try:
-            self._call(self._engine.save_as_text_file, lines._node_id(), str(path), codec,
+            self._job(self._engine.save_as_text_file, lines._node_id(), str(path), codec,
                        self._job_properties())
         finally:
             self._apply_accumulator_updates()
@@ -638,7 +653,7 @@ class SparkContext:
         SequenceFiles under `path` (block_size: BLOCK compression's bytes
         per block, 0 for the default)."""
         try:
-            self._call(self._engine.save_as_sequence_file, pairs._node_id(), str(path), key_class,
+            self._job(self._engine.save_as_sequence_file, pairs._node_id(), str(path), key_class,
                        value_class, codec, compression, int(block_size), self._job_properties())
         finally:
             self._apply_accumulator_updates()
