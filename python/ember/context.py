@@ -221,6 +221,13 @@ class SparkContext:
     def __repr__(self):
         return "<SparkContext master=%s appName=%s>" % (self.master, self.appName)
 
+    def __reduce__(self):
+        # SPARK-5063: the context lives on the driver only; a closure that
+        # captures it fails here, before a task is built, with PySpark's advice.
+        raise RuntimeError(
+            "SparkContext can only be used on the driver, not in code that runs on workers "
+            "(a broadcast variable, an action or a transformation referenced it; see SPARK-5063)")
+
     # ---------------------------------------------------------- lifecycle
     def stop(self):
         with SparkContext._lock:

@@ -113,10 +113,10 @@ def _pickle_command(command, owner):
         with broadcast.collect_ids() as used:
             data = cloudpickle.dumps(command, ser.PROTOCOL)
     except Exception as e:
-        raise PicklingError(
-            "Could not serialize the function of this RDD operation: %s: %s "
-            "(a closure must not capture objects that cannot be pickled, such as locks, "
-            "sockets, open files or the SparkContext)" % (type(e).__name__, e)) from None
+        hint = (" (a closure must not capture objects that cannot be pickled, such as locks, "
+                "sockets or open files)" if isinstance(e, TypeError) else "")
+        raise PicklingError("Could not serialize the function of this RDD operation: %s: %s%s"
+                            % (type(e).__name__, e, hint)) from None
     if len(data) <= BROADCAST_COMMAND_BYTES:
         return data, sorted(used)
     pickled = owner.ctx.broadcast(data)
@@ -183,6 +183,13 @@ class RDD:
     def setName(self, name):
         self._name = name
         return self
+
+    def __reduce__(self):
+        # SPARK-5063: an RDD is a driver-side handle; tasks cannot use one.
+        raise RuntimeError(
+            "An RDD cannot be broadcast or used inside another RDD's action or transformation "
+            "(e.g. rdd1.map(lambda x: rdd2.count() * x)): call rdd2's actions on the driver "
+            "first; see SPARK-5063")
 
     def __repr__(self):
         """As Spark shows an RDD: "[name ]Kind[id] at method at file:line".

@@ -53,6 +53,17 @@ def test_unpicklable_closure_names_the_object(sc):
         sc.parallelize([1]).map(lambda x: (x, lock)).collect()
 
 
+def test_context_or_rdd_inside_a_task_is_refused_on_the_driver(sc):
+    other = sc.parallelize([1, 2])
+    with pytest.raises(errors.PicklingError, match="SPARK-5063.*") as info:
+        sc.parallelize([1]).map(lambda x: other.count() * x).collect()
+    assert "An RDD cannot be broadcast" in str(info.value)
+    with pytest.raises(errors.PicklingError, match="SparkContext can only be used on the driver"):
+        sc.parallelize([1]).map(lambda x: sc.defaultParallelism).collect()
+    with pytest.raises(Exception, match="SPARK-5063"):
+        sc.broadcast(other)
+
+
 def test_second_context_and_stopped_context():
     out = run_program("""
         from ember import SparkContext
