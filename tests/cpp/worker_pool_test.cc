@@ -49,6 +49,29 @@ TEST(WorkerPool, ReusesWorkersAndReportsHowOneDied) {
   EXPECT_FALSE(PathExists(dir));  // the daemon removes its work dir when it stops
 }
 
+TEST(WorkerPool, StartsANewDaemonWhenItsDaemonDied) {
+  std::string dir = *MakeTempDir("/tmp", "ember-pool-test-");
+  {
+    auto pool = WorkerPool::Start(Options(dir));
+    ASSERT_TRUE(pool.ok()) << pool.status().ToString();
+    auto w = (*pool)->Acquire();
+    ASSERT_TRUE(w.ok());
+    int old_daemon = (*pool)->daemon_pid();
+    ::kill(old_daemon, SIGKILL);
+    // Its workers die with it (PDEATHSIG) and the pool hears that it is gone.
+    EXPECT_EQ((*pool)->DescribeExit(w->pid, 5000), "the worker daemon died");
+    ::close(w->fd);
+
+    auto fresh = (*pool)->Acquire();
+    ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+    EXPECT_NE((*pool)->daemon_pid(), old_daemon);
+    ::kill(fresh->pid, SIGKILL);  // the new daemon reports its workers' exits
+    EXPECT_EQ((*pool)->DescribeExit(fresh->pid, 5000), "killed by signal 9 (SIGKILL)");
+    ::close(fresh->fd);
+  }
+  EXPECT_FALSE(PathExists(dir));
+}
+
 TEST(WorkerPool, MissingInterpreterIsAClearError) {
   std::string dir = *MakeTempDir("/tmp", "ember-pool-test-");
   auto o = Options(dir);

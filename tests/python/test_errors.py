@@ -2,6 +2,7 @@
 context still usable afterwards."""
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -9,7 +10,7 @@ import threading
 
 import pytest
 
-from ember import SparkContext, errors
+from ember import SparkContext, TaskContext, errors
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -122,6 +123,21 @@ def test_worker_death_is_retried_in_local_n_f():
     assert "failed 3 times" in out.stdout
     assert "killed by signal 9 (SIGKILL)" in out.stdout
     assert "after: 5" in out.stdout
+
+
+def test_a_dead_worker_daemon_is_replaced(sc):
+    """A task that kills its worker daemon (as the OOM killer might) costs a
+    task attempt; the executor starts a new daemon for the tasks after it."""
+    def kill_daemon_once(x):
+        if TaskContext.get().attemptNumber() == 0:
+            os.kill(os.getppid(), signal.SIGKILL)  # the worker's parent: the daemon
+        return x
+    if sc.master.startswith("local["):  # one attempt per task
+        with pytest.raises(errors.PythonException, match="killed by signal 9|daemon died"):
+            sc.parallelize([1], 1).map(kill_daemon_once).collect()
+    else:  # retried on a new daemon
+        assert sc.parallelize([1], 1).map(kill_daemon_once).collect() == [1]
+    assert sc.parallelize(range(10), 4).map(lambda x: x * 2).sum() == 90
 
 
 def test_no_processes_or_temp_dirs_left(tmp_path):

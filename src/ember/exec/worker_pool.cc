@@ -13,6 +13,8 @@
 #include <cstring>
 #include <sstream>
 
+#include <spdlog/spdlog.h>
+
 #include "ember/common/crypto.h"
 #include "ember/common/file_util.h"
 #include "ember/common/frame.h"
@@ -62,8 +64,12 @@ Status WorkerPool::Launch() {
   // limit from a long spark.local.dir (sun_path holds 108 bytes) and nothing
   // to clean up. Anyone on the host could connect, so the HMAC handshake
   // below comes before anything else.
-  socket_path_ = "@ember-" + RandomHex(12);
-  auto child = SpawnChild({options_.python, "-m", "ember.daemon", socket_path_, options_.work_dir},
+  std::string socket_path = "@ember-" + RandomHex(12);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    socket_path_ = socket_path;
+  }
+  auto child = SpawnChild({options_.python, "-m", "ember.daemon", socket_path, options_.work_dir},
                           DaemonEnvironment(options_), /*pipe_stdout=*/true);
   if (!child.ok()) {
     return IOError("cannot start Python worker daemon with " + options_.python + ": " +
@@ -119,13 +125,18 @@ void WorkerPool::ReadDaemonOutput() {
   exits_cv_.notify_all();
 }
 
-WorkerPool::~WorkerPool() {
+WorkerPool::~WorkerPool() { StopDaemon(); }
+
+// Closes the idle workers and the daemon's stdin (it exits on EOF, stopping
+// its workers), reaps it (SIGKILL to its group if it lingers) and its reader.
+void WorkerPool::StopDaemon() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& w : idle_) ::close(w.fd);
     idle_.clear();
   }
-  if (daemon_stdin_ >= 0) ::close(daemon_stdin_);  // the daemon exits on EOF
+  if (daemon_stdin_ >= 0) ::close(daemon_stdin_);
+  daemon_stdin_ = -1;
   if (daemon_pid_ > 0) {
     // Give it a moment to stop its workers, then make sure.
     for (int i = 0; i < 200; ++i) {
@@ -139,23 +150,49 @@ WorkerPool::~WorkerPool() {
       ::kill(-daemon_pid_, SIGKILL);
       ::kill(daemon_pid_, SIGKILL);
       ::waitpid(daemon_pid_, nullptr, 0);
+      daemon_pid_ = -1;
     }
   }
   if (reader_.joinable()) reader_.join();
   if (daemon_stdout_ >= 0) ::close(daemon_stdout_);
+  daemon_stdout_ = -1;
+}
+
+Status WorkerPool::RelaunchIfGone() {
+  std::lock_guard<std::mutex> relaunch(relaunch_mu_);
+  int old_pid;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!daemon_gone_) return Status::OK();
+    old_pid = daemon_pid_;
+  }
+  StopDaemon();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    daemon_gone_ = false;
+    ready_ = false;
+    daemon_error_.clear();
+  }
+  spdlog::warn("the Python worker daemon (pid {}) died; starting a new one", old_pid);
+  return Launch();
 }
 
 Result<WorkerConn> WorkerPool::Connect() {
+  std::string socket_path;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    socket_path = socket_path_;
+  }
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return IOError(std::string("socket: ") + std::strerror(errno));
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  std::memcpy(addr.sun_path + 1, socket_path_.data() + 1, socket_path_.size() - 1);
-  auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + socket_path_.size());
+  std::memcpy(addr.sun_path + 1, socket_path.data() + 1, socket_path.size() - 1);
+  auto len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + socket_path.size());
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0) {
     int err = errno;
     ::close(fd);
-    return IOError("cannot reach the Python worker daemon at " + socket_path_ + ": " +
+    return IOError("cannot reach the Python worker daemon at " + socket_path + ": " +
                    std::strerror(err));
   }
   // Handshake: nonce in, HMAC-SHA256(secret, nonce) out, pid (u32 LE) in.
@@ -185,6 +222,7 @@ Result<WorkerConn> WorkerPool::Acquire() {
       exits_.erase(w.pid);
     }
   }
+  EMBER_RETURN_IF_ERROR(RelaunchIfGone());
   return Connect();
 }
 

@@ -10,7 +10,9 @@
 // authenticated worker or connects a new one; Release() returns a worker
 // whose last task ended cleanly; Discard() kills one whose stream is in an
 // unknown state. DescribeExit() says how a worker process ended ("killed by
-// signal 9", "exited with code 3"), as reported by the daemon.
+// signal 9", "exited with code 3"), as reported by the daemon. A daemon that
+// died (killed, out of memory) fails the tasks its workers were running;
+// the next Acquire() starts a new one, so the executor keeps working.
 #pragma once
 
 #include <condition_variable>
@@ -53,6 +55,8 @@ class WorkerPool {
  private:
   explicit WorkerPool(WorkerPoolOptions options) : options_(std::move(options)) {}
   Status Launch();
+  Status RelaunchIfGone();
+  void StopDaemon();
   Result<WorkerConn> Connect();
   void ReadDaemonOutput();
 
@@ -63,7 +67,8 @@ class WorkerPool {
   int daemon_stdout_ = -1;
   std::thread reader_;
 
-  std::mutex mu_;
+  std::mutex relaunch_mu_;  // one relaunch at a time
+  std::mutex mu_;           // guards what follows and socket_path_
   std::condition_variable exits_cv_;
   std::map<int, std::string> exits_;  // pid -> how it ended
   bool daemon_gone_ = false;
