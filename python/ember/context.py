@@ -102,10 +102,7 @@ class SparkContext:
                     self._files.add_python(path)
             self._next_broadcast = itertools.count()
             self._dropped_broadcasts = {}  # broadcast id -> last generation dropped
-            self._progress = None
-            if self._conf.get("spark.ui.showConsoleProgress", "true").lower() != "false" \
-                    and sys.stderr is not None and sys.stderr.isatty():
-                self._progress = progress.ConsoleProgressBar(self._engine, sys.stderr)
+            self._progress = progress.for_context(self._conf, self._engine)
             SparkContext._active_context = self
         atexit.register(self._stop_at_exit)
 
