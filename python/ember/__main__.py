@@ -1,0 +1,5 @@
+"""``python -m ember ARGS`` does what the `ember` command does (ember.cli)."""
+
+from ember.cli import main
+
+main()
