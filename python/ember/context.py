@@ -37,6 +37,13 @@ def _ember_program():
     return ""
 
 
+def python_path_entry(py_file):
+    """The sys.path entry that makes a --py-files file importable: a .py
+    file's directory, a .zip or .egg itself (absolute)."""
+    py_file = os.path.abspath(py_file)
+    return os.path.dirname(py_file) if py_file.endswith(".py") else py_file
+
+
 class SparkContext:
     """The connection to an ember engine, used to create RDDs.
 
@@ -138,7 +145,7 @@ class SparkContext:
         the workers)."""
         paths = []
         for f in self._py_file_list(pyFiles):
-            entry = os.path.dirname(f) if f.endswith(".py") else f
+            entry = python_path_entry(f)
             if entry not in paths:
                 paths.append(entry)
             if entry not in sys.path:
