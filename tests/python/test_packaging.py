@@ -14,6 +14,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 import ember
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -39,6 +41,7 @@ def _expected_word_count(path, top_n=10):
     return "".join("%s\t%d\n" % kv for kv in top)
 
 
+@pytest.mark.timeout(900)  # pip, venv and PyPI on a loaded machine
 def test_the_wheel_installs_into_a_fresh_venv_and_runs_word_count(tmp_path):
     work = os.path.join(BUILD, "wheel-test")
     shutil.rmtree(work, ignore_errors=True)
