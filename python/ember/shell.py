@@ -101,7 +101,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if os.environ.get(pyspark_aliases.ENV) != "0":
         pyspark_aliases.install()
-    sys.path.insert(0, "")  # imports from the current directory, as python's prompt allows
     conf = SparkConf().setIfMissing("spark.app.name", "ember-shell")
     sc = SparkContext(conf=conf)
     namespace = {"__name__": "__main__", "__builtins__": __builtins__, "sc": sc}

@@ -16,7 +16,7 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
-# The job's 4 tasks wait for `gate`, created once a progress view has been
+# The job's first 4 tasks wait for `gate`, created once a progress view has been
 # displayed (the notebook watches IPython.display.display): the bar is seen
 # while the job runs, with no timing luck.
 SETUP = """\
@@ -43,7 +43,9 @@ def open_gate():
     open(gate, "w").close()
 threading.Thread(target=open_gate, daemon=True).start()
 """
-JOB = "print('count', sc.parallelize(range(8), 4).mapPartitions(wait).count())"
+# Two stages: 4 map tasks (waiting for the gate), then 2 reduce tasks.
+JOB = ("print('count', sc.parallelize(range(8), 4).mapPartitions(wait)"
+       ".map(lambda x: (x % 3, 1)).reduceByKey(lambda a, b: a + b, 2).count())")
 WIDGET_STATES = """\
 import ipywidgets, json
 print(json.dumps({k: w.get_state() for k, w in ipywidgets.Widget.widgets.items()}, default=str))
@@ -59,7 +61,7 @@ def _run_notebook(tmp_path, hide="", show="true", wait=120, after=()):
     client.comm_open_handlers.clear()
     client.execute()
     job_cell = nb.cells[1]
-    assert {"name": "stdout", "output_type": "stream", "text": "count 8\n"} in job_cell.outputs
+    assert {"name": "stdout", "output_type": "stream", "text": "count 3\n"} in job_cell.outputs
     return nb, job_cell.outputs
 
 
@@ -71,14 +73,14 @@ def test_a_job_gets_a_widget_bar_that_reaches_its_total(tmp_path):
     box = states[view["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]]
     bar, label = (states[ref[len("IPY_MODEL_"):]] for ref in box["children"])
     assert bar["_view_name"] == "ProgressView"
-    assert (bar["value"], bar["max"], bar["bar_style"]) == (4, 4, "success")
-    assert label["value"] == "Job 0: 4/4 tasks, finished"
+    assert (bar["value"], bar["max"], bar["bar_style"]) == (6, 6, "success")
+    assert label["value"] == "Job 0: 6/6 tasks, finished"
 
 
 def test_without_ipywidgets_the_label_is_text_updated_in_place(tmp_path):
     _, outputs = _run_notebook(tmp_path, hide="sys.modules['ipywidgets'] = None  # absent")
     [view] = [o for o in outputs if o["output_type"] == "display_data"]
-    assert view["data"] == {"text/plain": "Job 0: 4/4 tasks, finished"}, json.dumps(view)
+    assert view["data"] == {"text/plain": "Job 0: 6/6 tasks, finished"}, json.dumps(view)
 
 
 def test_the_setting_turns_it_off(tmp_path):
