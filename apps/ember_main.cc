@@ -1,5 +1,7 @@
-// The `ember` command: `ember submit [--master M] [--conf k=v]... [--py-files
-// a.py,b.zip] script.py [args]`, `ember shell`, `ember version`, and
+// The `ember` command: `ember submit [--master M] [--name N] [--conf k=v]...
+// [--py-files a.py,b.zip] script.py [args]`, `ember shell` (the same options,
+// plus -c CODE and --no-ipython; see python/ember/shell.py), `ember version`
+// (or `ember --version`), and
 // `ember executor ...`, the executor process the cluster modes start
 // (deploy/executor_process.h; its secret comes on stdin), and the
 // standalone cluster's daemons `ember master` and `ember worker URL`
@@ -54,8 +56,8 @@ void AddPackageToPythonPath(const char* argv0) {
   std::exit(127);
 }
 
-void ExportSettings(const std::string& master, const std::vector<std::string>& confs,
-                    const std::string& py_files) {
+void ExportSettings(const std::string& master, const std::string& name,
+                    const std::vector<std::string>& confs, const std::string& py_files) {
   std::string lines;
   for (const auto& c : confs) {
     if (c.find('=') == std::string::npos) {
@@ -65,6 +67,7 @@ void ExportSettings(const std::string& master, const std::vector<std::string>& c
     lines += c + "\n";
   }
   if (!master.empty()) lines += "spark.master=" + master + "\n";
+  if (!name.empty()) lines += "spark.app.name=" + name + "\n";
   if (!py_files.empty()) lines += "spark.submit.pyFiles=" + py_files + "\n";
   ::setenv("EMBER_CONF", lines.c_str(), 1);
 }
@@ -77,11 +80,14 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("ember"));
   CLI::App app{"ember: Spark's RDD engine in C++ with a PySpark-compatible API"};
   app.require_subcommand(1);
-  std::string master, py_files, script;
+  app.set_version_flag("--version", "ember " EMBER_VERSION);
+  std::string master, name, py_files, script, shell_code;
+  bool no_ipython = false;
   std::vector<std::string> confs, script_args;
 
   auto* submit = app.add_subcommand("submit", "run a Python program");
   submit->add_option("--master", master, "master URL, e.g. local[2]");
+  submit->add_option("--name", name, "the application's name (spark.app.name)");
   submit->add_option("--conf", confs, "a setting key=value (repeatable)");
   submit->add_option("--py-files", py_files, "comma-separated .py/.zip/.egg files for workers");
   submit->add_option("script", script, "the program")->required();
@@ -90,7 +96,11 @@ int main(int argc, char** argv) {
 
   auto* shell = app.add_subcommand("shell", "interactive Python shell with `sc` ready");
   shell->add_option("--master", master, "master URL");
+  shell->add_option("--name", name, "the application's name (spark.app.name)");
   shell->add_option("--conf", confs, "a setting key=value (repeatable)");
+  shell->add_option("--py-files", py_files, "comma-separated .py/.zip/.egg files to import");
+  shell->add_option("-c", shell_code, "run this code with `sc` defined, then exit with its status");
+  shell->add_flag("--no-ipython", no_ipython, "the plain Python prompt even when IPython is installed");
 
   app.add_subcommand("version", "print the version");
 
@@ -124,15 +134,18 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("worker")) return ember::deploy::RunWorkerDaemon(wa);
   AddPackageToPythonPath(argv[0]);
   if (app.got_subcommand("version")) {
-    std::cout << "ember 0.1.0\n";
+    std::cout << "ember " EMBER_VERSION "\n";
     return 0;
   }
   if (app.got_subcommand("submit")) {
-    ExportSettings(master, confs, py_files);
+    ExportSettings(master, name, confs, py_files);
     std::vector<std::string> args = {PythonPath(), "-m", "ember.run_script", script};
     args.insert(args.end(), script_args.begin(), script_args.end());
     ExecPython(args);
   }
-  ExportSettings(master, confs, "");
-  ExecPython({PythonPath(), "-i", "-m", "ember.shell"});
+  ExportSettings(master, name, confs, py_files);
+  std::vector<std::string> args = {PythonPath(), "-m", "ember.shell"};
+  if (no_ipython) args.push_back("--no-ipython");
+  if (!shell->get_option("-c")->empty()) args.insert(args.end(), {"-c", shell_code});
+  ExecPython(args);
 }

@@ -1,5 +1,7 @@
 #!/bin/sh
 # Installs the test-only reference systems, cached between runs:
+#   Debian packages      tmux (ember shell typed into a terminal) and Jupyter's
+#                        kernel, nbclient and ipywidgets (the notebook progress bar)
 #   $BUILD/venv          a venv (--system-site-packages) with the PyPI
 #                        packages of tests/requirements.txt (PySpark, moto)
 #   ~/.m2 + $BUILD/java  Hadoop's jars from Maven Central (tests/java/pom.xml),
@@ -20,6 +22,22 @@ write_stamp() {
   stamp=$1; shift
   cat "$@" | sha256sum > "$stamp"
 }
+
+APT_PACKAGES="tmux python3-ipykernel python3-nbclient python3-nbformat python3-ipywidgets"
+missing=""
+for p in $APT_PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing="$missing $p"
+  fi
+done
+if [ -n "$missing" ]; then
+  echo "installing:$missing"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  # shellcheck disable=SC2086
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+fi
 
 VENV=$OUT/venv
 REQ=$ROOT/tests/requirements.txt

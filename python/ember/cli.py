@@ -1,12 +1,19 @@
-"""The `ember` command of a pip-installed ember: runs the packaged C++
-`ember` program (ember/bin/ember) with this interpreter as $PYTHON, so
-`ember submit` and `ember shell` use the environment ember is installed in."""
+"""The `ember` command as Python runs it: the `ember` console script of a
+pip-installed ember and ``python -m ember`` (ember/__main__.py). Runs the
+C++ `ember` program (the one executors run: $EMBER_EXECUTABLE, the
+package's ember/bin/ember, or the source tree's build/ember) with this
+interpreter as $PYTHON, so `ember submit` and `ember shell` use the
+environment ember is installed in."""
 
 import os
 import sys
 
+from .context import _ember_program
+
 
 def main():
-    binary = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bin", "ember")
+    binary = _ember_program()
+    if not binary:
+        sys.exit("ember: the ember program is missing: set EMBER_EXECUTABLE or reinstall ember")
     env = dict(os.environ, PYTHON=sys.executable)
     os.execve(binary, [binary] + sys.argv[1:], env)

@@ -37,6 +37,13 @@ def _ember_program():
     return ""
 
 
+def python_path_entry(py_file):
+    """The sys.path entry that makes a --py-files file importable: a .py
+    file's directory, a .zip or .egg itself (absolute)."""
+    py_file = os.path.abspath(py_file)
+    return os.path.dirname(py_file) if py_file.endswith(".py") else py_file
+
+
 class SparkContext:
     """The connection to an ember engine, used to create RDDs.
 
@@ -102,10 +109,7 @@ class SparkContext:
                     self._files.add_python(path)
             self._next_broadcast = itertools.count()
             self._dropped_broadcasts = {}  # broadcast id -> last generation dropped
-            self._progress = None
-            if self._conf.get("spark.ui.showConsoleProgress", "true").lower() != "false" \
-                    and sys.stderr is not None and sys.stderr.isatty():
-                self._progress = progress.ConsoleProgressBar(self._engine, sys.stderr)
+            self._progress = progress.for_context(self._conf, self._engine)
             SparkContext._active_context = self
         atexit.register(self._stop_at_exit)
 
@@ -141,7 +145,7 @@ class SparkContext:
         the workers)."""
         paths = []
         for f in self._py_file_list(pyFiles):
-            entry = os.path.dirname(f) if f.endswith(".py") else f
+            entry = python_path_entry(f)
             if entry not in paths:
                 paths.append(entry)
             if entry not in sys.path:

@@ -7,15 +7,33 @@ A stage gets a bar once it has run for half a second; the bars of the
 stages running together share one line of $COLUMNS (default 80)
 characters; the line is redrawn every 0.2 s when it changed, and cleared
 when no stage runs or a job ends (before its result reaches the caller). A thread of the context polls the engine's stage status
-(the statusTracker's source) and stops with the context.
+(the statusTracker's source) and stops with the context. In a Jupyter
+notebook the sibling ember.notebook_progress shows a bar per job instead
+(for_context chooses).
 """
 
 import os
+import sys
 import threading
 import time
 
+from . import notebook_progress
+
 SHOW_AFTER = 0.5  # seconds a stage runs before it gets a bar
 PERIOD = 0.2  # seconds between redraws
+
+
+def for_context(conf, engine):
+    """The progress bar a new context shows, or None: none when
+    spark.ui.showConsoleProgress is false; the notebook's in a Jupyter
+    kernel; the console's when stderr is a terminal."""
+    if conf.get("spark.ui.showConsoleProgress", "true").lower() == "false":
+        return None
+    if notebook_progress.in_kernel():
+        return notebook_progress.NotebookProgressBar(engine)
+    if sys.stderr is not None and sys.stderr.isatty():
+        return ConsoleProgressBar(engine, sys.stderr)
+    return None
 
 
 def render(stages, width):

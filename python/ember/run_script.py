@@ -10,6 +10,8 @@ import sys
 import traceback
 
 from . import pyspark_aliases
+from .conf import SparkConf
+from .context import python_path_entry
 
 
 def main():
@@ -18,6 +20,8 @@ def main():
         sys.exit("ember submit: cannot open %s: no such file" % script)
     sys.argv = sys.argv[1:]
     sys.path[0] = os.path.dirname(os.path.abspath(script))
+    py_files = SparkConf().get("spark.submit.pyFiles", "")
+    sys.path[1:1] = [python_path_entry(f) for f in py_files.split(",") if f]
     if os.environ.get(pyspark_aliases.ENV) != "0":
         pyspark_aliases.install()
     try:

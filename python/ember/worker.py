@@ -151,10 +151,12 @@ def _run_command(command, split, stream, write):
 def run_task(payload, stream, write):
     (hlen,) = ser.U32.unpack_from(payload, 0)
     header = json.loads(payload[4:4 + hlen])
-    command = cloudpickle.loads(payload[4 + hlen:])
     properties = header.get("properties", {})
     broadcast.prepare_worker(properties)
     files.prepare_worker(properties)
+    # After the added files are on sys.path: the command may refer to
+    # functions of a --py-files module by reference.
+    command = cloudpickle.loads(payload[4 + hlen:])
     _set_task_context(header)
     if header.get("barrier"):
         barrier._enter_task(header, stream.barrier_sync)

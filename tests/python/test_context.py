@@ -47,3 +47,20 @@ def test_submit_py_files_conf_and_context_manager(tmp_path):
                          env=env, capture_output=True, text=True, timeout=120, cwd="/")
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["local[1] 42", "[0, 3, 6, 9]"]
+
+
+def test_submit_py_files_import_at_the_script_s_top_and_in_executor_processes(tmp_path):
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "helper_lib.py").write_text("def triple(x):\n    return 3 * x\n")
+    (tmp_path / "job.py").write_text(
+        "import helper_lib\n"
+        "from ember import SparkContext\n"
+        "with SparkContext() as sc:\n"
+        "    print(sc.parallelize(range(4), 2).map(helper_lib.triple).collect())\n")
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    out = subprocess.run([os.path.join(ROOT, "build", "ember"), "submit", "--master", "local-cluster[2,1,1024]",
+                          "--py-files", str(lib / "helper_lib.py"), str(tmp_path / "job.py")],
+                         env=env, capture_output=True, text=True, timeout=120, cwd="/")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "[0, 3, 6, 9]\n"
