@@ -20,8 +20,11 @@ class BadRequest(Exception):
 
 _JOB_STATUSES = ("running", "succeeded", "failed", "unknown")
 _STAGE_STATUSES = ("active", "complete", "pending", "failed", "skipped")
-_TASK_SORTS = {"ID": lambda t: t["taskId"], "runtime": lambda t: t.get("duration", 0),
-               "-runtime": lambda t: -t.get("duration", 0)}
+def _run_time(task):
+    return (task.get("taskMetrics") or {}).get("executorRunTime", -1)
+
+
+_TASK_SORTS = {"ID": lambda t: t["taskId"], "runtime": _run_time, "-runtime": lambda t: -_run_time(t)}
 
 
 def answer(apps, parts, query):
@@ -112,12 +115,12 @@ def _task_list(store, key, query):
 
 def _rdds(store, args):
     if not args:
-        return [views.rdd(r, details=False) for r in sorted(store.rdds.values(), key=lambda r: r["id"])
+        return [views.rdd(r) for r in sorted(store.rdds.values(), key=lambda r: r["id"])
                 if r["_blocks"]]
     rdd = store.rdds.get(_int(args[0], "rdd id"))
     if rdd is None or not rdd["_blocks"]:
         raise NotFound("unknown rdd: %s" % args[0])
-    return views.rdd(rdd, details=True)
+    return views.rdd(rdd)
 
 
 def _status(query, allowed):

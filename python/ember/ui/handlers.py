@@ -114,7 +114,7 @@ def _new_stage(info, status, props):
              "numFailedTasks": 0, "numKilledTasks": 0, "numCompletedIndices": 0,
              "name": info.get("Stage Name", ""), "details": info.get("Details", ""),
              "schedulingPool": props.get("spark.scheduler.pool", "default"),
-             "rddIds": sorted((r["RDD ID"] for r in info.get("RDD Info", [])), reverse=True),
+             "rddIds": [r["RDD ID"] for r in info.get("RDD Info", [])],
              "accumulatorUpdates": [], "killedTasksSummary": {},
              "resourceProfileId": info.get("Resource Profile Id", 0),
              "isShufflePushEnabled": info.get("Shuffle Push Enabled", False),
@@ -164,6 +164,7 @@ def stage_completed(store, e):
         job["numActiveStages"] -= 1
         job["numFailedStages" if failed else "numCompletedStages"] += 1
     storage.note_rdds(store, info)
+    _trim_stages(store)
 
 
 @handles("TaskStart")
@@ -185,7 +186,6 @@ def task_start(store, e):
     for job in _stage_jobs(store, key[0]):
         job["numActiveTasks"] += 1
     store._executor(info["Executor ID"], info["Host"])["activeTasks"] += 1
-    _trim_tasks(store, key)
 
 
 def trim_jobs(store):
@@ -200,7 +200,7 @@ def _trim_stages(store):
         store.tasks.pop(key, None)
 
 
-def _trim_tasks(store, key):
+def trim_tasks(store, key):
     tasks = store.tasks.get(key, {})
     store._forget_finished(tasks, store.limits[2], lambda t: t["status"] == "RUNNING",
                            lambda t: t["launchTime"] + t.get("duration", 0))

@@ -57,6 +57,11 @@ STAGE_SUMS = [(name, None, name) for name, _ in FLAT] + [
     ("shuffleLocalBytesRead", "shuffleReadMetrics", "localBytesRead"),
     ("shuffleReadRecords", "shuffleReadMetrics", "recordsRead"),
     ("shuffleRemoteReqsDuration", "shuffleReadMetrics", "remoteReqsDuration"),
+] + [(stage_field, "shufflePushReadMetrics", name) for stage_field, name in zip(
+    ["shuffleCorruptMergedBlockChunks", "shuffleMergedFetchFallbackCount", "shuffleMergedRemoteBlocksFetched",
+     "shuffleMergedLocalBlocksFetched", "shuffleMergedRemoteChunksFetched", "shuffleMergedLocalChunksFetched",
+     "shuffleMergedRemoteBytesRead", "shuffleMergedLocalBytesRead", "shuffleMergedRemoteReqsDuration"],
+    PUSH_READ)] + [
     ("shuffleWriteBytes", "shuffleWriteMetrics", "bytesWritten"),
     ("shuffleWriteTime", "shuffleWriteMetrics", "writeTime"),
     ("shuffleWriteRecords", "shuffleWriteMetrics", "recordsWritten"),
@@ -74,6 +79,8 @@ def task_metrics(logged):
 
 
 def value(metrics, group, field):
+    if group == "shufflePushReadMetrics":
+        return metrics["shuffleReadMetrics"][group][field]
     return (metrics[group] if group else metrics)[field]
 
 

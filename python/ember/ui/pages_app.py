@@ -12,7 +12,7 @@ def storage_page(store, base):
              h.cell("storageLevel", r["storageLevel"]), h.cell("numCachedPartitions", r["numCachedPartitions"]),
              h.cell("numPartitions", r["numPartitions"]), h.cell("memoryUsed", h.size(r["memoryUsed"])),
              h.cell("diskUsed", h.size(r["diskUsed"]))]
-            for r in (views.rdd(x, details=False) for x in sorted(store.rdds.values(), key=lambda x: x["id"])
+            for r in (views.rdd(x) for x in sorted(store.rdds.values(), key=lambda x: x["id"])
                       if x["_blocks"])]
     body = h.table("rdds", ["ID", "RDD Name", "Storage Level", "Cached Partitions", "Partitions",
                             "Size in Memory", "Size on Disk"], rows)
@@ -23,7 +23,7 @@ def rdd_page(store, base, rdd_id):
     record = store.rdds.get(rdd_id)
     if record is None or not record["_blocks"]:
         return None
-    rdd = views.rdd(record, details=True)
+    rdd = views.rdd(record)
     rows = [[h.cell("blockName", b["blockName"]), h.cell("storageLevel", b["storageLevel"]),
              h.cell("memoryUsed", h.size(b["memoryUsed"])), h.cell("diskUsed", h.size(b["diskUsed"])),
              h.cell("executors", ", ".join(b["executors"]))] for b in rdd["partitions"]]

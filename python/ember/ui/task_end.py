@@ -43,7 +43,10 @@ def task_end(store, e):
         if status == "SUCCESS":
             job.setdefault("_indices", set()).add((key[0], info["Index"]))
             job["numCompletedIndices"] = len(job["_indices"])
-    _count_on_executor(store._executor(info["Executor ID"], info["Host"]), info, status, measured)
+    executor = store._executor(info["Executor ID"], info["Host"])
+    _count_on_executor(executor, info, status, measured)
+    metrics.keep_peaks(executor, e.get("Task Executor Metrics") or {})
+    handlers.trim_tasks(store, key)
 
 
 def _add_metrics(stage, measured):

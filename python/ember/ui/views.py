@@ -109,28 +109,27 @@ def _ordered_like_spark(executor):
     return dict([(k, v) for k, v in executor.items() if k not in tail] + [(k, executor[k]) for k in tail])
 
 
-def rdd(record, details):
+def rdd(record):
     out = {"id": record["id"], "name": record["name"], "numPartitions": record["numPartitions"],
            "numCachedPartitions": len({b["blockName"] for b in record["_blocks"].values()}),
            "storageLevel": record["storageLevel"], "memoryUsed": record["memoryUsed"],
            "diskUsed": record["diskUsed"]}
-    if details:
-        out["dataDistribution"] = _distribution(record)
-        out["partitions"] = [public(b) for b in sorted(record["_blocks"].values(),
-                                                       key=lambda b: _block_order(b["blockName"]))]
+    out["dataDistribution"] = _distribution(record)
+    out["partitions"] = [public(b) for b in record["_blocks"].values()]
     return out
-
-
-def _block_order(name):
-    return [int(p) if p.isdigit() else p for p in name.split("_")]
 
 
 def _distribution(record):
     by_address = {}
     for block in record["_blocks"].values():
-        d = by_address.setdefault(block["_address"], {"address": block["_address"], "memoryUsed": 0,
-                                                     "diskUsed": 0})
+        address = block["_address"]
+        remaining = record["_remaining"].get(address, 0)
+        d = by_address.setdefault(address, {
+            "address": address, "memoryUsed": 0, "memoryRemaining": remaining, "diskUsed": 0,
+            "onHeapMemoryUsed": 0, "offHeapMemoryUsed": 0, "onHeapMemoryRemaining": remaining,
+            "offHeapMemoryRemaining": 0})
         d["memoryUsed"] += block["memoryUsed"]
+        d["onHeapMemoryUsed"] += block["memoryUsed"]
         d["diskUsed"] += block["diskUsed"]
     return list(by_address.values())
 
