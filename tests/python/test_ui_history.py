@@ -11,6 +11,8 @@ import pytest
 from ember.ui import eventlog
 from ui_servers import EmberHistory, json_at, shared_pyspark_log
 
+pytestmark = pytest.mark.timeout(900)  # a PySpark application writes the log first
+
 
 @pytest.fixture(scope="module")
 def log_dir(tmp_path_factory):

@@ -8,6 +8,8 @@ import pytest
 
 from ui_servers import EmberHistory, SparkHistoryServer, json_at, shared_pyspark_log
 
+pytestmark = pytest.mark.timeout(900)  # a PySpark application writes the log first
+
 # Fields whose values must be equal, not only of the same type.
 SAME_VALUES = {
     "id", "name", "status", "jobId", "stageId", "attemptId", "stageIds", "rddIds", "taskId", "index",
