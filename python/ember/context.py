@@ -117,7 +117,7 @@ class SparkContext:
         stops the engine and fails the context, as in Spark."""
         try:
             return live_ui.start(dict(self._conf.getAll()), self._engine.app_id, self.appName,
-                                 getpass.getuser(), self._start_time)
+                                 getpass.getuser(), self._start_time, __version__)
         except (OSError, ValueError) as e:
             if self._progress is not None:
                 self._progress.stop()

@@ -21,7 +21,7 @@ def test_ui_serves_the_application_and_its_pages(sc):
     assert sc.uiWebUrl.startswith("http://127.0.0.1:")
     (app,) = json_at(sc.uiWebUrl + "/api/v1/applications")
     assert app["id"] == sc.applicationId and app["name"] == sc.appName
-    assert app["attempts"][0]["completed"] is False
+    assert app["attempts"][0]["completed"] is False and app["attempts"][0]["appSparkVersion"] == sc.version
     assert json_at(sc.uiWebUrl + "/api/v1/applications/%s" % sc.applicationId)["id"] == sc.applicationId
     status, jobs = _page(sc.uiWebUrl + "/")  # redirected to /jobs/
     assert status == 200 and "Spark Jobs" in jobs and sc.appName in jobs

@@ -2,8 +2,8 @@
 127.0.0.1:spark.ui.port (4040, the next free port when taken, up to
 spark.port.maxRetries more), unless spark.ui.enabled=false.
 
-The store starts with the application (its id, name, user, start time)
-and its settings (the environment page). The engine's listener events
+The store starts with the application (its id, name, user, start time,
+ember's version) and its settings (the environment page). The engine's listener events
 (jobs, stages, tasks, executors, blocks) are to be fed by a thread of the
 context calling engine.listener_events — not wired yet: that binding is
 not in this branch.
@@ -16,8 +16,9 @@ DEFAULT_PORT = 4040
 
 
 class LiveUI:
-    def __init__(self, conf, app_id, app_name, user, start_ms):
+    def __init__(self, conf, app_id, app_name, user, start_ms, version):
         self.store = AppStore.from_conf(conf)
+        self.store.apply({"Event": "SparkListenerLogStart", "Spark Version": version})
         self.store.apply({"Event": "SparkListenerApplicationStart", "App Name": app_name,
                           "App ID": app_id, "Timestamp": start_ms, "User": user})
         self.store.apply({"Event": "SparkListenerEnvironmentUpdate", "Spark Properties": dict(conf)})
@@ -38,8 +39,8 @@ def _int_setting(conf, key, default):
         raise ValueError("%s: expected a port number, got %r" % (key, text)) from None
 
 
-def start(conf, app_id, app_name, user, start_ms):
+def start(conf, app_id, app_name, user, start_ms, version):
     """The context's LiveUI, or None when spark.ui.enabled is false."""
     if conf.get("spark.ui.enabled", "true").strip().lower() == "false":
         return None
-    return LiveUI(conf, app_id, app_name, user, start_ms)
+    return LiveUI(conf, app_id, app_name, user, start_ms, version)

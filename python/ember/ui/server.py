@@ -32,7 +32,7 @@ class UIServer:
 
 def _bind(handler, port, max_retries):
     last_error = None
-    for attempt in range(max_retries + 1 if port else 1):
+    for attempt in range(min(max_retries, 65535 - port) + 1 if port else 1):
         try:
             server = http.server.ThreadingHTTPServer((HOST, port + attempt if port else 0), handler)
             server.daemon_threads = True
