@@ -4,6 +4,7 @@ or unfinished logs (named and skipped, never a crash)."""
 
 import re
 import shutil
+import subprocess
 import urllib.request
 
 import pytest
@@ -114,3 +115,18 @@ def test_an_unfinished_log_is_in_progress_and_a_torn_last_line_is_not_an_error(l
     assert app["attempts"][0]["completed"] is False
     assert [j["status"] for j in jobs] == ["RUNNING"]
     assert jobs[0]["numCompletedTasks"] == 8 and jobs[0]["numActiveTasks"] == 0
+
+
+def test_zstd_logs_are_read_and_other_codecs_named(log_file, tmp_path):
+    """Spark 4 compresses event logs with zstd by default (`<appId>.zstd`,
+    or events_<n>_<appId>.zstd in a rolling log's directory)."""
+    rolling = tmp_path / "eventlog_v2_local-3"
+    rolling.mkdir()
+    subprocess.run(["zstd", "-q", log_file, "-o", str(rolling / "events_1_local-3.zstd")], check=True)
+    (rolling / "appstatus_local-3").write_text("")
+    shutil.copy(log_file, tmp_path / "local-4.lz4")
+    plain = eventlog.load(log_file)
+    packed = eventlog.load(str(rolling))
+    assert packed.app["completed"] and packed.jobs == plain.jobs and packed.tasks == plain.tasks
+    with pytest.raises(eventlog.EventLogError, match="compressed with lz4 are not supported.*local-4.lz4"):
+        eventlog.load(str(tmp_path / "local-4.lz4"))

@@ -2,8 +2,9 @@
 Spark names them — `<appId>[_<attemptId>]` with `.inprogress` while the
 application runs, or a rolling log's directory `eventlog_v2_<appId>`
 holding `events_<n>_<appId>` files and an `appstatus_<appId>[.inprogress]`
-marker — each one JSON event per line. Compressed logs (Spark's
-spark.eventLog.compress) are reported as unsupported.
+marker — each one JSON event per line. Logs Spark compressed with zstd
+(`.zstd`, Spark 4's default codec) are read through the `zstd` program;
+the other codecs (lz4, lzf, snappy) are reported as unsupported.
 
 `find_logs(directory)` lists the logs; `load(path, conf)` replays one into
 an AppStore, raising EventLogError naming the file and line of what is
@@ -12,12 +13,13 @@ wrong; a torn last line of a log still being written is not an error.
 
 import json
 import os
+import subprocess
 
 from ember.ui.store import AppStore
 
 INPROGRESS = ".inprogress"
 ROLLING_PREFIX = "eventlog_v2_"
-COMPRESSED = (".lz4", ".lzf", ".snappy", ".zstd")
+UNSUPPORTED = ("lz4", "lzf", "snappy")
 
 
 class EventLogError(Exception):
@@ -53,18 +55,37 @@ def read_events(path):
     """Yields the events (dicts) of the event log at `path`."""
     files = _files_of(path)
     for number, name in enumerate(files):
-        if name.endswith(COMPRESSED):
-            raise EventLogError("compressed event logs are not supported (set "
-                                "spark.eventLog.compress=false): %s" % name)
+        if _codec(name) in UNSUPPORTED:
+            raise EventLogError("event logs compressed with %s are not supported (zstd is; or set "
+                                "spark.eventLog.compress=false): %s" % (_codec(name), name))
         yield from _read_file(name, last=number == len(files) - 1 and in_progress(path))
 
 
-def _read_file(name, last):
+def _codec(name):
+    """The compression codec a log file's name ends with ("zstd"...), or None."""
+    base = name[:-len(INPROGRESS)] if name.endswith(INPROGRESS) else name
+    extension = base.rsplit(".", 1)[-1] if "." in os.path.basename(base) else None
+    return extension if extension in UNSUPPORTED + ("zstd",) else None
+
+
+def _text(name, partial_ok):
+    """The file's text; a .zstd file decompressed (a log still being
+    written may end in an unfinished frame: its complete part is used)."""
+    errors = "replace" if partial_ok else "strict"  # a torn last character, dropped with its line
     try:
-        with open(name, encoding="utf-8") as f:
-            lines = f.read().split("\n")
+        if _codec(name) != "zstd":
+            with open(name, "rb") as f:
+                return f.read().decode("utf-8", errors)
+        done = subprocess.run(["zstd", "-dcq", name], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if done.returncode != 0 and not partial_ok:
+            raise EventLogError("cannot decompress event log %s: %s" % (name, done.stderr.decode().strip()))
+        return done.stdout.decode("utf-8", errors)
     except (OSError, UnicodeDecodeError) as e:
         raise EventLogError("cannot read event log %s: %s" % (name, e)) from None
+
+
+def _read_file(name, last):
+    lines = _text(name, partial_ok=last).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     for number, line in enumerate(lines, 1):
