@@ -3,8 +3,8 @@ chromium driven by playwright-core): from the jobs page to a job, its
 stage and its tasks, then the other tabs, checking that each page shows
 what the REST API answers; screenshots in build/ui-screenshots/. Runs on
 `ember history` over PySpark-written event logs — during a job that
-waits for a file the test creates, and after — and works the same
-against a live context's UI (APP_URL "http://127.0.0.1:4040/")."""
+waits for a file the test creates, and after — and on a live context's
+UI fed the same events."""
 
 import os
 import pathlib
@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 
+from ember.ui import eventlog
 from polling import wait_for
 from reference import node_modules
 from ui_servers import EmberHistory, json_at, run_pyspark_job, shared_pyspark_log
@@ -23,10 +24,15 @@ SHOTS = ROOT / "build" / "ui-screenshots"
 
 
 def browse(server_url, app_id, label):
+    """browse.mjs over one application of `ember history` at server_url."""
+    return browse_pages("%s/history/%s/" % (server_url, app_id),
+                        "%s/api/v1/applications/%s" % (server_url, app_id), label)
+
+
+def browse_pages(app_url, api_url, label):
     SHOTS.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        ["node", str(BROWSE), "%s/history/%s/" % (server_url, app_id),
-         "%s/api/v1/applications/%s" % (server_url, app_id), str(SHOTS), label],
+        ["node", str(BROWSE), app_url, api_url, str(SHOTS), label],
         env=dict(os.environ, EMBER_NODE_MODULES=node_modules()),
         capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -67,3 +73,17 @@ def test_pages_match_the_rest_api_while_a_job_runs(tmp_path):
         hold.touch()
         job.kill()
         job.wait()
+
+
+def test_the_same_script_runs_against_a_live_context(context_with, tmp_path_factory):
+    """A live context's UI, its store fed the PySpark log's events as the
+    engine's listener events will feed it (all but the application start:
+    the context's own is there)."""
+    (log,) = eventlog.find_logs(str(shared_pyspark_log(tmp_path_factory)))
+    context = context_with({})
+    for event in eventlog.read_events(log):
+        if event["Event"] != "SparkListenerApplicationStart":
+            context._ui.store.apply(event)
+    checked = browse_pages(context.uiWebUrl + "/",
+                           "%s/api/v1/applications/%s" % (context.uiWebUrl, context.applicationId), "live")
+    assert "ok live: failed-jobs job ids" in checked
