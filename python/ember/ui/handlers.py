@@ -48,13 +48,13 @@ def stage_executor_metrics(store, e):
     stage = store.stages.get((e.get("Stage ID"), e.get("Stage Attempt ID", 0)))
     if stage is not None:
         metrics.keep_peaks(stage, peak)
-    metrics.keep_peaks(store._executor(e.get("Executor ID")), peak)
+    metrics.keep_peaks(store.executor(e.get("Executor ID")), peak)
 
 
 @handles("ExecutorAdded")
 def executor_added(store, e):
     info = e.get("Executor Info", {})
-    record = store._executor(e["Executor ID"], info.get("Host", ""), e.get("Timestamp"))
+    record = store.executor(e["Executor ID"], info.get("Host", ""), e.get("Timestamp"))
     record.update(totalCores=info.get("Total Cores", 0), maxTasks=info.get("Total Cores", 0),
                   executorLogs=info.get("Log Urls", {}), attributes=info.get("Attributes", {}),
                   resourceProfileId=info.get("Resource Profile Id", 0), isActive=True,
@@ -65,14 +65,14 @@ def executor_added(store, e):
 
 @handles("ExecutorRemoved")
 def executor_removed(store, e):
-    record = store._executor(e["Executor ID"])
+    record = store.executor(e["Executor ID"])
     record.update(isActive=False, removeTime=e.get("Timestamp"), removeReason=e.get("Removed Reason"))
 
 
 @handles("BlockManagerAdded")
 def block_manager_added(store, e):
     manager = e.get("Block Manager ID", {})
-    record = store._executor(manager.get("Executor ID"), manager.get("Host", ""), e.get("Timestamp"))
+    record = store.executor(manager.get("Executor ID"), manager.get("Host", ""), e.get("Timestamp"))
     record["hostPort"] = "%s:%s" % (manager.get("Host", ""), manager.get("Port", ""))
     record["maxMemory"] = e.get("Maximum Memory", 0)
     record["memoryMetrics"]["totalOnHeapStorageMemory"] = e.get("Maximum Onheap Memory", record["maxMemory"])
@@ -128,7 +128,7 @@ def _new_stage(info, status, props):
     return stage
 
 
-def _stage_jobs(store, stage_id):
+def stage_jobs(store, stage_id):
     return [store.jobs[j] for j in store.stage_jobs.get(stage_id, ()) if j in store.jobs]
 
 
@@ -142,7 +142,7 @@ def stage_submitted(store, e):
     stage["status"] = "ACTIVE"
     stage["submissionTime"] = info.get("Submission Time")
     storage.note_rdds(store, info)
-    for job in _stage_jobs(store, key[0]):
+    for job in stage_jobs(store, key[0]):
         job["numActiveStages"] += 1
     store.tasks.setdefault(key, {})
     _trim_stages(store)
@@ -160,7 +160,7 @@ def stage_completed(store, e):
     stage["completionTime"] = info.get("Completion Time")
     if failed:
         stage["failureReason"] = info["Failure Reason"]
-    for job in _stage_jobs(store, key[0]):
+    for job in stage_jobs(store, key[0]):
         job["numActiveStages"] -= 1
         job["numFailedStages" if failed else "numCompletedStages"] += 1
     storage.note_rdds(store, info)
@@ -183,18 +183,18 @@ def task_start(store, e):
     if stage is not None:
         stage["numActiveTasks"] += 1
         stage.setdefault("firstTaskLaunchedTime", info["Launch Time"])
-    for job in _stage_jobs(store, key[0]):
+    for job in stage_jobs(store, key[0]):
         job["numActiveTasks"] += 1
-    store._executor(info["Executor ID"], info["Host"])["activeTasks"] += 1
+    store.executor(info["Executor ID"], info["Host"])["activeTasks"] += 1
 
 
 def trim_jobs(store):
-    store._forget_finished(store.jobs, store.limits[0], lambda j: j["status"] == "RUNNING",
+    store.forget_finished(store.jobs, store.limits[0], lambda j: j["status"] == "RUNNING",
                            lambda j: j.get("completionTime"))
 
 
 def _trim_stages(store):
-    for key in store._forget_finished(store.stages, store.limits[1],
+    for key in store.forget_finished(store.stages, store.limits[1],
                                       lambda s: s["status"] in ("ACTIVE", "PENDING"),
                                       lambda s: s.get("completionTime")):
         store.tasks.pop(key, None)
@@ -202,5 +202,5 @@ def _trim_stages(store):
 
 def trim_tasks(store, key):
     tasks = store.tasks.get(key, {})
-    store._forget_finished(tasks, store.limits[2], lambda t: t["status"] == "RUNNING",
+    store.forget_finished(tasks, store.limits[2], lambda t: t["status"] == "RUNNING",
                            lambda t: t["launchTime"] + t.get("duration", 0))

@@ -28,7 +28,8 @@ def rdd_page(store, base, rdd_id):
              h.cell("memoryUsed", h.size(b["memoryUsed"])), h.cell("diskUsed", h.size(b["diskUsed"])),
              h.cell("executors", ", ".join(b["executors"]))] for b in rdd["partitions"]]
     body = ('<dl class="summary"><dt>Storage Level</dt><dd>%s</dd><dt>Cached Partitions</dt>'
-            '<dd data-field="numCachedPartitions">%d</dd></dl>' % (h.e(rdd["storageLevel"]), rdd["numCachedPartitions"]))
+            '<dd data-field="numCachedPartitions">%d</dd></dl>'
+            % (h.e(rdd["storageLevel"]), rdd["numCachedPartitions"]))
     body += h.table("partitions", ["Block Name", "Storage Level", "Size in Memory", "Size on Disk", "Executors"], rows)
     return h.page(base, "storage", store.app["name"], "RDD Storage Info for " + rdd["name"], body)
 

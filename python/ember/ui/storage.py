@@ -44,7 +44,7 @@ def block_updated(store, e):
     update = e.get("Block Updated Info", {})
     block = update.get("Block ID", "")
     manager = update.get("Block Manager ID", {})
-    executor = store._executor(manager.get("Executor ID"), manager.get("Host", ""))
+    executor = store.executor(manager.get("Executor ID"), manager.get("Host", ""))
     level = update.get("Storage Level", {})
     memory, disk = update.get("Memory Size", 0), update.get("Disk Size", 0)
     _account(executor, memory if level.get("Use Memory") else -memory, disk if level.get("Use Disk") else -disk)

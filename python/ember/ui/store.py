@@ -55,13 +55,13 @@ class AppStore:
                 handler(self, event)
                 self.last_update = max(self.last_update, _event_time(event))
 
-    def _executor(self, executor_id, host="", time=None):
+    def executor(self, executor_id, host="", time=None):
         record = self.executors.get(executor_id)
         if record is None:
             record = self.executors[executor_id] = metrics.new_executor(executor_id, host, time)
         return record
 
-    def _forget_finished(self, records, limit, is_running, finished_at):
+    def forget_finished(self, records, limit, is_running, finished_at):
         """Drops the oldest finished records of the dict `records` past `limit`."""
         excess = len(records) - limit
         if excess <= 0:

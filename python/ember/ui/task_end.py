@@ -37,13 +37,13 @@ def task_end(store, e):
         if status == "SUCCESS":
             stage["_indices"].add(info["Index"])
             stage["numCompletedIndices"] = len(stage["_indices"])
-    for job in handlers._stage_jobs(store, key[0]):
+    for job in handlers.stage_jobs(store, key[0]):
         job["numActiveTasks"] -= 1
         job[job_counter] += 1
         if status == "SUCCESS":
             job.setdefault("_indices", set()).add((key[0], info["Index"]))
             job["numCompletedIndices"] = len(job["_indices"])
-    executor = store._executor(info["Executor ID"], info["Host"])
+    executor = store.executor(info["Executor ID"], info["Host"])
     _count_on_executor(executor, info, status, measured)
     metrics.keep_peaks(executor, e.get("Task Executor Metrics") or {})
     handlers.trim_tasks(store, key)
