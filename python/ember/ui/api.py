@@ -33,7 +33,7 @@ def answer(apps, parts, query):
             raise NotFound("unknown endpoint: /api/v1/%s" % "/".join(parts))
         if len(parts) == 1:
             wanted = _status(query, ("completed", "running"))
-            return 200, [views.application(s) for s in apps.values()
+            return 200, [_locked(s, views.application) for s in apps.values()
                          if wanted is None or (wanted == "completed") == s.app.get("completed", False)]
         store = apps.get(parts[1])
         if store is None:
@@ -44,6 +44,11 @@ def answer(apps, parts, query):
         return 404, str(e)
     except BadRequest as e:
         return 400, str(e)
+
+
+def _locked(store, view):
+    with store.lock:
+        return view(store)
 
 
 def _app_endpoint(store, rest, query):
