@@ -74,6 +74,7 @@ def test_pages_show_the_rest_numbers_and_link_job_stage_tasks(log_dir):
         failed = json_at(api + app + "/jobs?status=failed")[0]
         job_link = "/history/%s/jobs/job/?id=%d" % (app, failed["jobId"])
         assert 'href="%s"' % job_link in jobs_page
+        assert jobs_page.count('<div class="row">') == len(json_at(api + app + "/jobs"))  # the timeline
         job_page = _page(server.url + job_link)
         stage_id = failed["stageIds"][0]
         stage_link = "/history/%s/stages/stage/?id=%d&amp;attempt=0" % (app, stage_id)

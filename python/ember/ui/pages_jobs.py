@@ -4,6 +4,7 @@ hold the store's lock; `base` is the application's root URL."""
 
 from ember.ui import html as h
 from ember.ui.pages_stages import stage_table
+from ember.ui.timeline import timeline
 
 _SECTIONS = [("RUNNING", "Active Jobs", "active-jobs"), ("SUCCEEDED", "Completed Jobs", "completed-jobs"),
              ("FAILED", "Failed Jobs", "failed-jobs")]
@@ -35,7 +36,8 @@ def _job_row(base, job, now):
 
 def jobs_page(store, base, now):
     jobs = sorted(store.jobs.values(), key=lambda j: -j["jobId"])
-    body = ""
+    body = timeline("jobs-timeline", [("Job %d" % j["jobId"], j.get("submissionTime"), j.get("completionTime"),
+                                       j["status"], "%sjobs/job/?id=%d" % (base, j["jobId"])) for j in jobs], now)
     for status, title, table_id in _SECTIONS:
         chosen = [j for j in jobs if j["status"] == status]
         body += "<h3>%s (%d)</h3>" % (h.e(title), len(chosen))
@@ -56,5 +58,8 @@ def job_page(store, base, job_id, now):
                   job["numTasks"]))
     stages = sorted((s for (sid, _), s in store.stages.items() if sid in job["stageIds"]),
                     key=lambda s: (-s["stageId"], -s["attemptId"]))
-    body = summary + "<h3>Stages (%d)</h3>" % len(stages) + stage_table(base, "job-stages", stages, now)
+    body = summary + timeline("stages-timeline", [
+        ("Stage %d.%d" % (s["stageId"], s["attemptId"]), s.get("submissionTime"), s.get("completionTime"),
+         s["status"], "%sstages/stage/?id=%d&attempt=%d" % (base, s["stageId"], s["attemptId"])) for s in stages], now)
+    body += "<h3>Stages (%d)</h3>" % len(stages) + stage_table(base, "job-stages", stages, now)
     return h.page(base, "jobs", store.app["name"], "Details for Job %d" % job_id, body)

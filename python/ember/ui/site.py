@@ -9,7 +9,7 @@ type, body bytes), as server.UIServer wants."""
 import json
 import time
 
-from ember.ui import api, html, pages_app, pages_jobs, pages_stages
+from ember.ui import api, html, pages_app, pages_jobs, pages_stages, timeline
 
 
 class Site:
@@ -23,7 +23,7 @@ class Site:
     def route(self, path, query):
         parts = [p for p in path.split("/") if p]
         if path == "/static/ember-ui.css":
-            return 200, "text/css", html.CSS.encode()
+            return 200, "text/css", (html.CSS + timeline.CSS).encode()
         if parts[:2] == ["api", "v1"]:
             status, body = api.answer(self._apps(), parts[2:], query)
             if status != 200:
