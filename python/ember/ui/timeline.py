@@ -14,7 +14,8 @@ CSS = """
 .timeline .SUCCEEDED, .timeline .COMPLETE { background: #27ae60; }
 .timeline .FAILED { background: #c0392b; }
 .timeline .RUNNING, .timeline .ACTIVE { background: #2980b9; }
-.timeline .axis { display: flex; justify-content: space-between; font-size: 75%; color: #555; }
+.axis { display: flex; justify-content: space-between; font-size: 75%; color: #555; max-width: 60em;
+        margin: -1.2em 0 1.5em; }
 """
 
 
