@@ -47,7 +47,7 @@ def test_pages_match_the_rest_api_after_the_application(tmp_path_factory):
     assert "ok finished: failed-jobs job ids" in checked and "task statuses" in checked
 
 
-HELD_JOB = 3  # pyspark_job.py's fourth job, whose tasks wait for the release file
+HELD_JOB = 4  # pyspark_job.py's fifth job, whose tasks wait for the release file
 
 
 def _held_job_running(url):

@@ -35,23 +35,25 @@ def test_store_holds_what_the_application_did(log_file):
     store = eventlog.load(log_file)
     assert store.app["name"] == "ui-test-app" and store.app["completed"]
     jobs = {j["jobId"]: j for j in store.jobs.values()}
-    assert [jobs[i]["status"] for i in sorted(jobs)] == ["SUCCEEDED", "SUCCEEDED", "FAILED"]
+    assert [jobs[i]["status"] for i in sorted(jobs)] == ["SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "FAILED"]
     assert jobs[0]["numTasks"] == 8 and jobs[0]["numCompletedTasks"] == 8  # map and reduce stages of 4
-    assert jobs[2]["numFailedTasks"] >= 1 and jobs[2]["numFailedStages"] == 1
+    assert jobs[2]["numSkippedStages"] == 1 and jobs[2]["numSkippedTasks"] == 4  # the map stage again
+    assert jobs[3]["numFailedTasks"] >= 1 and jobs[3]["numFailedStages"] == 1
     failed = [t for tasks in store.tasks.values() for t in tasks.values() if t["status"] == "FAILED"]
     assert failed and all("boom: a failing task" in t["errorMessage"] for t in failed)
     (rdd,) = [r for r in store.rdds.values() if r["_blocks"]]
     assert rdd["name"] == "cached pairs" and rdd["storageLevel"] == "Memory Serialized 1x Replicated"
     assert len(rdd["_blocks"]) == 4 and rdd["memoryUsed"] > 0
-    shuffle_written = sum(s["shuffleWriteBytes"] for s in store.stages.values())
-    assert shuffle_written > 0 and shuffle_written == sum(s["shuffleReadBytes"] for s in store.stages.values())
+    assert store.jobs[2]["stageIds"] == [3, 4] and store.stages[(3, 0)]["status"] == "SKIPPED"
+    written = store.stages[(0, 0)]["shuffleWriteBytes"]
+    assert written > 0 and [store.stages[(s, 0)]["shuffleReadBytes"] for s in (1, 4)] == [written, written]
 
 
 def test_retain_limits_forget_the_oldest_finished(log_file):
     store = eventlog.load(log_file, {"spark.ui.retainedJobs": "1", "spark.ui.retainedStages": "2",
                                      "spark.ui.retainedTasks": "1"})
-    assert list(store.jobs) == [2]  # the last job
-    assert len(store.stages) == 2 and (3, 0) in store.stages
+    assert list(store.jobs) == [3]  # the last job
+    assert len(store.stages) == 2 and (5, 0) in store.stages
     assert all(len(tasks) <= 1 for tasks in store.tasks.values())
 
 

@@ -1,6 +1,7 @@
 """Run by real PySpark (the test venv's python): writes a Spark event log
 of a small application into LOG_DIR — a cached RDD (block updates logged),
-a shuffle, a count, a job whose tasks fail — for the UI tests.
+a shuffle, a count, a job reusing the shuffle (a skipped stage), a job
+whose tasks fail — for the UI tests.
 
     python pyspark_job.py LOG_DIR [HOLD_FILE]
 
@@ -36,8 +37,10 @@ def main(log_dir, hold_file=None):
     sc = SparkContext(conf=conf)
     pairs = sc.parallelize(range(100), 4).map(lambda x: (x % 5, x)).cache()
     pairs.setName("cached pairs")
-    sorted(pairs.reduceByKey(lambda a, b: a + b).collect())
+    sums = pairs.reduceByKey(lambda a, b: a + b)
+    sums.collect()
     pairs.count()
+    sums.count()  # its map stage is skipped: the shuffle's outputs exist
     try:
         sc.parallelize([1, 2], 2).map(boom).collect()
     except Exception:
