@@ -133,3 +133,8 @@ def test_zstd_logs_are_read_and_other_codecs_named(log_file, tmp_path):
     assert packed.app["completed"] and packed.jobs == plain.jobs and packed.tasks == plain.tasks
     with pytest.raises(eventlog.EventLogError, match="compressed with lz4 are not supported.*local-4.lz4"):
         eventlog.load(str(tmp_path / "local-4.lz4"))
+
+
+def test_a_missing_directory_is_named(tmp_path):
+    with pytest.raises(RuntimeError, match="event log directory does not exist: .*nowhere"):
+        EmberHistory(tmp_path / "nowhere")
