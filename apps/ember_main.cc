@@ -1,12 +1,13 @@
 // The `ember` command: `ember submit [--master M] [--name N] [--conf k=v]...
 // [--py-files a.py,b.zip] script.py [args]`, `ember shell` (the same options,
 // plus -c CODE and --no-ipython; see python/ember/shell.py), `ember version`
-// (or `ember --version`), and
+// (or `ember --version`), `ember history [--dir D] [--port P] [--conf k=v]...`
+// (the history server, python/ember/ui/history.py), and
 // `ember executor ...`, the executor process the cluster modes start
 // (deploy/executor_process.h; its secret comes on stdin), and the
 // standalone cluster's daemons `ember master` and `ember worker URL`
-// (deploy/daemon_main.h). submit and
-// shell run the Python interpreter ($PYTHON or /usr/bin/python3) directly
+// (deploy/daemon_main.h). submit,
+// shell and history run the Python interpreter ($PYTHON or /usr/bin/python3) directly
 // with execv — never through a shell — passing the master and settings in
 // the EMBER_MASTER / EMBER_CONF environment that ember.SparkConf reads.
 #include <unistd.h>
@@ -102,6 +103,12 @@ int main(int argc, char** argv) {
   shell->add_option("-c", shell_code, "run this code with `sc` defined, then exit with its status");
   shell->add_flag("--no-ipython", no_ipython, "the plain Python prompt even when IPython is installed");
 
+  std::string history_dir, history_port;
+  auto* history = app.add_subcommand("history", "Spark's history server over a directory of event logs");
+  history->add_option("--dir", history_dir, "event log directory (spark.history.fs.logDirectory)");
+  history->add_option("--port", history_port, "port (spark.history.ui.port, default 18080)");
+  history->add_option("--conf", confs, "a setting key=value (repeatable)");
+
   app.add_subcommand("version", "print the version");
 
   ember::deploy::ExecutorProcessArgs ex;
@@ -136,6 +143,13 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("version")) {
     std::cout << "ember " EMBER_VERSION "\n";
     return 0;
+  }
+  if (app.got_subcommand("history")) {
+    ExportSettings("", confs, "");
+    std::vector<std::string> args = {PythonPath(), "-m", "ember.ui.history"};
+    if (!history_dir.empty()) args.insert(args.end(), {"--dir", history_dir});
+    if (!history_port.empty()) args.insert(args.end(), {"--port", history_port});
+    ExecPython(args);
   }
   if (app.got_subcommand("submit")) {
     ExportSettings(master, name, confs, py_files);

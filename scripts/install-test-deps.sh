@@ -7,6 +7,9 @@
 #   ~/.m2 + $BUILD/java  Hadoop's jars from Maven Central (tests/java/pom.xml),
 #                        their class path in $BUILD/java/classpath.txt, and
 #                        the Java tools of tests/java/src compiled against it
+#   chromium, node       Debian's packages, for the web UI's browser test,
+#                        when missing (chromium's path: /usr/bin/chromium)
+#   $BUILD/node          playwright-core from npm (tests/ui/package.json)
 # Each step reruns only when its inputs changed. Idempotent.
 set -eu
 BUILD=${BUILD:-build}
@@ -67,4 +70,25 @@ if [ -n "$SOURCES" ]; then
     # shellcheck disable=SC2086
     write_stamp "$JAVA_OUT/.src-stamp" "$JAVA_OUT/classpath.txt" $SOURCES
   fi
+fi
+
+need=""
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v npm >/dev/null 2>&1 || need="$need nodejs npm"
+if [ -n "$need" ]; then
+  echo "installing:$need"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  # shellcheck disable=SC2086
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need
+fi
+NODE_OUT=$OUT/node
+PACKAGE=$ROOT/tests/ui/package.json
+if ! stamp_ok "$NODE_OUT/.stamp" "$PACKAGE"; then
+  echo "installing playwright-core into $NODE_OUT"
+  mkdir -p "$NODE_OUT"
+  cp "$PACKAGE" "$NODE_OUT/package.json"
+  (cd "$NODE_OUT" && npm install --no-audit --no-fund --loglevel=error)
+  write_stamp "$NODE_OUT/.stamp" "$PACKAGE"
 fi

@@ -43,3 +43,8 @@ def java_classpath():
 def java_command(main_class, *args, heap="1g"):
     """argv running one of tests/java/src's tools with Hadoop on the class path."""
     return ["java", "-Xmx" + heap, "-cp", java_classpath(), main_class, *map(str, args)]
+
+
+def node_modules():
+    """The node_modules with playwright-core (the web UI's browser test)."""
+    return str(_require(deps_dir() / "node" / "node_modules" / "playwright-core", "playwright-core").parent)

@@ -19,6 +19,7 @@ from . import (_core, accumulators, broadcast, errors, files, hadoop_formats, pi
                progress, pyspark_aliases, status)
 from . import serializers as ser
 from .conf import SparkConf
+from .ui import live as live_ui
 from .serializer_classes import context_serializer
 
 __version__ = "0.1.0"
@@ -110,8 +111,24 @@ class SparkContext:
             self._next_broadcast = itertools.count()
             self._dropped_broadcasts = {}  # broadcast id -> last generation dropped
             self._progress = progress.for_context(self._conf, self._engine)
+            self._ui = self._start_ui()
             SparkContext._active_context = self
         atexit.register(self._stop_at_exit)
+
+    def _start_ui(self):
+        """The web UI (ember.ui.live), or None with spark.ui.enabled=false;
+        a UI that cannot start (a bad spark.ui.port, every port taken)
+        stops the engine and fails the context, as in Spark."""
+        try:
+            return live_ui.start(dict(self._conf.getAll()), self._engine.app_id, self.appName,
+                                 getpass.getuser(), self._start_time, __version__)
+        except (OSError, ValueError) as e:
+            if self._progress is not None:
+                self._progress.stop()
+            self._engine.stop()
+            if isinstance(e, ValueError):
+                raise errors.IllegalArgumentException(str(e)) from None
+            raise
 
     def _set_serializer(self, serializer, batchSize):
         """serializer/batchSize as PySpark reads them: ``self.serializer`` is
@@ -171,9 +188,9 @@ class SparkContext:
 
     @property
     def uiWebUrl(self):
-        """The web UI's address; None, as PySpark gives with the UI off:
-        ember has no web UI yet."""
-        return None
+        """The web UI's address, "http://127.0.0.1:<port>"; None when
+        spark.ui.enabled is false."""
+        return self._ui.url if self._ui is not None else None
 
     @property
     def startTime(self):
@@ -240,6 +257,8 @@ class SparkContext:
             self._stopped = True
             if self._progress is not None:
                 self._progress.stop()
+            if self._ui is not None:
+                self._ui.stop()
             self._engine.stop()
             if SparkContext._active_context is self:
                 SparkContext._active_context = None
