@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (app.got_subcommand("history")) {
-    ExportSettings("", confs, "");
+    ExportSettings("", "", confs, "");
     std::vector<std::string> args = {PythonPath(), "-m", "ember.ui.history"};
     if (!history_dir.empty()) args.insert(args.end(), {"--dir", history_dir});
     if (!history_port.empty()) args.insert(args.end(), {"--port", history_port});
