@@ -73,8 +73,8 @@ Result<Conf> LoadDaemonConf(const std::string& properties_file, const char* opts
 }
 
 Result<std::string> ConfiguredSecret(const Conf& conf) {
-  std::string secret = Get(conf, "spark.authenticate.secret", "");
-  std::string file = Get(conf, "spark.authenticate.secret.file", "");
+  std::string secret = GetString(conf, "spark.authenticate.secret");
+  std::string file = GetString(conf, "spark.authenticate.secret.file");
   if (secret.empty() && !file.empty()) {
     std::ifstream in(file);
     if (!in) return NotFound("cannot read spark.authenticate.secret.file " + file);
