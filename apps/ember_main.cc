@@ -1,12 +1,13 @@
 // The `ember` command: `ember submit [--master M] [--conf k=v]... [--py-files
-// a.py,b.zip] script.py [args]`, `ember shell`, `ember version`, and
+// a.py,b.zip] [--properties-file F] script.py [args]`, `ember shell`, `ember version`, and
 // `ember executor ...`, the executor process the cluster modes start
 // (deploy/executor_process.h; its secret comes on stdin), and the
 // standalone cluster's daemons `ember master` and `ember worker URL`
 // (deploy/daemon_main.h). submit and
 // shell run the Python interpreter ($PYTHON or /usr/bin/python3) directly
-// with execv — never through a shell — passing the master and settings in
-// the EMBER_MASTER / EMBER_CONF environment that ember.SparkConf reads.
+// with execv — never through a shell — passing the master and settings
+// (properties file, then command line) in the EMBER_CONF environment that
+// ember.SparkConf reads.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -17,11 +18,11 @@
 #include <string>
 #include <vector>
 
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-
+#include "ember/common/logging.h"
+#include "ember/deploy/daemon_conf.h"
 #include "ember/deploy/daemon_main.h"
 #include "ember/deploy/executor_process.h"
+#include "ember/deploy/spark_env.h"
 
 namespace {
 
@@ -54,9 +55,18 @@ void AddPackageToPythonPath(const char* argv0) {
   std::exit(127);
 }
 
-void ExportSettings(const std::string& master, const std::vector<std::string>& confs,
-                    const std::string& py_files) {
+// EMBER_CONF: the properties file's settings first, then the command
+// line's, so that the command line wins (and SparkConf.set in the program
+// wins over both), as in Spark.
+void ExportSettings(const std::string& properties_file, const std::string& master,
+                    const std::vector<std::string>& confs, const std::string& py_files) {
+  auto file = ember::deploy::LoadPropertiesFile(properties_file);
+  if (!file.ok()) {
+    std::cerr << "ember: " << file.status().message() << "\n";
+    std::exit(2);
+  }
   std::string lines;
+  for (const auto& [key, value] : *file) lines += key + "=" + value + "\n";
   for (const auto& c : confs) {
     if (c.find('=') == std::string::npos) {
       std::cerr << "ember: --conf expects key=value, got '" << c << "'\n";
@@ -73,17 +83,20 @@ void ExportSettings(const std::string& master, const std::vector<std::string>& c
 
 int main(int argc, char** argv) {
   // Logs to stderr: an executor shares its driver's stdout, which is the
-  // user program's (spdlog's default logger writes to stdout).
-  spdlog::set_default_logger(spdlog::stderr_color_mt("ember"));
+  // user program's. Executors log at WARN until a task brings the driver's
+  // level; the daemons at INFO, as Spark's.
+  ember::InitLogging("WARN");
   CLI::App app{"ember: Spark's RDD engine in C++ with a PySpark-compatible API"};
   app.require_subcommand(1);
-  std::string master, py_files, script;
+  std::string master, py_files, script, properties_file;
   std::vector<std::string> confs, script_args;
 
   auto* submit = app.add_subcommand("submit", "run a Python program");
   submit->add_option("--master", master, "master URL, e.g. local[2]");
   submit->add_option("--conf", confs, "a setting key=value (repeatable)");
   submit->add_option("--py-files", py_files, "comma-separated .py/.zip/.egg files for workers");
+  submit->add_option("--properties-file", properties_file,
+                     "settings file (default $SPARK_CONF_DIR/spark-defaults.conf, else $EMBER_CONF_DIR/...)");
   submit->add_option("script", script, "the program")->required();
   submit->add_option("args", script_args, "its arguments");
   submit->prefix_command();
@@ -91,6 +104,7 @@ int main(int argc, char** argv) {
   auto* shell = app.add_subcommand("shell", "interactive Python shell with `sc` ready");
   shell->add_option("--master", master, "master URL");
   shell->add_option("--conf", confs, "a setting key=value (repeatable)");
+  shell->add_option("--properties-file", properties_file, "settings file (default spark-defaults.conf)");
 
   app.add_subcommand("version", "print the version");
 
@@ -120,6 +134,11 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (app.got_subcommand("executor")) return ember::deploy::RunExecutorProcess(ex);
+  if (ember::Status st = ember::deploy::LoadSparkEnv(); !st.ok()) {
+    std::cerr << "ember: " << st.message() << "\n";
+    return 2;
+  }
+  if (app.got_subcommand("master") || app.got_subcommand("worker")) (void)ember::SetLogLevel("INFO");
   if (app.got_subcommand("master")) return ember::deploy::RunMasterDaemon(ma);
   if (app.got_subcommand("worker")) return ember::deploy::RunWorkerDaemon(wa);
   AddPackageToPythonPath(argv[0]);
@@ -128,11 +147,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (app.got_subcommand("submit")) {
-    ExportSettings(master, confs, py_files);
+    ExportSettings(properties_file, master, confs, py_files);
     std::vector<std::string> args = {PythonPath(), "-m", "ember.run_script", script};
     args.insert(args.end(), script_args.begin(), script_args.end());
     ExecPython(args);
   }
-  ExportSettings(master, confs, "");
+  ExportSettings(properties_file, master, confs, "");
   ExecPython({PythonPath(), "-i", "-m", "ember.shell"});
 }
