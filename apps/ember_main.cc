@@ -93,7 +93,8 @@ int main(int argc, char** argv) {
 
   auto* submit = app.add_subcommand("submit", "run a Python program");
   submit->add_option("--master", master, "master URL, e.g. local[2]");
-  submit->add_option("--conf", confs, "a setting key=value (repeatable)");
+  // One value per --conf, as Spark's: the program's path after it is not another setting.
+  submit->add_option("--conf", confs, "a setting key=value (repeatable)")->allow_extra_args(false);
   submit->add_option("--py-files", py_files, "comma-separated .py/.zip/.egg files for workers");
   submit->add_option("--properties-file", properties_file,
                      "settings file (default $SPARK_CONF_DIR/spark-defaults.conf, else $EMBER_CONF_DIR/...)");
@@ -103,7 +104,7 @@ int main(int argc, char** argv) {
 
   auto* shell = app.add_subcommand("shell", "interactive Python shell with `sc` ready");
   shell->add_option("--master", master, "master URL");
-  shell->add_option("--conf", confs, "a setting key=value (repeatable)");
+  shell->add_option("--conf", confs, "a setting key=value (repeatable)")->allow_extra_args(false);
   shell->add_option("--properties-file", properties_file, "settings file (default spark-defaults.conf)");
 
   app.add_subcommand("version", "print the version");

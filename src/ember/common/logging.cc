@@ -33,7 +33,7 @@ class SparkLevelFlag : public spdlog::custom_flag_formatter {
 
 std::unique_ptr<spdlog::formatter> SparkFormatter() {
   auto f = std::make_unique<spdlog::pattern_formatter>();
-  f->add_flag<SparkLevelFlag>('*').set_pattern("%y/%m/%d %H:%M:%S %* %n: %v");
+  f->add_flag<SparkLevelFlag>('*').set_pattern("%C/%m/%d %H:%M:%S %* %n: %v");
   return f;
 }
 
