@@ -1,7 +1,8 @@
 """One log format for the engine and the driver's Python loggers, WARN by
 default, sc.setLogLevel / spark.log.level changing the driver's and the
-executors' levels (docs/configuration.md#logging). Each test runs a program
-in its own process and reads its stderr."""
+executors' levels (docs/configuration.md#logging). Most tests run a program
+in its own process and read its stderr; standalone executors are read in
+their worker's log."""
 
 import os
 import re
@@ -9,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+import standalone_cluster
 
 from ember.errors import IllegalArgumentException
 
@@ -68,6 +70,27 @@ def test_executor_processes_take_the_drivers_level():
     for partition in (0, 1):
         assert re.search(STAMP + r"INFO Executor: Running task %d\.0 in stage 1\.0 \(TID \d+\)$" % partition,
                          after, re.M), after
+
+
+def test_standalone_executors_log_at_the_drivers_level_to_their_workers_output(sc, master):
+    cluster = standalone_cluster._started.get(master)
+    if cluster is None:
+        pytest.skip("standalone only (local-cluster: test_executor_processes_take_the_drivers_level)")
+    running = re.compile(STAMP + r"INFO Executor: Running task \d+\.\d+ in stage \d+\.\d+ \(TID \d+\)$", re.M)
+
+    def lines():  # an executor logs the task before running it: written before the job ends
+        return len(running.findall("".join(cluster.log("worker%d" % i) for i in range(len(cluster.workers)))))
+    before = lines()
+    sc.parallelize(range(2), 2).count()
+    assert lines() == before  # WARN: no task lines
+    sc.setLogLevel("INFO")
+    try:
+        sc.parallelize(range(2), 2).count()
+        assert lines() == before + 2
+    finally:
+        sc.setLogLevel("WARN")
+    sc.parallelize(range(2), 2).count()  # and back: the executors took WARN again
+    assert lines() == before + 2
 
 
 def test_an_unknown_level_is_refused(sc):
