@@ -15,7 +15,7 @@ export EMBER_TEST_DEPS := $(CURDIR)/$(BUILD)
 # when the pass rate of the portable set falls below this; raised as it grows.
 CONFORMANCE_FLOOR ?= 0.95
 
-.PHONY: all deps test-deps build demo test test-cpp test-python conformance test-slow bench bench-net clean
+.PHONY: all deps test-deps build demo docs test test-cpp test-python conformance test-slow bench bench-net clean
 
 all: build
 
@@ -30,6 +30,10 @@ $(BUILD)/build.ninja: CMakeLists.txt
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
+
+# docs/configuration.md's tables, from the engine's settings registry.
+docs: build
+	$(PYTHON) scripts/gen_configuration_doc.py
 
 demo: build
 	$(BUILD)/ember submit --master 'local[2]' examples/wordcount.py examples/data/sample.txt

@@ -1,15 +1,16 @@
 // The `ember` command: `ember submit [--master M] [--name N] [--conf k=v]...
-// [--py-files a.py,b.zip] script.py [args]`, `ember shell` (the same options,
-// plus -c CODE and --no-ipython; see python/ember/shell.py), `ember version`
-// (or `ember --version`), `ember history [--dir D] [--port P] [--conf k=v]...`
-// (the history server, python/ember/ui/history.py), and
+// [--py-files a.py,b.zip] [--properties-file F] script.py [args]`, `ember
+// shell` (the same options, plus -c CODE and --no-ipython; see
+// python/ember/shell.py), `ember version` (or `ember --version`), `ember
+// history [--dir D] [--port P] [--conf k=v]... [--properties-file F]` (the
+// history server, python/ember/ui/history.py), and
 // `ember executor ...`, the executor process the cluster modes start
 // (deploy/executor_process.h; its secret comes on stdin), and the
 // standalone cluster's daemons `ember master` and `ember worker URL`
-// (deploy/daemon_main.h). submit,
-// shell and history run the Python interpreter ($PYTHON or /usr/bin/python3) directly
-// with execv — never through a shell — passing the master and settings in
-// the EMBER_MASTER / EMBER_CONF environment that ember.SparkConf reads.
+// (deploy/daemon_main.h). submit, shell and history run the Python
+// interpreter ($PYTHON or /usr/bin/python3) directly with execv — never
+// through a shell — passing the master and settings (properties file, then
+// command line) in the EMBER_CONF environment that ember.SparkConf reads.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -20,11 +21,11 @@
 #include <string>
 #include <vector>
 
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-
+#include "ember/common/logging.h"
+#include "ember/deploy/daemon_conf.h"
 #include "ember/deploy/daemon_main.h"
 #include "ember/deploy/executor_process.h"
+#include "ember/deploy/spark_env.h"
 
 namespace {
 
@@ -57,9 +58,19 @@ void AddPackageToPythonPath(const char* argv0) {
   std::exit(127);
 }
 
-void ExportSettings(const std::string& master, const std::string& name,
-                    const std::vector<std::string>& confs, const std::string& py_files) {
+// EMBER_CONF: the properties file's settings first, then the command
+// line's, so that the command line wins (and SparkConf.set in the program
+// wins over both), as in Spark.
+void ExportSettings(const std::string& properties_file, const std::string& master,
+                    const std::string& name, const std::vector<std::string>& confs,
+                    const std::string& py_files) {
+  auto file = ember::deploy::LoadPropertiesFile(properties_file);
+  if (!file.ok()) {
+    std::cerr << "ember: " << file.status().message() << "\n";
+    std::exit(2);
+  }
   std::string lines;
+  for (const auto& [key, value] : *file) lines += key + "=" + value + "\n";
   for (const auto& c : confs) {
     if (c.find('=') == std::string::npos) {
       std::cerr << "ember: --conf expects key=value, got '" << c << "'\n";
@@ -77,20 +88,24 @@ void ExportSettings(const std::string& master, const std::string& name,
 
 int main(int argc, char** argv) {
   // Logs to stderr: an executor shares its driver's stdout, which is the
-  // user program's (spdlog's default logger writes to stdout).
-  spdlog::set_default_logger(spdlog::stderr_color_mt("ember"));
+  // user program's. Executors log at WARN until a task brings the driver's
+  // level; the daemons at INFO, as Spark's.
+  ember::InitLogging("WARN");
   CLI::App app{"ember: Spark's RDD engine in C++ with a PySpark-compatible API"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "ember " EMBER_VERSION);
-  std::string master, name, py_files, script, shell_code;
+  std::string master, name, py_files, script, shell_code, properties_file;
   bool no_ipython = false;
   std::vector<std::string> confs, script_args;
 
   auto* submit = app.add_subcommand("submit", "run a Python program");
   submit->add_option("--master", master, "master URL, e.g. local[2]");
   submit->add_option("--name", name, "the application's name (spark.app.name)");
-  submit->add_option("--conf", confs, "a setting key=value (repeatable)");
+  // One value per --conf, as Spark's: the program's path after it is not another setting.
+  submit->add_option("--conf", confs, "a setting key=value (repeatable)")->allow_extra_args(false);
   submit->add_option("--py-files", py_files, "comma-separated .py/.zip/.egg files for workers");
+  submit->add_option("--properties-file", properties_file,
+                     "settings file (default $SPARK_CONF_DIR/spark-defaults.conf, else $EMBER_CONF_DIR/...)");
   submit->add_option("script", script, "the program")->required();
   submit->add_option("args", script_args, "its arguments");
   submit->prefix_command();
@@ -98,7 +113,8 @@ int main(int argc, char** argv) {
   auto* shell = app.add_subcommand("shell", "interactive Python shell with `sc` ready");
   shell->add_option("--master", master, "master URL");
   shell->add_option("--name", name, "the application's name (spark.app.name)");
-  shell->add_option("--conf", confs, "a setting key=value (repeatable)");
+  shell->add_option("--conf", confs, "a setting key=value (repeatable)")->allow_extra_args(false);
+  shell->add_option("--properties-file", properties_file, "settings file (default spark-defaults.conf)");
   shell->add_option("--py-files", py_files, "comma-separated .py/.zip/.egg files to import");
   shell->add_option("-c", shell_code, "run this code with `sc` defined, then exit with its status");
   shell->add_flag("--no-ipython", no_ipython, "the plain Python prompt even when IPython is installed");
@@ -107,7 +123,8 @@ int main(int argc, char** argv) {
   auto* history = app.add_subcommand("history", "Spark's history server over a directory of event logs");
   history->add_option("--dir", history_dir, "event log directory (spark.history.fs.logDirectory)");
   history->add_option("--port", history_port, "port (spark.history.ui.port, default 18080)");
-  history->add_option("--conf", confs, "a setting key=value (repeatable)");
+  history->add_option("--conf", confs, "a setting key=value (repeatable)")->allow_extra_args(false);
+  history->add_option("--properties-file", properties_file, "settings file (default spark-defaults.conf)");
 
   app.add_subcommand("version", "print the version");
 
@@ -137,6 +154,11 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (app.got_subcommand("executor")) return ember::deploy::RunExecutorProcess(ex);
+  if (ember::Status st = ember::deploy::LoadSparkEnv(); !st.ok()) {
+    std::cerr << "ember: " << st.message() << "\n";
+    return 2;
+  }
+  if (app.got_subcommand("master") || app.got_subcommand("worker")) (void)ember::SetLogLevel("INFO");
   if (app.got_subcommand("master")) return ember::deploy::RunMasterDaemon(ma);
   if (app.got_subcommand("worker")) return ember::deploy::RunWorkerDaemon(wa);
   AddPackageToPythonPath(argv[0]);
@@ -145,19 +167,19 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (app.got_subcommand("history")) {
-    ExportSettings("", "", confs, "");
+    ExportSettings(properties_file, "", "", confs, "");
     std::vector<std::string> args = {PythonPath(), "-m", "ember.ui.history"};
     if (!history_dir.empty()) args.insert(args.end(), {"--dir", history_dir});
     if (!history_port.empty()) args.insert(args.end(), {"--port", history_port});
     ExecPython(args);
   }
   if (app.got_subcommand("submit")) {
-    ExportSettings(master, name, confs, py_files);
+    ExportSettings(properties_file, master, name, confs, py_files);
     std::vector<std::string> args = {PythonPath(), "-m", "ember.run_script", script};
     args.insert(args.end(), script_args.begin(), script_args.end());
     ExecPython(args);
   }
-  ExportSettings(master, name, confs, py_files);
+  ExportSettings(properties_file, master, name, confs, py_files);
   std::vector<std::string> args = {PythonPath(), "-m", "ember.shell"};
   if (no_ipython) args.push_back("--no-ipython");
   if (!shell->get_option("-c")->empty()) args.insert(args.end(), {"-c", shell_code});

@@ -2,7 +2,10 @@
 
 With loadDefaults=True (the default) it starts from the settings `ember
 submit` / `ember shell` pass in the EMBER_CONF environment variable
-(newline-separated ``key=value`` lines).
+(newline-separated ``key=value`` lines: their properties file, then their
+command line); a program started otherwise (``python app.py``) starts from
+spark-defaults.conf in $SPARK_CONF_DIR or $EMBER_CONF_DIR, as PySpark's
+does.
 
 >>> conf = SparkConf(loadDefaults=False).setMaster("local[2]").setAppName("app")
 >>> conf.get("spark.master"), conf.contains("spark.app.name")
@@ -19,8 +22,14 @@ import os
 class SparkConf:
     def __init__(self, loadDefaults=True, _jvm=None, _jconf=None):
         self._conf = {}
-        if loadDefaults:
-            for line in os.environ.get("EMBER_CONF", "").splitlines():
+        if loadDefaults and "EMBER_CONF" not in os.environ:
+            from . import _core, errors  # not at import: workers import this module without the engine
+            try:
+                self._conf.update(_core.load_properties_file(""))
+            except _core.EngineError as e:
+                raise errors.translate(e) from None
+        elif loadDefaults:
+            for line in os.environ["EMBER_CONF"].splitlines():
                 if "=" in line:
                     key, value = line.split("=", 1)
                     self._conf[key.strip()] = value

@@ -15,8 +15,8 @@ import threading
 import time
 import uuid
 
-from . import (_core, accumulators, broadcast, errors, files, hadoop_formats, pickle_file, profiler,
-               progress, pyspark_aliases, status)
+from . import (_core, accumulators, broadcast, errors, files, hadoop_formats, log, pickle_file, profiler,
+               progress, pyspark_aliases, settings, status)
 from . import serializers as ser
 from .conf import SparkConf
 from .ui import live as live_ui
@@ -24,7 +24,6 @@ from .serializer_classes import context_serializer
 
 __version__ = "0.1.0"
 _PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_LOG_LEVELS = {"ALL", "DEBUG", "ERROR", "FATAL", "INFO", "OFF", "TRACE", "WARN"}
 
 
 def _ember_program():
@@ -81,11 +80,13 @@ class SparkContext:
                 self._conf.setExecutorEnv(key, value)
             self._conf.setIfMissing("spark.pyspark.python",
                                     os.environ.get("PYSPARK_PYTHON", sys.executable))
+            if settings.get(self._conf, "spark.log.level"):
+                log.set_level(settings.get(self._conf, "spark.log.level"))
             self.profiler_collector = None
-            if self._conf.get("spark.python.profile", "false").lower() == "true":
+            if settings.get(self._conf, "spark.python.profile"):
                 self.profiler_collector = profiler.ProfilerCollector(
                     profiler_cls or profiler.BasicProfiler, udf_profiler_cls or profiler.UDFBasicProfiler,
-                    memory_profiler_cls, self._conf.get("spark.python.profile.dump"))
+                    memory_profiler_cls, settings.get(self._conf, "spark.python.profile.dump"))
             engine_conf = dict(self._conf.getAll())
             py_files = self._py_file_paths(pyFiles)
             # Executor processes may run on other machines: they get the
@@ -150,7 +151,7 @@ class SparkContext:
     def _py_file_list(self, pyFiles):
         """The absolute paths of --py-files / pyFiles (each must exist)."""
         files = list(pyFiles or [])
-        files += [f for f in self._conf.get("spark.submit.pyFiles", "").split(",") if f]
+        files += [f for f in (settings.get(self._conf, "spark.submit.pyFiles") or "").split(",") if f]
         for f in files:
             if not os.path.exists(f):
                 raise errors.InputNotFoundError("Python file does not exist: %s" % os.path.abspath(f))
@@ -198,8 +199,8 @@ class SparkContext:
 
     @property
     def defaultParallelism(self):
-        value = self._conf.get("spark.default.parallelism")
-        return int(value) if value is not None else self._engine.default_parallelism
+        value = settings.get(self._conf, "spark.default.parallelism")
+        return value if value is not None else self._engine.default_parallelism
 
     @property
     def defaultMinPartitions(self):
@@ -220,11 +221,9 @@ class SparkContext:
         return copy
 
     def setLogLevel(self, logLevel):
-        if logLevel.upper() not in _LOG_LEVELS:
-            raise errors.IllegalArgumentException(
-                "Supplied level %s did not match one of: %s"
-                % (logLevel, ",".join(sorted(_LOG_LEVELS))))
-        self._log_level = logLevel.upper()
+        """Spark's level names: the driver's Python loggers ("ember" and
+        children) and engine, and the executors from their next task (log.py)."""
+        log.set_level(logLevel)
 
     @classmethod
     def getOrCreate(cls, conf=None):

@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 
-from . import notebook_progress
+from . import notebook_progress, settings
 
 SHOW_AFTER = 0.5  # seconds a stage runs before it gets a bar
 PERIOD = 0.2  # seconds between redraws
@@ -27,7 +27,7 @@ def for_context(conf, engine):
     """The progress bar a new context shows, or None: none when
     spark.ui.showConsoleProgress is false; the notebook's in a Jupyter
     kernel; the console's when stderr is a terminal."""
-    if conf.get("spark.ui.showConsoleProgress", "true").lower() == "false":
+    if not settings.get(conf, "spark.ui.showConsoleProgress"):
         return None
     if notebook_progress.in_kernel():
         return notebook_progress.NotebookProgressBar(engine)

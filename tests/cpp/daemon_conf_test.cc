@@ -47,8 +47,8 @@ TEST_F(DaemonConfTest, JavaOptsOverrideTheFile) {
   ::setenv("SPARK_MASTER_OPTS", "-Dspark.worker.timeout=5", 1);
   auto conf = LoadDaemonConf(path, "SPARK_MASTER_OPTS");
   ASSERT_TRUE(conf.ok());
-  EXPECT_EQ(Get(*conf, "spark.worker.timeout", ""), "5");
-  EXPECT_EQ(Get(*conf, "spark.x", ""), "daemon");
+  EXPECT_EQ(conf->at("spark.worker.timeout"), "5");
+  EXPECT_EQ(conf->at("spark.x"), "daemon");
 }
 
 TEST_F(DaemonConfTest, SecretRequiredWithAuthenticationAndLoopbackWithout) {

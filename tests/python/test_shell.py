@@ -4,10 +4,13 @@ and Ctrl-D leaving no process behind, in IPython's prompt and the plain one;
 then `-c CODE` (its exit status) with --py-files and --name, and
 $PYTHONSTARTUP in the plain prompt."""
 
+import json
 import os
+import re
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 
 import psutil
@@ -87,7 +90,10 @@ def test_a_session_runs_jobs_survives_a_failing_task_and_ctrl_d_ends_it(mode, pr
         assert "Welcome to ember 0.1.0" in screen
         assert "Using Python version %d.%d" % sys.version_info[:2] in screen
         assert "SparkContext available as 'sc' (master = local[2], app id = " in screen
-        assert "Web UI available" not in screen  # sc.uiWebUrl is None
+        ui = re.search(r"Web UI available at (http://127\.0\.0\.1:\d+)", screen)
+        app_id = re.search(r"app id = ([\w-]+)", screen)
+        with urllib.request.urlopen(ui.group(1) + "/api/v1/applications", timeout=30) as answer:
+            assert json.load(answer)[0]["id"] == app_id.group(1)  # the banner's UI is this shell's
         term.type("sc.parallelize(range(100)).sum()", "Enter")
         term.wait_for("4950", after="sc.parallelize(range(100)).sum()")
         term.type("sc.parallelize([1, 2]).map(lambda x: x // 0).collect()", "Enter")

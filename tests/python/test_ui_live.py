@@ -58,7 +58,7 @@ def test_stop_closes_the_ui_and_disabled_means_none(context_with):
 
 
 def test_a_bad_port_setting_is_named(context_with):
-    with pytest.raises(errors.IllegalArgumentException, match="spark.ui.port: expected a port number, got 'x'"):
+    with pytest.raises(errors.IllegalArgumentException, match="invalid value 'x' for setting spark.ui.port"):
         context_with({"spark.ui.port": "x"})
 
 

@@ -13,11 +13,9 @@ import os
 import sys
 import threading
 
+from ember import settings
 from ember.conf import SparkConf
 from ember.ui import eventlog, server, site
-
-DEFAULT_DIR = "/tmp/spark-events"
-DEFAULT_PORT = 18080
 
 
 class Catalog:
@@ -65,9 +63,9 @@ def _version(path):
 
 def _arguments(argv, conf):
     parser = argparse.ArgumentParser(prog="ember history", description="Spark's history server")
-    parser.add_argument("--dir", default=conf.get("spark.history.fs.logDirectory", DEFAULT_DIR),
+    parser.add_argument("--dir", default=settings.get(conf, "spark.history.fs.logDirectory"),
                         help="event log directory (spark.history.fs.logDirectory)")
-    parser.add_argument("--port", type=int, default=int(conf.get("spark.history.ui.port", DEFAULT_PORT)),
+    parser.add_argument("--port", type=int, default=settings.get(conf, "spark.history.ui.port"),
                         help="port (spark.history.ui.port; 0: any free port)")
     args = parser.parse_args(argv)
     if args.dir.startswith("file:"):
@@ -83,7 +81,7 @@ def main(argv=None):
     catalog = Catalog(args.dir, conf, lambda message: print(message, file=sys.stderr, flush=True))
     catalog.apps()  # report unreadable logs at start
     ui = server.UIServer(site.Site(catalog.apps, history=True, problems=catalog.problems).route,
-                         args.port, int(conf.get("spark.port.maxRetries", 16)))
+                         args.port, settings.get(conf, "spark.port.maxRetries"))
     print("ember history server for %s at %s" % (args.dir, ui.url), flush=True)
     try:
         threading.Event().wait()

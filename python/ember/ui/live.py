@@ -3,16 +3,12 @@
 spark.port.maxRetries more), unless spark.ui.enabled=false.
 
 The store starts with the application (its id, name, user, start time,
-ember's version) and its settings (the environment page). The engine's listener events
-(jobs, stages, tasks, executors, blocks) are to be fed by a thread of the
-context calling engine.listener_events — not wired yet: that binding is
-not in this branch.
+ember's version) and its settings (the environment page).
 """
 
+from ember import settings
 from ember.ui import server, site
 from ember.ui.store import AppStore
-
-DEFAULT_PORT = 4040
 
 
 class LiveUI:
@@ -22,8 +18,8 @@ class LiveUI:
         self.store.apply({"Event": "SparkListenerApplicationStart", "App Name": app_name,
                           "App ID": app_id, "Timestamp": start_ms, "User": user})
         self.store.apply({"Event": "SparkListenerEnvironmentUpdate", "Spark Properties": dict(conf)})
-        port = _int_setting(conf, "spark.ui.port", DEFAULT_PORT)
-        retries = _int_setting(conf, "spark.port.maxRetries", 16)
+        port = settings.get(conf, "spark.ui.port")
+        retries = settings.get(conf, "spark.port.maxRetries")
         self._server = server.UIServer(site.Site(lambda: {app_id: self.store}).route, port, retries)
         self.url = self._server.url
 
@@ -31,16 +27,8 @@ class LiveUI:
         self._server.stop()
 
 
-def _int_setting(conf, key, default):
-    text = conf.get(key, str(default))
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError("%s: expected a port number, got %r" % (key, text)) from None
-
-
 def start(conf, app_id, app_name, user, start_ms, version):
     """The context's LiveUI, or None when spark.ui.enabled is false."""
-    if conf.get("spark.ui.enabled", "true").strip().lower() == "false":
+    if not settings.get(conf, "spark.ui.enabled"):
         return None
     return LiveUI(conf, app_id, app_name, user, start_ms, version)

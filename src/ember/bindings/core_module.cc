@@ -5,13 +5,13 @@
 // Blocking calls release the GIL; jobs can be interrupted with Ctrl-C.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <future>
 #include <thread>
 
+#include "ember/bindings/settings_bindings.h"
+#include "ember/common/logging.h"
 #include "ember/deploy/engine.h"
 
 namespace py = pybind11;
@@ -94,10 +94,11 @@ py::list FramesToPython(std::vector<std::vector<ember::proto::Frame>>& results) 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "ember engine (C++)";
   // The engine's log goes to stderr, as Spark's does: the program's stdout
-  // is its own (spdlog's default logger writes to stdout).
-  spdlog::set_default_logger(spdlog::stderr_color_mt("ember"));
+  // is its own. WARN until sc.setLogLevel / spark.log.level says otherwise.
+  ember::InitLogging("WARN");
   g_engine_error = PyErr_NewException("ember._core.EngineError", PyExc_RuntimeError, nullptr);
   m.attr("EngineError") = py::handle(g_engine_error);
+  BindSettings(m, [](const Status& st) { Raise(st); });
 
   py::class_<Engine>(m, "Engine")
       .def(py::init([](const std::map<std::string, std::string>& conf) {

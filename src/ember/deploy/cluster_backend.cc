@@ -221,7 +221,7 @@ Status ClusterBackend::Register(const std::shared_ptr<net::Connection>& conn,
   reply.mutable_registered()->set_file_port(files_->port());
   EMBER_RETURN_IF_ERROR(conn->Send(reply));
   addresses_[e.id] = e.host + ":" + std::to_string(e.block_port);
-  auto task_cpus = ParseInt(options_.conf, "spark.task.cpus", 1);
+  auto task_cpus = GetInt(options_.conf, "spark.task.cpus");
   int slots = std::max(1, e.cores / std::max(1, task_cpus.ok() ? *task_cpus : 1));
   Emit(scheduler::event::ExecutorAdded{{e.id, e.host, slots, addresses_[e.id]}});
   spdlog::debug("executor {} (pid {}) registered from {} ({} cores)", e.id, r.pid(), conn->peer(), e.cores);

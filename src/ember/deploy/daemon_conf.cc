@@ -61,20 +61,22 @@ Result<Conf> ReadPropertiesFile(const std::string& path) {
   return conf;
 }
 
-Result<Conf> LoadDaemonConf(const std::string& properties_file, const char* opts_env) {
+Result<Conf> LoadPropertiesFile(const std::string& properties_file) {
   std::string path = properties_file.empty() ? DefaultPropertiesFile() : properties_file;
-  Conf conf;
-  if (!path.empty()) {
-    EMBER_ASSIGN_OR_RETURN(conf, ReadPropertiesFile(path));
-  }
+  if (path.empty()) return Conf();
+  return ReadPropertiesFile(path);
+}
+
+Result<Conf> LoadDaemonConf(const std::string& properties_file, const char* opts_env) {
+  EMBER_ASSIGN_OR_RETURN(Conf conf, LoadPropertiesFile(properties_file));
   AddJavaOpts("SPARK_DAEMON_JAVA_OPTS", &conf);
   AddJavaOpts(opts_env, &conf);
   return conf;
 }
 
 Result<std::string> ConfiguredSecret(const Conf& conf) {
-  std::string secret = Get(conf, "spark.authenticate.secret", "");
-  std::string file = Get(conf, "spark.authenticate.secret.file", "");
+  std::string secret = GetString(conf, "spark.authenticate.secret");
+  std::string file = GetString(conf, "spark.authenticate.secret.file");
   if (secret.empty() && !file.empty()) {
     std::ifstream in(file);
     if (!in) return NotFound("cannot read spark.authenticate.secret.file " + file);
@@ -85,7 +87,7 @@ Result<std::string> ConfiguredSecret(const Conf& conf) {
 }
 
 Result<std::string> DaemonSecret(const Conf& conf, const std::string& bind_host, const std::string& daemon) {
-  EMBER_ASSIGN_OR_RETURN(bool authenticate, ParseBool(conf, "spark.authenticate", false));
+  EMBER_ASSIGN_OR_RETURN(bool authenticate, GetBool(conf, "spark.authenticate"));
   if (authenticate) {
     EMBER_ASSIGN_OR_RETURN(std::string secret, ConfiguredSecret(conf));
     if (secret.empty())

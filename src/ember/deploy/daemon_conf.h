@@ -1,9 +1,11 @@
-// Settings of the `ember master` and `ember worker` daemons, read the way
-// Spark's daemons read theirs.
+// Settings files, read the way Spark reads them: the properties file of
+// `ember submit` / `ember shell` and of the `ember master` / `ember worker`
+// daemons.
 //
-// Contract: LoadDaemonConf reads the properties file (`properties_file`,
-// else $SPARK_CONF_DIR/spark-defaults.conf or $EMBER_CONF_DIR/
-// spark-defaults.conf when one exists), then the `-Dkey=value` words of
+// Contract: LoadPropertiesFile reads `properties_file`, else
+// $SPARK_CONF_DIR/spark-defaults.conf or $EMBER_CONF_DIR/spark-defaults.conf
+// when one exists (an empty Conf when none does). LoadDaemonConf reads
+// that, then the `-Dkey=value` words of
 // $SPARK_DAEMON_JAVA_OPTS and of `opts_env` (SPARK_MASTER_OPTS or
 // SPARK_WORKER_OPTS); later sources win. Properties files are Java-style:
 // `key=value`, `key: value` or `key value` lines, `#`/`!` comments, blank
@@ -30,6 +32,7 @@ namespace ember::deploy {
 inline constexpr const char* kUnauthenticatedSecret = "ember-unauthenticated-loopback-cluster";
 
 Result<Conf> ReadPropertiesFile(const std::string& path);
+Result<Conf> LoadPropertiesFile(const std::string& properties_file);
 Result<Conf> LoadDaemonConf(const std::string& properties_file, const char* opts_env);
 
 // The secret set by spark.authenticate.secret or spark.authenticate.secret.file; "" if neither.

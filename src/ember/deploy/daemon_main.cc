@@ -72,9 +72,9 @@ int RunMasterDaemon(const MasterArgs& args) {
   o.host = args.host.empty() ? Env("SPARK_MASTER_HOST", "127.0.0.1") : args.host;
   auto port = PortSetting(args.port, "SPARK_MASTER_PORT", 7077);
   auto webui = PortSetting(args.webui_port, "SPARK_MASTER_WEBUI_PORT", 8080);
-  auto timeout = ParseSeconds(*conf, "spark.worker.timeout", 60, 1.0);
-  auto spread = ParseBool(*conf, "spark.deploy.spreadOut", true);
-  auto authenticate = ParseBool(*conf, "spark.authenticate", false);
+  auto timeout = GetSeconds(*conf, "spark.worker.timeout");
+  auto spread = GetBool(*conf, "spark.deploy.spreadOut");
+  auto authenticate = GetBool(*conf, "spark.authenticate");
   for (const Status& st : {port.status(), webui.status(), timeout.status(), spread.status(), authenticate.status()})
     if (!st.ok()) return Fail(2, "master", st);
   auto secret = DaemonSecret(*conf, o.host, "master");
@@ -121,7 +121,7 @@ int RunWorkerDaemon(const WorkerArgs& args) {
   bool own_dir = o.work_dir.empty();
   if (own_dir) o.work_dir = Env("TMPDIR", "/tmp") + "/ember-worker-" + std::to_string(::getpid());
   o.executable = SelfExecutable();
-  auto timeout = ParseSeconds(*conf, "spark.worker.timeout", 60, 1.0);
+  auto timeout = GetSeconds(*conf, "spark.worker.timeout");
   if (!timeout.ok()) return Fail(2, "worker", timeout.status());
   o.timeout_s = *timeout;
   auto secret = DaemonSecret(*conf, o.host, "worker");

@@ -47,9 +47,9 @@ Result<std::string> AppSecret(const Conf& conf) {
 Result<ClusterOptions> ClusterOptionsFromConf(const Conf& conf, const std::string& app_dir, int cores,
                                               int memory_mb) {
   ClusterOptions o;
-  o.advertise_host = Get(conf, "spark.driver.host", "127.0.0.1");
-  o.bind_host = Get(conf, "spark.driver.bindAddress", o.advertise_host);
-  EMBER_ASSIGN_OR_RETURN(bool authenticate, ParseBool(conf, "spark.authenticate", false));
+  o.advertise_host = GetString(conf, "spark.driver.host");
+  o.bind_host = GetString(conf, "spark.driver.bindAddress");
+  EMBER_ASSIGN_OR_RETURN(bool authenticate, GetBool(conf, "spark.authenticate"));
   if (!authenticate && !net::IsLoopbackHost(o.bind_host))
     return InvalidArgument("refusing to listen on " + o.bind_host +
                            " without authentication: set spark.authenticate=true (and "
@@ -61,22 +61,22 @@ Result<ClusterOptions> ClusterOptionsFromConf(const Conf& conf, const std::strin
   EMBER_ASSIGN_OR_RETURN(o.credentials.tls, TlsFromConf(conf));
   o.conf = conf;
   o.conf.erase("spark.authenticate.secret");  // executors got it on stdin
-  EMBER_ASSIGN_OR_RETURN(o.heartbeat_timeout_s, ParseSeconds(conf, "spark.network.timeout", 120, 1.0));
-  EMBER_ASSIGN_OR_RETURN(double heartbeat_s, ParseSeconds(conf, "spark.executor.heartbeatInterval", 10));
+  EMBER_ASSIGN_OR_RETURN(o.heartbeat_timeout_s, GetSeconds(conf, "spark.network.timeout"));
+  EMBER_ASSIGN_OR_RETURN(double heartbeat_s, GetSeconds(conf, "spark.executor.heartbeatInterval"));
   if (heartbeat_s >= o.heartbeat_timeout_s)
     return InvalidArgument("spark.network.timeout (" + std::to_string(o.heartbeat_timeout_s) +
                            " s) must be greater than spark.executor.heartbeatInterval (" +
                            std::to_string(heartbeat_s) + " s)");
-  EMBER_ASSIGN_OR_RETURN(o.max_executor_failures, ParseInt(conf, "spark.deploy.maxExecutorRetries", 10));
+  EMBER_ASSIGN_OR_RETURN(o.max_executor_failures, GetInt(conf, "spark.deploy.maxExecutorRetries"));
   // Settings every executor will parse are checked here, so a bad one is an
   // error now, not executors that die as soon as they start.
   EMBER_RETURN_IF_ERROR(
       ExecutorOptionsFromConf(conf, "0", std::max(cores, 1), static_cast<int64_t>(memory_mb) << 20, app_dir)
           .status());
-  std::string python = Get(conf, "spark.pyspark.python", "/usr/bin/python3");
+  std::string python = GetString(conf, "spark.pyspark.python");
   if (::access(python.c_str(), X_OK) != 0)
     return InvalidArgument("spark.pyspark.python " + python + " is not an executable program");
-  EMBER_ASSIGN_OR_RETURN(int task_cpus, ParseInt(conf, "spark.task.cpus", 1));
+  EMBER_ASSIGN_OR_RETURN(int task_cpus, GetInt(conf, "spark.task.cpus"));
   if (task_cpus < 1 || (cores > 0 && task_cpus > cores))
     return InvalidArgument("The number of cores per executor (=" + std::to_string(cores) +
                            ") has to be >= the number of cpus per task = " + std::to_string(task_cpus) +
@@ -88,7 +88,7 @@ Result<std::unique_ptr<ClusterBackend>> StartLocalCluster(const Conf& conf, cons
                                                           const std::string& app_dir) {
   EMBER_ASSIGN_OR_RETURN(ClusterOptions o,
                          ClusterOptionsFromConf(conf, app_dir, spec.executor_cores, spec.executor_memory_mb));
-  o.executable = Get(conf, "ember.executable", "");
+  o.executable = GetString(conf, "ember.executable");
   if (o.executable.empty() || ::access(o.executable.c_str(), X_OK) != 0)
     return InvalidArgument("local-cluster needs the ember program to start executors; ember.executable is '" +
                            o.executable + "' (set EMBER_EXECUTABLE)");
@@ -99,9 +99,9 @@ Result<std::unique_ptr<ClusterBackend>> StartLocalCluster(const Conf& conf, cons
 // ember://host:port: the master's workers start the executors.
 Result<std::unique_ptr<ClusterBackend>> StartStandalone(const Conf& conf, const MasterSpec& spec,
                                                         const std::string& app_dir) {
-  EMBER_ASSIGN_OR_RETURN(int executor_cores, ParseInt(conf, "spark.executor.cores", 0));
-  EMBER_ASSIGN_OR_RETURN(int64_t memory, GetBytes(conf, "spark.executor.memory", "1g"));
-  EMBER_ASSIGN_OR_RETURN(int cores_max, ParseInt(conf, "spark.cores.max", 0));
+  EMBER_ASSIGN_OR_RETURN(int executor_cores, GetInt(conf, "spark.executor.cores"));
+  EMBER_ASSIGN_OR_RETURN(int64_t memory, GetBytes(conf, "spark.executor.memory"));
+  EMBER_ASSIGN_OR_RETURN(int cores_max, GetInt(conf, "spark.cores.max"));
   if (executor_cores < 0 || cores_max < 0 || memory < (1 << 20))
     return InvalidArgument("spark.executor.cores, spark.cores.max and spark.executor.memory must be positive");
   int memory_mb = static_cast<int>(memory >> 20);
@@ -109,21 +109,21 @@ Result<std::unique_ptr<ClusterBackend>> StartStandalone(const Conf& conf, const 
   StandaloneOptions so;
   so.master_host = spec.master_host;
   so.master_port = static_cast<uint16_t>(spec.master_port);
-  EMBER_ASSIGN_OR_RETURN(bool authenticate, ParseBool(conf, "spark.authenticate", false));
+  EMBER_ASSIGN_OR_RETURN(bool authenticate, GetBool(conf, "spark.authenticate"));
   so.master_credentials = {authenticate ? o.credentials.secret : kUnauthenticatedSecret, o.credentials.tls};
-  so.app.set_name(Get(conf, "spark.app.name", "ember"));
+  so.app.set_name(GetString(conf, "spark.app.name"));
   const char* user = std::getenv("USER");
   so.app.set_user(user ? user : "");
   so.app.set_cores_max(cores_max);
   so.app.set_executor_cores(executor_cores);
   so.app.set_executor_memory_mb(memory_mb);
   if (!authenticate) so.app.set_secret(o.credentials.secret);  // loopback only: the master hands it to the workers
-  if (!Get(conf, "spark.scheduler.minRegisteredResourcesRatio", "").empty()) {
+  if (!GetString(conf, "spark.scheduler.minRegisteredResourcesRatio").empty()) {
     EMBER_ASSIGN_OR_RETURN(so.min_registered_ratio,
-                           ParseFraction(conf, "spark.scheduler.minRegisteredResourcesRatio", 1.0));
+                           GetDouble(conf, "spark.scheduler.minRegisteredResourcesRatio"));
   }
   EMBER_ASSIGN_OR_RETURN(so.max_registered_wait_s,
-                         ParseSeconds(conf, "spark.scheduler.maxRegisteredResourcesWaitingTime", 30, 1e-3));
+                         GetSeconds(conf, "spark.scheduler.maxRegisteredResourcesWaitingTime"));
   o.standalone = std::move(so);
   o.replace_lost = false;  // the master replaces them
   return ClusterBackend::Start(std::move(o));
@@ -137,16 +137,16 @@ Result<std::unique_ptr<scheduler::SchedulerBackend>> StartBackend(const Conf& co
     auto started = spec.standalone ? StartStandalone(conf, spec, app_dir) : StartLocalCluster(conf, spec, app_dir);
     EMBER_RETURN_IF_ERROR(started.status());
     auto backend = std::move(started).value();
-    *address = Get(conf, "spark.driver.host", "127.0.0.1") + ":" + std::to_string(backend->port());
+    *address = GetString(conf, "spark.driver.host") + ":" + std::to_string(backend->port());
     if (spec.standalone) {
       *app_id = backend->app_id();
       // Spark's rule: the cores of the executors there are, at least 2.
-      EMBER_ASSIGN_OR_RETURN(int cores_max, ParseInt(conf, "spark.cores.max", 0));
+      EMBER_ASSIGN_OR_RETURN(int cores_max, GetInt(conf, "spark.cores.max"));
       *slots = std::max(2, backend->registered_cores() > 0 ? backend->registered_cores() : cores_max);
     }
     return std::unique_ptr<scheduler::SchedulerBackend>(std::move(backend));
   }
-  EMBER_ASSIGN_OR_RETURN(int64_t memory, GetBytes(conf, "spark.executor.memory", "1g"));
+  EMBER_ASSIGN_OR_RETURN(int64_t memory, GetBytes(conf, "spark.executor.memory"));
   EMBER_ASSIGN_OR_RETURN(exec::ExecutorOptions ex,
                          ExecutorOptionsFromConf(conf, "driver", spec.slots, memory,
                                                  app_dir + "/executor-driver"));
@@ -159,11 +159,12 @@ Result<std::unique_ptr<scheduler::SchedulerBackend>> StartBackend(const Conf& co
 Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   std::unique_ptr<Engine> e(new Engine());
   e->conf_ = conf;
+  EMBER_RETURN_IF_ERROR(ValidateConf(conf));
   ApplyHadoopConf(conf);
-  EMBER_ASSIGN_OR_RETURN(MasterSpec spec, ParseMasterUrl(Get(conf, "spark.master", "local[*]")));
+  EMBER_ASSIGN_OR_RETURN(MasterSpec spec, ParseMasterUrl(GetString(conf, "spark.master")));
   e->slots_ = spec.slots;
   e->app_id_ = "local-" + std::to_string(EpochMillis());
-  std::string local_root = Get(conf, "spark.local.dir", "");
+  std::string local_root = GetString(conf, "spark.local.dir");
   if (local_root.empty()) local_root = std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp";
   SweepStaleAppDirs(local_root);  // left by drivers that were killed
   EMBER_ASSIGN_OR_RETURN(e->app_dir_, CreateAppDir(local_root, e->app_id_));
@@ -179,33 +180,29 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   tasks.max_task_failures = spec.max_task_failures;
   bool cluster = spec.local_cluster || spec.standalone;
   if (cluster) {  // local modes keep local[N,F]'s rule
-    EMBER_ASSIGN_OR_RETURN(tasks.max_task_failures, ParseInt(conf, "spark.task.maxFailures", 4));
+    EMBER_ASSIGN_OR_RETURN(tasks.max_task_failures, GetInt(conf, "spark.task.maxFailures"));
   }
   so.fetch_failure_loses_executor_outputs = cluster;
-  EMBER_ASSIGN_OR_RETURN(tasks.max_result_bytes, GetBytes(conf, "spark.driver.maxResultSize", "1g"));
+  EMBER_ASSIGN_OR_RETURN(tasks.max_result_bytes, GetBytes(conf, "spark.driver.maxResultSize"));
   EMBER_ASSIGN_OR_RETURN(so.max_stage_attempts,
-                         ParseInt(conf, "spark.stage.maxConsecutiveAttempts", 4));
-  std::string speculation = Get(conf, "spark.speculation", "false");
-  if (speculation != "true" && speculation != "false")
-    return InvalidArgument("invalid value '" + speculation + "' for setting spark.speculation (true or false)");
-  tasks.speculation.enabled = speculation == "true";
-  EMBER_ASSIGN_OR_RETURN(tasks.speculation.interval_s, ParseSeconds(conf, "spark.speculation.interval", 0.1));
-  EMBER_ASSIGN_OR_RETURN(tasks.speculation.multiplier, ParsePositive(conf, "spark.speculation.multiplier", 1.5));
-  EMBER_ASSIGN_OR_RETURN(tasks.speculation.quantile, ParseFraction(conf, "spark.speculation.quantile", 0.75));
+                         GetInt(conf, "spark.stage.maxConsecutiveAttempts"));
+  EMBER_ASSIGN_OR_RETURN(tasks.speculation.enabled, GetBool(conf, "spark.speculation"));
+  EMBER_ASSIGN_OR_RETURN(tasks.speculation.interval_s, GetSeconds(conf, "spark.speculation.interval"));
+  EMBER_ASSIGN_OR_RETURN(tasks.speculation.multiplier, GetDouble(conf, "spark.speculation.multiplier"));
+  EMBER_ASSIGN_OR_RETURN(tasks.speculation.quantile, GetDouble(conf, "spark.speculation.quantile"));
   EMBER_ASSIGN_OR_RETURN(tasks.speculation.min_runtime_s,
-                         ParseSeconds(conf, "spark.speculation.minTaskRuntime", 0.1));
+                         GetSeconds(conf, "spark.speculation.minTaskRuntime"));
   so.tick_interval_s = tasks.speculation.interval_s;
   // Delay scheduling, as Spark's: spark.locality.wait, refined per level.
-  EMBER_ASSIGN_OR_RETURN(double wait, ParseSeconds(conf, "spark.locality.wait", 3.0));
   EMBER_ASSIGN_OR_RETURN(tasks.locality_wait_process_s,
-                         ParseSeconds(conf, "spark.locality.wait.process", wait));
-  EMBER_ASSIGN_OR_RETURN(tasks.locality_wait_node_s, ParseSeconds(conf, "spark.locality.wait.node", wait));
+                         GetSeconds(conf, "spark.locality.wait.process"));
+  EMBER_ASSIGN_OR_RETURN(tasks.locality_wait_node_s, GetSeconds(conf, "spark.locality.wait.node"));
   EMBER_ASSIGN_OR_RETURN(tasks.barrier_sync_timeout_s,
-                         ParseSeconds(conf, "spark.barrier.sync.timeout", 365 * 86400.0));
+                         GetSeconds(conf, "spark.barrier.sync.timeout"));
   EMBER_ASSIGN_OR_RETURN(so.barrier_slots_check_interval_s,
-                         ParseSeconds(conf, "spark.scheduler.barrier.maxConcurrentTasksCheck.interval", 15));
+                         GetSeconds(conf, "spark.scheduler.barrier.maxConcurrentTasksCheck.interval"));
   EMBER_ASSIGN_OR_RETURN(so.barrier_slots_check_max_failures,
-                         ParseInt(conf, "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", 40));
+                         GetInt(conf, "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures"));
   so.barrier_slots_fixed = !cluster;  // local[N]: no executor will ever join
   e->scheduler_ = std::make_unique<scheduler::DAGScheduler>(&e->graph_, e->backend_.get(), so);
   return e;

@@ -128,7 +128,7 @@ Status Run(const ExecutorProcessArgs& args, const net::Credentials& credentials)
                                                               credentials}));
   exec::FileCache* cache = files.get();
   options.prepare_task = [cache](proto::TaskDescription* t) { return exec::LocalizeTaskInputs(*cache, t); };
-  EMBER_ASSIGN_OR_RETURN(double interval, ParseSeconds(conf, "spark.executor.heartbeatInterval", 10));
+  EMBER_ASSIGN_OR_RETURN(double interval, GetSeconds(conf, "spark.executor.heartbeatInterval"));
   EMBER_ASSIGN_OR_RETURN(auto executor, exec::Executor::Start(std::move(options)));
   blocks->ServeCachedBlocks(executor->block_store());
   BarrierReplies barriers(conn);

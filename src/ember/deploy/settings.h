@@ -1,11 +1,14 @@
-// Reading Spark-style settings from an application's configuration.
+// Reading an application's settings, typed, through the registry
+// (setting_registry.h).
 //
-// Contract: each function returns the setting's value, or `def` when it
-// is unset; a value that does not parse is InvalidArgument naming the
-// setting and the value. Sizes read as Spark's ("512m", "2g", bytes);
-// durations as Spark's ("100ms", "2s", "1min", "1h"; a bare number is in
-// the setting's own unit, as in Spark: milliseconds unless `bare_unit_s`
-// says otherwise, e.g. 1.0 for spark.network.timeout, read in seconds).
+// Contract: each Get* returns the key's value from `conf`, else its
+// registry fallback key's, else its registry default; a value that does not
+// parse as the entry's type is InvalidArgument naming the setting and the
+// value, and so is a key without value nor default. Sizes read as Spark's
+// ("512m", "2g", bytes); durations as Spark's ("100ms", "2s", "1min", "1h";
+// a bare number is in the entry's unit: milliseconds or seconds, as Spark
+// reads that setting). Keys must be in the registry (a key that is not is
+// a programming error, reported as InvalidArgument / logged).
 #pragma once
 
 #include <cstdint>
@@ -13,20 +16,19 @@
 #include <string>
 
 #include "ember/common/status.h"
+#include "ember/deploy/setting_registry.h"
 
 namespace ember::deploy {
 
-using Conf = std::map<std::string, std::string>;
+std::string GetString(const Conf& conf, const std::string& key);
+Result<bool> GetBool(const Conf& conf, const std::string& key);
+Result<int> GetInt(const Conf& conf, const std::string& key);
+Result<double> GetDouble(const Conf& conf, const std::string& key);
+Result<int64_t> GetBytes(const Conf& conf, const std::string& key);
+Result<double> GetSeconds(const Conf& conf, const std::string& key);
 
-std::string Get(const Conf& conf, const std::string& key, const std::string& def);
+// A size as Spark writes it; `key` names the setting (or option) in errors.
 Result<int64_t> ParseBytes(const std::string& key, const std::string& value);
-Result<int64_t> GetBytes(const Conf& conf, const std::string& key, const std::string& def);
-Result<double> ParseSeconds(const Conf& conf, const std::string& key, double def,
-                            double bare_unit_s = 1e-3);
-Result<double> ParsePositive(const Conf& conf, const std::string& key, double def);
-Result<double> ParseFraction(const Conf& conf, const std::string& key, double def);  // (0, 1]
-Result<int> ParseInt(const Conf& conf, const std::string& key, int def);
-Result<bool> ParseBool(const Conf& conf, const std::string& key, bool def);
 
 // Hands the application's file-system settings to io::SetHadoopConf: each
 // spark.hadoop.* entry without its prefix, and the ember.test.fs.* fault

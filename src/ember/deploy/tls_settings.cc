@@ -15,22 +15,22 @@ std::string KeyOf(const Conf& conf, const std::string& name) {
 
 net::TlsFile File(const Conf& conf, const std::string& name) {
   std::string key = KeyOf(conf, name);
-  return {Get(conf, key, ""), key};
+  return {GetString(conf, key), key};
 }
 
 }  // namespace
 
 Result<std::shared_ptr<const net::TlsContext>> TlsFromConf(const Conf& conf) {
-  EMBER_ASSIGN_OR_RETURN(bool enabled, ParseBool(conf, KeyOf(conf, "enabled"), false));
+  EMBER_ASSIGN_OR_RETURN(bool enabled, GetBool(conf, KeyOf(conf, "enabled")));
   if (!enabled) return std::shared_ptr<const net::TlsContext>();
   net::TlsOptions options;
   options.cert_chain = File(conf, "certChain");
   options.private_key = File(conf, "privateKey");
   options.trust_store = File(conf, "trustStore");
   EMBER_ASSIGN_OR_RETURN(options.need_client_auth,
-                         ParseBool(conf, KeyOf(conf, "needClientAuth"), false));
+                         GetBool(conf, KeyOf(conf, "needClientAuth")));
   std::string protocol_key = KeyOf(conf, "protocol");
-  options.min_version = Get(conf, protocol_key, "TLSv1.2");
+  options.min_version = GetString(conf, protocol_key);
   if (options.min_version != "TLSv1.2" && options.min_version != "TLSv1.3")
     return InvalidArgument("invalid value '" + options.min_version + "' for setting " + protocol_key +
                            " (TLSv1.2 or TLSv1.3)");

@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "ember/common/file_util.h"
+#include "ember/common/logging.h"
 #include "ember/shuffle/shuffle_files.h"
 
 namespace ember::exec {
@@ -52,6 +53,11 @@ Executor::~Executor() {
 }
 
 void Executor::Launch(proto::TaskDescription task, Done done) {
+  if (auto level = task.properties().find(kLogLevelProperty); level != task.properties().end() &&
+                                                                level->second != LogLevel())
+    (void)SetLogLevel(level->second);
+  Logger("Executor")->info("Running task {}.{} in stage {}.{} (TID {})", task.partition(), task.attempt(),
+                           task.stage_id(), task.stage_attempt(), task.task_id());
   {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push_back({std::move(task), std::move(done)});

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "ember/common/logging.h"
 #include "ember/rdd/barrier_lineage.h"
 
 namespace ember::scheduler {
@@ -416,6 +417,7 @@ Result<proto::TaskDescription> DAGScheduler::BuildTask(int stage_id, int partiti
   // properties, job group, files and broadcasts to drop), like result tasks.
   if (Job* owner = OwningJob(stage))
     task.mutable_properties()->insert(owner->spec.properties.begin(), owner->spec.properties.end());
+  (*task.mutable_properties())[kLogLevelProperty] = LogLevel();  // sc.setLogLevel reaches executors
   if (stage->is_map) {
     auto* sink = task.mutable_shuffle();
     sink->set_shuffle_id(stage->shuffle_id);
@@ -648,6 +650,8 @@ void DAGScheduler::FinishJob(Job* job, JobFailure failure) {
   }
   tracker_.StageEnded(final_stage->id);
   tracker_.JobEnded(job->id, failure.status.ok());
+  if (failure.status.ok()) Logger("DAGScheduler")->info("Job {} finished", job->id);
+  else Logger("DAGScheduler")->info("Job {} failed: {}", job->id, failure.status.message());
   for (auto& [id, s] : stages_) s->job_ids.erase(job->id);
   job->output.failure = std::move(failure);
   // The job returns once they have ended: an output job then commits with
