@@ -69,6 +69,22 @@ def _libc_trim():
 _BASELINE = _rss()
 
 
+class SpillMetrics:
+    """What this process's gauges and spill files measured during the
+    current task (the worker reports it and resets it per task): bytes in
+    memory above the baseline when a spill to disk began, bytes of spill
+    files written, and the most memory a gauge saw in use."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.memory_spilled = self.disk_spilled = self.peak = 0
+
+
+task_metrics = SpillMetrics()
+
+
 class MemoryGauge:
     """Is this process using more than ``limit`` bytes above _BASELINE?
     After a spill the threshold rises to what is
@@ -85,6 +101,7 @@ class MemoryGauge:
     def over(self):
         rss = _rss()
         step, self._last = rss - self._last, rss
+        task_metrics.peak = max(task_metrics.peak, rss - self.baseline)
         # Aim at 1/32 to 1/8 of the budget between two checks.
         if step > self.limit // 8:
             self.block = max(1, self.block // 4)
@@ -92,7 +109,11 @@ class MemoryGauge:
             self.block = min(CHECK_EVERY, self.block * 2)
         return rss - self.baseline > self.threshold
 
-    def spilled(self):
+    def spilled(self, to_disk=True):
+        """After the structure gave up its memory: to a spill file, or
+        (to_disk=False) downstream, which is no spill."""
+        if to_disk:
+            task_metrics.memory_spilled += max(0, self._last - self.baseline)
         _libc_trim()
         self.threshold = max(self.limit, _rss() - self.baseline + self.limit // 8)
 
@@ -146,6 +167,7 @@ class SpillFile:
         start = self._out.tell()
         pickle.dump(batch, self._out, pickle.HIGHEST_PROTOCOL)
         size = self._out.tell() - start
+        task_metrics.disk_spilled += size
         if size < _BATCH_BYTES // 2:
             self._per_batch *= 2
         elif size > _BATCH_BYTES * 2:
@@ -181,7 +203,7 @@ def combine_map_side(agg, iterator, limit, gauge=None):
         if gauge.over():
             yield from table.items()
             table.clear()
-            gauge.spilled()
+            gauge.spilled(to_disk=False)
     yield from table.items()
 
 
@@ -203,7 +225,7 @@ def group_map_side(iterator, limit, gauge=None):
         if gauge.over():
             yield from table.items()
             table.clear()
-            gauge.spilled()
+            gauge.spilled(to_disk=False)
     yield from table.items()
 
 
