@@ -81,6 +81,10 @@ class SpillMetrics:
     def reset(self):
         self.memory_spilled = self.disk_spilled = self.peak = 0
 
+    def spilling(self, gauge):
+        """A structure is about to move what it holds to a spill file."""
+        self.memory_spilled += max(0, gauge._last - gauge.baseline)
+
 
 task_metrics = SpillMetrics()
 
@@ -109,11 +113,7 @@ class MemoryGauge:
             self.block = min(CHECK_EVERY, self.block * 2)
         return rss - self.baseline > self.threshold
 
-    def spilled(self, to_disk=True):
-        """After the structure gave up its memory: to a spill file, or
-        (to_disk=False) downstream, which is no spill."""
-        if to_disk:
-            task_metrics.memory_spilled += max(0, self._last - self.baseline)
+    def spilled(self):
         _libc_trim()
         self.threshold = max(self.limit, _rss() - self.baseline + self.limit // 8)
 
@@ -203,7 +203,7 @@ def combine_map_side(agg, iterator, limit, gauge=None):
         if gauge.over():
             yield from table.items()
             table.clear()
-            gauge.spilled(to_disk=False)
+            gauge.spilled()
     yield from table.items()
 
 
@@ -225,7 +225,7 @@ def group_map_side(iterator, limit, gauge=None):
         if gauge.over():
             yield from table.items()
             table.clear()
-            gauge.spilled(to_disk=False)
+            gauge.spilled()
     yield from table.items()
 
 
@@ -256,6 +256,7 @@ class ExternalMerger:
                 self._spill()
 
     def _spill(self):
+        task_metrics.spilling(self.gauge)
         run = SpillFile(self.spill_dir)
         run.write(self._sorted_table())
         self.runs.append(run)
@@ -303,6 +304,7 @@ class SpillableList:
         self._memory.extend(values)
         self._length += len(values)
         if len(self._memory) >= LIST_CHUNK and self._gauge.over():
+            task_metrics.spilling(self._gauge)
             if self._file is None:
                 self._file = SpillFile(self._spill_dir)
             self._file.write(_chunks(self._memory))
@@ -386,6 +388,7 @@ class ExternalSorter:
         for block in _blocks(iterator, gauge):
             buffer.extend(block)
             if self.gauge.over():
+                task_metrics.spilling(gauge)
                 buffer.sort(key=key, reverse=reverse)
                 run = SpillFile(self.spill_dir)
                 run.write(buffer)
