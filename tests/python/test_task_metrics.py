@@ -79,3 +79,13 @@ def test_python_spills_are_reported(context_with):
     assert sort_stage["memory_bytes_spilled"] > 0
     assert sort_stage["peak_execution_memory"] > 0
     assert sort_stage["shuffle_records_read"] == n
+
+
+def test_sequence_files_are_output_and_binary_files_input(sc, tmp_path):
+    out = str(tmp_path / "seq")
+    _, [stage] = _stages(sc, lambda: sc.parallelize([(i, str(i)) for i in range(40)], 2).saveAsSequenceFile(out))
+    assert stage["output_records_written"] == 40
+    parts = [os.path.join(out, f) for f in os.listdir(out) if f.startswith("part-")]
+    assert stage["output_bytes_written"] == sum(os.path.getsize(p) for p in parts)
+    _, [stage] = _stages(sc, lambda: sc.binaryFiles(out).count())
+    assert stage["input_records_read"] == len(parts)
