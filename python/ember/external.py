@@ -69,6 +69,26 @@ def _libc_trim():
 _BASELINE = _rss()
 
 
+class SpillMetrics:
+    """What this process's gauges and spill files measured during the
+    current task (the worker reports it and resets it per task): bytes in
+    memory above the baseline when a spill to disk began, bytes of spill
+    files written, and the most memory a gauge saw in use."""
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self):
+        self.memory_spilled = self.disk_spilled = self.peak = 0
+
+    def spilling(self, gauge):
+        """A structure is about to move what it holds to a spill file."""
+        self.memory_spilled += max(0, gauge._last - gauge.baseline)
+
+
+task_metrics = SpillMetrics()
+
+
 class MemoryGauge:
     """Is this process using more than ``limit`` bytes above _BASELINE?
     After a spill the threshold rises to what is
@@ -85,6 +105,7 @@ class MemoryGauge:
     def over(self):
         rss = _rss()
         step, self._last = rss - self._last, rss
+        task_metrics.peak = max(task_metrics.peak, rss - self.baseline)
         # Aim at 1/32 to 1/8 of the budget between two checks.
         if step > self.limit // 8:
             self.block = max(1, self.block // 4)
@@ -146,6 +167,7 @@ class SpillFile:
         start = self._out.tell()
         pickle.dump(batch, self._out, pickle.HIGHEST_PROTOCOL)
         size = self._out.tell() - start
+        task_metrics.disk_spilled += size
         if size < _BATCH_BYTES // 2:
             self._per_batch *= 2
         elif size > _BATCH_BYTES * 2:
@@ -234,6 +256,7 @@ class ExternalMerger:
                 self._spill()
 
     def _spill(self):
+        task_metrics.spilling(self.gauge)
         run = SpillFile(self.spill_dir)
         run.write(self._sorted_table())
         self.runs.append(run)
@@ -281,6 +304,7 @@ class SpillableList:
         self._memory.extend(values)
         self._length += len(values)
         if len(self._memory) >= LIST_CHUNK and self._gauge.over():
+            task_metrics.spilling(self._gauge)
             if self._file is None:
                 self._file = SpillFile(self._spill_dir)
             self._file.write(_chunks(self._memory))
@@ -364,6 +388,7 @@ class ExternalSorter:
         for block in _blocks(iterator, gauge):
             buffer.extend(block)
             if self.gauge.over():
+                task_metrics.spilling(gauge)
                 buffer.sort(key=key, reverse=reverse)
                 run = SpillFile(self.spill_dir)
                 run.write(buffer)

@@ -72,7 +72,7 @@ class ConsoleProgressBar:
             info = self._engine.stage_info(stage_id)
             if info is None or stage_id in self._done:
                 continue
-            _, _, _, tasks, active, completed, _ = info
+            tasks, active, completed = info[3:6]
             if now - self._first_seen.setdefault(stage_id, now) >= SHOW_AFTER:
                 shown.append((stage_id, tasks, completed, active))
         return shown

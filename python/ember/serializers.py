@@ -48,6 +48,7 @@ WRITABLE_PAIRS = 13  # key class, value class, then serialized (key, value) pair
 FIXED_RECORDS = 14  # u32 record length, then records of that length (binaryRecords)
 BARRIER = 15  # worker -> executor: a barrier sync, JSON (ember/barrier.py)
 BARRIER_REPLY = 16  # executor -> worker: its answer, JSON
+METRICS = 17  # worker -> executor, once per task before END: what it measured, JSON
 
 # Stands, in a pair node's input records, for the SECTION frame between the
 # first parent's records and the second's (see rdd._split_second_side).

@@ -49,4 +49,11 @@ class StatusTracker:
 
     def getStageInfo(self, stageId):
         info = self._engine_call("stage_info", stageId)
-        return None if info is None else SparkStageInfo(*info)
+        return None if info is None else SparkStageInfo(*info[:7])
+
+    def _stageMetrics(self, stageId):
+        """{task metric: sum over the stage's ended tasks} (names as in
+        ember.proto's TaskMetrics, e.g. "input_records_read"), or None for an
+        unknown stage. Not PySpark API: its SparkStageInfo has no metrics."""
+        info = self._engine_call("stage_info", stageId)
+        return None if info is None else dict(info[7])

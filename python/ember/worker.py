@@ -5,8 +5,10 @@ length, JSON header, pickled Command), then the input's data frames and
 END. The worker streams its output frames back (a barrier task may send
 a BARRIER frame amid them and wait for the BARRIER_REPLY, setting aside
 the input frames that come first), drains any input the
-user function did not consume, sends its accumulator updates and END, and
-waits for the next task. If user code raises, the worker sends an ERROR
+user function did not consume, sends its accumulator updates, its METRICS
+(JSON, see src/ember/exec/task_metrics.h: records of each input frame,
+records written to a shuffle or file, CPU and deserialization time, spills)
+and END, and waits for the next task. If user code raises, the worker sends an ERROR
 frame with the traceback and exits; the executor starts a fresh one.
 """
 
@@ -16,6 +18,7 @@ import itertools
 import json
 import os
 import sys
+import time
 import traceback
 
 import cloudpickle
@@ -33,7 +36,14 @@ def _input_batches(stream):
         if ftype == ser.END:
             stream.input_done = True
             return
-        yield ser.decode_frame(ftype, data)
+        batch = ser.decode_frame(ftype, data)
+        if ftype == ser.SECTION:
+            stream.counts.append(0)
+        else:
+            if not isinstance(batch, (list, tuple)):
+                batch = list(batch)
+            stream.counts.append(len(batch))
+        yield batch
 
 
 def _input_records(stream):
@@ -45,6 +55,7 @@ class _Stream:
     def __init__(self, rfile):
         self.rfile = rfile
         self.input_done = False
+        self.counts = []  # records of each input frame of the current task
         self.pending = collections.deque()  # input read during a barrier sync
 
     def read_frame(self):
@@ -72,9 +83,11 @@ def _barrier_channel(stream, write, flush):
 def _emit_buckets(records, num_buckets, partition_func, write):
     """Group (k, v) records by bucket and write BUCKET_BATCH frames. A bucket
     holds at most `limit` records, adapted to the record size, so memory
-    held here stays near num_buckets x 64 KiB whatever the records."""
+    held here stays near num_buckets x 64 KiB whatever the records.
+    Returns the number of records written."""
     buckets = {}
     limit = 16
+    written = 0
     for kv in records:
         b = partition_func(kv[0]) % num_buckets
         items = buckets.get(b)
@@ -84,15 +97,19 @@ def _emit_buckets(records, num_buckets, partition_func, write):
         if len(items) >= limit:
             payload = ser.dumps(items)
             write(ser.BUCKET_BATCH, ser.U32.pack(b) + payload)
+            written += len(items)
             del buckets[b]
             limit = ser.adapt_batch_size(limit, len(payload), most=1024)
     for b, items in buckets.items():
         write(ser.BUCKET_BATCH, ser.U32.pack(b) + ser.dumps(items))
+        written += len(items)
+    return written
 
 
 def _emit_lines(records, write):
-    """saveAsTextFile: str(record) (bytes as they are), UTF-8, joined."""
-    chunk, size = [], 0
+    """saveAsTextFile: str(record) (bytes as they are), UTF-8, joined.
+    Returns the number of records written."""
+    chunk, size, written = [], 0, 0
     for x in records:
         if isinstance(x, str):
             x = x.encode("utf-8")
@@ -102,16 +119,19 @@ def _emit_lines(records, write):
         size += len(x) + 1
         if size >= ser.TARGET_BATCH_BYTES:
             write(ser.BYTE_LINES, b"\n".join(chunk))
+            written += len(chunk)
             chunk, size = [], 0
     if chunk:
         write(ser.BYTE_LINES, b"\n".join(chunk))
+    return written + len(chunk)
 
 
 def _emit_writables(records, key_class, value_class, write):
     """saveAsSequenceFile: (key, value) records as Writables of the classes
-    the job chose from its first record (ember/writables.py)."""
+    the job chose from its first record (ember/writables.py). Returns the
+    number of records written."""
     from .writables import WritableError, encode
-    pairs, size = [], 0
+    pairs, size, i = [], 0, -1
     for i, record in enumerate(records):
         try:
             key, value = record
@@ -128,9 +148,12 @@ def _emit_writables(records, key_class, value_class, write):
             pairs, size = [], 0
     if pairs:
         write(ser.WRITABLE_PAIRS, ser.encode_writable_pairs(key_class, value_class, pairs))
+    return i + 1
 
 
 def _run_command(command, split, stream, write):
+    """Runs the command; returns (what its output is for: "shuffle", "file"
+    or "", records written to it)."""
     records = command.compile()(split, _input_records(stream))
     out = command.output
     if out == "pickle":
@@ -139,16 +162,26 @@ def _run_command(command, split, stream, write):
             ser.write_batches(records, emit)
         else:
             ser.write_serialized_batches(records, command.serializer, emit)
-    elif out == "lines":
-        _emit_lines(records, write)
-    elif out[0] == "writables":
-        _emit_writables(records, out[1], out[2], write)
-    else:
-        _, num_buckets, partition_func = out
-        _emit_buckets(records, num_buckets, partition_func, write)
+        return "", 0
+    if out == "lines":
+        return "file", _emit_lines(records, write)
+    if out[0] == "writables":
+        return "file", _emit_writables(records, out[1], out[2], write)
+    _, num_buckets, partition_func = out
+    return "shuffle", _emit_buckets(records, num_buckets, partition_func, write)
+
+
+def _spill_metrics():
+    """The shuffle module's spill counters, if a task of this worker used it."""
+    external = sys.modules.get("ember.external")
+    return None if external is None else external.task_metrics
 
 
 def run_task(payload, stream, write):
+    cpu_start, wall_start = time.process_time_ns(), time.perf_counter_ns()
+    spills = _spill_metrics()
+    if spills is not None:
+        spills.reset()
     (hlen,) = ser.U32.unpack_from(payload, 0)
     header = json.loads(payload[4:4 + hlen])
     properties = header.get("properties", {})
@@ -161,18 +194,32 @@ def run_task(payload, stream, write):
     if header.get("barrier"):
         barrier._enter_task(header, stream.barrier_sync)
     stream.input_done = False
+    stream.counts = []
+    metrics = {"deserialize_ns": time.perf_counter_ns() - wall_start,
+               "deserialize_cpu_ns": time.process_time_ns() - cpu_start}
     if command.profile is None:
-        _run_command(command, header["split"], stream, write)
+        output = _run_command(command, header["split"], stream, write)
     else:
-        command.profile.profile(_run_command, command, header["split"], stream, write)
+        output = command.profile.profile(_run_command, command, header["split"], stream, write)
     if not stream.input_done:
         for _ in _input_records(stream):
             pass
     updates = accumulators.take_worker_updates()
     if updates:
         write(ser.ACCUMULATORS, ser.dumps(updates))
+    write(ser.METRICS, _metrics_payload(metrics, output, stream.counts, cpu_start))
     write(ser.END)
     _set_task_context(None)
+
+
+def _metrics_payload(metrics, output, counts, cpu_start):
+    metrics.update(records_in=counts, output=output[0], records_out=output[1],
+                   cpu_ns=time.process_time_ns() - cpu_start)
+    spills = _spill_metrics()
+    if spills is not None:
+        metrics.update(memory_spilled=spills.memory_spilled, disk_spilled=spills.disk_spilled,
+                       peak_memory=spills.peak)
+    return json.dumps(metrics, separators=(",", ":")).encode()
 
 
 def serve(sock):

@@ -31,6 +31,25 @@ TEST(JobTracker, CountsTasksAndKnowsGroups) {
   EXPECT_TRUE(t.ActiveStageIds().empty());
 }
 
+TEST(JobTracker, SumsTheMetricsOfEveryEndedTask) {
+  JobTracker t;
+  t.JobStarted(0, "");
+  t.StageSubmitted(0, 2, 0, "ShuffleMapStage", 2);
+  proto::TaskMetrics a, b;
+  a.set_shuffle_records_written(600);
+  a.set_input_bytes_read(10);
+  b.set_shuffle_records_written(400);
+  b.set_disk_bytes_spilled(7);
+  t.TaskEnded(2, true, a);
+  t.TaskEnded(2, false, b);  // a failed task's measurements count too, as in Spark
+  t.TaskEnded(2, false);     // one lost with its executor: nothing measured
+  auto m = t.Stage(2)->metrics;
+  EXPECT_EQ(m.shuffle_records_written(), 1000);
+  EXPECT_EQ(m.input_bytes_read(), 10);
+  EXPECT_EQ(m.disk_bytes_spilled(), 7);
+  EXPECT_EQ(m.output_records_written(), 0);
+}
+
 TEST(JobTracker, ForgetsTheOldestFinishedJobsButKeepsSharedStages) {
   JobTracker t(2);
   t.JobStarted(99, "");  // stays running throughout

@@ -103,6 +103,17 @@ TEST_F(ShuffleTest, FinishReportsSizesAndADigestOfTheBlocks) {
   EXPECT_NE(a.blocks_digest, other.blocks_digest);
 }
 
+TEST_F(ShuffleTest, ReportsTheBytesItSpilledAndTheMostItHeld) {
+  ShuffleWriter w(Files(dir_ + "/s"), 2, 20);  // a budget of 20 bytes
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(w.Add(i, std::string(6, 'x')).ok());  // 10 bytes each
+  EXPECT_EQ(w.peak_buffered(), 20);
+  EXPECT_EQ(w.spilled_bytes(), 0);  // 20 is not over the budget
+  ASSERT_TRUE(w.Add(0, "y").ok());  // 25 > 20: all of it spills
+  EXPECT_EQ(w.spilled_bytes(), 25);
+  EXPECT_EQ(w.peak_buffered(), 25);
+  ASSERT_TRUE(w.Finish().ok());
+}
+
 TEST_F(ShuffleTest, FlippedByteInAnyBlockFailsThatBucketOnly) {
   std::string base = dir_ + "/m";
   auto expected = WriteRandom(base, 5, 1 << 20, 100);

@@ -205,12 +205,18 @@ PYBIND11_MODULE(_core, m) {
         static const char* kStatus[] = {"RUNNING", "SUCCEEDED", "FAILED"};
         return py::make_tuple(job->job_id, job->stage_ids, kStatus[static_cast<int>(job->status)]);
       })
-      // (stage id, attempt, name, tasks, active, completed, failed) or None
+      // (stage id, attempt, name, tasks, active, completed, failed,
+      // {TaskMetrics field name: sum over the stage's ended tasks}) or None
       .def("stage_info", [](Engine& e, int id) -> py::object {
         auto s = Check(e.Tracker())->Stage(id);
         if (!s) return py::none();
+        py::dict metrics;
+        const auto* fields = ember::proto::TaskMetrics::descriptor();
+        for (int i = 0; i < fields->field_count(); ++i)
+          metrics[py::str(fields->field(i)->name())] =
+              ember::proto::TaskMetrics::GetReflection()->GetInt64(s->metrics, fields->field(i));
         return py::make_tuple(s->stage_id, s->attempt, s->name, s->num_tasks, s->active_tasks,
-                              s->completed_tasks, s->failed_tasks);
+                              s->completed_tasks, s->failed_tasks, metrics);
       })
       .def("take_accumulator_updates", [](Engine& e) {
         py::list out;

@@ -4,7 +4,7 @@
 // Wire format: [u32 little-endian payload length][u8 type][payload].
 // Data frames carry a batch of records in one of a few encodings; control
 // frames end a stream, report an error with its traceback, or carry
-// accumulator updates. The Python side (ember/serializers.py) mirrors the
+// accumulator updates and task metrics. The Python side (ember/serializers.py) mirrors the
 // numbers below; keep them in sync.
 #pragma once
 
@@ -36,7 +36,15 @@ enum class FrameType : uint8_t {
   kFixedRecords = 14,   // u32 LE record length, then records of that length (binaryRecords)
   kBarrier = 15,        // worker -> executor: a barrier sync, JSON {"kind", "message"}
   kBarrierReply = 16,   // executor -> worker: its answer, JSON {"messages": [...]} or {"error"}
+  kMetrics = 17,        // worker -> executor, once per task before kEnd: what the worker
+                        // measured, JSON (exec/worker_metrics.h)
 };
+
+// Where a data frame came from, for the task metrics: the records a Python
+// worker counts in the frames it was fed are input records (a source or a
+// cached block) or shuffle records read. Not part of the wire format; set
+// by the stream that produced the frame, kept by streams that pass it on.
+enum class FrameOrigin : uint8_t { kComputed = 0, kInput = 1, kShuffle = 2 };
 
 constexpr size_t kFrameHeaderSize = 5;
 // A frame payload larger than this is rejected as corrupt (guards against
@@ -46,6 +54,7 @@ constexpr uint32_t kMaxFramePayload = 0x7fffffff;
 struct Frame {
   FrameType type = FrameType::kEnd;
   std::string data;
+  FrameOrigin origin = FrameOrigin::kComputed;
 };
 
 bool IsDataFrame(FrameType t);

@@ -3,9 +3,11 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <chrono>
 
 #include "ember/common/file_util.h"
 #include "ember/common/logging.h"
+#include "ember/exec/task_metrics.h"
 #include "ember/shuffle/shuffle_files.h"
 
 namespace ember::exec {
@@ -103,6 +105,8 @@ void Executor::SlotLoop() {
     ctx.properties.insert(t.properties().begin(), t.properties().end());
     if (t.properties().count("ember.killed")) ctx.cancelled = true;
     proto::TaskResult result;
+    auto prepare_start = std::chrono::steady_clock::now();
+    int64_t prepare_cpu_start = ThreadCpuNanos();
     if (ctx.cancelled) {
       result.set_task_id(t.task_id());
       result.set_state(proto::TaskResult::KILLED);
@@ -119,7 +123,13 @@ void Executor::SlotLoop() {
       // executor's copies; ctx.properties (what the Python worker is told)
       // was copied before that and still named the driver's directories.
       for (const auto& [key, value] : t.properties()) ctx.properties[key] = value;
+      proto::TaskMetrics prepare;  // fetching the task's files and broadcasts: deserializing it
+      prepare.set_executor_deserialize_time_ms(
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - prepare_start)
+              .count());
+      prepare.set_executor_deserialize_cpu_time_ns(ThreadCpuNanos() - prepare_cpu_start);
       result = RunTask(t, env_, &ctx);
+      AddTaskMetrics(prepare, result.mutable_metrics());
     }
     {
       std::lock_guard<std::mutex> lock(mu_);

@@ -1,6 +1,7 @@
 #include "ember/exec/partition_reader.h"
 
 #include "ember/exec/cached_stream.h"
+#include "ember/exec/input_meter.h"
 #include "ember/exec/python_stream.h"
 #include "ember/exec/shuffle_read_stream.h"
 
@@ -16,18 +17,31 @@ Result<std::unique_ptr<FrameStream>> PartitionReader::Open(int node_id, int part
   auto it = nodes_.find(node_id);
   if (it == nodes_.end()) return Internal("task lineage lacks node " + std::to_string(node_id));
   const proto::Node& n = *it->second;
-  if (!n.has_storage() || !env_.blocks) return rdd::KindOf(n).Open(n, partition, *this);
+  if (!n.has_storage() || !env_.blocks) return Compute(n, partition);
   storage::BlockId id{node_id, partition};
   ctx_->persisted_blocks.insert({node_id, partition});
   if (auto stored = env_.blocks->Get(id)) {
     auto block = OpenStoredBlock(env_.blocks, id, *stored);
-    if (block.ok()) return block;  // else it vanished and was forgotten: compute it
+    if (block.ok()) return Metered(std::move(*block));  // else it vanished and was forgotten: compute it
   }
   if (auto remote = FetchCached(node_id, partition))
-    return std::unique_ptr<FrameStream>(new VectorStream(std::move(*remote)));
-  EMBER_ASSIGN_OR_RETURN(auto computed, rdd::KindOf(n).Open(n, partition, *this));
+    return Metered(std::make_unique<VectorStream>(std::move(*remote)));
+  EMBER_ASSIGN_OR_RETURN(auto computed, Compute(n, partition));
   storage::Level level{n.storage().use_memory(), n.storage().use_disk()};
   return std::unique_ptr<FrameStream>(new CachingStream(std::move(computed), env_.blocks, id, level));
+}
+
+// A source's partition (a node reading no other node's, not a shuffle) is
+// input for the task metrics; so is a cached block (Metered).
+Result<std::unique_ptr<FrameStream>> PartitionReader::Compute(const proto::Node& n, int partition) {
+  const auto& kind = rdd::KindOf(n);
+  EMBER_ASSIGN_OR_RETURN(auto stream, kind.Open(n, partition, *this));
+  if (n.has_shuffled() || !kind.NarrowParents(n).empty()) return stream;
+  return Metered(std::move(stream));
+}
+
+std::unique_ptr<FrameStream> PartitionReader::Metered(std::unique_ptr<FrameStream> input) {
+  return std::make_unique<InputMeter>(std::move(input), ctx_);
 }
 
 // The partition from another executor that has it cached, if any does.

@@ -10,7 +10,8 @@
 // from the executor's block store when the partition is there, without
 // opening its parents, else from another executor the task names as
 // holding it (cluster modes), and is computed and stored here as it
-// streams otherwise. A lineage that refers to a node or partition the task
+// streams otherwise. Sources' partitions and cached blocks are measured
+// as the task's input (input_meter.h). A lineage that refers to a node or partition the task
 // does not carry is an Internal error.
 #pragma once
 
@@ -39,6 +40,8 @@ class PartitionReader : public rdd::PartitionInputs {
 
  private:
   std::optional<std::vector<Frame>> FetchCached(int node_id, int partition);
+  Result<std::unique_ptr<FrameStream>> Compute(const proto::Node& n, int partition);
+  std::unique_ptr<FrameStream> Metered(std::unique_ptr<FrameStream> input);
 
   std::map<int, const proto::Node*> nodes_;
   const proto::TaskDescription& task_;

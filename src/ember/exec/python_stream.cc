@@ -81,6 +81,7 @@ bool PythonStream::FeedInline(std::string* unsent, bool* parent_ended) {
       return true;
     }
     *parent_ended = !*more;
+    if (*more) fed_.push_back(f.origin);
     EncodeFrame(*more ? f.type : FrameType::kEnd, *more ? std::string_view(f.data) : "", unsent);
     ssize_t n = ::send(worker_.fd, unsent->data(), unsent->size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return true;  // worker gone
@@ -122,6 +123,7 @@ void PythonStream::Feed(const std::string& unsent, bool parent_ended) {
       if (out.Write(FrameType::kEnd, "").ok()) out.Flush();
       return;
     }
+    fed_.push_back(f.origin);
     if (!out.Write(f.type, f.data).ok()) return;
   }
   // The worker can no longer finish normally: unblock the reading side.
@@ -173,6 +175,13 @@ Status PythonStream::Fail(Status st) {
   return parent_status_.ok() ? st : parent_status_;
 }
 
+Status PythonStream::AddWorkerMetrics() {
+  if (metrics_.empty()) return Internal("Python worker ended a task without its metrics");
+  EMBER_ASSIGN_OR_RETURN(auto metrics, WorkerMetrics(metrics_, fed_));
+  task_->AddMetrics(metrics);
+  return Status::OK();
+}
+
 Result<bool> PythonStream::Next(Frame* frame) {
   if (done_) return false;
   if (!started_) EMBER_RETURN_IF_ERROR(Start());
@@ -189,6 +198,9 @@ Result<bool> PythonStream::Next(Frame* frame) {
       case FrameType::kAccumulators:
         task_->AddAccumulatorUpdate(std::move(frame->data));
         continue;
+      case FrameType::kMetrics:
+        metrics_ = std::move(frame->data);
+        continue;
       case FrameType::kError:
         return Fail(TaskFailed(frame->data));
       case FrameType::kBarrier:
@@ -197,6 +209,7 @@ Result<bool> PythonStream::Next(Frame* frame) {
       case FrameType::kEnd:
         StopFeeder();
         if (!parent_status_.ok()) return Fail(parent_status_);
+        if (Status st = AddWorkerMetrics(); !st.ok()) return Fail(st);
         done_ = true;
         task_->RemoveWorker(worker_.pid);
         // A cancel that came before the removal may have killed the worker.
@@ -205,6 +218,7 @@ Result<bool> PythonStream::Next(Frame* frame) {
         return false;
       default:
         if (!IsDataFrame(frame->type)) return Fail(Internal("unexpected frame from Python worker"));
+        frame->origin = FrameOrigin::kComputed;
         return true;
     }
   }

@@ -6,8 +6,10 @@
 // and kEnd: a small input is written before any output is read, a larger
 // one (or one the worker stops taking) by a feeder thread while this
 // stream reads the worker's output, so neither side can block the other. The worker answers
-// with data frames, one kAccumulators frame and kEnd, after which it goes
-// back to the pool. A kError frame becomes a TaskFailed status carrying the
+// with data frames, one kAccumulators frame, one kMetrics frame and kEnd,
+// after which it goes back to the pool; the metrics, with the records of
+// each fed frame attributed by the frame's origin (exec/task_metrics.h),
+// are added to the task's. Output frames have origin kComputed. A kError frame becomes a TaskFailed status carrying the
 // Python traceback; a worker that dies becomes TaskFailed naming how it
 // died. A parent stream failure is reported as itself, not as a worker error.
 // A barrier task's worker may send kBarrier frames amid its output: each is
@@ -22,6 +24,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "ember/common/frame_stream.h"
 #include "ember/exec/task_context.h"
@@ -45,6 +48,7 @@ class PythonStream : public FrameStream {
   Status Fail(Status st);
   void StopFeeder();
   Status AnswerBarrier(const std::string& request);
+  Status AddWorkerMetrics();
   // Whole frames to the worker; the feeder and barrier replies share the socket.
   Status WriteToWorker(std::string_view frames);
 
@@ -64,6 +68,8 @@ class PythonStream : public FrameStream {
   // began: nothing else may be written before it.
   bool rest_written_ = true;
   Status parent_status_;  // written by the feeder (or FeedInline); read after joining it
+  std::vector<FrameOrigin> fed_;  // origins of the frames sent; likewise
+  std::string metrics_;           // the worker's kMetrics payload
 };
 
 }  // namespace ember::exec

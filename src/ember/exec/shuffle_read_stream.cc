@@ -1,5 +1,6 @@
 #include "ember/exec/shuffle_read_stream.h"
 
+#include <chrono>
 #include <set>
 
 #include "ember/shuffle/shuffle_files.h"
@@ -16,6 +17,11 @@ ShuffleReadStream::ShuffleReadStream(const proto::ShuffledNode& node, int bucket
   batch_budget_ = env.max_bytes_in_flight / std::max<size_t>(1, remote.size());
 }
 
+ShuffleReadStream::~ShuffleReadStream() {
+  metrics_.set_shuffle_fetch_wait_time_ms(std::chrono::duration_cast<std::chrono::milliseconds>(fetch_wait_).count());
+  ctx_->AddMetrics(metrics_);
+}
+
 Result<bool> ShuffleReadStream::Next(Frame* frame) {
   for (;;) {
     if (!current_) {
@@ -24,20 +30,38 @@ Result<bool> ShuffleReadStream::Next(Frame* frame) {
       auto reader = OpenBlock(current_index_);
       if (!reader.ok()) return Lost(failed_index_ >= 0 ? failed_index_ : current_index_, reader.status());
       current_ = std::move(reader).value();
+      current_counted_ = false;
     }
     frame->type = FrameType::kPickleBatch;
+    frame->origin = FrameOrigin::kShuffle;
     auto more = current_->Next(&frame->data);
     if (!more.ok()) return Lost(current_index_, more.status());
-    if (*more) return true;
+    if (*more) {
+      CountBatch(frame->data.size());
+      return true;
+    }
     current_.reset();
   }
+}
+
+// A block counts as fetched once it yields a batch (empty ones are not
+// fetched in Spark either); remote bytes were counted when fetched.
+void ShuffleReadStream::CountBatch(size_t size) {
+  if (!current_counted_) {
+    current_counted_ = true;
+    if (current_local_) metrics_.set_shuffle_local_blocks_fetched(metrics_.shuffle_local_blocks_fetched() + 1);
+    else metrics_.set_shuffle_remote_blocks_fetched(metrics_.shuffle_remote_blocks_fetched() + 1);
+  }
+  if (current_local_)  // the block's bytes: each batch with its u32 length
+    metrics_.set_shuffle_local_bytes_read(metrics_.shuffle_local_bytes_read() + static_cast<int64_t>(size) + 4);
 }
 
 Result<std::unique_ptr<shuffle::BlockReader>> ShuffleReadStream::OpenBlock(int i) {
   int executor = node_.map_executors(i);
   if (executor < 0) return FetchFailed("the output is lost");
   const std::string& where = node_.executors(executor);
-  if (where == env_.executor_id)
+  current_local_ = where == env_.executor_id;
+  if (current_local_)
     return shuffle::BlockReader::Open(
         shuffle::MapOutputPaths(env_.shuffle_dir, node_.shuffle_id(), node_.map_ids(i), node_.map_task_ids(i)),
         bucket_);
@@ -71,14 +95,20 @@ Status ShuffleReadStream::FetchFrom(const std::string& executor, int first) {
     b->set_end_bucket(bucket_ + 1);
   }
   int failed_map = node_.map_ids(first);
+  auto started = std::chrono::steady_clock::now();
   auto blocks = env_.fetcher->Fetch(address->second, request, &failed_map);
+  fetch_wait_ += std::chrono::steady_clock::now() - started;
   if (!blocks.ok()) {
     failed_index_ = first;
     for (int i : indexes)
       if (node_.map_ids(i) == failed_map) failed_index_ = i;
     return blocks.status();
   }
-  for (size_t k = 0; k < indexes.size(); ++k) fetched_[indexes[k]] = std::move((*blocks)[k]);
+  for (size_t k = 0; k < indexes.size(); ++k) {
+    metrics_.set_shuffle_remote_bytes_read(metrics_.shuffle_remote_bytes_read() +
+                                           static_cast<int64_t>((*blocks)[k].size()));
+    fetched_[indexes[k]] = std::move((*blocks)[k]);
+  }
   return Status::OK();
 }
 

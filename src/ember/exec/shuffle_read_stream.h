@@ -11,9 +11,13 @@
 // handed out. Any block that cannot be had — the output is lost, a file is
 // missing or damaged, the network failed after retries — is a FetchFailed
 // error naming the shuffle and map, recorded in the task context so the
-// scheduler recomputes that output.
+// scheduler recomputes that output. Batches have origin kShuffle; the
+// non-empty blocks read, their bytes (local or remote) and the time spent
+// waiting for fetches are added to the task's metrics when the stream is
+// destroyed.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -31,12 +35,14 @@ class ShuffleReadStream : public FrameStream {
   ShuffleReadStream(const proto::ShuffledNode& node, int bucket,
                     const google::protobuf::Map<std::string, std::string>& addresses,
                     const ExecutorEnv& env, TaskContext* ctx);
+  ~ShuffleReadStream() override;
   Result<bool> Next(Frame* frame) override;
 
  private:
   Result<std::unique_ptr<shuffle::BlockReader>> OpenBlock(int i);
   Status FetchFrom(const std::string& executor, int first);
   Status Lost(int i, const Status& why);
+  void CountBatch(size_t size);
 
   const proto::ShuffledNode& node_;
   int bucket_;
@@ -49,6 +55,10 @@ class ShuffleReadStream : public FrameStream {
   int failed_index_ = -1;  // set by a failed fetch: the output it could not get
   std::unique_ptr<shuffle::BlockReader> current_;
   std::map<int, std::string> fetched_;  // output index -> its verified block, not yet read
+  bool current_local_ = false;
+  bool current_counted_ = false;  // the current block was counted as fetched
+  proto::TaskMetrics metrics_;
+  std::chrono::steady_clock::duration fetch_wait_{};
 };
 
 }  // namespace ember::exec

@@ -2,8 +2,10 @@
 // the streams that compute its partition.
 //
 // Contract: identity fields are set before the task starts and then only
-// read; accumulator updates, workers and the cancel flag may be touched
-// from the task's helper threads and from KillTask, hence the mutex/atomic.
+// read; accumulator updates, metrics, workers and the cancel flag may be
+// touched from the task's helper threads and from KillTask, hence the
+// mutex/atomic. Streams add what they measured to the metrics (AddMetrics)
+// when they end or are destroyed, so a failed task reports what it did.
 #pragma once
 
 #include <signal.h>
@@ -16,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "ember/exec/task_metrics.h"
 #include "ember.pb.h"
 
 namespace ember::exec {
@@ -75,6 +78,15 @@ struct TaskContext {
     for (int pid : workers) ::kill(pid, SIGKILL);
   }
 
+  void AddMetrics(const proto::TaskMetrics& delta) {
+    std::lock_guard<std::mutex> lock(mu);
+    AddTaskMetrics(delta, &metrics);
+  }
+  proto::TaskMetrics TakeMetrics() {
+    std::lock_guard<std::mutex> lock(mu);
+    return std::move(metrics);
+  }
+
   std::vector<std::string> TakeAccumulatorUpdates() {
     std::lock_guard<std::mutex> lock(mu);
     return std::move(accumulator_updates);
@@ -83,6 +95,7 @@ struct TaskContext {
  private:
   std::mutex mu;
   std::vector<std::string> accumulator_updates;
+  proto::TaskMetrics metrics;
   std::set<int> workers;
 };
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <thread>
@@ -11,6 +12,8 @@
 #include "ember/common/file_util.h"
 #include "ember/common/frame_file.h"
 #include "ember/exec/partition_reader.h"
+#include "ember/exec/task_metrics.h"
+#include "ember/io/file_system.h"
 #include "ember/io/output_committer.h"
 #include "ember/io/sequence_file.h"
 #include "ember/io/writable_pairs.h"
@@ -86,28 +89,58 @@ void InjectDelay(const ExecutorEnv& env, const proto::TaskDescription& task, Tas
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
 }
 
+// What the shuffle writer measured, for the task metrics.
+void AddWriterMetrics(const shuffle::ShuffleWriter& writer, std::chrono::steady_clock::duration write_time,
+                      proto::TaskMetrics* m) {
+  m->set_shuffle_write_time_ns(m->shuffle_write_time_ns() +
+                               std::chrono::duration_cast<std::chrono::nanoseconds>(write_time).count());
+  m->set_memory_bytes_spilled(m->memory_bytes_spilled() + writer.spilled_bytes());
+  m->set_disk_bytes_spilled(m->disk_bytes_spilled() + writer.spilled_bytes());
+  m->set_peak_execution_memory(m->peak_execution_memory() + writer.peak_buffered());
+}
+
 Status WriteShuffle(FrameStream* in, const proto::TaskDescription& task, const ExecutorEnv& env,
                     proto::TaskResult* out) {
   const auto& sink = task.shuffle();
   auto files = shuffle::MapOutputPaths(env.shuffle_dir, sink.shuffle_id(), task.partition(), task.task_id());
   shuffle::ShuffleWriter writer(files, sink.num_buckets(), env.shuffle_memory_budget);
+  std::chrono::steady_clock::duration write_time{};
+  auto timed = [&write_time](auto&& step) {
+    auto started = std::chrono::steady_clock::now();
+    auto st = step();
+    write_time += std::chrono::steady_clock::now() - started;
+    return st;
+  };
+  Status st;
   Frame f;
   for (;;) {
-    EMBER_ASSIGN_OR_RETURN(bool more, in->Next(&f));
-    if (!more) break;
-    if (f.type != FrameType::kBucketBatch || f.data.size() < 4)
-      return Internal("shuffle map task produced a frame without a bucket");
+    auto more = in->Next(&f);
+    if (!more.ok() || !*more) {
+      st = more.status();
+      break;
+    }
+    if (f.type != FrameType::kBucketBatch || f.data.size() < 4) {
+      st = Internal("shuffle map task produced a frame without a bucket");
+      break;
+    }
     uint32_t bucket = 0;
     for (int i = 0; i < 4; ++i)
       bucket |= static_cast<uint32_t>(static_cast<uint8_t>(f.data[i])) << (8 * i);
-    EMBER_RETURN_IF_ERROR(writer.Add(static_cast<int>(bucket), std::string_view(f.data).substr(4)));
+    st = timed([&] { return writer.Add(static_cast<int>(bucket), std::string_view(f.data).substr(4)); });
+    if (!st.ok()) break;
   }
-  EMBER_ASSIGN_OR_RETURN(auto output, writer.Finish());
+  Result<shuffle::MapOutput> output =
+      st.ok() ? timed([&] { return writer.Finish(); }) : Result<shuffle::MapOutput>(st);
+  AddWriterMetrics(writer, write_time, out->mutable_metrics());
+  EMBER_RETURN_IF_ERROR(output.status());
+  int64_t written = 0;
+  for (int64_t size : output->block_sizes) written += size;
+  out->mutable_metrics()->set_shuffle_bytes_written(written);
   InjectMapOutputFault(env, sink.shuffle_id(), task.partition(), task.attempt(), files.data);
   auto* ms = out->mutable_map_status();
   ms->set_executor_id(env.executor_id);
-  ms->mutable_block_sizes()->Assign(output.block_sizes.begin(), output.block_sizes.end());
-  ms->set_blocks_digest(output.blocks_digest);
+  ms->mutable_block_sizes()->Assign(output->block_sizes.begin(), output->block_sizes.end());
+  ms->set_blocks_digest(output->blocks_digest);
   return Status::OK();
 }
 
@@ -187,6 +220,11 @@ Status WriteFileOutput(FrameStream* in, const proto::TaskDescription& task, prot
     return sink.has_sequence() ? WriteSequenceFile(in, sink.sequence(), file) : WriteLines(in, file);
   };
   EMBER_ASSIGN_OR_RETURN(std::string path, io::WriteTaskFile(sink.attempt_dir(), sink.file_name(), codec, write));
+  if (!sink.frame_file()) {  // a checkpoint is no output in Spark's metrics
+    EMBER_ASSIGN_OR_RETURN(auto fs, io::FileSystemFor(path));
+    EMBER_ASSIGN_OR_RETURN(auto written, fs->Stat(path));
+    out->mutable_metrics()->set_output_bytes_written(written.size);
+  }
   auto* frame = out->add_frames();
   frame->set_type(static_cast<int>(FrameType::kOutputFile));
   frame->set_data(path);
@@ -195,9 +233,27 @@ Status WriteFileOutput(FrameStream* in, const proto::TaskDescription& task, prot
 
 }  // namespace
 
+// The task's metrics once its streams are gone: what they and the sink
+// measured, the time and CPU the task took but its workers' deserializing,
+// and the size of the result.
+void FinishMetrics(std::chrono::steady_clock::time_point start, int64_t cpu_start, TaskContext* ctx,
+                   proto::TaskResult* result) {
+  proto::TaskMetrics* m = result->mutable_metrics();
+  AddTaskMetrics(ctx->TakeMetrics(), m);
+  auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  m->set_executor_run_time_ms(std::max<int64_t>(0, wall.count() - m->executor_deserialize_time_ms()));
+  m->set_executor_cpu_time_ns(m->executor_cpu_time_ns() + ThreadCpuNanos() - cpu_start -
+                              m->executor_deserialize_cpu_time_ns());
+  proto::TaskMetrics measured = std::move(*m);
+  result->clear_metrics();
+  measured.set_result_size(static_cast<int64_t>(result->ByteSizeLong()));
+  *result->mutable_metrics() = std::move(measured);
+}
+
 proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv& env,
                           TaskContext* ctx) {
   auto start = std::chrono::steady_clock::now();
+  int64_t cpu_start = ThreadCpuNanos();
   proto::TaskResult result;
   result.set_task_id(task.task_id());
   result.set_executor_id(env.executor_id);
@@ -246,6 +302,7 @@ proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv&
   }
   result.set_run_seconds(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  FinishMetrics(start, cpu_start, ctx, &result);
   return result;
 }
 

@@ -8,7 +8,9 @@
 // task commit directory only when the whole partition was written. Never
 // throws; every failure becomes a TaskResult with state FAILED (or
 // FETCH_FAILED naming the shuffle and map whose output was unreadable) and
-// an error message. Accumulator updates ride along on success only.
+// an error message. Accumulator updates ride along on success only; the
+// task's metrics (exec/task_metrics.h) on every result, with whatever a
+// failed or killed task measured before it ended.
 #pragma once
 
 #include <string>

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "ember/exec/task_metrics.h"
+
 namespace ember::scheduler {
 
 void JobTracker::JobStarted(int job_id, const std::string& group) {
@@ -31,13 +33,14 @@ void JobTracker::TaskStarted(int stage_id) {
   if (it != stages_.end()) it->second.active_tasks++;
 }
 
-void JobTracker::TaskEnded(int stage_id, bool succeeded) {
+void JobTracker::TaskEnded(int stage_id, bool succeeded, const proto::TaskMetrics& metrics) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = stages_.find(stage_id);
   if (it == stages_.end()) return;
   StageInfo& s = it->second;
   if (s.active_tasks > 0) s.active_tasks--;
   (succeeded ? s.completed_tasks : s.failed_tasks)++;
+  exec::AddTaskMetrics(metrics, &s.metrics);
 }
 
 void JobTracker::StageEnded(int stage_id) {

@@ -4,7 +4,9 @@
 // loop; readers on any thread get consistent copies. A job belongs to the
 // job group named by its "spark.jobGroup.id" property (none: ""). Finished
 // jobs and their stages are kept, the oldest forgotten beyond `retained`
-// jobs (as spark.ui.retainedJobs).
+// jobs (as spark.ui.retainedJobs). A stage's metrics are the sums of its
+// ended tasks' metrics (every attempt's, failed ones too, as Spark sums
+// them), field by field.
 #pragma once
 
 #include <deque>
@@ -14,6 +16,8 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include "ember.pb.h"
 
 namespace ember::scheduler {
 
@@ -35,6 +39,7 @@ struct StageInfo {
   int completed_tasks = 0;
   int failed_tasks = 0;
   bool active = false;
+  proto::TaskMetrics metrics;
 };
 
 class JobTracker {
@@ -44,7 +49,7 @@ class JobTracker {
   void JobStarted(int job_id, const std::string& group);
   void StageSubmitted(int job_id, int stage_id, int attempt, const std::string& name, int num_tasks);
   void TaskStarted(int stage_id);
-  void TaskEnded(int stage_id, bool succeeded);
+  void TaskEnded(int stage_id, bool succeeded, const proto::TaskMetrics& metrics = {});
   void StageEnded(int stage_id);
   void JobEnded(int job_id, bool succeeded);
 

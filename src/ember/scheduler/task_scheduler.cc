@@ -147,7 +147,7 @@ void TaskScheduler::TaskFinished(const std::string& executor_id, proto::TaskResu
   tasks_.erase(it);
   if (auto e = executors_.find(executor_id); e != executors_.end()) e->second.free++;
   bool success = result.state() == proto::TaskResult::SUCCESS;
-  tracker_->TaskEnded(set->stage_id(), success);
+  tracker_->TaskEnded(set->stage_id(), success, result.metrics());
   switch (result.state()) {
     case proto::TaskResult::SUCCESS: {
       int64_t bytes = 0;

@@ -5,6 +5,7 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "ember/common/frame.h"
@@ -56,6 +57,7 @@ Status ShuffleWriter::Add(int bucket, std::string_view batch) {
     return Internal("shuffle bucket " + std::to_string(bucket) + " out of range");
   AppendRecord(batch, &buffers_[bucket]);
   buffered_ += batch.size() + 4;
+  peak_buffered_ = std::max(peak_buffered_, buffered_);
   if (buffered_ > memory_budget_) return Spill();
   return Status::OK();
 }

@@ -9,7 +9,9 @@
 // files.index (see shuffle_index.h), both atomically (temp file + rename),
 // and removes its spill file; it returns each block's size and one digest
 // of all the blocks' checksums. A writer destroyed without Finish() leaves
-// no files behind.
+// no files behind. For the task metrics it tells how many bytes it spilled
+// (the same in memory and on disk: blocks are not compressed) and the most
+// it held buffered at once.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +40,8 @@ class ShuffleWriter {
 
   Status Add(int bucket, std::string_view batch);
   Result<MapOutput> Finish();
+  int64_t spilled_bytes() const { return spill_size_; }
+  int64_t peak_buffered() const { return static_cast<int64_t>(peak_buffered_); }
 
  private:
   struct Segment {
@@ -50,6 +54,7 @@ class ShuffleWriter {
   int num_buckets_;
   size_t memory_budget_;
   size_t buffered_ = 0;
+  size_t peak_buffered_ = 0;
   std::vector<std::string> buffers_;
   std::vector<std::vector<Segment>> spilled_;  // per bucket, in spill order
   int spill_fd_ = -1;
