@@ -264,7 +264,8 @@ void TaskScheduler::ExecutorLost(const std::string& executor_id, const std::stri
   for (TaskSetManager* set : sets) {
     for (int64_t tid : set->ExecutorLost(executor_id)) {
       if (auto it = tasks_.find(tid); it != tasks_.end()) {
-        ReportEnd(it->second, nullptr, "executor " + executor_id + " was lost: " + reason);
+        ReportEnd(it->second, nullptr,
+                  "executor " + executor_id + " was lost" + (reason.empty() ? "" : ": " + reason));
         tasks_.erase(it);
       }
     }
