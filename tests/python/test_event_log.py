@@ -107,6 +107,10 @@ def test_history_server_shows_embers_application(context_with, master, history_s
     stages = _get(base + "/stages")
     by_status = sorted((s["status"], s["numTasks"]) for s in stages)
     assert by_status == [("COMPLETE", 2), ("COMPLETE", 2), ("COMPLETE", 4), ("COMPLETE", 4), ("FAILED", 2)]
+    failed_stage = next(s for s in stages if s["status"] == "FAILED")
+    tasks = _get("%s/stages/%d/%d/taskList" % (base, failed_stage["stageId"], failed_stage["attemptId"]))
+    failed_tasks = [t for t in tasks if t["status"] == "FAILED"]
+    assert failed_tasks and all("boom" in t["errorMessage"] for t in failed_tasks)
     executors = {e["id"]: e for e in _get(base + "/allexecutors")}
     assert "driver" in executors
     if not master.startswith("local["):
