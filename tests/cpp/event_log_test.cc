@@ -1,6 +1,6 @@
 // The event log file: Spark's name, .inprogress until closed, a missing
 // directory or an existing log refused, block updates only when asked;
-// the environment's secrets redacted.
+// the environment's secrets redacted; the live UI's queue of lines.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -9,6 +9,7 @@
 #include "ember/common/file_util.h"
 #include "ember/deploy/app_events.h"
 #include "ember/deploy/event_log.h"
+#include "ember/deploy/live_events.h"
 
 namespace ember::deploy {
 namespace {
@@ -130,6 +131,27 @@ TEST(AppEvents, OpenTheLogInSparksOrder) {
   const auto& start = std::get<l::ApplicationStart>((*events)[3]);
   EXPECT_EQ(start.app_name, "wc");
   EXPECT_EQ(start.time, 42);
+}
+
+TEST(LiveEvents, KeepsLinesFromTheFirstTakeUpToItsCapacity) {
+  LiveEvents q(2, /*active=*/false);
+  q.Push("before");  // nobody reads yet: not kept
+  EXPECT_TRUE(q.Take(0).empty());
+  q.Push("a");
+  q.Push("b");
+  q.Push("c");  // over capacity: dropped
+  EXPECT_EQ(q.Take(0), (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(q.Take(0.01).empty());  // [] at the timeout
+  q.Push("d");
+  q.Close();
+  EXPECT_EQ(q.Take(60), (std::vector<std::string>{"d"}));
+  EXPECT_TRUE(q.Take(60).empty());  // closed: at once, not after 60 s
+}
+
+TEST(LiveEvents, ActiveFromTheStartWhenAsked) {
+  LiveEvents q(10, /*active=*/true);
+  q.Push("start");
+  EXPECT_EQ(q.Take(0), (std::vector<std::string>{"start"}));
 }
 
 }  // namespace
