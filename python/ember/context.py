@@ -95,6 +95,8 @@ class SparkContext:
             local = master == "local" or master.startswith("local[")
             engine_conf["ember.pythonpath"] = ":".join([_PACKAGE_PARENT] + (py_files if local else []))
             engine_conf.setdefault("ember.executable", _ember_program())
+            if settings.get(self._conf, "spark.ui.enabled"):
+                engine_conf[live_ui.LISTEN_FROM_START] = "true"
             if os.environ.get(pyspark_aliases.ENV) == "1":  # pyspark imports served by ember
                 engine_conf["spark.executorEnv." + pyspark_aliases.ENV] = "1"
             try:
@@ -121,7 +123,7 @@ class SparkContext:
         a UI that cannot start (a bad spark.ui.port, every port taken)
         stops the engine and fails the context, as in Spark."""
         try:
-            return live_ui.start(dict(self._conf.getAll()), self._engine.app_id, self.appName,
+            return live_ui.start(dict(self._conf.getAll()), self._engine, self.appName,
                                  getpass.getuser(), self._start_time, __version__)
         except (OSError, ValueError) as e:
             if self._progress is not None:

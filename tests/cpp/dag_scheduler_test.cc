@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "ember/rdd/graph.h"
 #include "ember/scheduler/dag_scheduler.h"
 
@@ -322,6 +324,117 @@ TEST(DAGScheduler, FailedJobReturnsAfterItsRunningResultTasksEnd) {
   JobOutput out = future.get();
   EXPECT_FALSE(out.failure.status.ok());
   EXPECT_EQ(out.failure.partition, 1);
+}
+
+// Collects the bus's events as parsed JSON, in delivery order.
+struct EventRecorder {
+  std::mutex mu;
+  std::vector<nlohmann::json> events;
+  explicit EventRecorder(ListenerBus* bus) {
+    bus->AddListener([this](const ListenerEvent&, const std::string& line) {
+      std::lock_guard<std::mutex> lock(mu);
+      events.push_back(nlohmann::json::parse(line));
+    });
+  }
+  // Positions of the events named `name` ("SparkListener" left out).
+  std::vector<size_t> Find(const std::string& name) {
+    std::vector<size_t> at;
+    for (size_t i = 0; i < events.size(); ++i)
+      if (events[i]["Event"] == "SparkListener" + name) at.push_back(i);
+    return at;
+  }
+};
+
+TEST(DAGScheduler, PostsJobStageAndTaskEventsInSparksOrder) {
+  Fixture fx;
+  ListenerBus bus;
+  EventRecorder rec(&bus);
+  // Result partition 1 fails its first attempt.
+  FakeBackend backend([](const proto::TaskDescription& t) {
+    return t.has_result() && t.partition() == 1 && t.attempt() == 0 ? proto::TaskResult::FAILED
+                                                                     : proto::TaskResult::SUCCESS;
+  });
+  SchedulerOptions options = Options(2, 4);
+  options.listener_bus = &bus;
+  {
+    DAGScheduler dag(&fx.graph, &backend, options);
+    JobSpec spec;
+    spec.final_node = fx.reduce;
+    spec.partitions = {0, 1};
+    spec.properties["callSite.short"] = "collect at job.py:7";
+    ASSERT_TRUE(dag.RunJob(spec).failure.status.ok());
+  }
+  bus.WaitUntilEmpty();
+  auto& ev = rec.events;
+  EXPECT_EQ(rec.Find("ExecutorAdded").size(), 1u);
+  ASSERT_EQ(rec.Find("JobStart").size(), 1u);
+  const auto& start = ev[rec.Find("JobStart")[0]];
+  EXPECT_EQ(start["Stage IDs"], nlohmann::json::array({0, 1}));  // the result stage, its map stage
+  EXPECT_EQ(start["Properties"]["callSite.short"], "collect at job.py:7");
+  auto submitted = rec.Find("StageSubmitted"), completed = rec.Find("StageCompleted");
+  ASSERT_EQ(submitted.size(), 2u);
+  ASSERT_EQ(completed.size(), 2u);
+  EXPECT_LT(rec.Find("JobStart")[0], submitted[0]);
+  const auto& map_stage = ev[submitted[0]]["Stage Info"];
+  EXPECT_EQ(map_stage["Stage ID"], 1);
+  EXPECT_EQ(map_stage["Stage Name"], "collect at job.py:7");
+  EXPECT_EQ(map_stage["Number of Tasks"], 3);
+  EXPECT_EQ(map_stage["RDD Info"][0]["RDD ID"], fx.map_node);
+  EXPECT_EQ(map_stage["RDD Info"][0]["Name"], "PythonRDD");
+  EXPECT_EQ(map_stage["RDD Info"][0]["Parent IDs"], nlohmann::json::array({fx.source}));
+  EXPECT_EQ(map_stage["RDD Info"][1]["Name"], "ParallelCollectionRDD");
+  EXPECT_EQ(ev[submitted[1]]["Stage Info"]["Parent IDs"], nlohmann::json::array({1}));
+  EXPECT_LT(completed[0], submitted[1]);  // the map stage ended before the result stage began
+  EXPECT_EQ(ev[completed[0]]["Stage Info"]["Stage ID"], 1);
+  EXPECT_TRUE(ev[completed[0]]["Stage Info"].contains("Completion Time"));
+  EXPECT_FALSE(ev[completed[1]]["Stage Info"].contains("Failure Reason"));
+  EXPECT_EQ(rec.Find("TaskStart").size(), 6u);  // 3 map tasks, 2 result tasks and a retry
+  auto ends = rec.Find("TaskEnd");
+  ASSERT_EQ(ends.size(), 6u);
+  int failures = 0;
+  for (size_t i : ends) {
+    const auto& e = ev[i];
+    EXPECT_EQ(e["Task Type"], e["Stage ID"] == 1 ? "ShuffleMapTask" : "ResultTask");
+    EXPECT_EQ(e["Task Info"]["Executor ID"], "exec-a");
+    EXPECT_EQ(e["Task Info"]["Host"], "host-a");
+    if (e["Task End Reason"]["Reason"] == "ExceptionFailure") {
+      ++failures;
+      EXPECT_EQ(e["Task End Reason"]["Description"], "boom");
+      EXPECT_EQ(e["Task Info"]["Failed"], true);
+      EXPECT_EQ(e["Task Info"]["Partition ID"], 1);
+    }
+  }
+  EXPECT_EQ(failures, 1);
+  ASSERT_EQ(rec.Find("JobEnd").size(), 1u);
+  EXPECT_EQ(rec.Find("JobEnd")[0], ev.size() - 1);
+  EXPECT_EQ(ev.back()["Job Result"]["Result"], "JobSucceeded");
+}
+
+TEST(DAGScheduler, PostsTheFailureOfAFailedJobAndItsStage) {
+  Fixture fx;
+  ListenerBus bus;
+  EventRecorder rec(&bus);
+  FakeBackend backend([](const proto::TaskDescription& t) {
+    return t.has_result() ? proto::TaskResult::FAILED : proto::TaskResult::SUCCESS;
+  });
+  SchedulerOptions options = Options(1, 4);
+  options.listener_bus = &bus;
+  {
+    DAGScheduler dag(&fx.graph, &backend, options);
+    JobSpec spec;
+    spec.final_node = fx.reduce;
+    spec.partitions = {0, 1};
+    ASSERT_FALSE(dag.RunJob(spec).failure.status.ok());
+  }
+  bus.WaitUntilEmpty();
+  auto completed = rec.Find("StageCompleted");
+  ASSERT_EQ(completed.size(), 2u);
+  const auto& failed_stage = rec.events[completed[1]]["Stage Info"];
+  EXPECT_EQ(failed_stage["Stage ID"], 0);
+  EXPECT_NE(failed_stage["Failure Reason"].get<std::string>().find("boom"), std::string::npos);
+  auto end = rec.events[rec.Find("JobEnd").at(0)];
+  EXPECT_EQ(end["Job Result"]["Result"], "JobFailed");
+  EXPECT_NE(end["Job Result"]["Exception"]["Message"].get<std::string>().find("boom"), std::string::npos);
 }
 
 }  // namespace

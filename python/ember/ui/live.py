@@ -3,8 +3,14 @@
 spark.port.maxRetries more), unless spark.ui.enabled=false.
 
 The store starts with the application (its id, name, user, start time,
-ember's version) and its settings (the environment page).
+ember's version) and its settings (the environment page), so the UI
+answers at once; a thread then applies the engine's listener events
+(engine.listener_events: the same JSON lines as the event log's) as
+they come: jobs, stages, tasks, executors, blocks.
 """
+
+import json
+import threading
 
 from ember import settings
 from ember.ui import server, site
@@ -12,7 +18,8 @@ from ember.ui.store import AppStore
 
 
 class LiveUI:
-    def __init__(self, conf, app_id, app_name, user, start_ms, version):
+    def __init__(self, conf, engine, app_name, user, start_ms, version):
+        app_id = engine.app_id
         self.store = AppStore.from_conf(conf)
         self.store.apply({"Event": "SparkListenerLogStart", "Spark Version": version})
         self.store.apply({"Event": "SparkListenerApplicationStart", "App Name": app_name,
@@ -22,13 +29,32 @@ class LiveUI:
         retries = settings.get(conf, "spark.port.maxRetries")
         self._server = server.UIServer(site.Site(lambda: {app_id: self.store}).route, port, retries)
         self.url = self._server.url
+        self._stopped = threading.Event()
+        threading.Thread(target=self._follow, args=(engine,), name="ember-ui-events", daemon=True).start()
+
+    def _follow(self, engine):
+        """Applies the engine's listener events to the store as they come,
+        until stop(). The engine's SparkListenerLogStart names the event log
+        format's Spark version; the UI keeps ember's own."""
+        while not self._stopped.is_set():
+            for line in engine.listener_events(0.5):
+                event = json.loads(line)
+                if event.get("Event") != "SparkListenerLogStart":
+                    self.store.apply(event)
 
     def stop(self):
+        self._stopped.set()
         self._server.stop()
 
 
-def start(conf, app_id, app_name, user, start_ms, version):
-    """The context's LiveUI, or None when spark.ui.enabled is false."""
+def start(conf, engine, app_name, user, start_ms, version):
+    """The context's LiveUI, or None when spark.ui.enabled is false. The
+    engine must keep its listener events from the start (LISTEN_FROM_START)."""
     if not settings.get(conf, "spark.ui.enabled"):
         return None
-    return LiveUI(conf, app_id, app_name, user, start_ms, version)
+    return LiveUI(conf, engine, app_name, user, start_ms, version)
+
+
+# The engine setting that keeps listener events from the engine's start for
+# the live UI (else events before the first read are not kept).
+LISTEN_FROM_START = "ember.listenerEvents.enabled"

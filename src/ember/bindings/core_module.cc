@@ -218,6 +218,20 @@ PYBIND11_MODULE(_core, m) {
         return py::make_tuple(s->stage_id, s->attempt, s->name, s->num_tasks, s->active_tasks,
                               s->completed_tasks, s->failed_tasks, metrics);
       })
+      // The listener events posted since the previous call, as the JSON
+      // lines of Spark's event log (str each); waits up to timeout_s (GIL
+      // released) when there are none; [] at the timeout. Events are kept
+      // only from the first call on (or from the start with
+      // ember.listenerEvents.enabled=true), at most
+      // spark.scheduler.listenerbus.eventqueue.capacity of them.
+      .def("listener_events", [](Engine& e, double timeout_s) {
+        std::vector<std::string> lines;
+        {
+          py::gil_scoped_release nogil;
+          lines = e.ListenerEvents(timeout_s);
+        }
+        return lines;
+      }, py::arg("timeout_s"))
       .def("take_accumulator_updates", [](Engine& e) {
         py::list out;
         for (auto& u : e.TakeAccumulatorUpdates()) out.append(py::bytes(u));

@@ -6,9 +6,12 @@
 #include <cstdlib>
 #include <fstream>
 
+#include <spdlog/spdlog.h>
+
 #include "ember/common/file_util.h"
 #include "ember/common/time_util.h"
 #include "ember/deploy/app_dir.h"
+#include "ember/deploy/app_events.h"
 #include "ember/deploy/cluster_backend.h"
 #include "ember/deploy/daemon_conf.h"
 #include "ember/deploy/executor_conf.h"
@@ -175,7 +178,9 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
     return backend.status();
   }
   e->backend_ = std::move(backend).value();
+  EMBER_RETURN_IF_ERROR(e->StartListeners(spec));
   scheduler::SchedulerOptions so;
+  so.listener_bus = e->bus_.get();
   auto& tasks = so.tasks;
   tasks.max_task_failures = spec.max_task_failures;
   bool cluster = spec.local_cluster || spec.standalone;
@@ -208,6 +213,29 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   return e;
 }
 
+Status Engine::StartListeners(const MasterSpec& spec) {
+  int64_t start_ms = EpochMillis();
+  EMBER_ASSIGN_OR_RETURN(int capacity, GetInt(conf_, "spark.scheduler.listenerbus.eventqueue.capacity"));
+  if (capacity <= 0)
+    return InvalidArgument("spark.scheduler.listenerbus.eventqueue.capacity must be positive, not " +
+                           std::to_string(capacity));
+  EMBER_ASSIGN_OR_RETURN(bool live, GetBool(conf_, "ember.listenerEvents.enabled"));
+  int cores = spec.local_cluster ? spec.executor_cores : slots_;
+  EMBER_ASSIGN_OR_RETURN(auto events, ApplicationStartEvents(conf_, app_id_, start_ms, cores));
+  EMBER_ASSIGN_OR_RETURN(event_log_, EventLog::Open(conf_, app_id_));
+  live_events_ = std::make_unique<LiveEvents>(capacity, live);
+  bus_ = std::make_unique<scheduler::ListenerBus>(capacity);
+  bus_->AddListener([this](const scheduler::ListenerEvent& event, const std::string& json) {
+    if (event_log_) event_log_->Write(event, json);
+    live_events_->Push(json);
+  });
+  for (auto& event : events) bus_->Post(std::move(event));
+  if (spec.local_cluster || spec.standalone)  // the driver's block manager, as Spark lists it
+    bus_->Post(scheduler::listener::BlockManagerAdded{start_ms, "driver",
+                                                       GetString(conf_, "spark.driver.host"), 0, 0});
+  return Status::OK();
+}
+
 Engine::~Engine() { Stop(); }
 
 void Engine::Stop() {
@@ -218,8 +246,17 @@ void Engine::Stop() {
   }
   if (scheduler_) scheduler_->CancelAllJobs("SparkContext was shut down");
   if (backend_) backend_->Stop();  // joins executor threads; their callbacks still reach the loop
-  scheduler_.reset();
+  scheduler_.reset();  // its last events are posted
   backend_.reset();
+  if (bus_) {
+    bus_->Post(scheduler::listener::ApplicationEnd{EpochMillis()});
+    bus_->Stop();
+  }
+  if (event_log_) {
+    Status st = event_log_->Close();
+    if (!st.ok()) spdlog::error("event log {}: {}", event_log_->path(), st.ToString());
+  }
+  live_events_->Close();
   if (!app_dir_.empty()) RemoveTree(app_dir_);
 }
 
@@ -236,6 +273,7 @@ void Engine::Unpersist(int node) {
   if (stopped_) return;
   graph_.Unpersist(node);
   backend_->RemoveRdd(node);
+  bus_->Post(scheduler::listener::UnpersistRdd{node});
 }
 
 void Engine::ReleaseShuffle(int node) {

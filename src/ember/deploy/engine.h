@@ -6,7 +6,11 @@
 // application's local directory (removed again by Stop() and by the
 // destructor) and starts the backend. Add*() register RDD nodes and return
 // their ids, each node built by its kind's home under rdd/; errors name
-// the input at fault (missing path, ...). RunJob()
+// the input at fault (missing path, ...). The engine's listener bus
+// (scheduler/listener_bus.h) feeds the event log (event_log.h, when
+// spark.eventLog.enabled) and the live UI's queue (live_events.h, read by
+// ListenerEvents); Stop() posts SparkListenerApplicationEnd last and then
+// gives the event log its final name. RunJob()
 // and the Save* calls block until the job ends. After Stop() every call
 // fails with "SparkContext has been stopped".
 #pragma once
@@ -18,7 +22,10 @@
 #include <string>
 #include <vector>
 
+#include "ember/deploy/event_log.h"
+#include "ember/deploy/live_events.h"
 #include "ember/deploy/local_backend.h"
+#include "ember/deploy/master_url.h"
 #include "ember/deploy/settings.h"
 #include "ember/io/output_committer.h"
 #include "ember/rdd/graph.h"
@@ -81,6 +88,9 @@ class Engine {
   // Job and stage status; valid until Stop().
   Result<const scheduler::JobTracker*> Tracker() const;
   std::vector<std::string> TakeAccumulatorUpdates();
+  // The listener events posted since the previous call, as event log JSON
+  // lines, waiting up to `timeout_s` when there are none (LiveEvents::Take).
+  std::vector<std::string> ListenerEvents(double timeout_s) { return live_events_->Take(timeout_s); }
   void Stop();
 
   int default_parallelism() const { return slots_; }
@@ -92,6 +102,8 @@ class Engine {
  private:
   Engine() = default;
   Status CheckRunning() const;
+  // The listener bus, its listeners and the events opening the application.
+  Status StartListeners(const MasterSpec& spec);
   Result<int> Add(Result<proto::Node> node);
   // Runs an output job through `committer` (io/output_committer.h).
   scheduler::JobFailure SaveFiles(int node, Result<io::FileOutputCommitter> committer, Conf properties);
@@ -100,6 +112,10 @@ class Engine {
   int slots_ = 1;
   std::string app_id_, app_dir_, driver_address_;
   rdd::Graph graph_;
+  // Before the backend and scheduler, which post to the bus: destroyed after them.
+  std::unique_ptr<EventLog> event_log_;
+  std::unique_ptr<LiveEvents> live_events_ = std::make_unique<LiveEvents>(1, false);
+  std::unique_ptr<scheduler::ListenerBus> bus_;
   std::unique_ptr<scheduler::SchedulerBackend> backend_;
   std::unique_ptr<scheduler::DAGScheduler> scheduler_;
   mutable std::mutex mu_;

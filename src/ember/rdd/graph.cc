@@ -69,6 +69,12 @@ bool Graph::IsPersisted(int id) const {
   return persisted_.count(id) > 0;
 }
 
+proto::StorageLevel Graph::StorageLevelOf(int id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = persisted_.find(id);
+  return it == persisted_.end() ? proto::StorageLevel() : it->second;
+}
+
 int Graph::ShuffleOf(int id) const {
   NodePtr node = Get(id);
   return node && node->has_shuffled() ? node->shuffled().shuffle_id() : -1;

@@ -47,6 +47,8 @@ class Graph {
   void Persist(int id, const proto::StorageLevel& level);
   void Unpersist(int id);
   bool IsPersisted(int id) const;
+  // The node's storage level; all false when it is not persisted.
+  proto::StorageLevel StorageLevelOf(int id) const;
 
   // Shuffle ids read, without crossing shuffles, by any partition of `node`.
   std::vector<int> ShufflesRead(int node) const;

@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "ember/common/logging.h"
+#include "ember/common/time_util.h"
 #include "ember/rdd/barrier_lineage.h"
+#include "ember/scheduler/stage_rdds.h"
 
 namespace ember::scheduler {
 
@@ -24,6 +27,7 @@ struct DAGScheduler::Stage {
   bool barrier = false;           // set when its tasks are submitted
   int barrier_failures = 0;       // failed barrier attempts
   int slot_checks = 0;            // failed checks for enough slots
+  std::optional<listener::StageInfo> reported;  // the attempt submitted to the bus, until completed
 };
 
 struct DAGScheduler::Job {
@@ -44,7 +48,8 @@ DAGScheduler::DAGScheduler(rdd::Graph* graph, SchedulerBackend* backend, Schedul
       backend_(backend),
       options_(options),
       clock_(clock ? clock : &system_clock_),
-      tasks_(backend, clock_, options.tasks, this, &tracker_),
+      bus_(options.listener_bus),
+      tasks_(backend, clock_, options.tasks, this, &tracker_, options.listener_bus),
       loop_(mode) {
   backend_->Attach([this](SchedulerEvent e) { Post(std::move(e)); });
   if (loop_.threaded()) ticker_ = std::thread([this] { Tick(); });
@@ -82,7 +87,7 @@ void DAGScheduler::Handle(SchedulerEvent& event) {
         else if constexpr (std::is_same_v<E, event::TaskFinished>)
           tasks_.TaskFinished(e.executor_id, std::move(e.result));
         else if constexpr (std::is_same_v<E, event::ExecutorAdded>) OnExecutorAdded(e.info);
-        else if constexpr (std::is_same_v<E, event::ExecutorLost>) OnExecutorLost(e.executor_id);
+        else if constexpr (std::is_same_v<E, event::ExecutorLost>) OnExecutorLost(e.executor_id, e.reason);
         else if constexpr (std::is_same_v<E, event::ShuffleRemoved>) OnShuffleRemoved(e.shuffle_id);
         else if constexpr (std::is_same_v<E, event::BackendFailed>) OnBackendFailed(e.reason);
         else if constexpr (std::is_same_v<E, event::BarrierSync>)
@@ -200,7 +205,71 @@ void DAGScheduler::OnJobSubmitted(event::JobSubmitted& e) {
   Stage* s = stage.get();
   stages_[s->id] = std::move(stage);
   jobs_[job->id] = job;
+  ReportJobStart(*job);
   SubmitStage(s, job->id);
+}
+
+void DAGScheduler::CollectJobStages(Stage* stage, std::vector<Stage*>* out) {
+  out->push_back(stage);
+  std::vector<Stage*> parents;
+  for (int sid : graph_->ShufflesRead(stage->node)) parents.push_back(MapStageFor(sid));
+  for (Stage* p : parents) {
+    if (std::find(out->begin(), out->end(), p) != out->end()) continue;
+    if (Available(p)) out->push_back(p);  // skipped: its ancestors are not needed
+    else CollectJobStages(p, out);
+  }
+}
+
+void DAGScheduler::ReportJobStart(const Job& job) {
+  if (!bus_) return;
+  std::vector<Stage*> stages;
+  CollectJobStages(job.final_stage, &stages);
+  listener::JobStart start{job.id, EpochMillis(), {}, job.spec.properties};
+  for (Stage* s : stages)
+    start.stages.push_back(ListenerStageInfo(
+        *s, job.spec, s->is_map ? s->num_partitions : static_cast<int>(job.spec.partitions.size())));
+  bus_->Post(std::move(start));
+}
+
+listener::StageInfo DAGScheduler::ListenerStageInfo(const Stage& stage, const JobSpec& spec,
+                                                    int num_tasks) const {
+  listener::StageInfo info;
+  info.stage_id = stage.id;
+  info.attempt = stage.attempt;
+  info.name = Property(spec, "callSite.short");
+  if (info.name.empty()) info.name = stage.is_map ? "ShuffleMapStage" : "ResultStage";
+  info.details = Property(spec, "callSite.long");
+  info.num_tasks = num_tasks;
+  info.rdds = StageRddInfos(*graph_, stage.node);
+  for (int sid : graph_->ShufflesRead(stage.node))
+    if (auto it = map_stages_.find(sid); it != map_stages_.end()) info.parent_ids.push_back(it->second->id);
+  return info;
+}
+
+void DAGScheduler::ReportStageSubmitted(Stage* stage, const Job& owner, int num_tasks) {
+  if (!bus_) return;
+  if (stage->reported) {
+    if (stage->reported->attempt == stage->attempt) return;  // the same attempt, resumed
+    CompleteReportedStage(stage, "resubmitted as attempt " + std::to_string(stage->attempt) +
+                                     " (outputs it needed were lost)");
+  }
+  stage->reported = ListenerStageInfo(*stage, owner.spec, num_tasks);
+  stage->reported->submission_time = EpochMillis();
+  bus_->Post(listener::StageSubmitted{*stage->reported, owner.spec.properties});
+}
+
+void DAGScheduler::ReportStageEnded(Stage* stage, const std::string& failure) {
+  tracker_.StageEnded(stage->id);
+  CompleteReportedStage(stage, failure);
+}
+
+void DAGScheduler::CompleteReportedStage(Stage* stage, const std::string& failure) {
+  if (!bus_ || !stage->reported) return;
+  listener::StageCompleted done{std::move(*stage->reported)};
+  stage->reported.reset();
+  done.stage.completion_time = EpochMillis();
+  done.stage.failure_reason = failure;
+  bus_->Post(std::move(done));
 }
 
 DAGScheduler::Stage* DAGScheduler::FindStage(int stage_id) {
@@ -281,6 +350,7 @@ void DAGScheduler::SubmitTasks(Stage* stage) {
                             call_site.empty() ? (stage->is_map ? "ShuffleMapStage" : "ResultStage")
                                               : call_site,
                             static_cast<int>(partitions.size()));
+    ReportStageSubmitted(stage, *owner, static_cast<int>(partitions.size()));
   }
   if (partitions.empty()) {  // a map stage whose outputs all exist again
     if (stage->is_map) MapStageDone(stage);
@@ -436,8 +506,17 @@ void DAGScheduler::AddAccumulatorUpdates(proto::TaskResult& result) {
 }
 
 void DAGScheduler::RecordCachedBlocks(const proto::TaskResult& result) {
-  for (const auto& b : result.cached_blocks())
-    cached_[{b.node(), b.partition()}].insert(result.executor_id());
+  for (const auto& b : result.cached_blocks()) {
+    bool added = cached_[{b.node(), b.partition()}].insert(result.executor_id()).second;
+    if (!added || !bus_) continue;
+    listener::BlockUpdated block;
+    block.executor_id = result.executor_id();
+    if (auto host = executor_hosts_.find(block.executor_id); host != executor_hosts_.end())
+      block.host = host->second;
+    block.block_id = fmt::format("rdd_{}_{}", b.node(), b.partition());
+    block.storage = graph_->StorageLevelOf(b.node());
+    bus_->Post(std::move(block));
+  }
 }
 
 void DAGScheduler::TaskSucceeded(int stage_id, int stage_attempt, int partition,
@@ -499,7 +578,7 @@ void DAGScheduler::BarrierTaskSetFailed(int stage_id, int stage_attempt, const s
 
 void DAGScheduler::MapStageDone(Stage* stage) {
   running_.erase(stage);
-  tracker_.StageEnded(stage->id);
+  ReportStageEnded(stage, "");
   stage->fetch_failures = 0;
   tasks_.StopStage(stage->id, /*kill=*/false);  // twins still running are not needed
   OnMapOutputsChanged();
@@ -558,6 +637,7 @@ void DAGScheduler::FetchFailed(int stage_id, int stage_attempt, const proto::Tas
     return;
   }
   // Start a new attempt of this stage once its parent's lost outputs exist.
+  CompleteReportedStage(stage, "FetchFailed: " + result.error());
   stage->attempt++;
   running_.erase(stage);
   tasks_.StopStage(stage->id, /*kill=*/false);
@@ -568,17 +648,26 @@ void DAGScheduler::FetchFailed(int stage_id, int stage_attempt, const proto::Tas
 
 void DAGScheduler::OnExecutorAdded(const ExecutorInfo& info) {
   executor_hosts_[info.id] = info.host;
+  if (bus_) {
+    int64_t now = EpochMillis();
+    bus_->Post(listener::ExecutorAdded{now, info.id, info.host, info.slots});
+    size_t colon = info.address.rfind(':');
+    int port = colon == std::string::npos ? 0 : std::atoi(info.address.c_str() + colon + 1);
+    bus_->Post(listener::BlockManagerAdded{now, info.id, info.host, port, 0});
+  }
   tasks_.ExecutorAdded(info);
 }
 
-void DAGScheduler::OnExecutorLost(const std::string& executor_id) {
+void DAGScheduler::OnExecutorLost(const std::string& executor_id, const std::string& reason) {
+  if (bus_ && executor_hosts_.count(executor_id))
+    bus_->Post(listener::ExecutorRemoved{EpochMillis(), executor_id, reason});
   executor_hosts_.erase(executor_id);
   for (auto it = cached_.begin(); it != cached_.end();) {
     it->second.erase(executor_id);
     it = it->second.empty() ? cached_.erase(it) : std::next(it);
   }
   map_outputs_.UnregisterExecutor(executor_id);
-  tasks_.ExecutorLost(executor_id);  // its running tasks go back to pending
+  tasks_.ExecutorLost(executor_id, reason);  // its running tasks go back to pending
   OnMapOutputsChanged();  // waiting stages whose finished parents lost outputs
 }
 
@@ -643,15 +732,16 @@ void DAGScheduler::FinishJob(Job* job, JobFailure failure) {
         waiting_.erase(s.get());
         if (running_.erase(s.get())) s->attempt++;  // failures of this attempt are ignored
         tasks_.StopStage(id, /*kill=*/true);
-        tracker_.StageEnded(id);
+        ReportStageEnded(s.get(), failure.status.message());
       }
     }
     job->output.results.clear();
   }
-  tracker_.StageEnded(final_stage->id);
+  ReportStageEnded(final_stage, failure.status.message());
   tracker_.JobEnded(job->id, failure.status.ok());
   if (failure.status.ok()) Logger("DAGScheduler")->info("Job {} finished", job->id);
   else Logger("DAGScheduler")->info("Job {} failed: {}", job->id, failure.status.message());
+  if (bus_) bus_->Post(listener::JobEnd{job->id, EpochMillis(), failure.status.ok(), failure.status.message()});
   for (auto& [id, s] : stages_) s->job_ids.erase(job->id);
   job->output.failure = std::move(failure);
   // The job returns once they have ended: an output job then commits with

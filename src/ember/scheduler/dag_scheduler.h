@@ -31,6 +31,11 @@
 // new attempt with all its outputs dropped, at most max_stage_attempts
 // times; a result stage fails its job (its output may be half committed),
 // as in Spark.
+// Job, stage, task, executor and cached-block events go to the listener
+// bus when SchedulerOptions has one (listener_events.h): a job's start
+// lists every stage it needs and comes before their submissions; a stage
+// attempt is completed (with its failure, if any) once, before the
+// resubmission of the same stage.
 // All state is owned by one event loop (events.h); other threads only post
 // to it. With a manual loop and clock (tests), SubmitJob() and
 // RunUntilIdle() drive it synchronously.
@@ -71,6 +76,7 @@ struct SchedulerOptions {
   double barrier_slots_check_interval_s = 15;
   int barrier_slots_check_max_failures = 40;
   bool barrier_slots_fixed = false;  // local[N]: too few slots fail at the first check
+  ListenerBus* listener_bus = nullptr;  // where listener events go (none: nowhere)
 };
 
 class DAGScheduler : private TaskScheduler::Listener {
@@ -111,7 +117,7 @@ class DAGScheduler : private TaskScheduler::Listener {
   void OnJobSubmitted(event::JobSubmitted& e);
   void OnJobsCancelled(event::JobsCancelled& e);
   void OnExecutorAdded(const ExecutorInfo& info);
-  void OnExecutorLost(const std::string& executor_id);
+  void OnExecutorLost(const std::string& executor_id, const std::string& reason);
   void OnShuffleRemoved(int shuffle_id);
   void OnBackendFailed(const std::string& reason);
 
@@ -147,6 +153,13 @@ class DAGScheduler : private TaskScheduler::Listener {
   void AbortStage(Stage* stage, JobFailure failure);
   void AddAccumulatorUpdates(proto::TaskResult& result);
   void RecordCachedBlocks(const proto::TaskResult& result);
+  // Listener events (nothing without a bus).
+  void CollectJobStages(Stage* stage, std::vector<Stage*>* out);  // creates them, as SubmitStage would
+  void ReportJobStart(const Job& job);
+  listener::StageInfo ListenerStageInfo(const Stage& stage, const JobSpec& spec, int num_tasks) const;
+  void ReportStageSubmitted(Stage* stage, const Job& owner, int num_tasks);
+  void ReportStageEnded(Stage* stage, const std::string& failure);  // to the tracker and the bus
+  void CompleteReportedStage(Stage* stage, const std::string& failure);  // to the bus only
   // A recomputed map output whose blocks differ from the lost one (a
   // nondeterministic map): everything that read the old output runs again.
   void RollBackReaders(int shuffle_id);
@@ -156,6 +169,7 @@ class DAGScheduler : private TaskScheduler::Listener {
   SchedulerOptions options_;
   SystemClock system_clock_;
   const Clock* clock_;
+  ListenerBus* bus_;
   JobTracker tracker_;  // thread-safe; written from the event loop
   TaskScheduler tasks_;
 

@@ -4,15 +4,18 @@
 
 #include <algorithm>
 
+#include "ember/common/time_util.h"
+
 namespace ember::scheduler {
 
 TaskScheduler::TaskScheduler(SchedulerBackend* backend, const Clock* clock, TaskSetOptions options,
-                             Listener* listener, JobTracker* tracker)
+                             Listener* listener, JobTracker* tracker, ListenerBus* bus)
     : backend_(backend),
       clock_(clock),
       options_(options),
       listener_(listener),
       tracker_(tracker),
+      bus_(bus),
       barrier_(options.barrier_sync_timeout_s) {}
 
 void TaskScheduler::Submit(TaskSetSpec spec) {
@@ -58,11 +61,65 @@ void TaskScheduler::OfferTo(TaskSetManager* set, double now) {
 }
 
 void TaskScheduler::Launch(TaskSetManager* set, Executor* exec, proto::TaskDescription task) {
+  next_task_++;
+  Start(set, exec, task);
+}
+
+void TaskScheduler::Start(TaskSetManager* set, Executor* exec, const proto::TaskDescription& task) {
+  static const char* const kLocality[] = {"PROCESS_LOCAL", "NODE_LOCAL", "ANY"};
   exec->free--;
-  int64_t tid = next_task_++;
-  tasks_[tid] = {set, exec->info.id};
+  Launched& l = tasks_[task.task_id()];
+  l.set = set;
+  l.executor_id = exec->info.id;
+  l.shuffle_map = task.has_shuffle();
+  listener::TaskInfo& info = l.info;
+  info.task_id = task.task_id();
+  info.partition = task.partition();
+  info.attempt = task.attempt();
+  info.launch_time = EpochMillis();
+  info.executor_id = exec->info.id;
+  info.host = exec->info.host;
+  if (auto launch = set->LaunchOf(task.task_id())) {
+    info.index = static_cast<int>(launch->index);
+    info.locality = kLocality[static_cast<int>(launch->locality)];
+    info.speculative = launch->speculative;
+  }
   tracker_->TaskStarted(set->stage_id());
+  if (bus_) bus_->Post(listener::TaskStart{set->stage_id(), set->stage_attempt(), info});
   backend_->LaunchTask(exec->info.id, task);
+}
+
+void TaskScheduler::ReportEnd(const Launched& launched, const proto::TaskResult* result,
+                              const std::string& lost_reason) {
+  bool success = result && result->state() == proto::TaskResult::SUCCESS;
+  tracker_->TaskEnded(launched.set->stage_id(), success,
+                      result ? result->metrics() : proto::TaskMetrics());
+  if (!bus_) return;
+  using Kind = listener::TaskEndKind;
+  listener::TaskEnd end;
+  end.stage_id = launched.set->stage_id();
+  end.stage_attempt = launched.set->stage_attempt();
+  end.shuffle_map = launched.shuffle_map;
+  end.info = launched.info;
+  end.info.finish_time = EpochMillis();
+  if (!result) {
+    end.reason = Kind::kExecutorLost;
+    end.error = lost_reason;
+  } else {
+    switch (result->state()) {
+      case proto::TaskResult::SUCCESS: end.reason = Kind::kSuccess; break;
+      case proto::TaskResult::KILLED: end.reason = Kind::kKilled; break;
+      case proto::TaskResult::FETCH_FAILED: end.reason = Kind::kFetchFailed; break;
+      default: end.reason = Kind::kException;
+    }
+    end.error = result->error();
+    end.fetch_shuffle = result->fetch_failed_shuffle();
+    end.fetch_map = result->fetch_failed_map();
+    end.metrics = result->metrics();
+  }
+  end.info.killed = end.reason == Kind::kKilled;
+  end.info.failed = end.reason != Kind::kSuccess && !end.info.killed;
+  bus_->Post(std::move(end));
 }
 
 // All of the set's tasks, or none: a barrier task waits for its peers, so
@@ -93,10 +150,7 @@ void TaskScheduler::OfferBarrier(TaskSetManager* set, double now) {
   for (auto& [exec, task] : taken) {
     task.set_barrier(true);
     task.mutable_barrier_addresses()->Add(addresses.begin(), addresses.end());
-    exec->free--;
-    tasks_[task.task_id()] = {set, exec->info.id};
-    tracker_->TaskStarted(set->stage_id());
-    backend_->LaunchTask(exec->info.id, task);
+    Start(set, exec, task);
   }
 }
 
@@ -144,10 +198,9 @@ void TaskScheduler::TaskFinished(const std::string& executor_id, proto::TaskResu
   auto it = tasks_.find(result.task_id());
   if (it == tasks_.end()) return;  // its executor was declared lost meanwhile
   TaskSetManager* set = it->second.set;
+  ReportEnd(it->second, &result, "");
   tasks_.erase(it);
   if (auto e = executors_.find(executor_id); e != executors_.end()) e->second.free++;
-  bool success = result.state() == proto::TaskResult::SUCCESS;
-  tracker_->TaskEnded(set->stage_id(), success, result.metrics());
   switch (result.state()) {
     case proto::TaskResult::SUCCESS: {
       int64_t bytes = 0;
@@ -205,14 +258,17 @@ void TaskScheduler::ExecutorAdded(const ExecutorInfo& info) {
   Reap();
 }
 
-void TaskScheduler::ExecutorLost(const std::string& executor_id) {
+void TaskScheduler::ExecutorLost(const std::string& executor_id, const std::string& reason) {
   executors_.erase(executor_id);
   std::vector<TaskSetManager*> sets;
   for (auto& set : sets_) sets.push_back(set.get());
   for (TaskSetManager* set : sets) {
     for (int64_t tid : set->ExecutorLost(executor_id)) {
-      tasks_.erase(tid);
-      tracker_->TaskEnded(set->stage_id(), false);
+      if (auto it = tasks_.find(tid); it != tasks_.end()) {
+        ReportEnd(it->second, nullptr,
+                  "executor " + executor_id + " was lost" + (reason.empty() ? "" : ": " + reason));
+        tasks_.erase(it);
+      }
     }
   }
   for (TaskSetManager* set : sets) ReportBarrierFailure(set);  // may submit new sets

@@ -12,7 +12,8 @@
 // that aborts (too many failures, results too large, a task it could not
 // build) reaches the listener once. When an executor is lost its running
 // tasks run again elsewhere without counting as failures. Task starts and
-// ends are reported to the JobTracker.
+// ends are reported to the JobTracker and, when there is one, to the
+// listener bus (TaskStart, TaskEnd with the task's metrics and end reason).
 //
 // Barrier sets launch all their tasks at once, when the executors' free
 // slots hold them all, each task told every task's executor address by
@@ -32,6 +33,7 @@
 #include "ember/scheduler/barrier_coordinator.h"
 #include "ember/scheduler/clock.h"
 #include "ember/scheduler/job_tracker.h"
+#include "ember/scheduler/listener_bus.h"
 #include "ember/scheduler/task_set_manager.h"
 
 namespace ember::scheduler {
@@ -54,7 +56,7 @@ class TaskScheduler {
   };
 
   TaskScheduler(SchedulerBackend* backend, const Clock* clock, TaskSetOptions options,
-                Listener* listener, JobTracker* tracker);
+                Listener* listener, JobTracker* tracker, ListenerBus* bus = nullptr);
 
   void Submit(TaskSetSpec spec);
   // No more launches for any attempt of the stage; with `kill`, its
@@ -63,7 +65,7 @@ class TaskScheduler {
   void StopStage(int stage_id, bool kill);
   bool HasRunningTasks(int stage_id) const;  // in any attempt of the stage
   void ExecutorAdded(const ExecutorInfo& info);
-  void ExecutorLost(const std::string& executor_id);
+  void ExecutorLost(const std::string& executor_id, const std::string& reason = "");
   void TaskFinished(const std::string& executor_id, proto::TaskResult result);
   void Tick();  // speculation, offers whose locality wait may have expired, barrier timeouts
   // Slots of all executors (a barrier stage needs as many as its tasks).
@@ -80,12 +82,18 @@ class TaskScheduler {
   struct Launched {
     TaskSetManager* set;
     std::string executor_id;
+    listener::TaskInfo info;  // for the listener bus
+    bool shuffle_map = false;
   };
 
   void ReviveOffers();
   void OfferTo(TaskSetManager* set, double now);
   void ReportFailure(TaskSetManager* set);
   void Launch(TaskSetManager* set, Executor* exec, proto::TaskDescription task);
+  // Records a launched task (tasks_, tracker, bus) and hands it to the backend.
+  void Start(TaskSetManager* set, Executor* exec, const proto::TaskDescription& task);
+  // Tells the tracker and the bus how a task ended (`result` null: its executor was lost).
+  void ReportEnd(const Launched& launched, const proto::TaskResult* result, const std::string& lost_reason);
   void OfferBarrier(TaskSetManager* set, double now);
   void KillRunning(TaskSetManager* set);
   // Tells the listener about a barrier attempt that just ended, and kills
@@ -98,6 +106,7 @@ class TaskScheduler {
   TaskSetOptions options_;
   Listener* listener_;
   JobTracker* tracker_;
+  ListenerBus* bus_;
   std::map<std::string, Executor> executors_;
   std::vector<std::unique_ptr<TaskSetManager>> sets_;  // FIFO order
   std::map<int64_t, Launched> tasks_;

@@ -116,19 +116,27 @@ std::optional<proto::TaskDescription> TaskSetManager::ResourceOffer(const Execut
   launched_ = true;
   state_[*index] = State::kRunning;
   copies_[*index]++;
-  running_[task_id] = {*index, exec.id, now, task->attempt()};
+  Locality launched = Locality::kAny;
+  for (const auto& loc : spec_.preferred[*index]) {
+    if (loc.executor_id == exec.id) launched = Locality::kProcess;
+    else if (loc.host == exec.host && launched != Locality::kProcess) launched = Locality::kNode;
+  }
+  // A task with no preference is process-local wherever it runs, as in Spark.
+  Locality reported = spec_.preferred[*index].empty() ? Locality::kProcess : launched;
+  running_[task_id] = {*index, exec.id, now, task->attempt(), reported, speculative};
   if (!speculative) {
     // Launching at a level makes it the current one again, as Spark does.
-    Locality launched = Locality::kAny;
-    for (const auto& loc : spec_.preferred[*index]) {
-      if (loc.executor_id == exec.id) launched = Locality::kProcess;
-      else if (loc.host == exec.host && launched != Locality::kProcess) launched = Locality::kNode;
-    }
     auto at = std::find(levels_.begin(), levels_.end(), launched);
     if (at != levels_.end()) level_ = static_cast<size_t>(at - levels_.begin());
     last_launch_ = now;
   }
   return std::move(task).value();
+}
+
+std::optional<TaskSetManager::Launch> TaskSetManager::LaunchOf(int64_t task_id) const {
+  auto it = running_.find(task_id);
+  if (it == running_.end()) return std::nullopt;
+  return Launch{it->second.index, it->second.locality, it->second.speculative};
 }
 
 TaskSetManager::Ended TaskSetManager::TaskSucceeded(int64_t task_id, int64_t result_bytes, double now) {

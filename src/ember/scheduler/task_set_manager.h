@@ -94,6 +94,14 @@ class TaskSetManager {
   std::optional<proto::TaskDescription> ResourceOffer(const ExecutorInfo& exec, Locality max_level,
                                                       double now, int64_t task_id);
 
+  // How a running task was launched (the listener's task info).
+  struct Launch {
+    size_t index = 0;  // in the set's partitions
+    Locality locality = Locality::kProcess;
+    bool speculative = false;
+  };
+  std::optional<Launch> LaunchOf(int64_t task_id) const;
+
   struct Ended {
     int partition = -1;
     bool first_success = false;     // counts; the DAG scheduler gets its result
@@ -120,6 +128,8 @@ class TaskSetManager {
     std::string executor_id;
     double start;
     int attempt;
+    Locality locality;
+    bool speculative;
   };
 
   void AddPending(size_t index, bool front);
