@@ -4,17 +4,18 @@ stage and its tasks, then the other tabs, checking that each page shows
 what the REST API answers; screenshots in build/ui-screenshots/. Runs on
 `ember history` over PySpark-written event logs — during a job that
 waits for a file the test creates, and after — and on a live context's
-UI fed the same events."""
+UI after the same jobs ran on ember, and while its held job runs."""
 
 import os
 import pathlib
 import subprocess
+import threading
 
 import pytest
 
-from ember.ui import eventlog
 from polling import wait_for
 from reference import node_modules
+from ui.pyspark_job import run_jobs
 from ui_servers import EmberHistory, json_at, run_pyspark_job, shared_pyspark_log
 
 pytestmark = pytest.mark.timeout(900)
@@ -81,15 +82,38 @@ def test_pages_match_the_rest_api_while_a_job_runs(tmp_path):
         job.wait()
 
 
-def test_the_same_script_runs_against_a_live_context(context_with, tmp_path_factory):
-    """A live context's UI, its store fed the PySpark log's events as the
-    engine's listener events will feed it (all but the application start:
-    the context's own is there)."""
-    (log,) = eventlog.find_logs(str(shared_pyspark_log(tmp_path_factory)))
+def _live_jobs(context, count, status=None):
+    url = "%s/api/v1/applications/%s/jobs" % (context.uiWebUrl, context.applicationId)
+    jobs = json_at(url + ("?status=" + status if status else ""))
+    return len(jobs) >= count and jobs
+
+
+def browse_live(context, label):
+    return browse_pages(context.uiWebUrl + "/",
+                        "%s/api/v1/applications/%s" % (context.uiWebUrl, context.applicationId), label)
+
+
+def test_the_same_script_runs_against_a_live_context(context_with):
+    """A live context's UI, fed by the engine's listener events, after the
+    same jobs as the PySpark application's ran on ember."""
     context = context_with({})
-    for event in eventlog.read_events(log):
-        if event["Event"] != "SparkListenerApplicationStart":
-            context._ui.store.apply(event)
-    checked = browse_pages(context.uiWebUrl + "/",
-                           "%s/api/v1/applications/%s" % (context.uiWebUrl, context.applicationId), "live")
-    assert "ok live: failed-jobs job ids" in checked
+    run_jobs(context)
+    jobs = wait_for(lambda: _live_jobs(context, 4), "the four jobs in the live UI")
+    wait_for(lambda: not _live_jobs(context, 1, "running"), "no job running in the live UI")
+    assert sorted(j["status"] for j in jobs) == ["FAILED", "SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]
+    checked = browse_live(context, "live")
+    assert "ok live: failed-jobs job ids" in checked and "cached RDD ids" in checked
+
+
+def test_a_live_context_shows_a_running_job(context_with, tmp_path):
+    context = context_with({})
+    hold = tmp_path / "release"
+    held = threading.Thread(target=run_jobs, args=(context, str(hold)))
+    held.start()
+    try:
+        wait_for(lambda: _live_jobs(context, 1, "running"), "the held job running", timeout=300)
+        checked = browse_live(context, "live-running")
+        assert "ok live-running: active-jobs job ids" in checked
+    finally:
+        hold.touch()
+        held.join()

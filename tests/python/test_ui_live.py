@@ -9,6 +9,7 @@ import urllib.request
 import pytest
 
 from ember import errors
+from polling import wait_for
 from ui_servers import json_at
 
 
@@ -66,3 +67,31 @@ def test_secrets_are_redacted_on_the_environment_page(context_with):
     context = context_with({"spark.my.secret": "hunter2"})
     status, page = _page(context.uiWebUrl + "/environment/")
     assert "spark.my.secret" in page and "hunter2" not in page
+
+
+def test_a_job_shows_in_the_rest_api_with_its_metrics(sc, tmp_path):
+    """The engine's listener events reach the live UI: a job, its stages and
+    their measured task metrics (input from a file, shuffle records)."""
+    path = tmp_path / "lines.txt"
+    path.write_text("".join("line %d\n" % i for i in range(50)))
+    pairs = sc.textFile(str(path), 2).map(lambda line: (len(line), 1))
+    group = "metrics-%s" % tmp_path.name  # this test's job, whatever ran in sc before
+    sc.setJobGroup(group, "the job this test checks")
+    try:
+        assert pairs.reduceByKey(lambda a, b: a + b, 3).count() == 2
+    finally:
+        sc.clearJobGroup()
+    api = "%s/api/v1/applications/%s" % (sc.uiWebUrl, sc.applicationId)
+
+    def finished_job():
+        jobs = [j for j in json_at(api + "/jobs") if j.get("jobGroup") == group and j["status"] == "SUCCEEDED"]
+        return jobs and jobs[0]
+    job = wait_for(finished_job, "the job in the live UI")
+    assert job["numTasks"] == 5 and job["numCompletedTasks"] == 5
+    stages = {s["stageId"]: s for s in json_at(api + "/stages") if s["stageId"] in job["stageIds"]}
+    map_stage, = [s for s in stages.values() if s["numTasks"] == 2]
+    assert map_stage["status"] == "COMPLETE"
+    assert map_stage["inputBytes"] == path.stat().st_size and map_stage["inputRecords"] == 50
+    assert map_stage["shuffleWriteRecords"] > 0 and map_stage["shuffleWriteBytes"] > 0
+    tasks = json_at("%s/stages/%d/%d/taskList" % (api, map_stage["stageId"], map_stage["attemptId"]))
+    assert sum(t["taskMetrics"]["inputMetrics"]["recordsRead"] for t in tasks) == 50

@@ -7,12 +7,13 @@ whose tasks fail — for the UI tests.
 
 With HOLD_FILE, a last job's tasks wait until that file exists, so a test
 sees the application while a job runs (it creates the file to finish).
+The jobs themselves are run_jobs(sc, hold_file), which the live-UI tests
+run on an ember context.
 """
 import os
 import sys
 import time
 
-from pyspark import SparkConf, SparkContext
 
 
 def wait_for(path):
@@ -27,14 +28,7 @@ def boom(_):
     raise ValueError("boom: a failing task")
 
 
-def main(log_dir, hold_file=None):
-    conf = (SparkConf().setMaster("local[2]").setAppName("ui-test-app")
-            .set("spark.eventLog.enabled", "true").set("spark.eventLog.dir", log_dir)
-            .set("spark.eventLog.compress", "false").set("spark.eventLog.rolling.enabled", "false")
-            .set("spark.eventLog.logBlockUpdates.enabled", "true")
-            .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")
-            .set("spark.test.password", "hunter2"))
-    sc = SparkContext(conf=conf)
+def run_jobs(sc, hold_file=None):
     pairs = sc.parallelize(range(100), 4).map(lambda x: (x % 5, x)).cache()
     pairs.setName("cached pairs")
     sums = pairs.reduceByKey(lambda a, b: a + b)
@@ -47,6 +41,18 @@ def main(log_dir, hold_file=None):
         pass
     if hold_file:
         sc.parallelize(range(2), 2).map(wait_for(hold_file)).count()
+
+
+def main(log_dir, hold_file=None):
+    from pyspark import SparkConf, SparkContext
+    conf = (SparkConf().setMaster("local[2]").setAppName("ui-test-app")
+            .set("spark.eventLog.enabled", "true").set("spark.eventLog.dir", log_dir)
+            .set("spark.eventLog.compress", "false").set("spark.eventLog.rolling.enabled", "false")
+            .set("spark.eventLog.logBlockUpdates.enabled", "true")
+            .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")
+            .set("spark.test.password", "hunter2"))
+    sc = SparkContext(conf=conf)
+    run_jobs(sc, hold_file)
     sc.stop()
 
 
