@@ -41,6 +41,7 @@ def run_jobs(sc, hold_file=None):
         pass
     if hold_file:
         sc.parallelize(range(2), 2).map(wait_for(hold_file)).count()
+    return pairs  # kept by the caller: an RDD dropped is unpersisted (ember at once, Spark at a GC)
 
 
 def main(log_dir, hold_file=None):
@@ -52,8 +53,9 @@ def main(log_dir, hold_file=None):
             .set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")
             .set("spark.test.password", "hunter2"))
     sc = SparkContext(conf=conf)
-    run_jobs(sc, hold_file)
+    cached = run_jobs(sc, hold_file)
     sc.stop()
+    del cached
 
 
 if __name__ == "__main__":

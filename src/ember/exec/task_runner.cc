@@ -280,10 +280,16 @@ proto::TaskResult RunTask(const proto::TaskDescription& task, const ExecutorEnv&
     result.set_state(proto::TaskResult::SUCCESS);
     for (auto& u : ctx->TakeAccumulatorUpdates()) result.add_accumulator_updates(std::move(u));
     for (auto [node, partition] : ctx->persisted_blocks) {
-      if (!env.blocks || !env.blocks->Get({node, partition})) continue;  // not kept
+      auto stored = env.blocks ? env.blocks->Get({node, partition}) : std::nullopt;
+      if (!stored) continue;  // not kept
       auto* b = result.add_cached_blocks();
       b->set_node(node);
       b->set_partition(partition);
+      if (stored->memory) {
+        b->set_memory_size(static_cast<int64_t>(stored->bytes));
+      } else {
+        b->set_disk_size(static_cast<int64_t>(stored->bytes));
+      }
     }
   } else {
     result.clear_frames();

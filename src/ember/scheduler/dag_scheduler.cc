@@ -515,6 +515,8 @@ void DAGScheduler::RecordCachedBlocks(const proto::TaskResult& result) {
       block.host = host->second;
     block.block_id = fmt::format("rdd_{}_{}", b.node(), b.partition());
     block.storage = graph_->StorageLevelOf(b.node());
+    block.memory_size = b.memory_size();
+    block.disk_size = b.disk_size();
     bus_->Post(std::move(block));
   }
 }

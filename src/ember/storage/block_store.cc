@@ -34,10 +34,14 @@ std::optional<BlockStore::Stored> BlockStore::Get(const BlockId& id) {
   auto m = memory_.find(id);
   if (m != memory_.end()) {
     lru_.splice(lru_.begin(), lru_, m->second.lru);
-    return Stored{m->second.frames, ""};
+    return Stored{m->second.frames, "", m->second.bytes};
   }
   auto d = disk_.find(id);
-  if (d != disk_.end()) return Stored{nullptr, d->second};
+  if (d != disk_.end()) {
+    struct stat st {};
+    size_t bytes = ::stat(d->second.c_str(), &st) == 0 ? static_cast<size_t>(st.st_size) : 0;
+    return Stored{nullptr, d->second, bytes};
+  }
   return std::nullopt;
 }
 

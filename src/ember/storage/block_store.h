@@ -53,6 +53,7 @@ class BlockStore {
   struct Stored {
     std::shared_ptr<const Frames> memory;  // set for a memory block
     std::string disk_path;                 // else the block's file
+    size_t bytes = 0;                      // its size in memory or on disk
   };
   std::optional<Stored> Get(const BlockId& id);
 
