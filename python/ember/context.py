@@ -258,9 +258,9 @@ class SparkContext:
             self._stopped = True
             if self._progress is not None:
                 self._progress.stop()
-            if self._ui is not None:
-                self._ui.stop()
             self._engine.stop()
+            if self._ui is not None:  # after the engine: its event reader has returned
+                self._ui.stop()
             if SparkContext._active_context is self:
                 SparkContext._active_context = None
         collector = self.profiler_collector

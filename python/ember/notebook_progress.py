@@ -37,7 +37,7 @@ def job_progress(engine, job_id):
         stage = engine.stage_info(stage_id)
         if stage is None:
             continue
-        _, _, _, tasks, active, completed, _ = stage
+        tasks, active, completed = stage[3:6]
         done, total = done + completed, total + tasks
         if active and running is None:
             running = (stage_id, active)

@@ -55,15 +55,18 @@ TEST(WorkerPool, StartsANewDaemonWhenItsDaemonDied) {
     auto pool = WorkerPool::Start(Options(dir));
     ASSERT_TRUE(pool.ok()) << pool.status().ToString();
     auto w = (*pool)->Acquire();
-    ASSERT_TRUE(w.ok());
+    auto busy = (*pool)->Acquire();  // a task's worker when the daemon dies
+    ASSERT_TRUE(w.ok() && busy.ok());
     int old_daemon = (*pool)->daemon_pid();
     ::kill(old_daemon, SIGKILL);
     // Its workers die with it (PDEATHSIG) and the pool hears that it is gone.
     EXPECT_EQ((*pool)->DescribeExit(w->pid, 5000), "the worker daemon died");
     ::close(w->fd);
+    (*pool)->Release(*busy);  // its task ended: the dead worker is not pooled
 
     auto fresh = (*pool)->Acquire();
     ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+    EXPECT_NE(fresh->pid, busy->pid);
     EXPECT_NE((*pool)->daemon_pid(), old_daemon);
     ::kill(fresh->pid, SIGKILL);  // the new daemon reports its workers' exits
     EXPECT_EQ((*pool)->DescribeExit(fresh->pid, 5000), "killed by signal 9 (SIGKILL)");

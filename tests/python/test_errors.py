@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 
 import pytest
 
@@ -131,6 +132,7 @@ def test_a_dead_worker_daemon_is_replaced(sc):
     def kill_daemon_once(x):
         if TaskContext.get().attemptNumber() == 0:
             os.kill(os.getppid(), signal.SIGKILL)  # the worker's parent: the daemon
+            time.sleep(60)  # this worker dies with its daemon (PDEATHSIG) meanwhile
         return x
     if sc.master.startswith("local["):  # one attempt per task
         with pytest.raises(errors.PythonException, match="killed by signal 9|daemon died"):
@@ -187,7 +189,6 @@ def test_submit_runs_examples_with_right_answers(tmp_path):
 
 
 def test_cancel_all_jobs_from_another_thread_stops_workers(sc):
-    import time
     threading.Timer(0.5, sc.cancelAllJobs).start()
     start = time.time()
     with pytest.raises(errors.JobCancelledError, match="cancelAllJobs"):

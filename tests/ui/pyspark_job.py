@@ -36,7 +36,10 @@ def run_jobs(sc, hold_file=None):
     pairs.count()
     sums.count()  # its map stage is skipped: the shuffle's outputs exist
     try:
-        sc.parallelize([1, 2], 2).map(boom).collect()
+        # One task: with two, the job fails at the first failure and the
+        # second task's end may or may not be logged before the application
+        # stops, which Spark's and ember's history servers count differently.
+        sc.parallelize([1], 1).map(boom).collect()
     except Exception:
         pass
     if hold_file:

@@ -30,7 +30,8 @@ class LiveUI:
         self._server = server.UIServer(site.Site(lambda: {app_id: self.store}).route, port, retries)
         self.url = self._server.url
         self._stopped = threading.Event()
-        threading.Thread(target=self._follow, args=(engine,), name="ember-ui-events", daemon=True).start()
+        self._feed = threading.Thread(target=self._follow, args=(engine,), name="ember-ui-events", daemon=True)
+        self._feed.start()
 
     def _follow(self, engine):
         """Applies the engine's listener events to the store as they come,
@@ -43,7 +44,12 @@ class LiveUI:
                     self.store.apply(event)
 
     def stop(self):
+        """Stops the server and the event reader. Called after the engine
+        stopped, whose queue then answers at once: the reader is joined, so
+        no thread waits inside the engine when the interpreter exits (a
+        thread blocked in C++ then dies by a forced unwind that aborts)."""
         self._stopped.set()
+        self._feed.join()
         self._server.stop()
 
 

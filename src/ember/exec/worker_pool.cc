@@ -68,6 +68,7 @@ Status WorkerPool::Launch() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     socket_path_ = socket_path;
+    ++generation_;
   }
   auto child = SpawnChild({options_.python, "-m", "ember.daemon", socket_path, options_.work_dir},
                           DaemonEnvironment(options_), /*pipe_stdout=*/true);
@@ -179,9 +180,11 @@ Status WorkerPool::RelaunchIfGone() {
 
 Result<WorkerConn> WorkerPool::Connect() {
   std::string socket_path;
+  int generation;
   {
     std::lock_guard<std::mutex> lock(mu_);
     socket_path = socket_path_;
+    generation = generation_;
   }
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return IOError(std::string("socket: ") + std::strerror(errno));
@@ -207,6 +210,7 @@ Result<WorkerConn> WorkerPool::Connect() {
   }
   WorkerConn conn;
   conn.fd = fd;
+  conn.daemon = generation;
   for (int i = 0; i < 4; ++i) conn.pid |= static_cast<int>(static_cast<uint8_t>(pid_bytes[i])) << (8 * i);
   return conn;
 }
@@ -217,8 +221,8 @@ Result<WorkerConn> WorkerPool::Acquire() {
     while (!idle_.empty()) {
       WorkerConn w = idle_.back();
       idle_.pop_back();
-      if (!exits_.count(w.pid)) return w;
-      ::close(w.fd);  // it died while idle
+      if (!daemon_gone_ && !exits_.count(w.pid)) return w;
+      ::close(w.fd);  // it died while idle, or with its daemon
       exits_.erase(w.pid);
     }
   }
@@ -228,7 +232,11 @@ Result<WorkerConn> WorkerPool::Acquire() {
 
 void WorkerPool::Release(WorkerConn worker) {
   std::lock_guard<std::mutex> lock(mu_);
-  idle_.push_back(worker);
+  if (worker.daemon == generation_ && !daemon_gone_) {
+    idle_.push_back(worker);
+  } else {
+    ::close(worker.fd);  // its daemon died, and it with it
+  }
 }
 
 void WorkerPool::Discard(WorkerConn worker) {

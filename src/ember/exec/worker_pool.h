@@ -12,7 +12,8 @@
 // unknown state. DescribeExit() says how a worker process ended ("killed by
 // signal 9", "exited with code 3"), as reported by the daemon. A daemon that
 // died (killed, out of memory) fails the tasks its workers were running;
-// the next Acquire() starts a new one, so the executor keeps working.
+// the next Acquire() starts a new one, so the executor keeps working; a
+// worker of the dead daemon (dead too: PDEATHSIG) is never handed out again.
 #pragma once
 
 #include <condition_variable>
@@ -39,6 +40,7 @@ struct WorkerPoolOptions {
 struct WorkerConn {
   int fd = -1;
   int pid = 0;
+  int daemon = 0;  // which of the pool's daemons forked it (its generation)
 };
 
 class WorkerPool {
@@ -72,6 +74,7 @@ class WorkerPool {
   std::condition_variable exits_cv_;
   std::map<int, std::string> exits_;  // pid -> how it ended
   bool daemon_gone_ = false;
+  int generation_ = 0;  // of the running daemon; a worker of an older one is dead
   bool ready_ = false;
   std::string daemon_error_;
   std::vector<WorkerConn> idle_;
