@@ -49,7 +49,7 @@ class LiveUI:
         no thread waits inside the engine when the interpreter exits (a
         thread blocked in C++ then dies by a forced unwind that aborts)."""
         self._stopped.set()
-        self._feed.join()
+        self._feed.join(timeout=30)  # at once unless the engine failed to stop
         self._server.stop()
 
 
