@@ -18,16 +18,20 @@ std::string Trim(const std::string& s) {
   return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
 }
 
-std::string DefaultPropertiesFile() {
+}  // namespace
+
+std::string ConfDirFile(const std::string& name) {
   for (const char* var : {"SPARK_CONF_DIR", "EMBER_CONF_DIR"}) {
     const char* dir = std::getenv(var);
     if (!dir || !*dir) continue;
-    std::string path = std::string(dir) + "/spark-defaults.conf";
+    std::string path = std::string(dir) + "/" + name;
     struct stat st;
     if (::stat(path.c_str(), &st) == 0) return path;
   }
   return "";
 }
+
+namespace {
 
 void AddJavaOpts(const char* env, Conf* conf) {
   const char* value = std::getenv(env);
@@ -62,7 +66,7 @@ Result<Conf> ReadPropertiesFile(const std::string& path) {
 }
 
 Result<Conf> LoadPropertiesFile(const std::string& properties_file) {
-  std::string path = properties_file.empty() ? DefaultPropertiesFile() : properties_file;
+  std::string path = properties_file.empty() ? ConfDirFile("spark-defaults.conf") : properties_file;
   if (path.empty()) return Conf();
   return ReadPropertiesFile(path);
 }

@@ -31,6 +31,9 @@ namespace ember::deploy {
 // spark.authenticate. Not a secret: such a cluster listens on loopback only.
 inline constexpr const char* kUnauthenticatedSecret = "ember-unauthenticated-loopback-cluster";
 
+// The first of $SPARK_CONF_DIR/<name> and $EMBER_CONF_DIR/<name> that
+// exists; "" when neither does.
+std::string ConfDirFile(const std::string& name);
 Result<Conf> ReadPropertiesFile(const std::string& path);
 Result<Conf> LoadPropertiesFile(const std::string& properties_file);
 Result<Conf> LoadDaemonConf(const std::string& properties_file, const char* opts_env);

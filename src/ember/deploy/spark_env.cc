@@ -9,21 +9,11 @@
 #include <string>
 
 #include "ember/common/process.h"
+#include "ember/deploy/daemon_conf.h"
 
 namespace ember::deploy {
 
 namespace {
-
-std::string SparkEnvFile() {
-  for (const char* var : {"SPARK_CONF_DIR", "EMBER_CONF_DIR"}) {
-    const char* dir = std::getenv(var);
-    if (!dir || !*dir) continue;
-    std::string path = std::string(dir) + "/spark-env.sh";
-    struct stat st;
-    if (::stat(path.c_str(), &st) == 0) return path;
-  }
-  return "";
-}
 
 std::string ReadAll(int fd) {
   std::string out;
@@ -53,7 +43,7 @@ void Apply(const std::string& env0) {
 
 Status LoadSparkEnv() {
   if (std::getenv("SPARK_ENV_LOADED")) return Status::OK();
-  std::string path = SparkEnvFile();
+  std::string path = ConfDirFile("spark-env.sh");
   if (path.empty()) return Status::OK();
   // $1 is the file: the command text is constant, whatever the path holds.
   EMBER_ASSIGN_OR_RETURN(ChildProcess child,
