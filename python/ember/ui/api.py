@@ -24,7 +24,10 @@ def _run_time(task):
     return (task.get("taskMetrics") or {}).get("executorRunTime", -1)
 
 
-_TASK_SORTS = {"ID": lambda t: t["taskId"], "runtime": _run_time, "-runtime": lambda t: -_run_time(t)}
+# Ties in run time go by task id in the sort's direction, as Spark's store
+# orders them (so the order never depends on which task ended first).
+_TASK_SORTS = {"ID": lambda t: t["taskId"], "runtime": lambda t: (_run_time(t), t["taskId"]),
+               "-runtime": lambda t: (-_run_time(t), -t["taskId"])}
 
 
 def answer(apps, parts, query):
