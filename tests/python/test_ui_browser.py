@@ -98,8 +98,9 @@ def test_the_same_script_runs_against_a_live_context(context_with):
     same jobs as the PySpark application's ran on ember."""
     context = context_with({})
     run_jobs(context)
-    jobs = wait_for(lambda: _live_jobs(context, 4), "the four jobs in the live UI")
-    wait_for(lambda: not _live_jobs(context, 1, "running"), "no job running in the live UI")
+    wait_for(lambda: _live_jobs(context, 4) and not _live_jobs(context, 1, "running"),
+             "the four jobs ended in the live UI")
+    jobs = _live_jobs(context, 4)
     assert sorted(j["status"] for j in jobs) == ["FAILED", "SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]
     checked = browse_live(context, "live")
     assert "ok live: failed-jobs job ids" in checked and "cached RDD ids" in checked
