@@ -2,6 +2,8 @@
 run as a fresh process whose whole process tree's peak memory (PSS) is
 sampled every 50 ms.
 Prints seconds, MB/s, peak MB and ratios; writes build/bench-results.json.
+`cpp` is the C++ floor (bench/floor.cc, build/floor): the jobs in
+FLOOR_JOBS written by hand in C++ with two threads and hash maps.
 `ember-cluster` is ember on local-cluster[2,1,1024] (executor processes,
 shuffle blocks over TCP) and `ember-standalone` ember's standalone cluster
 with master, two 1-core workers and driver each in its own network
@@ -29,7 +31,7 @@ import gen_data  # noqa: E402
 import jobs  # noqa: E402
 import standalone  # noqa: E402
 
-SYSTEMS = ["ember", "ember-cluster", "ember-standalone", "plain", "mp", "dask-threads", "dask-processes"]
+SYSTEMS = ["ember", "ember-cluster", "ember-standalone", "plain", "mp", "dask-threads", "dask-processes", "cpp"]
 JOBS = ["wordcount", "logs", "sum", "pi", "tiny", "groupby", "join", "sort", "logmining",
         "broadcast", "shuffleblocks", "wideshuffle", "dispatch"]
 INPUT = {"wordcount": "words", "logs": "logs", "logmining": "logs"}
@@ -38,6 +40,9 @@ ONLY_EMBER = {"broadcast", "shuffleblocks", "wideshuffle", "dispatch"}
 # jobs also run on local-cluster and the standalone cluster, to price the network path
 CLUSTER_JOBS = {"wordcount", "groupby", "join", "dispatch"}
 CLUSTERS = ("ember-cluster", "ember-standalone")
+# jobs the C++ floor implements (the issue has no floor for the others)
+FLOOR_JOBS = {"wordcount", "groupby", "join", "sort"}
+FLOOR = os.path.join(ROOT, "build", "floor")
 LABELS = {"ember": "local[2]", "ember-cluster": "local-cluster", "ember-standalone": "standalone"}
 PAIRS = (("ember", "ember-cluster"), ("ember", "ember-standalone"), ("ember-cluster", "ember-standalone"))
 
@@ -45,6 +50,8 @@ PAIRS = (("ember", "ember-cluster"), ("ember", "ember-standalone"), ("ember-clus
 def runs_on(job, system):
     if system in CLUSTERS:
         return job in CLUSTER_JOBS
+    if system == "cpp":
+        return job in FLOOR_JOBS
     return system == "ember" or job not in ONLY_EMBER
 
 
@@ -103,6 +110,9 @@ def main():
         except standalone.Unavailable as reason:
             skipped = "ember-standalone skipped: %s" % reason
             print(skipped, flush=True)
+    if "cpp" in a.systems.split(",") and not os.path.exists(FLOOR):
+        print("cpp skipped: no %s (ninja -C build floor)" % FLOOR, flush=True)
+        a.systems = ",".join(s for s in a.systems.split(",") if s != "cpp")
     try:
         rows = run_jobs(a, paths, cluster)
     finally:
@@ -136,8 +146,9 @@ def run_jobs(a, paths, cluster):
         runs = {s: [] for s in systems}
         for _ in range(a.repeat):
             for system in systems:
-                runs[system].append(run_once([python, os.path.join(HERE, "jobs.py"), system, job, path],
-                                             env, cluster if system == "ember-standalone" else None))
+                argv = [FLOOR, job, path] if system == "cpp" else [python, os.path.join(HERE, "jobs.py"),
+                                                                    system, job, path]
+                runs[system].append(run_once(argv, env, cluster if system == "ember-standalone" else None))
         for system in systems:
             rows.append(summarize(job, system, runs[system], mb))
     return rows
