@@ -32,16 +32,16 @@ import jobs  # noqa: E402
 import standalone  # noqa: E402
 
 SYSTEMS = ["ember", "ember-cluster", "ember-standalone", "plain", "mp", "dask-threads", "dask-processes", "cpp"]
-JOBS = ["wordcount", "logs", "sum", "pi", "tiny", "groupby", "join", "sort", "logmining",
+JOBS = ["wordcount", "english", "logs", "sum", "pi", "tiny", "groupby", "join", "sort", "logmining",
         "broadcast", "shuffleblocks", "wideshuffle", "dispatch"]
-INPUT = {"wordcount": "words", "logs": "logs", "logmining": "logs"}
+INPUT = {"wordcount": "words", "english": "english", "logs": "logs", "logmining": "logs"}
 # properties of ember itself, no peer to compare
 ONLY_EMBER = {"broadcast", "shuffleblocks", "wideshuffle", "dispatch"}
 # jobs also run on local-cluster and the standalone cluster, to price the network path
 CLUSTER_JOBS = {"wordcount", "groupby", "join", "dispatch"}
 CLUSTERS = ("ember-cluster", "ember-standalone")
 # jobs the C++ floor implements (the issue has no floor for the others)
-FLOOR_JOBS = {"wordcount", "groupby", "join", "sort"}
+FLOOR_JOBS = {"wordcount", "english", "groupby", "join", "sort"}
 FLOOR = os.path.join(ROOT, "build", "floor")
 LABELS = {"ember": "local[2]", "ember-cluster": "local-cluster", "ember-standalone": "standalone"}
 PAIRS = (("ember", "ember-cluster"), ("ember", "ember-standalone"), ("ember-cluster", "ember-standalone"))
