@@ -2,7 +2,9 @@
 ``python bench/jobs.py SYSTEM JOB INPUT``; prints one JSON line with the
 answer (so systems can be checked against each other), seconds and, for
 some jobs, the seconds of their steps. The lambdas are the same for every
-system. `english` is word count (the same code) over English prose."""
+system but `python`, which is the program a Python user writes by hand in
+one process, without them (`plain` runs the lambdas in one process).
+`english` is word count (the same code) over English prose."""
 
 import json
 import multiprocessing
@@ -10,6 +12,7 @@ import os
 import random
 import sys
 import time
+from collections import Counter, defaultdict
 from operator import add
 
 split_words = lambda line: line.split()  # noqa: E731
@@ -190,6 +193,55 @@ def plain_job(job, path):
             return _ask_errors([line for line in f if is_error(line)])
 
 
+# ---------------------------------- one-process Python, written by hand
+def python_job(job, path):
+    """Idiomatic Python without the lambdas: what one writes for one process."""
+    if job == "wordcount":
+        counts = Counter()
+        with open(path) as f:
+            for line in f:
+                counts.update(line.split())
+        return top10(counts)
+    if job == "logs":
+        with open(path) as f:
+            return sum("ERROR" in line for line in f)
+    if job == "sum":
+        return sum(x * 2 for x in range(10_000_000))
+    if job == "pi":
+        hits = 0
+        for _ in range(10_000_000):
+            x, y = random.random() * 2 - 1, random.random() * 2 - 1
+            if x * x + y * y <= 1:
+                hits += 1
+        return hits
+    if job == "tiny":
+        return 0
+    if job == "groupby":
+        groups = defaultdict(list)
+        for i in range(N_ROWS):
+            groups[i % 100_000].append(i)
+        return sum(max(vs) - min(vs) for vs in groups.values())
+    if job == "join":
+        right = {k: k * 3 for k in range(N_SMALL)}
+        total = 0
+        for i in range(N_ROWS):
+            k = i % N_SMALL
+            if k in right:
+                total += i + right[k]
+        return total
+    if job == "sort":
+        return sorted((i * 7919) % N_ROWS for i in range(N_ROWS))[::SORT_SAMPLE]
+    if job == "logmining":
+        with open(path) as f:
+            errors = [line for line in f if "ERROR" in line]
+        STEPS.done("start")
+        mysql = sum("mysql" in line for line in errors)
+        STEPS.done("first query")
+        php = sum("php" in line for line in errors)
+        STEPS.done("second query")
+        return [mysql, php]
+
+
 # ------------------------------------------------------- multiprocessing
 def _chunks(path, n):
     size = os.path.getsize(path)
@@ -360,6 +412,8 @@ def main():
         answer = ember_job(job, path, None)
     elif system == "plain":
         answer = plain_job(job, path)
+    elif system == "python":
+        answer = python_job(job, path)
     elif system == "mp":
         answer = mp_job(job, path)
     else:

@@ -2,6 +2,9 @@
 run as a fresh process whose whole process tree's peak memory (PSS) is
 sampled every 50 ms.
 Prints seconds, MB/s, peak MB and ratios; writes build/bench-results.json.
+`python` is one-process Python written by hand (Counter, comprehensions,
+sorted; no lambdas), `plain` the same lambdas as ember's in one process,
+`mp` multiprocessing with two processes written by hand.
 `cpp` is the C++ floor (bench/floor.cc, build/floor): the jobs in
 FLOOR_JOBS written by hand in C++ with two threads and hash maps.
 `ember-cluster` is ember on local-cluster[2,1,1024] (executor processes,
@@ -31,7 +34,7 @@ import gen_data  # noqa: E402
 import jobs  # noqa: E402
 import standalone  # noqa: E402
 
-SYSTEMS = ["ember", "ember-cluster", "ember-standalone", "plain", "mp", "dask-threads", "dask-processes", "cpp"]
+SYSTEMS = ["ember", "ember-cluster", "ember-standalone", "python", "plain", "mp", "dask-threads", "dask-processes", "cpp"]
 JOBS = ["wordcount", "english", "logs", "sum", "pi", "tiny", "groupby", "join", "sort", "logmining",
         "broadcast", "shuffleblocks", "wideshuffle", "dispatch"]
 INPUT = {"wordcount": "words", "english": "english", "logs": "logs", "logmining": "logs"}
