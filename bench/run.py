@@ -1,7 +1,9 @@
 """`make bench`: each job on ember and on the peers a user would pick, each
 run as a fresh process whose whole process tree's peak memory (PSS) is
 sampled every 50 ms.
-Prints seconds, MB/s, peak MB and ratios; writes build/bench-results.json.
+Prints seconds, MB/s, peak MB and ratios, then issue 16's targets for each
+of its workloads (ISSUE_TARGETS), PASS or MISS; writes the rows and those
+targets to build/bench-results.json.
 `python` is one-process Python written by hand (Counter, comprehensions,
 sorted; no lambdas), `plain` the same lambdas as ember's in one process,
 `mp` multiprocessing with two processes written by hand.
@@ -34,7 +36,8 @@ import gen_data  # noqa: E402
 import jobs  # noqa: E402
 import standalone  # noqa: E402
 
-SYSTEMS = ["ember", "ember-cluster", "ember-standalone", "python", "plain", "mp", "dask-threads", "dask-processes", "cpp"]
+SYSTEMS = ["ember", "ember-cluster", "ember-standalone", "python", "plain", "mp", "dask-threads", "dask-processes",
+           "cpp"]
 JOBS = ["wordcount", "english", "logs", "sum", "pi", "tiny", "groupby", "join", "sort", "logmining",
         "broadcast", "shuffleblocks", "wideshuffle", "dispatch"]
 INPUT = {"wordcount": "words", "english": "english", "logs": "logs", "logmining": "logs"}
@@ -46,6 +49,14 @@ CLUSTERS = ("ember-cluster", "ember-standalone")
 # jobs the C++ floor implements (the issue has no floor for the others)
 FLOOR_JOBS = {"wordcount", "english", "groupby", "join", "sort"}
 FLOOR = os.path.join(ROOT, "build", "floor")
+# issue 16's table: its workloads, the peers ember is held to and the bounds
+# (peer seconds / ember seconds, or ember's peak MB / plain's), on the jobs
+# a bound applies to (None: all); other ratios are reported without a bound
+ISSUE_JOBS = ("wordcount", "english", "groupby", "join", "sort", "pi", "sum")
+WORD_COUNTS = {"wordcount", "english"}
+ISSUE_TARGETS = (("vs plain", "plain", ">=", 1.5, None), ("vs python", "python", None, None, None),
+                 ("vs mp", "mp", ">", 1.0, None), ("cpp/ember", "cpp", ">=", 1 / 1.5, WORD_COUNTS),
+                 ("peak/plain", "plain", "<=", 1.5, None))
 LABELS = {"ember": "local[2]", "ember-cluster": "local-cluster", "ember-standalone": "standalone"}
 PAIRS = (("ember", "ember-cluster"), ("ember", "ember-standalone"), ("ember-cluster", "ember-standalone"))
 
@@ -121,12 +132,13 @@ def main():
     finally:
         if cluster:
             cluster.close()
-    report(rows)
+    targets = issue_targets(rows)
+    report(rows, targets)
     if skipped:
         print(skipped)
     os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
     with open(os.path.join(ROOT, "build", "bench-results.json"), "w") as f:
-        json.dump(rows, f, indent=1)
+        json.dump({"rows": rows, "targets": targets}, f, indent=1)
 
 
 def run_jobs(a, paths, cluster):
@@ -226,7 +238,51 @@ def report_cluster(rows):
               " every run and idle between them")
 
 
-def report(rows):
+def issue_targets(rows):
+    """For each of issue 16's workloads ember ran: each ratio of ISSUE_TARGETS
+    whose peer ran, with PASS/MISS where it has a bound. cpp/ember is the
+    floor's seconds over ember's (>= 1/1.5 for word count: ember within 1.5x
+    of the floor)."""
+    by = {(r["job"], r["system"]): r for r in rows if "seconds" in r}
+    targets = []
+    for job in ISSUE_JOBS:
+        ember = by.get((job, "ember"))
+        if not ember:
+            continue
+        line = {"job": job, "ratios": []}
+        for name, system, op, bound, bound_jobs in ISSUE_TARGETS:
+            peer = by.get((job, system))
+            if not peer:
+                continue
+            if name.startswith("peak"):
+                if not (ember["peak_mb"] and peer["peak_mb"]):
+                    continue
+                value = ember["peak_mb"] / peer["peak_mb"]
+            else:
+                value = peer["seconds"] / ember["seconds"]
+            verdict = None
+            if bound_jobs is not None and job not in bound_jobs:
+                op = bound = None
+            if op:
+                ok = {">=": value >= bound, ">": value > bound, "<=": value <= bound}[op]
+                verdict = "PASS" if ok else "MISS"
+            line["ratios"].append({"name": name, "value": value, "bound": bound and "%s %.2f" % (op, bound),
+                                   "verdict": verdict})
+        targets.append(line)
+    return targets
+
+
+def report_targets(targets):
+    if not targets:
+        return
+    print("issue 16 targets, ember local[2]: peer seconds / ember seconds (x), ember peak MB / plain peak MB")
+    for t in targets:
+        print("%-10s %s" % (t["job"], "  ".join(
+            "%s %.2f%s" % (r["name"], r["value"], " %s (%s)" % (r["verdict"], r["bound"]) if r["verdict"] else "")
+            for r in t["ratios"])))
+
+
+def report(rows, targets):
     print("%-10s %-16s %9s %8s %9s %9s %9s  %s" % ("job", "system", "seconds", "MB/s", "peak MB",
                                                   "vs plain", "vs dask", "check"))
     by_job = {}
@@ -258,6 +314,7 @@ def report(rows):
             if e:
                 print("           ember: %.3f ms per empty task incl. start-up (target < 1 ms)"
                       % (e["seconds"] / 2000 * 1000))
+    report_targets(targets)
     report_cluster(rows)
     print("targets: wordcount ember >= 1.7x plain and >= 2x best dask; peak memory <= 1.5x plain")
     print("         groupby/join/sort ember >= 1.5x plain and >= 2x best dask; peak memory <= 2x plain")
