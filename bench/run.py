@@ -57,6 +57,11 @@ WORD_COUNTS = {"wordcount", "english"}
 ISSUE_TARGETS = (("vs plain", "plain", ">=", 1.5, None), ("vs python", "python", None, None, None),
                  ("vs mp", "mp", ">", 1.0, None), ("cpp/ember", "cpp", ">=", 1 / 1.5, WORD_COUNTS),
                  ("peak/plain", "plain", "<=", 1.5, None))
+# what the peers are, printed under the table for those that ran
+PEERS = (("python", "one-process Python written by hand (no lambdas)"),
+         ("plain", "ember's lambdas run in one process"),
+         ("mp", "multiprocessing, 2 processes, written by hand"),
+         ("cpp", "C++ floor, 2 threads (bench/floor.cc)"))
 LABELS = {"ember": "local[2]", "ember-cluster": "local-cluster", "ember-standalone": "standalone"}
 PAIRS = (("ember", "ember-cluster"), ("ember", "ember-standalone"), ("ember-cluster", "ember-standalone"))
 
@@ -314,6 +319,8 @@ def report(rows, targets):
             if e:
                 print("           ember: %.3f ms per empty task incl. start-up (target < 1 ms)"
                       % (e["seconds"] / 2000 * 1000))
+    ran = {r["system"] for r in rows}
+    print("; ".join("%s: %s" % peer for peer in PEERS if peer[0] in ran))
     report_targets(targets)
     report_cluster(rows)
     print("targets: wordcount ember >= 1.7x plain and >= 2x best dask; peak memory <= 1.5x plain")
