@@ -82,6 +82,7 @@ class SparkContext:
                                     os.environ.get("PYSPARK_PYTHON", sys.executable))
             if settings.get(self._conf, "spark.log.level"):
                 log.set_level(settings.get(self._conf, "spark.log.level"))
+            self._fast_paths = settings.get(self._conf, "ember.python.fastPath.enabled")
             self.profiler_collector = None
             if settings.get(self._conf, "spark.python.profile"):
                 self.profiler_collector = profiler.ProfilerCollector(

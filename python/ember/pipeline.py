@@ -34,13 +34,16 @@ class Command:
     (spark.python.profile).
     serializer: None for ember's pickled batches, or the tag of the
     context's serializer "pickle" output is written in
-    (serializers.serializer_tag)."""
+    (serializers.serializer_tag).
+    native: None, or the ember.fastpath.Plan of the ops' leading part that
+    runs in C++ over text input."""
 
-    def __init__(self, ops, output="pickle", profile=None, serializer=None):
+    def __init__(self, ops, output="pickle", profile=None, serializer=None, native=None):
         self.ops = ops
         self.output = output
         self.profile = profile
         self.serializer = serializer
+        self.native = native
 
     def compile(self):
         """A function (split, iterator) -> iterator running every op."""

@@ -30,7 +30,7 @@ from . import pipeline, sampling, serializers as ser, writables
 from .errors import PicklingError, UnsupportedOperationException
 from .hashing import portable_hash
 from .partial import BoundedFloat  # noqa: F401 (pyspark.rdd's name)
-from . import shuffle
+from . import fastpath, shuffle
 from .shuffle import Aggregator, Partitioner, RangeBounds
 from .statcounter import StatCounter
 from .storagelevel import StorageLevel
@@ -45,6 +45,11 @@ def _count(iterator):
     counter = itertools.count()
     deque(zip(iterator, counter), maxlen=0)
     return next(counter)
+
+
+def _count_partition(split, iterator):
+    """count()'s partition function (ember/fastpath.py knows it)."""
+    return [_count(iterator)]
 
 
 def _split_second_side(iterator):
@@ -631,7 +636,7 @@ class RDD:
         partitioner = Partitioner(numPartitions, partitionFunc)
         if self.partitioner == partitioner:
             return self.mapPartitions(lambda it: shuffle.combine_values(agg, it), True)
-        combined = self.mapPartitions(lambda it: shuffle.combine_locally(agg, it), True)
+        combined = self.mapPartitionsWithIndex(shuffle.CombineLocally(agg), True)
         shuffled = combined.partitionBy(numPartitions, partitionFunc)
         return shuffled.mapPartitions(lambda it: shuffle.merge_combiners(agg, it), True)
 
@@ -962,7 +967,7 @@ class RDD:
         >>> sc.parallelize([2, 3, 4]).count()
         3
         """
-        return self.mapPartitions(lambda it: [_count(it)]).sum()
+        return self.mapPartitionsWithIndex(_count_partition).sum()
 
     def sum(self):
         """
@@ -1378,7 +1383,9 @@ class PipelinedRDD(RDD):
         return ops
 
     def _command(self, output):
-        return pipeline.Command(self._ops(), output, self.ctx._new_profile(), self.ctx._serializer_tag)
+        ops = self._ops()
+        native = fastpath.plan(ops) if self.ctx._fast_paths else None
+        return pipeline.Command(ops, output, self.ctx._new_profile(), self.ctx._serializer_tag, native)
 
     def _build_node(self):
         command = self._command(self._output)

@@ -68,6 +68,17 @@ def _spill_dir():
     return os.environ.get("EMBER_SPILL_DIR") or tempfile.gettempdir()
 
 
+class CombineLocally:
+    """combineByKey's map side as a partition function (split, iterator);
+    a class so that ember/fastpath.py can see its aggregator."""
+
+    def __init__(self, agg):
+        self.agg = agg
+
+    def __call__(self, split, iterator):
+        return combine_locally(self.agg, iterator)
+
+
 def combine_locally(agg, iterator):
     """(k, v) records -> (k, combiner), at most one per key between flushes."""
     return external.combine_map_side(agg, iterator, _budget())

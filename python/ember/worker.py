@@ -23,27 +23,37 @@ import traceback
 
 import cloudpickle
 
-from . import accumulators, barrier, broadcast, files, serializers as ser
+from . import accumulators, barrier, broadcast, fastpath, files, serializers as ser
 from .taskcontext import _set_task_context
 
 
-def _input_batches(stream):
+def _input_frames(stream):
+    """The task's input data frames, (type, payload), up to END."""
     while True:
         frame = stream.read_frame()
         if frame is None:
             raise EOFError("executor closed the stream before the end of input")
-        ftype, data = frame
-        if ftype == ser.END:
+        if frame[0] == ser.END:
             stream.input_done = True
             return
-        batch = ser.decode_frame(ftype, data)
-        if ftype == ser.SECTION:
-            stream.counts.append(0)
-        else:
-            if not isinstance(batch, (list, tuple)):
-                batch = list(batch)
-            stream.counts.append(len(batch))
-        yield batch
+        yield frame
+
+
+def _decode(stream, ftype, data):
+    """The records of an input frame, counted in stream.counts."""
+    batch = ser.decode_frame(ftype, data)
+    if ftype == ser.SECTION:
+        stream.counts.append(0)
+    else:
+        if not isinstance(batch, (list, tuple)):
+            batch = list(batch)
+        stream.counts.append(len(batch))
+    return batch
+
+
+def _input_batches(stream):
+    for ftype, data in _input_frames(stream):
+        yield _decode(stream, ftype, data)
 
 
 def _input_records(stream):
@@ -154,7 +164,11 @@ def _emit_writables(records, key_class, value_class, write):
 def _run_command(command, split, stream, write):
     """Runs the command; returns (what its output is for: "shuffle", "file"
     or "", records written to it)."""
-    records = command.compile()(split, _input_records(stream))
+    if command.native is None:
+        records = command.compile()(split, _input_records(stream))
+    else:
+        records = fastpath.run(command, split, _input_frames(stream),
+                               functools.partial(_decode, stream), stream.counts)
     out = command.output
     if out == "pickle":
         emit = functools.partial(write, ser.PICKLE_BATCH)

@@ -10,6 +10,7 @@
 #include <future>
 #include <thread>
 
+#include "ember/bindings/fast_bindings.h"
 #include "ember/bindings/settings_bindings.h"
 #include "ember/common/logging.h"
 #include "ember/deploy/engine.h"
@@ -99,6 +100,7 @@ PYBIND11_MODULE(_core, m) {
   g_engine_error = PyErr_NewException("ember._core.EngineError", PyExc_RuntimeError, nullptr);
   m.attr("EngineError") = py::handle(g_engine_error);
   BindSettings(m, [](const Status& st) { Raise(st); });
+  BindFast(m);
 
   py::class_<Engine>(m, "Engine")
       .def(py::init([](const std::map<std::string, std::string>& conf) {
