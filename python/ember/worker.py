@@ -45,7 +45,7 @@ def _decode(stream, ftype, data):
     if ftype == ser.SECTION:
         stream.counts.append(0)
     else:
-        if not isinstance(batch, (list, tuple)):
+        if not isinstance(batch, (list, tuple, range)):  # a parallelized range stays one
             batch = list(batch)
         stream.counts.append(len(batch))
     return batch

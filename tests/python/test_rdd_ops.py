@@ -30,6 +30,13 @@ def test_parallelize_slices_like_pyspark(sc, data, n):
     assert sc.parallelize(range(len(data)), n).glom().collect() == slices(list(range(len(data))), n)
 
 
+def test_a_parallelized_range_is_never_made_a_list(sc):
+    # a list of 5 * 10**11 ints would not fit: the worker iterates the range
+    rdd = sc.parallelize(range(10 ** 12), 2)
+    assert rdd.take(3) == [0, 1, 2]
+    assert rdd.map(lambda x: x * 2).filter(lambda x: x % 3 == 0).first() == 0
+
+
 @SETTINGS
 @given(ints, parts)
 def test_narrow_transformations(sc, data, n):
