@@ -19,6 +19,8 @@ no block overshoots the budget by much.
 - ``group_by_key`` is a merger of value lists whose merge phase collects
   each key's values in a ``SpillableList``, so one hot key holding most of
   the data still completes: its values move to disk as they arrive.
+- ``HashJoin`` holds a join's table side like a grouper and streams the
+  other side through it; spilled, both sides meet in hash order.
 - ``ExternalSorter`` writes sorted runs and merges them with heapq.merge;
   the result is stable, like sorted().
 
@@ -365,6 +367,63 @@ class _Grouper(ExternalMerger):
                     groups[k] = SpillableList(self.gauge, self.spill_dir)
                 groups[k].extend(chunk)
             yield from groups.items()
+
+
+class HashJoin(_Grouper):
+    """A hash join's table side held by key, the other side streamed
+    through it: build() takes the table's (k, w) records, then
+    probe(records, func) gives func(table, records), where table is
+    {k: [w, ...]} and records are the other side's (k, v) records.
+
+    Above the budget the table spills as runs sorted by hash(k), as a
+    grouper's do. The probe side is then grouped and spilled the same way
+    and merged with the table's runs; func runs once per hash value, on
+    that hash's table (values in SpillableLists) and records, so memory
+    holds one hash's table and a batch per run."""
+
+    def build(self, records):
+        table, gauge = self.table, self.gauge
+        get = table.get  # the hot loop: one lookup per record
+        for block in _blocks(records, gauge):
+            for k, w in block:
+                values = get(k)
+                if values is None:
+                    table[k] = [w]
+                else:
+                    values.append(w)
+            if gauge.over():
+                self._spill()
+
+    def probe(self, records, func):
+        if not self.runs:
+            return func(self.table, records)
+        self._spill()
+        return self._probe_runs(records, func)
+
+    def _probe_runs(self, records, func):
+        probes = HashJoin(self.gauge.limit, self.spill_dir, self.gauge)
+        probes.build(records)
+        probes._spill()
+        # Probe entries grow a fourth field; heapq.merge keeps input order
+        # on ties, so a hash's table entries come before its probe entries.
+        tagged = [map(_probe_entry, run) for run in probes.runs]
+        runs, self.runs, probes.runs = self.runs, [], []
+        for _, entries in itertools.groupby(heapq.merge(*runs, *tagged, key=_first), key=_first):
+            table, first_probe = {}, ()
+            for entry in entries:
+                if len(entry) == 4:
+                    first_probe = (entry,)
+                    break
+                _, k, chunk = entry
+                if k not in table:
+                    table[k] = SpillableList(self.gauge, self.spill_dir)
+                table[k].extend(chunk)
+            records = ((e[1], v) for e in itertools.chain(first_probe, entries) for v in e[2])
+            yield from func(table, records)
+
+
+def _probe_entry(entry):
+    return entry + (None,)
 
 
 def group_by_key(iterator, limit, spill_dir, gauge=None):

@@ -1,18 +1,94 @@
-"""Joins, cogroup and key-set operations, all built on one primitive.
+"""Joins, cogroup and key-set operations.
 
-``cogroup_tagged`` groups each input RDD's values by key on the map side
-and tags each group (not each value) with the input's position, unions
-the tagged RDDs (partitioner-aware: inputs already partitioned the same
-way are not shuffled again) and merges the groups by key, giving
-``(k, [(tag, [v, ...]), ...])``. Every operation here is a per-key
-function of those tagged groups, applied with flatMapValues so the
-partitioner is kept.
+Joins, subtractByKey and intersection are hash joins of two inputs
+(``hash_joined``): each input is hash-partitioned on its own, as it is,
+without tags or map-side grouping (an input already partitioned that way
+is not shuffled again), and the two are zipped partition by partition, so
+a reduce task reads the right input's records, a section mark, then the
+left input's. It holds the right side by key and streams the left side
+through it (shuffle.hash_join; both sides spill above the memory budget).
+
+cogroup (any number of inputs) needs every value of every side per key:
+``cogroup_tagged`` groups each input's values by key on the map side, tags
+each group (not each value) with the input's position, unions the tagged
+RDDs (partitioner-aware) and merges the groups by key, giving
+``(k, [(tag, [v, ...]), ...])``.
 """
 
-import itertools
+import functools
 
 from . import shuffle
 from .resultiterable import ResultIterable
+
+
+def hash_joined(left, right, numPartitions, func):
+    """func(table, records) on each pair of partitions of left and right
+    hash-partitioned alike: table is {k: [w, ...]} from right, records
+    are left's (k, v). The partition count defaults to what a shuffle of
+    left.union(right) would have, as PySpark's joins do."""
+    from .rdd import SourceRDD
+    ctx = left.ctx
+    if numPartitions is None:
+        co_partitioned = left.partitioner is not None and left.partitioner == right.partitioner
+        if ctx._conf.contains("spark.default.parallelism"):
+            numPartitions = ctx.defaultParallelism
+        elif co_partitioned:
+            numPartitions = left.getNumPartitions()
+        else:
+            numPartitions = left.getNumPartitions() + right.getNumPartitions()
+    left, right = left.partitionBy(numPartitions), right.partitionBy(numPartitions)
+    node = ctx._call(ctx._engine.add_pair, left._node_id(), right._node_id(), False)
+    zipped = SourceRDD(ctx, node, [left, right], partitioner=left.partitioner,
+                       kind="ZippedPartitionsRDD2")
+    return zipped.mapPartitions(functools.partial(shuffle.hash_join, func=func), True)
+
+
+def join_pairs(table, records, keep_left, keep_right):
+    """(k, (v, w)) for every left value v and right value w of a key; an
+    unmatched side pairs with None when that side is kept (outer joins)."""
+    get = table.get
+    matched = set()
+    for k, v in records:
+        values = get(k)
+        if values is None:
+            if keep_left:
+                yield k, (v, None)
+            continue
+        if keep_right:
+            matched.add(k)
+        for w in values:
+            yield k, (v, w)
+    if keep_right:
+        for k, values in table.items():
+            if k not in matched:
+                for w in values:
+                    yield k, (None, w)
+
+
+def join(a, b, numPartitions, keep_left=False, keep_right=False):
+    return hash_joined(a, b, numPartitions, functools.partial(
+        join_pairs, keep_left=keep_left, keep_right=keep_right))
+
+
+def _unmatched(table, records):
+    return (kv for kv in records if kv[0] not in table)
+
+
+def subtract_by_key(a, b, numPartitions=None):
+    """(k, v) of a whose key is not in b."""
+    return hash_joined(a, b, numPartitions, _unmatched)
+
+
+def _common_keys(table, records):
+    for k, _ in records:
+        if k in table:
+            del table[k]  # once each
+            yield k
+
+
+def intersect_keys(a, b, numPartitions=None):
+    """The keys present in both (k, v) RDDs, once each."""
+    return hash_joined(a, b, numPartitions, _common_keys)
 
 
 class _TagGroups:
@@ -41,44 +117,7 @@ def split_tagged(n, tagged):
     return sides
 
 
-class _Pairs:
-    """Per key: the (v, w) pairs of a join; an unmatched side pairs with
-    None when that side is kept (outer joins)."""
-
-    def __init__(self, keep_left, keep_right):
-        self.keep_left = keep_left
-        self.keep_right = keep_right
-
-    def __call__(self, tagged):
-        left, right = split_tagged(2, tagged)
-        if not right and self.keep_left:
-            right = [None]
-        if not left and self.keep_right:
-            left = [None]
-        return itertools.product(left, right)
-
-
-def join(a, b, numPartitions, keep_left=False, keep_right=False):
-    return cogroup_tagged([a, b], numPartitions).flatMapValues(_Pairs(keep_left, keep_right))
-
-
 def cogroup(rdds, numPartitions=None):
     n = len(rdds)
     return cogroup_tagged(rdds, numPartitions).mapValues(
         lambda tagged: tuple(ResultIterable(side) for side in split_tagged(n, tagged)))
-
-
-def subtract_by_key(a, b, numPartitions=None):
-    """(k, v) of a whose key is not in b."""
-    def left_if_unmatched(tagged):
-        left, right = split_tagged(2, tagged)
-        return () if right else left
-    return cogroup_tagged([a, b], numPartitions).flatMapValues(left_if_unmatched)
-
-
-def intersect_keys(a, b, numPartitions=None):
-    """The keys present in both (k, v) RDDs, once each."""
-    def in_both(kv):
-        tags = {tag for tag, _ in kv[1]}  # a side's groups are never empty
-        return len(tags) == 2
-    return cogroup_tagged([a, b], numPartitions).filter(in_both).keys()

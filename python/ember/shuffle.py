@@ -2,20 +2,23 @@
 
 ``combine_locally`` and ``group_locally`` run before the shuffle (map-side
 combine) and hand partial results downstream whenever the worker's memory
-budget is reached; ``merge_combiners``, ``group_values`` and ``sort`` run after it
-and spill to disk above the budget (see external.py). The budget is
+budget is reached; ``merge_combiners``, ``group_values``, ``hash_join`` and
+``sort`` run after it and spill to disk above the budget (see external.py). The budget is
 ``spark.python.worker.memory`` (the executor passes it to workers as
 EMBER_PYTHON_WORKER_MEMORY) and spill files go to the executor's scratch
 directory (EMBER_SPILL_DIR), which is removed with the executor.
 """
 
 import bisect
+import functools
+import itertools
 import operator
 import os
 import tempfile
 
 from . import external
 from .hashing import portable_hash
+from .serializers import SECTION_MARK
 
 
 class Aggregator:
@@ -107,6 +110,16 @@ def merge_combiners(agg, iterator):
 def group_values(iterator):
     """(k, list of values) from every map task -> (k, all values of k)."""
     return external.group_by_key(iterator, _budget(), _spill_dir())
+
+
+def hash_join(iterator, func):
+    """A zipped partition (the table side's (k, w) records, a section mark,
+    the probe side's (k, v) records) -> func(table, probe records), table
+    being {k: [w, ...]} (see external.HashJoin)."""
+    iterator = iter(iterator)
+    joiner = external.HashJoin(_budget(), _spill_dir())
+    joiner.build(itertools.takewhile(functools.partial(operator.is_not, SECTION_MARK), iterator))
+    return joiner.probe(iterator, func)
 
 
 def sort(iterator, key=None, reverse=False):

@@ -47,6 +47,8 @@ out["sort"] = keyed.sortByKey(numPartitions=2).mapPartitionsWithIndex(check).col
 left = rows.map(lambda i: (i % 100_000, PAD + str(i)))
 right = sc.range(0, 100_000, numSlices=2).map(lambda k: (k, k * 3))
 out["join"] = left.join(right, 4).map(lambda kv: kv[1][1]).sum()
+# and with the large side as the table the join holds (it spills)
+out["join into a large table"] = right.join(left, 4).map(lambda kv: kv[1][0]).sum()
 print(json.dumps(out))
 """
 
@@ -107,6 +109,7 @@ def test_large_shuffles_stay_within_worker_memory():
     bounds = [(p[2], p[3]) for p in parts if p[1]]
     assert all(a[1] < b[0] for a, b in zip(bounds, bounds[1:]))
     assert out["join"] == sum(k * 3 for k in range(keys)) * (n // keys)
+    assert out["join into a large table"] == out["join"]
 
     assert len(peak) >= 3  # the daemon and its workers were sampled
     worst = max(peak.values())
