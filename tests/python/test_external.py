@@ -10,7 +10,6 @@ import sys
 import textwrap
 from operator import add
 
-import pytest
 from hypothesis import given, settings, strategies as st
 
 from ember import external, join
