@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#define XXH_INLINE_ALL  // the hash of a short key is a few instructions: inline them
 #include <xxhash.h>
 
 namespace ember::fast {

@@ -1,5 +1,7 @@
 #include "ember/fast/python_text.h"
 
+#include <array>
+
 namespace ember::fast {
 namespace {
 
@@ -7,7 +9,17 @@ unsigned char At(std::string_view s, size_t i) {
   return i < s.size() ? static_cast<unsigned char>(s[i]) : 0;
 }
 
+constexpr std::array<unsigned char, 256> SpaceClasses() {
+  std::array<unsigned char, 256> classes{};
+  for (int c = 0x09; c <= 0x0d; ++c) classes[c] = 1;
+  for (int c = 0x1c; c <= 0x20; ++c) classes[c] = 1;
+  for (int c : {0xc2, 0xe1, 0xe2, 0xe3}) classes[c] = 2;
+  return classes;
+}
+
 }  // namespace
+
+constinit const std::array<unsigned char, 256> kSpaceClass = SpaceClasses();
 
 size_t MultiByteSpaceAt(std::string_view s, size_t i) {
   switch (At(s, i)) {

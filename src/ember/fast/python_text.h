@@ -8,6 +8,7 @@
 // CodePoints gives len() of the str.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -17,33 +18,31 @@ namespace ember::fast {
 // SpaceAt for a byte s[i] >= 0x80 (a multi-byte character's first byte).
 size_t MultiByteSpaceAt(std::string_view s, size_t i);
 
+// Per byte: 0 never starts whitespace, 1 is ASCII whitespace, 2 may start
+// a multi-byte one (0xC2, 0xE1, 0xE2, 0xE3).
+extern const std::array<unsigned char, 256> kSpaceClass;
+
 // Bytes of the whitespace character starting at s[i] (1 to 3), or 0 when
 // s[i] does not start one.
 inline size_t SpaceAt(std::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20);
-  return MultiByteSpaceAt(s, i);
+  unsigned char c = kSpaceClass[static_cast<unsigned char>(s[i])];
+  return c < 2 ? c : MultiByteSpaceAt(s, i);
 }
 
 // Calls word(std::string_view) for each word of str.split() with no
 // arguments: maximal runs of non-whitespace.
 template <typename F>
 void SplitWhitespace(std::string_view s, F&& word) {
-  size_t i = 0, n = s.size(), start = 0;
-  bool in_word = false;
-  while (i < n) {
-    size_t space = SpaceAt(s, i);
-    if (space) {
-      if (in_word) word(s.substr(start, i - start));
-      in_word = false;
-      i += space;
-    } else {
-      if (!in_word) start = i;
-      in_word = true;
-      ++i;
-    }
+  const size_t n = s.size();
+  size_t i = 0;
+  while (true) {
+    size_t space;
+    while (i < n && (space = SpaceAt(s, i)) != 0) i += space;
+    if (i == n) return;
+    size_t start = i++;
+    while (i < n && (kSpaceClass[static_cast<unsigned char>(s[i])] == 0 || SpaceAt(s, i) == 0)) ++i;
+    word(s.substr(start, i - start));
   }
-  if (in_word) word(s.substr(start));
 }
 
 // len() of the str whose UTF-8 bytes are s.
