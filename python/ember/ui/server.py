@@ -20,8 +20,10 @@ class UIServer:
         self._server = _bind(_handler_class(route), port, max_retries)
         self.port = self._server.server_address[1]
         self.url = "http://%s:%d" % (HOST, self.port)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="ember-ui",
-                                        daemon=True)
+        # serve_forever notices shutdown() at its next poll: every 50 ms,
+        # so stopping a context does not wait half a second for it.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        name="ember-ui", daemon=True)
         self._thread.start()
 
     def stop(self):
