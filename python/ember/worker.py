@@ -23,7 +23,8 @@ import traceback
 
 import cloudpickle
 
-from . import accumulators, barrier, broadcast, fastpath, files, serializers as ser
+from . import _core, accumulators, barrier, broadcast, fastpath, files, serializers as ser
+from .hashing import portable_hash
 from .taskcontext import _set_task_context
 
 
@@ -91,29 +92,15 @@ def _barrier_channel(stream, write, flush):
 
 
 def _emit_buckets(records, num_buckets, partition_func, write):
-    """Group (k, v) records by bucket and write BUCKET_BATCH frames. A bucket
-    holds at most `limit` records, adapted to the record size, so memory
-    held here stays near num_buckets x 64 KiB whatever the records.
-    Returns the number of records written."""
-    buckets = {}
-    limit = 16
-    written = 0
-    for kv in records:
-        b = partition_func(kv[0]) % num_buckets
-        items = buckets.get(b)
-        if items is None:
-            buckets[b] = items = []
-        items.append(kv)
-        if len(items) >= limit:
-            payload = ser.dumps(items)
-            write(ser.BUCKET_BATCH, ser.U32.pack(b) + payload)
-            written += len(items)
-            del buckets[b]
-            limit = ser.adapt_batch_size(limit, len(payload), most=1024)
-    for b, items in buckets.items():
-        write(ser.BUCKET_BATCH, ser.U32.pack(b) + ser.dumps(items))
-        written += len(items)
-    return written
+    """Group (k, v) records by bucket, partition_func(k) % num_buckets, and
+    write BUCKET_BATCH frames (u32 bucket, pickled list of its records). A
+    bucket holds at most `limit` records, adapted to the record size, so
+    memory held here stays near num_buckets x 64 KiB whatever the records.
+    The loop runs in C++ (ember._core.fast.emit_buckets), which computes
+    portable_hash itself for keys of the common types. Returns the number
+    of records written."""
+    return _core.fast.emit_buckets(records, num_buckets, partition_func, portable_hash, write, ser.dumps,
+                                   functools.partial(ser.adapt_batch_size, most=1024), ser.BUCKET_BATCH)
 
 
 def _emit_lines(records, write):

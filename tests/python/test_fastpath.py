@@ -3,6 +3,7 @@ not, the C++ programs against the Python functions they stand for on
 random text (differential, hypothesis), and whole jobs with the fast paths
 on and off giving the same answers."""
 
+import decimal
 import operator
 import sys
 from operator import add
@@ -243,3 +244,47 @@ def test_native_combine_flushes_at_the_worker_memory_budget(context_with, tmp_pa
     sc = context_with({"spark.python.worker.memory": "1m"})
     counts = sc.textFile(str(path), 2).flatMap(str.split).map(lambda w: (w, 3)).reduceByKey(add, 4)
     assert sorted(counts.collect()) == sorted((w, 6) for w in words)
+
+
+# ------------------------------------- shuffle bucketing (emit_buckets)
+from ember import hashing, worker  # noqa: E402
+import pickle  # noqa: E402
+
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.integers(-2 ** 70, 2 ** 70),
+                    st.floats(allow_nan=False), st.text(), st.binary(),
+                    st.text(alphabet=st.characters(whitelist_categories=("Cs", "Ll"))))
+KEYS = st.recursive(SCALARS, lambda inner: st.tuples(inner, inner) | st.tuples(inner), max_leaves=6)
+
+
+def buckets_written(records, n, partition_func):
+    frames = []
+    written = worker._emit_buckets(iter(records), n, partition_func, lambda t, d: frames.append((t, d)))
+    by_bucket = {}
+    for ftype, data in frames:
+        assert ftype == worker.ser.BUCKET_BATCH
+        (b,) = worker.ser.U32.unpack_from(data, 0)
+        by_bucket.setdefault(b, []).extend(pickle.loads(data[4:]))
+    return written, by_bucket
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(KEYS, st.integers()), max_size=200), st.sampled_from([1, 2, 3, 7, 1000]))
+def test_bucketing_matches_portable_hash(records, n):
+    written, by_bucket = buckets_written(records, n, hashing.portable_hash)
+    expected = {}
+    for kv in records:
+        expected.setdefault(hashing.portable_hash(kv[0]) % n, []).append(kv)
+    assert written == len(records) and by_bucket == expected
+
+
+def test_bucketing_with_other_partition_functions_and_bad_records():
+    written, by_bucket = buckets_written([(i, str(i)) for i in range(50)], 4, lambda k: k * 3)
+    assert by_bucket == {b: [(i, str(i)) for i in range(50) if i * 3 % 4 == b] for b in range(4)}
+    others = [(decimal.Decimal("1.5"), 2), (frozenset([1, "a"]), 0), (("x", decimal.Decimal(2)), 1), (Str("s"), 3)]
+    written, by_bucket = buckets_written(others, 5, hashing.portable_hash)
+    assert by_bucket == {b: [kv for kv in others if hashing.portable_hash(kv[0]) % 5 == b]
+                         for b in {hashing.portable_hash(kv[0]) % 5 for kv in others}}
+    with pytest.raises(TypeError, match="not subscriptable"):
+        buckets_written([(1, 2), 3], 2, hashing.portable_hash)
+    with pytest.raises(TypeError, match="unhashable"):
+        buckets_written([([1], 2)], 2, hashing.portable_hash)

@@ -140,4 +140,5 @@ void BindFast(py::module_& m) {
       .def_property_readonly("count", &TextProgram::Count)
       .def("memory", &TextProgram::Memory)
       .def("take", &TextProgram::Take);
+  BindBucketEmitter(fast);
 }

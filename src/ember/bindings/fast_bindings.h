@@ -12,8 +12,19 @@
 //                value is pair_value * occurrences for an int, the float
 //                sum in the order added for a float, as Python computes them
 // Frames are the bytes of UTF-8 line frames (valid UTF-8).
+//   emit_buckets(records, n, partition_func, write, dumps, adapt, frame_type)
+//     the shuffle map side's bucketing (python/ember/worker.py documents
+//     it): each (k, v) record goes to bucket partition_func(k) % n, a
+//     bucket's records are written as write(frame_type, u32 bucket +
+//     dumps(list)) when it holds `limit` of them (adapt(limit, payload
+//     size) -> the next limit); returns the number of records. When
+//     partition_func is ember's portable_hash the hash of a str, bytes,
+//     int, float, bool, None or a tuple of them is computed here, with its
+//     result; any other key is handed to partition_func.
 #pragma once
 
 #include <pybind11/pybind11.h>
 
 void BindFast(pybind11::module_& m);
+// emit_buckets, into the `fast` submodule (bucket_emitter.cc).
+void BindBucketEmitter(pybind11::module_& fast);
