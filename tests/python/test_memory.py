@@ -112,3 +112,33 @@ def test_large_shuffles_stay_within_worker_memory():
     worst = max(peak.values())
     print("peak RSS (MB):", sorted(round(v) for v in peak.values()))
     assert worst <= 2 * LIMIT_MB + IDLE_WORKER_MB, sorted(peak.values())
+
+
+RELEASE_PROGRAM = r"""
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+from ember import SparkContext
+sc = SparkContext("local[2]", "memory-release-test")
+rows = sc.range(0, 2_000_000, numSlices=2).map(lambda i: (i * 7919) % 2_000_000)
+workers = set(sc.parallelize(range(8), 8).map(lambda _: os.getpid()).collect())
+print(json.dumps({"workers": sorted(workers), "sorted": rows.sortBy(lambda x: x).count()}), flush=True)
+sys.stdin.readline()  # the test reads the workers' memory now, between tasks
+sc.stop()
+"""
+
+
+def test_workers_give_back_a_task_s_memory_when_it_ends():
+    # A reduce task holding a million ints (~40 MB) in each worker: once it
+    # ended, nothing of the task may pin that memory until the next task.
+    proc = subprocess.Popen([sys.executable, "-c", RELEASE_PROGRAM, os.path.join(ROOT, "python")],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out = json.loads(proc.stdout.readline())
+        sizes = [rss_mb(pid) for pid in out["workers"]]
+        proc.stdin.write("\n")
+        proc.stdin.flush()
+        assert proc.wait(timeout=120) == 0, proc.stderr.read()
+    finally:
+        proc.kill()
+    assert out["sorted"] == 2_000_000
+    assert sizes and max(sizes) <= IDLE_WORKER_MB + 10, sizes
