@@ -43,6 +43,11 @@ def check(split, it):
 keyed = rows.map(lambda i: ((i * 7919) % N, PAD))
 out["sort"] = keyed.sortByKey(numPartitions=2).mapPartitionsWithIndex(check).collect()
 
+# sortBy over every record: the records themselves are shuffled and sorted
+records = rows.map(lambda i: "%07d%s" % ((i * 7919) % N, PAD))
+by_prefix = records.sortBy(lambda s: s[:7], numPartitions=2).map(lambda s: (int(s[:7]), None))
+out["sortBy"] = by_prefix.mapPartitionsWithIndex(check).collect()
+
 # join of every record with a smaller table
 left = rows.map(lambda i: (i % 100_000, PAD + str(i)))
 right = sc.range(0, 100_000, numSlices=2).map(lambda k: (k, k * 3))
@@ -101,11 +106,12 @@ def test_large_shuffles_stay_within_worker_memory():
 
     n, keys = 2_000_000, 100_000
     assert out["group"] == [[n // 2 // 2500, 2500], [n // 2, 1]]  # even i: 2500 keys
-    parts = sorted(out["sort"])
-    assert sum(p[1] for p in parts) == n
-    assert all(p[4] for p in parts)
-    bounds = [(p[2], p[3]) for p in parts if p[1]]
-    assert all(a[1] < b[0] for a, b in zip(bounds, bounds[1:]))
+    for sort in ("sort", "sortBy"):
+        parts = sorted(out[sort])
+        assert sum(p[1] for p in parts) == n
+        assert all(p[4] for p in parts)
+        bounds = [(p[2], p[3]) for p in parts if p[1]]
+        assert all(a[1] < b[0] for a, b in zip(bounds, bounds[1:]))
     assert out["join"] == sum(k * 3 for k in range(keys)) * (n // keys)
 
     assert len(peak) >= 3  # the daemon and its workers were sampled
