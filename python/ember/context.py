@@ -44,6 +44,18 @@ def python_path_entry(py_file):
     return os.path.dirname(py_file) if py_file.endswith(".py") else py_file
 
 
+def _decoded_batches(results):
+    """The records of each frame of per-partition frame lists, dropping each
+    frame as it is decoded, so that a collect holds the records and not
+    their pickled frames too."""
+    results.reverse()
+    while results:
+        frames = results.pop()
+        frames.reverse()
+        while frames:
+            yield ser.decode_frame(*frames.pop())
+
+
 class SparkContext:
     """The connection to an ember engine, used to create RDDs.
 
@@ -693,8 +705,7 @@ class SparkContext:
 
     def _run(self, rdd, partitions=None):
         """Run a job on `rdd`; an iterator over the records of the partitions."""
-        results = self._run_frames(rdd, partitions)
-        return itertools.chain.from_iterable(ser.decode_frames(frames) for frames in results)
+        return itertools.chain.from_iterable(_decoded_batches(self._run_frames(rdd, partitions)))
 
     def _apply_accumulator_updates(self):
         for payload in self._engine.take_accumulator_updates():

@@ -434,26 +434,31 @@ def group_by_key(iterator, limit, spill_dir, gauge=None):
 
 
 class ExternalSorter:
-    """sorted() in bounded memory: sorted runs on disk, merged lazily."""
+    """sorted() in bounded memory: sorted runs on disk, merged lazily.
+
+    Sorting with a key function makes a key per record, a new object as
+    big as the record at worst, all alive while the buffer sorts: with one,
+    the buffer spills at half the budget."""
 
     def __init__(self, limit, spill_dir, gauge=None):
+        self.limit = limit
         self.spill_dir = spill_dir
-        self.gauge = gauge or MemoryGauge(limit)
+        self.gauge = gauge
 
     def sorted(self, iterator, key=None, reverse=False):
         runs = []
         buffer = []
-        gauge = self.gauge
+        gauge = self.gauge or MemoryGauge(self.limit if key is None else self.limit // 2)
         for block in _blocks(iterator, gauge):
             buffer.extend(block)
-            if self.gauge.over():
+            if gauge.over():
                 task_metrics.spilling(gauge)
                 buffer.sort(key=key, reverse=reverse)
                 run = SpillFile(self.spill_dir)
                 run.write(buffer)
                 runs.append(run)
                 buffer = []
-                self.gauge.spilled()
+                gauge.spilled()
         buffer.sort(key=key, reverse=reverse)
         if not runs:
             return iter(buffer)

@@ -28,7 +28,8 @@ _MAX_BUILTIN_CHAIN = 8
 
 class Command:
     """ops: list of (kind, f); f(x) for record ops, f(split, iterator) for
-    PARTITION. output: "pickle", "lines", ("buckets", n, partition_func) or
+    PARTITION. output: "pickle", "lines", ("buckets", n, partition_func),
+    ("ranges", n, ranges_of: a chunk of records -> their buckets) or
     ("writables", key class, value class).
     profile: None, or the profiler (ember.profiler) the task runs under
     (spark.python.profile).

@@ -6,6 +6,7 @@ key-based aggregations shuffle through the engine (see shuffle.py).
 Behaviour, names, signatures and defaults follow PySpark's RDD API.
 """
 
+import bisect
 import copy
 import functools
 import heapq
@@ -38,6 +39,19 @@ from .storagelevel import StorageLevel
 
 def _identity(x):
     return x
+
+
+def _range_buckets(bounds, sort_key, ascending):
+    """A range shuffle's bucketing of a chunk of records: the index of the
+    range of each sort_key(record) among the bounds, counted from the top
+    when descending (as RangeBounds), computed by nested maps in C."""
+    position = functools.partial(bisect.bisect_left, bounds)
+    from_top = list(range(len(bounds), -1, -1))
+
+    def ranges_of(chunk):
+        found = map(position, map(sort_key, chunk))
+        return found if ascending else map(from_top.__getitem__, found)
+    return ranges_of
 
 
 def _count(iterator):
@@ -780,19 +794,37 @@ class RDD:
         >>> rdd.sortByKey(False, 1).keys().collect()
         ['d', 'c', 'b', 'a']
         """
+        return self._range_sort(keyfunc, ascending, numPartitions, pairs=True)
+
+    def sortBy(self, keyfunc, ascending=True, numPartitions=None):
+        """The records ordered by keyfunc(record). Like PySpark's keyBy,
+        sortByKey and values, without the (key, record) pairs: the records
+        themselves are shuffled by the range of their key and sorted by it.
+
+        >>> sc.parallelize([("a", 3), ("b", 1), ("c", 2)]).sortBy(lambda x: x[1]).collect()
+        [('b', 1), ('c', 2), ('a', 3)]
+        """
+        return self._range_sort(keyfunc, ascending, numPartitions, pairs=False)
+
+    def _range_sort(self, keyfunc, ascending, numPartitions, pairs):
+        """Stable sort by keyfunc of the key of (k, v) pairs (by k when
+        keyfunc is None), or of whole records when not `pairs`, into ranges
+        of sampled bounds; only pairs keep the range partitioner."""
         if numPartitions is None:
             numPartitions = self._defaultReducePartitions()
-        sort_partition = functools.partial(shuffle.sort_by_key, keyfunc=keyfunc, ascending=ascending)
+        sort_key = shuffle.record_key(keyfunc) if pairs else keyfunc
+        sort_partition = functools.partial(shuffle.sort, key=sort_key, reverse=not ascending)
         if numPartitions == 1:
             rdd = self.coalesce(1) if self.getNumPartitions() > 1 else self
-            return rdd.mapPartitions(sort_partition, True)
+            return rdd.mapPartitions(sort_partition, pairs)
         if numPartitions == 0:
             return self  # no partitions, so no records to sort
-        bounds = self._range_bounds(numPartitions, keyfunc)
-        return (self.partitionBy(numPartitions, RangeBounds(bounds, keyfunc, ascending))
-                .mapPartitions(sort_partition, True))
+        bounds = self._range_bounds(numPartitions, sort_key)
+        partitioner = Partitioner(numPartitions, RangeBounds(bounds, keyfunc, ascending)) if pairs else None
+        ranges = (numPartitions, _range_buckets(bounds, sort_key, ascending))
+        return ShuffledRDD(self, partitioner, ranges).mapPartitions(sort_partition, pairs)
 
-    def _range_bounds(self, numPartitions, keyfunc):
+    def _range_bounds(self, numPartitions, sort_key):
         """At most numPartitions - 1 increasing key bounds cutting the keys into
         ranges of similar record counts, from one sampling pass: each
         partition returns its count and a uniform reservoir of its records,
@@ -800,8 +832,7 @@ class RDD:
         per_partition = min(10_000, max(20, 60 * numPartitions // max(1, self.getNumPartitions())))
         sketches = self.mapPartitionsWithIndex(lambda split, it: [sampling.reservoir(
             it, per_partition, 1, split)]).collect()
-        key_of = shuffle.record_key(keyfunc)
-        weighted = sorted(((key_of(kv), n / len(sample)) for n, sample in sketches for kv in sample),
+        weighted = sorted(((sort_key(x), n / len(sample)) for n, sample in sketches for x in sample),
                           key=operator.itemgetter(0))
         total = math.fsum(w for _, w in weighted)
         bounds, seen, cut = [], 0.0, 1
@@ -812,13 +843,6 @@ class RDD:
                     bounds.append(key)
                 cut += 1
         return bounds
-
-    def sortBy(self, keyfunc, ascending=True, numPartitions=None):
-        """
-        >>> sc.parallelize([("a", 3), ("b", 1), ("c", 2)]).sortBy(lambda x: x[1]).collect()
-        [('b', 1), ('c', 2), ('a', 3)]
-        """
-        return self.keyBy(keyfunc).sortByKey(ascending, numPartitions).values()
 
     def repartitionAndSortWithinPartitions(self, numPartitions=None, partitionFunc=portable_hash,
                                            ascending=True, keyfunc=None):
@@ -1406,17 +1430,24 @@ class ShuffledRDD(RDD):
 
     The map side runs the parent's fused pipeline and buckets its records
     with the partitioner; the engine writes and reads the shuffle files and
-    deletes them when this object is garbage-collected.
+    deletes them when this object is garbage-collected. A range shuffle
+    (sortByKey, sortBy) gives `ranges`: its number of buckets and the
+    function bucketing a chunk of records (see _range_buckets), and the
+    partitioner of its result, None when the records are not pairs.
     """
 
     _kind = "ShuffledRDD"
 
-    def __init__(self, prev, partitioner):
+    def __init__(self, prev, partitioner, ranges=None):
         super().__init__(prev.ctx, partitioner)
         self._prev = prev
+        if ranges is None:
+            self._out = ("buckets", partitioner.numPartitions, partitioner.partitionFunc)
+        else:
+            self._out = ("ranges",) + ranges
 
     def _build_node(self):
-        out = ("buckets", self.partitioner.numPartitions, self.partitioner.partitionFunc)
+        out = self._out
         prev = self._prev
         barrier = _fuses(prev) and prev._barrier
         if _fuses(prev):
@@ -1427,7 +1458,7 @@ class ShuffledRDD(RDD):
         map_node = self.ctx._call(engine.add_python, source._node_id(), *_pickle_command(command, self),
                                   barrier)
         self.ctx._profile_node(map_node, command)
-        node = self.ctx._call(engine.add_shuffled, map_node, self.partitioner.numPartitions)
+        node = self.ctx._call(engine.add_shuffled, map_node, out[1])
         # ContextCleaner: once this RDD is collected nothing can read its
         # shuffle again, so its files go (a stopped context already removed
         # everything).

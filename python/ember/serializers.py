@@ -153,12 +153,6 @@ def encode_writable_pairs(key_class, value_class, pairs):
     return b"".join(out)
 
 
-def decode_frames(frames):
-    """Chain the records of a list of (type, payload) frames."""
-    for ftype, data in frames:
-        yield from decode_frame(ftype, data)
-
-
 def adapt_batch_size(batch_size, payload_bytes, most=1 << 16):
     """The next batch size, given the pickled size of a batch of batch_size
     records: double while small, cut at once to the target when too big."""

@@ -103,6 +103,37 @@ def _emit_buckets(records, num_buckets, partition_func, write):
                                    functools.partial(ser.adapt_batch_size, most=1024), ser.BUCKET_BATCH)
 
 
+def _emit_ranges(records, num_buckets, ranges_of, write):
+    """A range shuffle's map side (sortByKey, sortBy): as _emit_buckets, but
+    ranges_of(chunk) gives the buckets of a chunk of records at once, as
+    nested maps that run in C but for the user's key function, and the
+    records need not be pairs. Chunks are as long as the adapted batch."""
+    buckets = [[] for _ in range(num_buckets)]
+    limit = 16
+    written = 0
+    it = iter(records)
+    while True:
+        chunk = list(itertools.islice(it, limit))
+        if not chunk:
+            break
+        found = list(ranges_of(chunk))
+        for b, x in zip(found, chunk):
+            buckets[b].append(x)
+        for b in set(found):
+            items = buckets[b]
+            if len(items) >= limit:
+                payload = ser.dumps(items)
+                write(ser.BUCKET_BATCH, ser.U32.pack(b) + payload)
+                written += len(items)
+                buckets[b] = []
+                limit = ser.adapt_batch_size(limit, len(payload), most=1024)
+    for b, items in enumerate(buckets):
+        if items:
+            write(ser.BUCKET_BATCH, ser.U32.pack(b) + ser.dumps(items))
+            written += len(items)
+    return written
+
+
 def _emit_lines(records, write):
     """saveAsTextFile: str(record) (bytes as they are), UTF-8, joined.
     Returns the number of records written."""
@@ -168,6 +199,8 @@ def _run_command(command, split, stream, write):
         return "file", _emit_lines(records, write)
     if out[0] == "writables":
         return "file", _emit_writables(records, out[1], out[2], write)
+    if out[0] == "ranges":
+        return "shuffle", _emit_ranges(records, out[1], out[2], write)
     _, num_buckets, partition_func = out
     return "shuffle", _emit_buckets(records, num_buckets, partition_func, write)
 
@@ -195,7 +228,6 @@ def run_task(payload, stream, write):
     if header.get("barrier"):
         barrier._enter_task(header, stream.barrier_sync)
     stream.input_done = False
-    stream.counts = []
     metrics = {"deserialize_ns": time.perf_counter_ns() - wall_start,
                "deserialize_cpu_ns": time.process_time_ns() - cpu_start}
     if command.profile is None:
@@ -209,6 +241,10 @@ def run_task(payload, stream, write):
     if updates:
         write(ser.ACCUMULATORS, ser.dumps(updates))
     write(ser.METRICS, _metrics_payload(metrics, output, stream.counts, cpu_start))
+    # The counts' ints were allocated amid the task's records: kept until
+    # the next task, they would pin the freed records' memory (pymalloc
+    # returns an arena only when all of it is free), tens of MB a worker.
+    stream.counts = []
     write(ser.END)
     _set_task_context(None)
 

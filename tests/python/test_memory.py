@@ -43,6 +43,11 @@ def check(split, it):
 keyed = rows.map(lambda i: ((i * 7919) % N, PAD))
 out["sort"] = keyed.sortByKey(numPartitions=2).mapPartitionsWithIndex(check).collect()
 
+# sortBy over every record: the records themselves are shuffled and sorted
+records = rows.map(lambda i: "%07d%s" % ((i * 7919) % N, PAD))
+by_prefix = records.sortBy(lambda s: s[:7], numPartitions=2).map(lambda s: (int(s[:7]), None))
+out["sortBy"] = by_prefix.mapPartitionsWithIndex(check).collect()
+
 # join of every record with a smaller table
 left = rows.map(lambda i: (i % 100_000, PAD + str(i)))
 right = sc.range(0, 100_000, numSlices=2).map(lambda k: (k, k * 3))
@@ -103,11 +108,12 @@ def test_large_shuffles_stay_within_worker_memory():
 
     n, keys = 2_000_000, 100_000
     assert out["group"] == [[n // 2 // 2500, 2500], [n // 2, 1]]  # even i: 2500 keys
-    parts = sorted(out["sort"])
-    assert sum(p[1] for p in parts) == n
-    assert all(p[4] for p in parts)
-    bounds = [(p[2], p[3]) for p in parts if p[1]]
-    assert all(a[1] < b[0] for a, b in zip(bounds, bounds[1:]))
+    for sort in ("sort", "sortBy"):
+        parts = sorted(out[sort])
+        assert sum(p[1] for p in parts) == n
+        assert all(p[4] for p in parts)
+        bounds = [(p[2], p[3]) for p in parts if p[1]]
+        assert all(a[1] < b[0] for a, b in zip(bounds, bounds[1:]))
     assert out["join"] == sum(k * 3 for k in range(keys)) * (n // keys)
     assert out["join into a large table"] == out["join"]
 
@@ -115,3 +121,33 @@ def test_large_shuffles_stay_within_worker_memory():
     worst = max(peak.values())
     print("peak RSS (MB):", sorted(round(v) for v in peak.values()))
     assert worst <= 2 * LIMIT_MB + IDLE_WORKER_MB, sorted(peak.values())
+
+
+RELEASE_PROGRAM = r"""
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+from ember import SparkContext
+sc = SparkContext("local[2]", "memory-release-test")
+rows = sc.range(0, 2_000_000, numSlices=2).map(lambda i: (i * 7919) % 2_000_000)
+workers = set(sc.parallelize(range(8), 8).map(lambda _: os.getpid()).collect())
+print(json.dumps({"workers": sorted(workers), "sorted": rows.sortBy(lambda x: x).count()}), flush=True)
+sys.stdin.readline()  # the test reads the workers' memory now, between tasks
+sc.stop()
+"""
+
+
+def test_workers_give_back_a_task_s_memory_when_it_ends():
+    # A reduce task holding a million ints (~40 MB) in each worker: once it
+    # ended, nothing of the task may pin that memory until the next task.
+    proc = subprocess.Popen([sys.executable, "-c", RELEASE_PROGRAM, os.path.join(ROOT, "python")],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out = json.loads(proc.stdout.readline())
+        sizes = [rss_mb(pid) for pid in out["workers"]]
+        proc.stdin.write("\n")
+        proc.stdin.flush()
+        assert proc.wait(timeout=120) == 0, proc.stderr.read()
+    finally:
+        proc.kill()
+    assert out["sorted"] == 2_000_000
+    assert sizes and max(sizes) <= IDLE_WORKER_MB + 10, sizes

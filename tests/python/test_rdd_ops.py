@@ -228,3 +228,16 @@ def test_map_partitions_with_index_gets_its_own_rdds_partition_under_union_coale
     assert a.zip(a).collect() == [(0, 0), (1, 1)]
     ranges = sc.range(0, 6, numSlices=3).union(sc.range(6, 9, numSlices=2))
     assert ranges.collect() == list(range(9))
+
+
+def test_collect_drops_each_frame_once_decoded():
+    # A collect holds the records, not their pickled frames as well.
+    import sys
+    from ember import context, serializers as ser
+    first = ser.dumps([1, 2])
+    results = [[(ser.PICKLE_BATCH, first), (ser.PICKLE_BATCH, ser.dumps([3]))], [],
+               [(ser.PICKLE_BATCH, ser.dumps([4]))]]
+    batches = context._decoded_batches(results)
+    assert next(batches) == [1, 2]
+    assert sys.getrefcount(first) == 2  # `first` and getrefcount's argument: the frame is gone
+    assert list(batches) == [[3], [4]] and results == []

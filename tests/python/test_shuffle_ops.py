@@ -108,6 +108,23 @@ def test_sort_by_is_stable_within_equal_keys_per_partition(sc, data, n):
     assert sc.parallelize(data, n).sortBy(lambda x: -x).collect() == sorted(data, reverse=True)
 
 
+# Records of any kind, unhashable and None among them, sorted by an int.
+sortable_records = st.lists(st.one_of(st.integers(-9, 9),
+                                      st.lists(st.integers(-9, 9), min_size=1, max_size=2),
+                                      st.tuples(st.integers(-9, 9), st.none())), max_size=60)
+
+
+@SETTINGS
+@given(sortable_records, parts, st.integers(1, 7), st.booleans())
+def test_sort_by_orders_any_records_stably(sc, data, n, out_parts, ascending):
+    # Equal keys keep their input order across partitions too, as PySpark's
+    # keyBy + sortByKey + values keeps them.
+    first_int = lambda record: record if isinstance(record, int) else record[0]  # noqa: E731
+    result = sc.parallelize(data, n).sortBy(first_int, ascending, out_parts)
+    assert result.collect() == sorted(data, key=first_int, reverse=not ascending)
+    assert result.getNumPartitions() == out_parts and result.partitioner is None
+
+
 def test_sort_by_key_balances_skewed_keys(sc):
     # Zipf-like: key k appears about 2000 / (k + 1) times.
     data = [(k, i) for k in range(200) for i in range(2000 // (k + 1))]

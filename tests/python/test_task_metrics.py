@@ -2,6 +2,7 @@
 sums (StatusTracker._stageMetrics, ember's private accessor) match what
 the job read, shuffled, wrote and spilled, under every master."""
 
+import hashlib
 import os
 import uuid
 
@@ -67,6 +68,16 @@ def test_cached_blocks_are_read_as_input(sc):
     assert first["input_records_read"] == 100  # the parallelized slices, once
     assert second["input_records_read"] == 100  # the cached blocks
     assert second["input_bytes_read"] > 0
+
+
+def test_sort_by_shuffles_records_not_key_record_pairs(sc):
+    rows = sc.parallelize([hashlib.sha256(b"%d" % i).hexdigest() for i in range(2000)], 2)
+    key = lambda s: s[::-1]  # noqa: E731 (a new string as big as the record)
+    got, (by_record, _) = _stages(sc, lambda: rows.sortBy(key, numPartitions=2).collect())
+    assert got == sorted(rows.collect(), key=key)
+    pairs, (by_pair, _) = _stages(sc, lambda: rows.keyBy(key).sortByKey(numPartitions=2).values().collect())
+    assert pairs == got
+    assert by_record["shuffle_bytes_written"] < 0.6 * by_pair["shuffle_bytes_written"]
 
 
 def test_python_spills_are_reported(context_with):
