@@ -108,30 +108,8 @@ def _emit_ranges(records, num_buckets, ranges_of, write):
     ranges_of(chunk) gives the buckets of a chunk of records at once, as
     nested maps that run in C but for the user's key function, and the
     records need not be pairs. Chunks are as long as the adapted batch."""
-    buckets = [[] for _ in range(num_buckets)]
-    limit = 16
-    written = 0
-    it = iter(records)
-    while True:
-        chunk = list(itertools.islice(it, limit))
-        if not chunk:
-            break
-        found = list(ranges_of(chunk))
-        for b, x in zip(found, chunk):
-            buckets[b].append(x)
-        for b in set(found):
-            items = buckets[b]
-            if len(items) >= limit:
-                payload = ser.dumps(items)
-                write(ser.BUCKET_BATCH, ser.U32.pack(b) + payload)
-                written += len(items)
-                buckets[b] = []
-                limit = ser.adapt_batch_size(limit, len(payload), most=1024)
-    for b, items in enumerate(buckets):
-        if items:
-            write(ser.BUCKET_BATCH, ser.U32.pack(b) + ser.dumps(items))
-            written += len(items)
-    return written
+    return _core.fast.emit_ranges(records, num_buckets, ranges_of, write, ser.dumps,
+                                  functools.partial(ser.adapt_batch_size, most=1024), ser.BUCKET_BATCH)
 
 
 def _emit_lines(records, write):

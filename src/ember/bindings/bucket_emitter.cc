@@ -75,6 +75,8 @@ class BucketEmitter {
     }
   }
 
+  Py_ssize_t limit() const { return limit_; }
+
   void FlushAll() {
     for (size_t b = 0; b < buckets_.size(); ++b)
       if (buckets_[b]) Flush(b);
@@ -136,6 +138,40 @@ int64_t EmitBuckets(const py::iterable& records, size_t n, const py::object& par
   return out.written;
 }
 
+int64_t EmitRanges(const py::iterable& records, size_t n, const py::object& ranges_of, py::object write,
+                   py::object dumps, py::object adapt, int frame_type) {
+  BucketEmitter out(n, std::move(write), std::move(dumps), std::move(adapt), frame_type);
+  py::iterator it = py::iter(records);
+  while (true) {
+    py::list chunk;
+    while (PyList_GET_SIZE(chunk.ptr()) < out.limit()) {
+      PyObject* raw = PyIter_Next(it.ptr());
+      if (!raw) break;
+      int appended = PyList_Append(chunk.ptr(), raw);
+      Py_DECREF(raw);
+      if (appended < 0) throw py::error_already_set();
+    }
+    if (PyErr_Occurred()) throw py::error_already_set();
+    if (PyList_GET_SIZE(chunk.ptr()) == 0) break;
+    py::iterator found = py::iter(ranges_of(chunk));
+    for (py::handle record : chunk) {
+      py::object b = py::reinterpret_steal<py::object>(PyIter_Next(found.ptr()));
+      if (!b) {
+        if (PyErr_Occurred()) throw py::error_already_set();
+        throw py::value_error("ranges_of gave fewer buckets than records");
+      }
+      size_t bucket = b.cast<size_t>();
+      if (bucket >= n) throw py::index_error("bucket " + std::to_string(bucket) + " of " + std::to_string(n));
+      out.Add(bucket, record.ptr());
+    }
+  }
+  out.FlushAll();
+  return out.written;
+}
+
 }  // namespace
 
-void BindBucketEmitter(py::module_& fast) { fast.def("emit_buckets", &EmitBuckets); }
+void BindBucketEmitter(py::module_& fast) {
+  fast.def("emit_buckets", &EmitBuckets);
+  fast.def("emit_ranges", &EmitRanges);
+}

@@ -21,6 +21,9 @@
 //     partition_func is ember's portable_hash the hash of a str, bytes,
 //     int, float, bool, None or a tuple of them is computed here, with its
 //     result; any other key is handed to partition_func.
+//   emit_ranges(records, n, ranges_of, write, dumps, adapt, frame_type)
+//     the same for a range shuffle: records (any objects) are taken in
+//     chunks of `limit`, ranges_of(chunk) gives their buckets.
 #pragma once
 
 #include <pybind11/pybind11.h>
