@@ -42,6 +42,11 @@ def resource_profile_added(store, e):
             ("resourceName", "Resource Name"), ("amount", "Amount")])})
 
 
+def stage_key(fields):
+    """(stage id, attempt id) of a stage event or its Stage Info."""
+    return fields["Stage ID"], fields.get("Stage Attempt ID", 0)
+
+
 @handles("StageExecutorMetrics")
 def stage_executor_metrics(store, e):
     peak = e.get("Executor Metrics") or {}
@@ -101,7 +106,7 @@ def job_start(store, e):
     store.jobs[job_id] = job
     for info in infos:
         store.stage_jobs.setdefault(info["Stage ID"], set()).add(job_id)
-        key = (info["Stage ID"], info.get("Stage Attempt ID", 0))
+        key = stage_key(info)
         if key not in store.stages:
             store.stages[key] = _new_stage(info, "PENDING", props)
         storage.note_rdds(store, info)
@@ -135,7 +140,7 @@ def stage_jobs(store, stage_id):
 @handles("StageSubmitted")
 def stage_submitted(store, e):
     info = e["Stage Info"]
-    key = (info["Stage ID"], info.get("Stage Attempt ID", 0))
+    key = stage_key(info)
     stage = store.stages.get(key)
     if stage is None:
         stage = store.stages[key] = _new_stage(info, "ACTIVE", e.get("Properties") or {})
@@ -151,7 +156,7 @@ def stage_submitted(store, e):
 @handles("StageCompleted")
 def stage_completed(store, e):
     info = e["Stage Info"]
-    key = (info["Stage ID"], info.get("Stage Attempt ID", 0))
+    key = stage_key(info)
     stage = store.stages.get(key)
     if stage is None:
         return
@@ -170,7 +175,7 @@ def stage_completed(store, e):
 @handles("TaskStart")
 def task_start(store, e):
     info = e["Task Info"]
-    key = (e["Stage ID"], e.get("Stage Attempt ID", 0))
+    key = stage_key(e)
     tasks = store.tasks.setdefault(key, {})
     tasks[info["Task ID"]] = {
         "taskId": info["Task ID"], "index": info["Index"], "attempt": info["Attempt"],

@@ -15,7 +15,7 @@ _COUNTERS = {"SUCCESS": ("numCompletedTasks", "numCompleteTasks"),
 @handles("TaskEnd")
 def task_end(store, e):
     info = e["Task Info"]
-    key = (e["Stage ID"], e.get("Stage Attempt ID", 0))
+    key = handlers.stage_key(e)
     reason = e.get("Task End Reason") or {"Reason": "Success"}
     status = _REASON_STATUS.get(reason.get("Reason"), "FAILED")
     measured = metrics.task_metrics(e.get("Task Metrics") or {})
