@@ -37,6 +37,7 @@ import tempfile
 import weakref
 from operator import itemgetter
 
+from . import _core
 from .resultiterable import ResultIterable
 
 CHECK_EVERY = 4096      # most records between two reads of the memory gauge
@@ -215,15 +216,7 @@ def group_map_side(iterator, limit, gauge=None):
     gauge = gauge or MemoryGauge(limit)
     table = {}
     for block in _blocks(iterator, gauge):
-        for k, v in block:
-            values = table.get(k)
-            if values is None:
-                table[k] = [v]
-            else:
-                values.append(v)
-                if len(values) >= LIST_CHUNK:
-                    yield k, values
-                    del table[k]
+        yield from _core.fast.group_block(table, block, LIST_CHUNK)
         if gauge.over():
             yield from table.items()
             table.clear()
@@ -383,14 +376,8 @@ class HashJoin(_Grouper):
 
     def build(self, records):
         table, gauge = self.table, self.gauge
-        get = table.get  # the hot loop: one lookup per record
         for block in _blocks(records, gauge):
-            for k, w in block:
-                values = get(k)
-                if values is None:
-                    table[k] = [w]
-                else:
-                    values.append(w)
+            _core.fast.group_block(table, block, 0)
             if gauge.over():
                 self._spill()
 

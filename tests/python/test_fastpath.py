@@ -288,3 +288,37 @@ def test_bucketing_with_other_partition_functions_and_bad_records():
         buckets_written([(1, 2), 3], 2, hashing.portable_hash)
     with pytest.raises(TypeError, match="unhashable"):
         buckets_written([([1], 2)], 2, hashing.portable_hash)
+
+
+# --------------------------------------------- grouping (group_block)
+def python_group_block(table, block, chunk):
+    full = []
+    for k, v in block:
+        values = table.get(k)
+        if values is None:
+            table[k] = [v]
+        else:
+            values.append(v)
+            if chunk and len(values) >= chunk:
+                full.append((k, values))
+                del table[k]
+    return full
+
+
+def outcome(f, *args):
+    try:
+        return f(*args)
+    except Exception as e:  # the error is part of what must match
+        return type(e), str(e)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.tuples(st.integers(0, 5), st.integers()), st.lists(st.integers(0, 5), min_size=2, max_size=2),
+                          st.text(max_size=3), st.tuples(st.integers(0, 5), st.integers(), st.integers()),
+                          st.tuples(st.integers()), st.integers(), st.tuples(st.lists(st.integers()), st.integers())),
+                max_size=40), st.sampled_from([0, 1, 3]))
+def test_group_block_matches_python(records, chunk):
+    native, python = {}, {}
+    assert outcome(_core.fast.group_block, native, iter(records), chunk) == outcome(python_group_block, python,
+                                                                                    records, chunk)
+    assert native == python

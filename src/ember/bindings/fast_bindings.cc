@@ -141,4 +141,5 @@ void BindFast(py::module_& m) {
       .def("memory", &TextProgram::Memory)
       .def("take", &TextProgram::Take);
   BindBucketEmitter(fast);
+  BindGrouping(fast);
 }

@@ -24,6 +24,10 @@
 //   emit_ranges(records, n, ranges_of, write, dumps, adapt, frame_type)
 //     the same for a range shuffle: records (any objects) are taken in
 //     chunks of `limit`, ranges_of(chunk) gives their buckets.
+//   group_block(table, block, chunk) -> [(k, values)]
+//     for each (k, v) of block: table[k].append(v) (a new list for a new
+//     key); a key's list that reaches `chunk` values (when chunk > 0) is
+//     taken out of the table and returned (python/ember/external.py).
 #pragma once
 
 #include <pybind11/pybind11.h>
@@ -31,3 +35,5 @@
 void BindFast(pybind11::module_& m);
 // emit_buckets, into the `fast` submodule (bucket_emitter.cc).
 void BindBucketEmitter(pybind11::module_& fast);
+// group_block, into the `fast` submodule (grouping.cc).
+void BindGrouping(pybind11::module_& fast);

@@ -1,0 +1,72 @@
+// ember._core.fast.group_block (see fast_bindings.h): the hot loop of
+// python/ember/external.py's map-side grouping and hash-join table, with
+// the same dict operations and the same unpacking errors as
+// `for k, v in block:` in Python.
+#include <pybind11/pybind11.h>
+
+#include "ember/bindings/fast_bindings.h"
+
+namespace py = pybind11;
+
+namespace {
+
+// k, v = record, as Python unpacks it (new references).
+void UnpackPair(PyObject* record, py::object* k, py::object* v) {
+  if (PyTuple_CheckExact(record) && PyTuple_GET_SIZE(record) == 2) {
+    *k = py::reinterpret_borrow<py::object>(PyTuple_GET_ITEM(record, 0));
+    *v = py::reinterpret_borrow<py::object>(PyTuple_GET_ITEM(record, 1));
+    return;
+  }
+  PyObject* it = PyObject_GetIter(record);
+  if (!it) {
+    PyErr_Clear();
+    throw py::type_error(std::string("cannot unpack non-iterable ") + Py_TYPE(record)->tp_name + " object");
+  }
+  py::object iter = py::reinterpret_steal<py::object>(it);
+  PyObject* items[3] = {nullptr, nullptr, nullptr};
+  int got = 0;
+  for (; got < 3; ++got) {
+    items[got] = PyIter_Next(it);
+    if (!items[got]) break;
+  }
+  py::object first = py::reinterpret_steal<py::object>(items[0]);
+  py::object second = py::reinterpret_steal<py::object>(items[1]);
+  py::object third = py::reinterpret_steal<py::object>(items[2]);
+  if (PyErr_Occurred()) throw py::error_already_set();
+  if (got < 2) throw py::value_error("not enough values to unpack (expected 2, got " + std::to_string(got) + ")");
+  if (got > 2) throw py::value_error("too many values to unpack (expected 2)");
+  *k = std::move(first);
+  *v = std::move(second);
+}
+
+// For each (k, v) of block: table[k].append(v), a new [v] for a new key;
+// a key whose list reaches `chunk` values (chunk > 0) leaves the table and
+// its (k, list) is returned, in the order they filled.
+py::list GroupBlock(const py::dict& table, const py::iterable& block, Py_ssize_t chunk) {
+  py::list full;
+  py::iterator it = py::iter(block);
+  while (PyObject* raw = PyIter_Next(it.ptr())) {
+    py::object record = py::reinterpret_steal<py::object>(raw);
+    py::object k, v;
+    UnpackPair(raw, &k, &v);
+    PyObject* values = PyDict_GetItemWithError(table.ptr(), k.ptr());  // borrowed
+    if (!values) {
+      if (PyErr_Occurred()) throw py::error_already_set();
+      py::list fresh(1);
+      PyList_SET_ITEM(fresh.ptr(), 0, v.release().ptr());
+      if (PyDict_SetItem(table.ptr(), k.ptr(), fresh.ptr()) < 0) throw py::error_already_set();
+      continue;
+    }
+    if (PyList_Append(values, v.ptr()) < 0) throw py::error_already_set();
+    if (chunk > 0 && PyList_GET_SIZE(values) >= chunk) {
+      full.append(py::make_tuple(k, py::reinterpret_borrow<py::object>(values)));
+      if (PyDict_DelItem(table.ptr(), k.ptr()) < 0) throw py::error_already_set();
+    }
+  }
+  if (PyErr_Occurred()) throw py::error_already_set();
+  return full;
+}
+
+}  // namespace
+
+void BindGrouping(py::module_& fast) { fast.def("group_block", &GroupBlock); }
