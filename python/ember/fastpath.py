@@ -14,6 +14,9 @@ Python as before. Recognised, in order along the pipeline:
   then at most one partition op: count()'s, or the map-side combine of
   reduceByKey(operator.add or lambda a, b: a + b) right after the pair.
 
+And, on any input, sortBy/sortByKey with ``lambda x: x`` as the key sort by
+the records themselves (the same comparisons, without a call per record).
+
 Recognition is by the function object (str.split, len, operator.add and
 ember's own partition functions) or by a plain function's bytecode being
 that of a shape above, constants aside — never by a name. A closure,
@@ -40,6 +43,7 @@ _ENDSWITH = lambda s: s.endswith("c")  # noqa: E731
 _LEN = lambda s: len(s)  # noqa: E731
 _PAIR = lambda s: (s, 1)  # noqa: E731
 _ADD = lambda a, b: a + b  # noqa: E731
+_IDENTITY = lambda x: x  # noqa: E731
 _FILTERS = ((_CONTAINS, "contains"), (_NOT_CONTAINS, "not_contains"),
             (_STARTSWITH, "startswith"), (_ENDSWITH, "endswith"))
 
@@ -108,6 +112,11 @@ def record_op(kind, f):
 
 def is_add(f):
     return f is operator.add or constants(f, _ADD) == []
+
+
+def is_identity(f):
+    """Whether f is ``lambda x: x``: sorting by it is sorting by the records."""
+    return constants(f, _IDENTITY) == []
 
 
 def _terminal(f, native):

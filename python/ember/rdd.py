@@ -43,13 +43,14 @@ def _identity(x):
 
 def _range_buckets(bounds, sort_key, ascending):
     """A range shuffle's bucketing of a chunk of records: the index of the
-    range of each sort_key(record) among the bounds, counted from the top
-    when descending (as RangeBounds), computed by nested maps in C."""
+    range of each sort_key(record) (the record itself when sort_key is
+    None) among the bounds, counted from the top when descending (as
+    RangeBounds), computed by nested maps in C."""
     position = functools.partial(bisect.bisect_left, bounds)
     from_top = list(range(len(bounds), -1, -1))
 
     def ranges_of(chunk):
-        found = map(position, map(sort_key, chunk))
+        found = map(position, chunk if sort_key is None else map(sort_key, chunk))
         return found if ascending else map(from_top.__getitem__, found)
     return ranges_of
 
@@ -812,6 +813,8 @@ class RDD:
         of sampled bounds; only pairs keep the range partitioner."""
         if numPartitions is None:
             numPartitions = self._defaultReducePartitions()
+        if keyfunc is not None and fastpath.is_identity(keyfunc):
+            keyfunc = None  # sorting by lambda x: x is sorting by x, without a call per record
         sort_key = shuffle.record_key(keyfunc) if pairs else keyfunc
         sort_partition = functools.partial(shuffle.sort, key=sort_key, reverse=not ascending)
         if numPartitions == 1:
@@ -832,7 +835,8 @@ class RDD:
         per_partition = min(10_000, max(20, 60 * numPartitions // max(1, self.getNumPartitions())))
         sketches = self.mapPartitionsWithIndex(lambda split, it: [sampling.reservoir(
             it, per_partition, 1, split)]).collect()
-        weighted = sorted(((sort_key(x), n / len(sample)) for n, sample in sketches for x in sample),
+        key = sort_key or _identity
+        weighted = sorted(((key(x), n / len(sample)) for n, sample in sketches for x in sample),
                           key=operator.itemgetter(0))
         total = math.fsum(w for _, w in weighted)
         bounds, seen, cut = [], 0.0, 1

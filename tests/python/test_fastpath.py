@@ -322,3 +322,22 @@ def test_group_block_matches_python(records, chunk):
     assert outcome(_core.fast.group_block, native, iter(records), chunk) == outcome(python_group_block, python,
                                                                                     records, chunk)
     assert native == python
+
+
+# ------------------------------------------------- sorting by lambda x: x
+def test_identity_keys_are_recognised():
+    assert fastpath.is_identity(lambda x: x) and fastpath.is_identity(lambda record: (record))
+    assert not fastpath.is_identity(lambda x: -x) and not fastpath.is_identity(lambda x, y=1: x)
+    assert not fastpath.is_identity(str)
+
+
+def test_sort_by_identity_is_a_stable_sort_of_the_records(sc):
+    # equal records of different types keep their input order, as sorted() keeps them
+    data = [3, 1.0, True, 2, 1, 2.0, 0, False, 0.0, 5] * 20
+    for n in (1, 3):
+        assert sc.parallelize(data, 4).sortBy(lambda x: x, numPartitions=n).collect() == sorted(data)
+        got = sc.parallelize(data, 4).sortBy(lambda x: x, ascending=False, numPartitions=n).collect()
+        assert got == sorted(data, reverse=True)
+    pairs = [(x, i) for i, x in enumerate(data)]
+    assert sc.parallelize(pairs, 4).sortByKey(keyfunc=lambda k: k, numPartitions=3).collect() == \
+        sorted(pairs, key=lambda kv: kv[0])
