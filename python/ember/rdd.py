@@ -120,9 +120,17 @@ class _BroadcastCommand:
         self.output = command.output
         self.profile = command.profile
         self.serializer = command.serializer
+        self.native = command.native
+
+    @property
+    def ops(self):
+        return self._command().ops
 
     def compile(self):
-        return cloudpickle.loads(self.pickled.value).compile()
+        return self._command().compile()
+
+    def _command(self):
+        return cloudpickle.loads(self.pickled.value)
 
 
 def _pickle_command(command, owner):

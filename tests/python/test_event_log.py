@@ -58,6 +58,8 @@ def _completed(api, app_id, proc):
         apps = _get(api + "/applications")
     except OSError:  # not listening yet
         return []
+    except ValueError:  # an HTML page instead of JSON: while it starts, it answered one once
+        return []
     return [a for a in apps if a["id"] == app_id and a["attempts"][0]["completed"]]
 
 

@@ -341,3 +341,13 @@ def test_sort_by_identity_is_a_stable_sort_of_the_records(sc):
     pairs = [(x, i) for i, x in enumerate(data)]
     assert sc.parallelize(pairs, 4).sortByKey(keyfunc=lambda k: k, numPartitions=3).collect() == \
         sorted(pairs, key=lambda kv: kv[0])
+
+
+def test_a_large_command_with_native_ops_travels_as_a_broadcast(sc, tmp_path):
+    path = write_lines(tmp_path, 300)
+    big = b"x" * (3 << 20)  # a command over 1 MiB travels as a broadcast
+    words = sc.textFile(path, 2).flatMap(str.split)
+    tagged = words.map(lambda w: (w, len(big)))
+    assert tagged._command("pickle").native.ops == [("split",)]
+    with open(path, encoding="utf-8") as f:
+        assert tagged.collect() == [(w, 3 << 20) for w in f.read().split()]
