@@ -6,7 +6,6 @@ key-based aggregations shuffle through the engine (see shuffle.py).
 Behaviour, names, signatures and defaults follow PySpark's RDD API.
 """
 
-import bisect
 import copy
 import functools
 import heapq
@@ -41,20 +40,6 @@ def _identity(x):
     return x
 
 
-def _range_buckets(bounds, sort_key, ascending):
-    """A range shuffle's bucketing of a chunk of records: the index of the
-    range of each sort_key(record) (the record itself when sort_key is
-    None) among the bounds, counted from the top when descending (as
-    RangeBounds), computed by nested maps in C."""
-    position = functools.partial(bisect.bisect_left, bounds)
-    from_top = list(range(len(bounds), -1, -1))
-
-    def ranges_of(chunk):
-        found = map(position, chunk if sort_key is None else map(sort_key, chunk))
-        return found if ascending else map(from_top.__getitem__, found)
-    return ranges_of
-
-
 def _count(iterator):
     """Number of items, iterating in C."""
     counter = itertools.count()
@@ -70,8 +55,7 @@ def _count_partition(split, iterator):
 def _split_second_side(iterator):
     """A pair node's input: the second parent's records (held in a list)
     and an iterator over the first parent's, which follow the section mark."""
-    second = list(itertools.takewhile(functools.partial(operator.is_not, ser.SECTION_MARK),
-                                      iterator))
+    second = list(ser.before_section(iterator))
     return second, iterator
 
 
@@ -832,7 +816,7 @@ class RDD:
             return self  # no partitions, so no records to sort
         bounds = self._range_bounds(numPartitions, sort_key)
         partitioner = Partitioner(numPartitions, RangeBounds(bounds, keyfunc, ascending)) if pairs else None
-        ranges = (numPartitions, _range_buckets(bounds, sort_key, ascending))
+        ranges = (numPartitions, RangeBounds(bounds, sort_key, ascending).buckets)
         return ShuffledRDD(self, partitioner, ranges).mapPartitions(sort_partition, pairs)
 
     def _range_bounds(self, numPartitions, sort_key):
@@ -1444,7 +1428,7 @@ class ShuffledRDD(RDD):
     with the partitioner; the engine writes and reads the shuffle files and
     deletes them when this object is garbage-collected. A range shuffle
     (sortByKey, sortBy) gives `ranges`: its number of buckets and the
-    function bucketing a chunk of records (see _range_buckets), and the
+    function bucketing a chunk of records (RangeBounds.buckets), and the
     partitioner of its result, None when the records are not pairs.
     """
 

@@ -20,6 +20,7 @@ re-exported here, as user code imports them from ``pyspark.serializers``.
 import functools
 import io
 import itertools
+import operator
 import pickle
 import struct
 
@@ -53,6 +54,12 @@ METRICS = 17  # worker -> executor, once per task before END: what it measured, 
 # Stands, in a pair node's input records, for the SECTION frame between the
 # first parent's records and the second's (see rdd._split_second_side).
 SECTION_MARK = type("SectionMark", (), {"__repr__": lambda self: "<section>"})()
+
+
+def before_section(iterator):
+    """The records of `iterator` up to its SECTION_MARK (consumed, not
+    given); the rest stays in the iterator."""
+    return itertools.takewhile(functools.partial(operator.is_not, SECTION_MARK), iterator)
 
 HEADER = struct.Struct("<IB")
 U32 = struct.Struct("<I")
