@@ -81,7 +81,10 @@ Status WorkerPool::Launch() {
   daemon_stdout_ = child->stdout_fd;
   EMBER_RETURN_IF_ERROR(WriteAll(daemon_stdin_, options_.secret + "\n"));
   reader_ = std::thread([this] { ReadDaemonOutput(); });
+  return Status::OK();
+}
 
+Status WorkerPool::WaitReady() {
   std::unique_lock<std::mutex> lock(mu_);
   bool started = exits_cv_.wait_for(lock, std::chrono::seconds(30),
                                     [this] { return ready_ || daemon_gone_; });
@@ -179,6 +182,7 @@ Status WorkerPool::RelaunchIfGone() {
 }
 
 Result<WorkerConn> WorkerPool::Connect() {
+  EMBER_RETURN_IF_ERROR(WaitReady());
   std::string socket_path;
   int generation;
   {

@@ -1,7 +1,11 @@
 // WorkerPool: the Python workers one executor runs its Python tasks in.
 //
 // Contract: Start() launches `python -m ember.daemon` (posix_spawn, no
-// shell; never fork the multi-threaded engine). The daemon reads the
+// shell; never fork the multi-threaded engine) and returns without waiting
+// for it to import its modules: the first Acquire() waits for its READY
+// (30 s at most), so the driver's own start-up runs meanwhile. A missing
+// interpreter fails Start(); one that cannot run the daemon fails the
+// first Acquire() with the daemon's error. The daemon reads the
 // shared secret from its stdin, listens on a Unix socket in `work_dir`, and
 // forks one worker per connection; it exits (taking its workers with it)
 // when its stdin closes, so a dead executor never leaves workers behind.
@@ -57,6 +61,7 @@ class WorkerPool {
  private:
   explicit WorkerPool(WorkerPoolOptions options) : options_(std::move(options)) {}
   Status Launch();
+  Status WaitReady();  // until the last launched daemon said READY, or its error
   Status RelaunchIfGone();
   void StopDaemon();
   Result<WorkerConn> Connect();
