@@ -6,23 +6,37 @@ Replace ``pyspark`` by ``ember`` in an import and an RDD program runs:
     sc = SparkContext("local[2]", "wordcount")
 """
 
-from .accumulators import Accumulator, AccumulatorParam
-from .barrier import BarrierTaskContext, BarrierTaskInfo, RDDBarrier
-from .broadcast import Broadcast
-from .conf import SparkConf
-from .context import SparkContext, __version__
-from .errors import EmberError, PythonException
-from .files import SparkFiles
-from .hashing import portable_hash
-from .profiler import BasicProfiler, Profiler
-from .rdd import RDD
-from .resultiterable import ResultIterable
-from .serializers import CPickleSerializer, MarshalSerializer
-from .statcounter import StatCounter
-from .status import SparkJobInfo, SparkStageInfo, StatusTracker
-from .storagelevel import StorageLevel
-from .taskcontext import TaskContext
-from .util import InheritableThread, inheritable_thread_target
+import importlib
+
+# Each public name and the module that defines it. They are imported on
+# first use (PEP 562), so a worker process, which needs none of the
+# driver's modules (the context, the web UI, the profiler), starts without
+# them: `import ember.worker` costs its own imports only.
+_HOMES = {
+    "Accumulator": "accumulators", "AccumulatorParam": "accumulators",
+    "BarrierTaskContext": "barrier", "BarrierTaskInfo": "barrier", "RDDBarrier": "barrier",
+    "Broadcast": "broadcast", "SparkConf": "conf", "SparkContext": "context", "__version__": "context",
+    "EmberError": "errors", "PythonException": "errors", "SparkFiles": "files",
+    "portable_hash": "hashing", "BasicProfiler": "profiler", "Profiler": "profiler", "RDD": "rdd",
+    "ResultIterable": "resultiterable", "CPickleSerializer": "serializers",
+    "MarshalSerializer": "serializers", "StatCounter": "statcounter", "SparkJobInfo": "status",
+    "SparkStageInfo": "status", "StatusTracker": "status", "StorageLevel": "storagelevel",
+    "TaskContext": "taskcontext", "InheritableThread": "util", "inheritable_thread_target": "util",
+}
+
+
+def __getattr__(name):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError("module 'ember' has no attribute %r" % name)
+    value = getattr(importlib.import_module("." + home, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_HOMES))
+
 
 __all__ = [
     "Accumulator", "AccumulatorParam", "BarrierTaskContext", "BarrierTaskInfo", "BasicProfiler",

@@ -15,11 +15,11 @@ import threading
 import time
 import uuid
 
-from . import (_core, accumulators, broadcast, errors, files, hadoop_formats, log, pickle_file, profiler,
-               progress, pyspark_aliases, settings, status)
+from . import (_core, accumulators, broadcast, errors, files, hadoop_formats, log, pickle_file, progress,
+               pyspark_aliases, settings, status)
 from . import serializers as ser
 from .conf import SparkConf
-from .ui import live as live_ui
+from .ui import LISTEN_FROM_START
 from .serializer_classes import context_serializer
 
 __version__ = "0.1.0"
@@ -97,6 +97,7 @@ class SparkContext:
             self._fast_paths = settings.get(self._conf, "ember.python.fastPath.enabled")
             self.profiler_collector = None
             if settings.get(self._conf, "spark.python.profile"):
+                from . import profiler
                 self.profiler_collector = profiler.ProfilerCollector(
                     profiler_cls or profiler.BasicProfiler, udf_profiler_cls or profiler.UDFBasicProfiler,
                     memory_profiler_cls, settings.get(self._conf, "spark.python.profile.dump"))
@@ -109,7 +110,7 @@ class SparkContext:
             engine_conf["ember.pythonpath"] = ":".join([_PACKAGE_PARENT] + (py_files if local else []))
             engine_conf.setdefault("ember.executable", _ember_program())
             if settings.get(self._conf, "spark.ui.enabled"):
-                engine_conf[live_ui.LISTEN_FROM_START] = "true"
+                engine_conf[LISTEN_FROM_START] = "true"
             if os.environ.get(pyspark_aliases.ENV) == "1":  # pyspark imports served by ember
                 engine_conf["spark.executorEnv." + pyspark_aliases.ENV] = "1"
             try:
@@ -134,7 +135,9 @@ class SparkContext:
     def _start_ui(self):
         """The web UI (ember.ui.live), or None with spark.ui.enabled=false;
         a UI that cannot start (a bad spark.ui.port, every port taken)
-        stops the engine and fails the context, as in Spark."""
+        stops the engine and fails the context, as in Spark. Imported
+        here, after the engine started its Python daemon, so the two overlap."""
+        from .ui import live as live_ui
         try:
             return live_ui.start(dict(self._conf.getAll()), self._engine, self.appName,
                                  getpass.getuser(), self._start_time, __version__)

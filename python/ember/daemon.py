@@ -23,7 +23,7 @@ import socket
 import struct
 import sys
 
-from . import pyspark_aliases, shuffle, worker  # noqa: F401 imported before forking: workers start warm
+from . import pyspark_aliases, rdd, shuffle, worker  # noqa: F401 imported before forking: workers start warm
 
 PR_SET_PDEATHSIG = 1
 

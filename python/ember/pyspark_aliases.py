@@ -20,7 +20,6 @@ failures derive from, for PySpark code that catches them.
 """
 
 import importlib
-import importlib.abc
 import os
 import sys
 import types
@@ -58,7 +57,7 @@ CORE_MODULES = ("rdd", "context", "broadcast", "files", "status")
 ENV = "EMBER_PYSPARK_COMPAT"
 
 
-class _NoCounterpart(importlib.abc.MetaPathFinder):
+class _NoCounterpart:
     """Answers imports of pyspark.* names ember does not serve with a clear
     ModuleNotFoundError instead of a search of the file system."""
 

@@ -7,3 +7,8 @@ pages from the same stores; site.py routes URLs to both; server.py
 serves them; live.py is the UI of a running SparkContext and history.py
 `ember history`.
 """
+
+# The engine setting that keeps listener events from the engine's start for
+# the live UI (else events before the first read are not kept); the
+# context sets it without importing the UI's modules.
+LISTEN_FROM_START = "ember.listenerEvents.enabled"

@@ -55,12 +55,8 @@ class LiveUI:
 
 def start(conf, engine, app_name, user, start_ms, version):
     """The context's LiveUI, or None when spark.ui.enabled is false. The
-    engine must keep its listener events from the start (LISTEN_FROM_START)."""
+    engine must keep its listener events from the start (ember.ui.LISTEN_FROM_START)."""
     if not settings.get(conf, "spark.ui.enabled"):
         return None
     return LiveUI(conf, engine, app_name, user, start_ms, version)
 
-
-# The engine setting that keeps listener events from the engine's start for
-# the live UI (else events before the first read are not kept).
-LISTEN_FROM_START = "ember.listenerEvents.enabled"
