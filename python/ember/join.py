@@ -16,8 +16,9 @@ RDDs (partitioner-aware) and merges the groups by key, giving
 """
 
 import functools
+import itertools
 
-from . import shuffle
+from . import _core, shuffle
 from .resultiterable import ResultIterable
 
 
@@ -43,26 +44,31 @@ def hash_joined(left, right, numPartitions, func):
     return zipped.mapPartitions(functools.partial(shuffle.hash_join, func=func), True)
 
 
+# outputs per list the C++ probe hands over (and the longest value list it
+# expands itself; a longer one is streamed)
+JOIN_CHUNK = 4096
+
+
 def join_pairs(table, records, keep_left, keep_right):
     """(k, (v, w)) for every left value v and right value w of a key; an
-    unmatched side pairs with None when that side is kept (outer joins)."""
-    get = table.get
-    matched = set()
-    for k, v in records:
-        values = get(k)
-        if values is None:
-            if keep_left:
-                yield k, (v, None)
-            continue
-        if keep_right:
-            matched.add(k)
-        for w in values:
-            yield k, (v, w)
+    unmatched side pairs with None when that side is kept (outer joins).
+    The probe runs in C++ (ember._core.fast.join_block) a chunk at a time."""
+    return itertools.chain.from_iterable(_joined_chunks(table, iter(records), keep_left, keep_right))
+
+
+def _joined_chunks(table, records, keep_left, keep_right):
+    matched = set() if keep_right else None
+    ended = False
+    while not ended:
+        chunk, streamed, ended = _core.fast.join_block(table, records, keep_left, matched, JOIN_CHUNK)
+        yield chunk
+        if streamed is not None:
+            k, v, values = streamed
+            yield ((k, (v, w)) for w in values)
     if keep_right:
         for k, values in table.items():
             if k not in matched:
-                for w in values:
-                    yield k, (None, w)
+                yield ((k, (None, w)) for w in values)
 
 
 def join(a, b, numPartitions, keep_left=False, keep_right=False):

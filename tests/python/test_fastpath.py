@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ember import _core, fastpath, pipeline, shuffle
+from ember import join as join_module
 from ember import rdd as rdd_module
 
 FLATMAP, FILTER, MAP, PARTITION = pipeline.FLATMAP, pipeline.FILTER, pipeline.MAP, pipeline.PARTITION
@@ -321,6 +322,49 @@ def test_group_block_matches_python(records, chunk):
     native, python = {}, {}
     assert outcome(_core.fast.group_block, native, iter(records), chunk) == outcome(python_group_block, python,
                                                                                     records, chunk)
+    assert native == python
+
+
+# ------------------------------------------------ the hash join's probe
+def python_join_pairs(table, records, keep_left, keep_right):
+    """join.join_pairs as it was written in Python before join_block."""
+    matched = set()
+    for k, v in records:
+        values = table.get(k)
+        if values is None:
+            if keep_left:
+                yield k, (v, None)
+            continue
+        if keep_right:
+            matched.add(k)
+        for w in values:
+            yield k, (v, w)
+    if keep_right:
+        for k, values in table.items():
+            if k not in matched:
+                for w in values:
+                    yield k, (None, w)
+
+
+JOIN_KEYS = st.one_of(st.integers(-2, 4), st.sampled_from([1.0, True, None, "a", "é", b"a", (1, "a"), 2.5]))
+JOIN_RECORDS = st.one_of(st.tuples(JOIN_KEYS, st.integers()), st.lists(st.integers(0, 3), min_size=2, max_size=2),
+                         st.integers(), st.tuples(st.integers()), st.tuples(JOIN_KEYS, st.integers(), st.integers()),
+                         st.tuples(st.lists(st.integers(), max_size=1), st.integers()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(JOIN_KEYS, st.one_of(st.lists(st.integers(), min_size=1, max_size=9),
+                                              st.tuples(st.integers(), st.integers())), max_size=8),
+       st.lists(JOIN_RECORDS, max_size=30), st.booleans(), st.booleans(), st.sampled_from([1, 2, 4096]))
+def test_join_probe_matches_python(table, records, keep_left, keep_right, chunk):
+    # chunk 1 and 2: lists longer than a chunk (and tuples, as a spilled
+    # table's SpillableLists are not lists) are handed back and streamed
+    default, join_module.JOIN_CHUNK = join_module.JOIN_CHUNK, chunk
+    try:
+        native = outcome(lambda: list(join_module.join_pairs(table, iter(records), keep_left, keep_right)))
+    finally:
+        join_module.JOIN_CHUNK = default
+    python = outcome(lambda: list(python_join_pairs(table, records, keep_left, keep_right)))
     assert native == python
 
 

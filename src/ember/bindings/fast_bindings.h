@@ -28,6 +28,13 @@
 //     for each (k, v) of block: table[k].append(v) (a new list for a new
 //     key); a key's list that reaches `chunk` values (when chunk > 0) is
 //     taken out of the table and returned (python/ember/external.py).
+//   join_block(table, records, keep_left, matched, chunk)
+//     -> (outputs, (k, v, values) or None, records ended)
+//     a hash join's probe (python/ember/join.py): (k, (v, w)) for each
+//     left record (k, v) and each w of table[k] until `chunk` outputs; an
+//     unmatched k gives (k, (v, None)) when keep_left; matched keys are
+//     added to the set `matched` (None: not kept); a record whose values
+//     are not a list of at most `chunk` is handed back to stream.
 #pragma once
 
 #include <pybind11/pybind11.h>
@@ -35,5 +42,5 @@
 void BindFast(pybind11::module_& m);
 // emit_buckets, into the `fast` submodule (bucket_emitter.cc).
 void BindBucketEmitter(pybind11::module_& fast);
-// group_block, into the `fast` submodule (grouping.cc).
+// group_block and join_block, into the `fast` submodule (grouping.cc).
 void BindGrouping(pybind11::module_& fast);

@@ -1,7 +1,7 @@
-// ember._core.fast.group_block (see fast_bindings.h): the hot loop of
-// python/ember/external.py's map-side grouping and hash-join table, with
-// the same dict operations and the same unpacking errors as
-// `for k, v in block:` in Python.
+// ember._core.fast.group_block and join_block (see fast_bindings.h): the
+// hot loops of python/ember/external.py's map-side grouping and hash-join
+// table, and of join.py's probe, with the same dict and set operations and
+// the same unpacking errors as `for k, v in records:` in Python.
 #include <pybind11/pybind11.h>
 
 #include "ember/bindings/fast_bindings.h"
@@ -67,6 +67,46 @@ py::list GroupBlock(const py::dict& table, const py::iterable& block, Py_ssize_t
   return full;
 }
 
+// Probes `table` ({k: [w, ...]}) with records' (k, v) until `chunk` outputs
+// are made or records end: (k, (v, w)) for each w of k's list; for a key
+// not in the table (k, (v, None)) when keep_left; every matched key goes
+// into `matched` unless it is None. A record whose values are not a list of
+// at most `chunk` is not expanded here: it stops the call and comes back as
+// (k, v, values) for the caller to stream. Returns (outputs, that record or
+// None, whether records ended).
+py::tuple JoinBlock(const py::dict& table, const py::iterator& records, bool keep_left,
+                    const py::object& matched, Py_ssize_t chunk) {
+  py::list out;
+  while (PyList_GET_SIZE(out.ptr()) < chunk) {
+    PyObject* raw = PyIter_Next(records.ptr());
+    if (!raw) {
+      if (PyErr_Occurred()) throw py::error_already_set();
+      return py::make_tuple(out, py::none(), true);
+    }
+    py::object record = py::reinterpret_steal<py::object>(raw);
+    py::object k, v;
+    UnpackPair(raw, &k, &v);
+    PyObject* values = PyDict_GetItemWithError(table.ptr(), k.ptr());  // borrowed
+    if (!values) {
+      if (PyErr_Occurred()) throw py::error_already_set();
+      if (keep_left) out.append(py::make_tuple(k, py::make_tuple(v, py::none())));
+      continue;
+    }
+    if (!matched.is_none() && PySet_Add(matched.ptr(), k.ptr()) < 0) throw py::error_already_set();
+    if (!PyList_CheckExact(values) || PyList_GET_SIZE(values) > chunk) {
+      return py::make_tuple(out, py::make_tuple(k, v, py::reinterpret_borrow<py::object>(values)), false);
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(values); ++i) {
+      py::object w = py::reinterpret_borrow<py::object>(PyList_GET_ITEM(values, i));
+      out.append(py::make_tuple(k, py::make_tuple(v, w)));
+    }
+  }
+  return py::make_tuple(out, py::none(), false);
+}
+
 }  // namespace
 
-void BindGrouping(py::module_& fast) { fast.def("group_block", &GroupBlock); }
+void BindGrouping(py::module_& fast) {
+  fast.def("group_block", &GroupBlock);
+  fast.def("join_block", &JoinBlock);
+}
