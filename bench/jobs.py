@@ -127,6 +127,16 @@ def ember_job(job, path, master):
         for n in (2000, 5000):
             answer.append(sc.parallelize(range(10 * n), n).map(mod100).reduceByKey(add, n).count())
             STEPS.done("%dx%d" % (n, n))
+    elif job == "overhead":
+        # stages that run no user Python (native count and split): the
+        # engine's cost per record, per core, best of 3 after a warm-up
+        lines = sc.textFile(path)
+        answer = {}
+        for name, rdd in (("lines, count", lines), ("words, split + count", lines.flatMap(str.split))):
+            records = rdd.count()
+            best = min(_seconds(rdd.count) for _ in range(3))
+            STEPS.done(name)
+            answer[name + " ns/record/core"] = round(best * sc.defaultParallelism / records * 1e9, 1)
     elif job == "dispatch":
         sc.parallelize([], 2).count()  # the workers are up before the clock starts
         STEPS.done("warm-up")
