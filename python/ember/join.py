@@ -31,12 +31,8 @@ def hash_joined(left, right, numPartitions, func):
     ctx = left.ctx
     if numPartitions is None:
         co_partitioned = left.partitioner is not None and left.partitioner == right.partitioner
-        if ctx._conf.contains("spark.default.parallelism"):
-            numPartitions = ctx.defaultParallelism
-        elif co_partitioned:
-            numPartitions = left.getNumPartitions()
-        else:
-            numPartitions = left.getNumPartitions() + right.getNumPartitions()
+        numPartitions = left._defaultReducePartitions(
+            left.getNumPartitions() if co_partitioned else left.getNumPartitions() + right.getNumPartitions())
     left, right = left.partitionBy(numPartitions), right.partitionBy(numPartitions)
     node = ctx._call(ctx._engine.add_pair, left._node_id(), right._node_id(), False)
     zipped = SourceRDD(ctx, node, [left, right], partitioner=left.partitioner,

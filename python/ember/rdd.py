@@ -612,10 +612,12 @@ class RDD:
         return keyed.partitionBy(numPartitions, lambda k: k).values()
 
     # ------------------------------------------------------------- shuffles
-    def _defaultReducePartitions(self):
+    def _defaultReducePartitions(self, partitions=None):
+        """A shuffle's partition count when none is given: spark.default.parallelism
+        when set, else `partitions` (by default this RDD's count)."""
         if self.ctx._conf.contains("spark.default.parallelism"):
             return self.ctx.defaultParallelism
-        return self.getNumPartitions()
+        return self.getNumPartitions() if partitions is None else partitions
 
     def partitionBy(self, numPartitions, partitionFunc=portable_hash):
         """Hash-partition a (k, v) RDD: record goes to partitionFunc(k) % n.

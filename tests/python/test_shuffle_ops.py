@@ -288,6 +288,21 @@ def test_co_partitioned_join_adds_no_shuffle(sc):
     assert shuffles(a.join(b.partitionBy(5))) == 5
 
 
+def test_default_partition_counts_of_shuffles_and_joins(sc, context_with):
+    a = sc.parallelize([(i % 5, i) for i in range(30)], 3)
+    b = sc.parallelize([(i, -i) for i in range(5)], 2)
+    # as PySpark: a shuffle keeps its input's count, a join has the union's
+    assert a.reduceByKey(add).getNumPartitions() == 3
+    assert a.join(b).getNumPartitions() == 5 and a.leftOuterJoin(b).getNumPartitions() == 5
+    assert a.subtractByKey(b).getNumPartitions() == 5
+    # spark.default.parallelism, when set, wins over both
+    own = context_with({"spark.default.parallelism": "7"})
+    a = own.parallelize([(i % 5, i) for i in range(30)], 3)
+    b = own.parallelize([(i, -i) for i in range(5)], 2)
+    assert a.reduceByKey(add).getNumPartitions() == 7 and a.join(b).getNumPartitions() == 7
+    assert sorted(a.join(b).collect()) == sorted((i % 5, (i, -(i % 5))) for i in range(30))
+
+
 def test_partitioner_kept_by_narrow_key_preserving_ops(sc):
     p = sc.parallelize([(i, i) for i in range(50)], 2).partitionBy(3)
     assert p.mapValues(str).partitioner == p.partitioner
