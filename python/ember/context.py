@@ -7,6 +7,7 @@ calls on the context raise), and the same creation methods and defaults.
 
 import atexit
 import getpass
+import io
 import itertools
 import os
 import pickle
@@ -159,9 +160,23 @@ class SparkContext:
         self._serializer_tag = None if default else ser.serializer_tag(self.serializer)
 
     def _encode_slice(self, records):
-        if self._serializer_tag is None:
-            return ser.dumps(records)
-        return ser.encode_serialized_batch(self._serializer_tag, records)
+        """One parallelized slice as the engine keeps it: PICKLE_BATCH frames
+        back to back. A range is one frame holding the range itself; other
+        records go in the workers' adaptive batches, so that a task streams
+        its slice to its worker a batch at a time and the records are never
+        copied into a list of the slice."""
+        out = io.BytesIO()
+
+        def emit(payload):
+            ser.write_frame(out, ser.PICKLE_BATCH, payload)
+        if isinstance(records, range):
+            emit(ser.dumps(records) if self._serializer_tag is None
+                 else ser.encode_serialized_batch(self._serializer_tag, records))
+        elif self._serializer_tag is None:
+            ser.write_batches(records, emit)
+        else:
+            ser.write_serialized_batches(records, self._serializer_tag, emit)
+        return out.getvalue()
 
     def _py_file_list(self, pyFiles):
         """The absolute paths of --py-files / pyFiles (each must exist)."""
@@ -295,14 +310,17 @@ class SparkContext:
         n = self.defaultParallelism if numSlices is None else int(numSlices)
         if n < 1:
             raise errors.IllegalArgumentException("Positive number of partitions required, got %d" % n)
-        if isinstance(c, range):
-            size = len(c)
-            slices = [c[i * size // n:(i + 1) * size // n] for i in range(n)]
+        # A list or range is sliced in place, other collections as their
+        # list (as in PySpark); each slice is encoded and handed over before
+        # the next is made, so the driver never holds them all twice.
+        data = c if isinstance(c, (range, list)) else list(c)
+        size = len(data)
+        bounds = [(i * size // n, (i + 1) * size // n) for i in range(n)]
+        if isinstance(data, range):
+            slices = (data[lo:hi] for lo, hi in bounds)
         else:
-            data = list(c)
-            size = len(data)
-            slices = [data[i * size // n:(i + 1) * size // n] for i in range(n)]
-        node = self._call(self._engine.add_parallel, [self._encode_slice(s) for s in slices])
+            slices = (itertools.islice(data, lo, hi) for lo, hi in bounds)
+        node = self._call(self._engine.add_parallel, map(self._encode_slice, slices))
         return SourceRDD(self, node, kind="ParallelCollectionRDD")
 
     def range(self, start, end=None, step=1, numSlices=None):

@@ -106,11 +106,12 @@ PYBIND11_MODULE(_core, m) {
       .def(py::init([](const std::map<std::string, std::string>& conf) {
         return Check(WithoutGil([&] { return Engine::Start(conf); })).release();
       }))
+      // `slices` may be a generator: each pickled slice is copied in and
+      // released before the next is made, so the caller never holds them all.
       .def("add_parallel",
-           [](Engine& e, const std::vector<py::bytes>& slices) {
+           [](Engine& e, const py::iterable& slices) {
              std::vector<std::string> s;
-             s.reserve(slices.size());
-             for (const auto& b : slices) s.emplace_back(b);
+             for (py::handle b : slices) s.emplace_back(b.cast<py::bytes>());
              return Check(e.AddParallel(std::move(s)));
            })
       .def("add_text_file", [](Engine& e, const std::string& p, int n, bool u, bool offsets) {
