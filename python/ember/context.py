@@ -45,18 +45,6 @@ def python_path_entry(py_file):
     return os.path.dirname(py_file) if py_file.endswith(".py") else py_file
 
 
-def _decoded_batches(results):
-    """The records of each frame of per-partition frame lists, dropping each
-    frame as it is decoded, so that a collect holds the records and not
-    their pickled frames too."""
-    results.reverse()
-    while results:
-        frames = results.pop()
-        frames.reverse()
-        while frames:
-            yield ser.decode_frame(*frames.pop())
-
-
 class SparkContext:
     """The connection to an ember engine, used to create RDDs.
 
@@ -690,7 +678,8 @@ class SparkContext:
                 self._progress.job_ended()
 
     def _run_frames(self, rdd, partitions=None):
-        """Run a job on `rdd`; per-partition lists of (type, payload) frames."""
+        """Run a job on `rdd`; its result frames, (type, payload) in partition
+        order, each dropped by the engine as it is taken."""
         node = rdd._node_id()
         if partitions is None:
             partitions = range(rdd.getNumPartitions())
@@ -723,7 +712,9 @@ class SparkContext:
 
     def _run(self, rdd, partitions=None):
         """Run a job on `rdd`; an iterator over the records of the partitions."""
-        return itertools.chain.from_iterable(_decoded_batches(self._run_frames(rdd, partitions)))
+        # Decoded as they are taken, so that a collect holds its records and
+        # one pickled frame, not every frame too.
+        return itertools.chain.from_iterable(itertools.starmap(ser.decode_frame, self._run_frames(rdd, partitions)))
 
     def _apply_accumulator_updates(self):
         for payload in self._engine.take_accumulator_updates():

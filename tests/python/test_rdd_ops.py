@@ -264,14 +264,11 @@ def test_map_partitions_with_index_gets_its_own_rdds_partition_under_union_coale
     assert ranges.collect() == list(range(9))
 
 
-def test_collect_drops_each_frame_once_decoded():
-    # A collect holds the records, not their pickled frames as well.
-    import sys
-    from ember import context, serializers as ser
-    first = ser.dumps([1, 2])
-    results = [[(ser.PICKLE_BATCH, first), (ser.PICKLE_BATCH, ser.dumps([3]))], [],
-               [(ser.PICKLE_BATCH, ser.dumps([4]))]]
-    batches = context._decoded_batches(results)
-    assert next(batches) == [1, 2]
-    assert sys.getrefcount(first) == 2  # `first` and getrefcount's argument: the frame is gone
-    assert list(batches) == [[3], [4]] and results == []
+def test_a_job_hands_its_frames_over_one_at_a_time(sc):
+    # The engine gives the driver a job's frames one by one (dropping each
+    # as it goes), in partition order, rather than all of them as a list.
+    from ember import serializers as ser
+    frames = sc._run_frames(sc.parallelize([1, 2, 3, 4, 5], 3))
+    assert iter(frames) is frames and not isinstance(frames, list)
+    assert [ser.decode_frame(*f) for f in frames] == [[1], [2, 3], [4, 5]]
+    assert list(frames) == []
