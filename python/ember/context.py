@@ -7,6 +7,7 @@ calls on the context raise), and the same creation methods and defaults.
 
 import atexit
 import getpass
+import io
 import itertools
 import os
 import pickle
@@ -42,18 +43,6 @@ def python_path_entry(py_file):
     file's directory, a .zip or .egg itself (absolute)."""
     py_file = os.path.abspath(py_file)
     return os.path.dirname(py_file) if py_file.endswith(".py") else py_file
-
-
-def _decoded_batches(results):
-    """The records of each frame of per-partition frame lists, dropping each
-    frame as it is decoded, so that a collect holds the records and not
-    their pickled frames too."""
-    results.reverse()
-    while results:
-        frames = results.pop()
-        frames.reverse()
-        while frames:
-            yield ser.decode_frame(*frames.pop())
 
 
 class SparkContext:
@@ -162,9 +151,23 @@ class SparkContext:
         self._serializer_tag = None if default else ser.serializer_tag(self.serializer)
 
     def _encode_slice(self, records):
-        if self._serializer_tag is None:
-            return ser.dumps(records)
-        return ser.encode_serialized_batch(self._serializer_tag, records)
+        """One parallelized slice as the engine keeps it: PICKLE_BATCH frames
+        back to back. A range is one frame holding the range itself; other
+        records go in the workers' adaptive batches, so that a task streams
+        its slice to its worker a batch at a time and the records are never
+        copied into a list of the slice."""
+        out = io.BytesIO()
+
+        def emit(payload):
+            ser.write_frame(out, ser.PICKLE_BATCH, payload)
+        if isinstance(records, range):
+            emit(ser.dumps(records) if self._serializer_tag is None
+                 else ser.encode_serialized_batch(self._serializer_tag, records))
+        elif self._serializer_tag is None:
+            ser.write_batches(records, emit)
+        else:
+            ser.write_serialized_batches(records, self._serializer_tag, emit)
+        return out.getvalue()
 
     def _py_file_list(self, pyFiles):
         """The absolute paths of --py-files / pyFiles (each must exist)."""
@@ -298,14 +301,17 @@ class SparkContext:
         n = self.defaultParallelism if numSlices is None else int(numSlices)
         if n < 1:
             raise errors.IllegalArgumentException("Positive number of partitions required, got %d" % n)
-        if isinstance(c, range):
-            size = len(c)
-            slices = [c[i * size // n:(i + 1) * size // n] for i in range(n)]
+        # A list or range is sliced in place, other collections as their
+        # list (as in PySpark); each slice is encoded and handed over before
+        # the next is made, so the driver never holds them all twice.
+        data = c if isinstance(c, (range, list)) else list(c)
+        size = len(data)
+        bounds = [(i * size // n, (i + 1) * size // n) for i in range(n)]
+        if isinstance(data, range):
+            slices = (data[lo:hi] for lo, hi in bounds)
         else:
-            data = list(c)
-            size = len(data)
-            slices = [data[i * size // n:(i + 1) * size // n] for i in range(n)]
-        node = self._call(self._engine.add_parallel, [self._encode_slice(s) for s in slices])
+            slices = (itertools.islice(data, lo, hi) for lo, hi in bounds)
+        node = self._call(self._engine.add_parallel, map(self._encode_slice, slices))
         return SourceRDD(self, node, kind="ParallelCollectionRDD")
 
     def range(self, start, end=None, step=1, numSlices=None):
@@ -675,7 +681,8 @@ class SparkContext:
                 self._progress.job_ended()
 
     def _run_frames(self, rdd, partitions=None):
-        """Run a job on `rdd`; per-partition lists of (type, payload) frames."""
+        """Run a job on `rdd`; its result frames, (type, payload) in partition
+        order, each dropped by the engine as it is taken."""
         node = rdd._node_id()
         if partitions is None:
             partitions = range(rdd.getNumPartitions())
@@ -708,7 +715,9 @@ class SparkContext:
 
     def _run(self, rdd, partitions=None):
         """Run a job on `rdd`; an iterator over the records of the partitions."""
-        return itertools.chain.from_iterable(_decoded_batches(self._run_frames(rdd, partitions)))
+        # Decoded as they are taken, so that a collect holds its records and
+        # one pickled frame, not every frame too.
+        return itertools.chain.from_iterable(itertools.starmap(ser.decode_frame, self._run_frames(rdd, partitions)))
 
     def _apply_accumulator_updates(self):
         for payload in self._engine.take_accumulator_updates():

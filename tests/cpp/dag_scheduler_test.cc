@@ -46,7 +46,7 @@ class FakeBackend : public SchedulerBackend {
     std::lock_guard<std::mutex> lock(mu_);
     return removed;
   }
-  void LaunchTask(const std::string& executor, const proto::TaskDescription& task) override {
+  void LaunchTask(const std::string& executor, proto::TaskDescription task) override {
     std::lock_guard<std::mutex> lock(mu_);
     launched.push_back(task);
     threads_.emplace_back([this, task, executor] {

@@ -28,7 +28,7 @@ struct Launch {
 class RecordingBackend : public SchedulerBackend {
  public:
   void Attach(PostEvent post) override { post_ = std::move(post); }
-  void LaunchTask(const std::string& executor, const proto::TaskDescription& task) override {
+  void LaunchTask(const std::string& executor, proto::TaskDescription task) override {
     launched.push_back({executor, task});
   }
   void KillTask(const std::string& executor, int64_t task_id) override { killed.push_back(task_id); }

@@ -149,7 +149,7 @@ def test_default_context_reads_as_pyspark_and_keeps_pickled_batches(sc):
     assert repr(sc.serializer) == "AutoBatchedSerializer(CloudPickleSerializer())"
     assert sc.parallelize([1]).ctx.serializer is sc.serializer
     frames = sc._run_frames(sc.parallelize(range(10), 2).map(lambda x: x))
-    assert all(data[0] == 0x80 for part in frames for _, data in part)  # plain pickles
+    assert all(data[0] == 0x80 for _, data in frames)  # plain pickles
 
 
 def test_records_travel_in_the_context_serializer(context_with):
@@ -160,10 +160,9 @@ def test_records_travel_in_the_context_serializer(context_with):
     assert rdd.map(lambda r: (r[0], r[2][0])).reduceByKey(lambda a, b: a + b).sortByKey().collect() == [
         (0, sum(range(0, 100, 3))), (1, sum(range(1, 100, 3))), (2, sum(range(2, 100, 3)))]
     assert rdd.count() == 100  # read back from the cache
-    for part in sc._run_frames(rdd):  # marshalled, not pickled
-        for _, data in part:
-            assert data[0] == 0
-            assert b"MarshalSerializer" in data[:200]
+    for _, data in sc._run_frames(rdd):  # marshalled, not pickled
+        assert data[0] == 0
+        assert b"MarshalSerializer" in data[:200]
     with pytest.raises(PythonException, match="ValueError: unmarshallable object"):
         sc.parallelize(range(3)).map(lambda x: object()).collect()
     with pytest.raises(ValueError, match="unmarshallable object"):
@@ -194,12 +193,11 @@ def test_batch_size_gives_pysparks_batches(context_with, batch_size, batches):
     assert rdd.glom().collect() == [list(range(0, 16, 2)), list(range(16, 32, 2))]
     if batch_size == 0:  # the default keeps ember's own pickled batches
         return
-    for part in sc._run_frames(rdd):
-        sizes = []
-        for _, data in part:
-            (n,) = ser.U32.unpack_from(data, 1)
-            sizes += [len(b) for b in sc.serializer._load_stream_without_unbatching(io.BytesIO(data[5 + n:]))]
-        assert sizes == batches
+    sizes = []
+    for _, data in sc._run_frames(rdd):  # both partitions' frames, in order
+        (n,) = ser.U32.unpack_from(data, 1)
+        sizes += [len(b) for b in sc.serializer._load_stream_without_unbatching(io.BytesIO(data[5 + n:]))]
+    assert sizes == batches * 2
 
 
 def test_marshal_with_fixed_batches(context_with):

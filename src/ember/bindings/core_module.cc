@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <future>
+#include <malloc.h>
 #include <thread>
 
 #include "ember/bindings/fast_bindings.h"
@@ -77,18 +78,43 @@ auto RunInterruptibly(Engine& e, Fn fn) {
   return result.get();
 }
 
-py::list FramesToPython(std::vector<std::vector<ember::proto::Frame>>& results) {
-  py::list out;
-  for (auto& part : results) {
-    py::list frames;
-    for (auto& f : part) {
-      frames.append(py::make_tuple(f.type(), py::bytes(f.data())));
-      std::string().swap(*f.mutable_data());  // free as we go: never two full copies
+// The frames of a finished job, handed to Python one (type, bytes) at a
+// time, each freed here as it goes: a collect() decoding them as it
+// iterates holds its records and one pickled frame, never every frame
+// both here and as Python bytes. The freed frames sit in the executor
+// threads' malloc arenas, which Python's allocations never reuse, so their
+// pages go back to the system every kTrimBytes.
+class JobFrames {
+ public:
+  explicit JobFrames(std::vector<std::vector<ember::proto::Frame>> results)
+      : results_(std::move(results)) {}
+
+  py::tuple Next() {
+    for (; part_ < results_.size(); ++part_, next_ = 0) {
+      auto& frames = results_[part_];
+      if (next_ < frames.size()) {
+        auto& f = frames[next_++];
+        py::tuple out = py::make_tuple(f.type(), py::bytes(f.data()));
+        freed_ += f.data().size();
+        std::string().swap(*f.mutable_data());
+        if (freed_ >= kTrimBytes) {
+          malloc_trim(0);
+          freed_ = 0;
+        }
+        return out;
+      }
+      std::vector<ember::proto::Frame>().swap(frames);
     }
-    out.append(frames);
+    throw py::stop_iteration();
   }
-  return out;
-}
+
+ private:
+  static constexpr size_t kTrimBytes = 16 << 20;
+  std::vector<std::vector<ember::proto::Frame>> results_;
+  size_t part_ = 0;
+  size_t next_ = 0;
+  size_t freed_ = 0;
+};
 
 }  // namespace
 
@@ -102,15 +128,20 @@ PYBIND11_MODULE(_core, m) {
   BindSettings(m, [](const Status& st) { Raise(st); });
   BindFast(m);
 
+  py::class_<JobFrames>(m, "JobFrames")
+      .def("__iter__", [](py::object self) { return self; })
+      .def("__next__", &JobFrames::Next);
+
   py::class_<Engine>(m, "Engine")
       .def(py::init([](const std::map<std::string, std::string>& conf) {
         return Check(WithoutGil([&] { return Engine::Start(conf); })).release();
       }))
+      // `slices` may be a generator: each pickled slice is copied in and
+      // released before the next is made, so the caller never holds them all.
       .def("add_parallel",
-           [](Engine& e, const std::vector<py::bytes>& slices) {
+           [](Engine& e, const py::iterable& slices) {
              std::vector<std::string> s;
-             s.reserve(slices.size());
-             for (const auto& b : slices) s.emplace_back(b);
+             for (py::handle b : slices) s.emplace_back(b.cast<py::bytes>());
              return Check(e.AddParallel(std::move(s)));
            })
       .def("add_text_file", [](Engine& e, const std::string& p, int n, bool u, bool offsets) {
@@ -155,7 +186,7 @@ PYBIND11_MODULE(_core, m) {
              auto out = RunInterruptibly(
                  e, [&] { return e.RunJob(node, std::move(partitions), std::move(props)); });
              if (!out.failure.status.ok()) Raise(out.failure.status, &out.failure);
-             return FramesToPython(out.results);
+             return JobFrames(std::move(out.results));
            })
       .def("save_as_text_file",
            [](Engine& e, int node, const std::string& path, const std::string& codec,

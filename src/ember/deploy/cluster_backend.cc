@@ -301,14 +301,14 @@ std::shared_ptr<net::Connection> ClusterBackend::ConnectionOf(const std::string&
   return it->second.conn;
 }
 
-void ClusterBackend::LaunchTask(const std::string& executor_id, const proto::TaskDescription& task) {
+void ClusterBackend::LaunchTask(const std::string& executor_id, proto::TaskDescription task) {
   proto::RpcMessage msg;
   std::shared_ptr<net::Connection> conn;
   {
     std::lock_guard<std::mutex> lock(mu_);
     conn = ConnectionOf(executor_id);
     if (!conn) return;  // lost: the scheduler runs the task elsewhere
-    *msg.mutable_launch_task() = task;
+    *msg.mutable_launch_task() = std::move(task);
     msg.mutable_launch_task()->mutable_executor_addresses()->insert(addresses_.begin(), addresses_.end());
   }
   // Not under mu_: a send to a hung executor blocks until Lose() closes it.

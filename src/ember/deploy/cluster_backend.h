@@ -80,7 +80,7 @@ class ClusterBackend : public scheduler::SchedulerBackend {
   ~ClusterBackend() override;
 
   void Attach(scheduler::PostEvent post) override;
-  void LaunchTask(const std::string& executor_id, const proto::TaskDescription& task) override;
+  void LaunchTask(const std::string& executor_id, proto::TaskDescription task) override;
   void KillTask(const std::string& executor_id, int64_t task_id) override;
   void RemoveShuffle(int shuffle_id) override;
   void RemoveRdd(int node) override;

@@ -10,12 +10,11 @@ void LocalBackend::Attach(scheduler::PostEvent post) {
   post_(scheduler::event::ExecutorAdded{{"driver", "localhost", executor_->slots(), "localhost:0"}});
 }
 
-void LocalBackend::LaunchTask(const std::string& executor_id, const proto::TaskDescription& task) {
+void LocalBackend::LaunchTask(const std::string& executor_id, proto::TaskDescription task) {
   if (!executor_) return;  // stopped: the context is going away with its jobs
-  proto::TaskDescription copy;
-  copy.ParseFromString(task.SerializeAsString());
-  // Results are moved, not copied: a large collect() must not exist twice.
-  executor_->Launch(std::move(copy), [post = post_, executor_id](proto::TaskResult r) {
+  // Tasks and results are moved, not copied: a large parallelize() or
+  // collect() must not exist twice.
+  executor_->Launch(std::move(task), [post = post_, executor_id](proto::TaskResult r) {
     post(scheduler::event::TaskFinished{executor_id, std::move(r)});
   });
 }

@@ -2,9 +2,9 @@
 //
 // Contract: the executor is announced as executor "driver" on host
 // "localhost" when the scheduler attaches. Tasks go through the Executor's
-// TaskDescription interface (serialised and parsed again, exactly as a
-// remote executor would receive them), so nothing in local mode depends on
-// sharing the driver's graph.
+// TaskDescription interface (each task its own message, moved to the
+// executor, as a remote executor receives its own), so nothing in local
+// mode depends on sharing the driver's graph.
 #pragma once
 
 #include <memory>
@@ -18,7 +18,7 @@ class LocalBackend : public scheduler::SchedulerBackend {
  public:
   explicit LocalBackend(std::unique_ptr<exec::Executor> executor) : executor_(std::move(executor)) {}
   void Attach(scheduler::PostEvent post) override;
-  void LaunchTask(const std::string& executor_id, const proto::TaskDescription& task) override;
+  void LaunchTask(const std::string& executor_id, proto::TaskDescription task) override;
   void KillTask(const std::string&, int64_t task_id) override { executor_->KillTask(task_id); }
   void RemoveShuffle(int shuffle_id) override { executor_->RemoveShuffle(shuffle_id); }
   void RemoveRdd(int node) override { executor_->RemoveRdd(node); }

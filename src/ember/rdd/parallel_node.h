@@ -1,5 +1,6 @@
 // Parallel nodes: a source of pickled slices the driver holds
-// (parallelize, range). Partition i is slice i, one pickled batch.
+// (parallelize, range). Partition i is slice i: its data frames, encoded
+// back to back (common/frame.h), usually kPickleBatch batches.
 #pragma once
 
 #include <string>

@@ -6,7 +6,8 @@
 // (event::ExecutorLost), and the end of every launched task
 // (event::TaskFinished, exactly once per LaunchTask unless its executor is
 // reported lost first). LaunchTask() returns at once and runs the task on
-// the named executor; KillTask() asks a launched task to stop;
+// the named executor (the task is the backend's: a parallelized slice in
+// it is not copied again); KillTask() asks a launched task to stop;
 // RemoveShuffle() deletes every map output of a shuffle nothing will read
 // again; RemoveRdd() drops the cached partitions of a node. Stop() ends
 // every executor, waiting for running tasks. Local mode runs
@@ -25,7 +26,7 @@ class SchedulerBackend {
  public:
   virtual ~SchedulerBackend() = default;
   virtual void Attach(PostEvent post) = 0;
-  virtual void LaunchTask(const std::string& executor_id, const proto::TaskDescription& task) = 0;
+  virtual void LaunchTask(const std::string& executor_id, proto::TaskDescription task) = 0;
   virtual void KillTask(const std::string& executor_id, int64_t task_id) = 0;
   virtual void RemoveShuffle(int shuffle_id) = 0;
   virtual void RemoveRdd(int node) = 0;

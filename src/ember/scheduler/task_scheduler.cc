@@ -62,10 +62,10 @@ void TaskScheduler::OfferTo(TaskSetManager* set, double now) {
 
 void TaskScheduler::Launch(TaskSetManager* set, Executor* exec, proto::TaskDescription task) {
   next_task_++;
-  Start(set, exec, task);
+  Start(set, exec, std::move(task));
 }
 
-void TaskScheduler::Start(TaskSetManager* set, Executor* exec, const proto::TaskDescription& task) {
+void TaskScheduler::Start(TaskSetManager* set, Executor* exec, proto::TaskDescription task) {
   static const char* const kLocality[] = {"PROCESS_LOCAL", "NODE_LOCAL", "ANY"};
   exec->free--;
   Launched& l = tasks_[task.task_id()];
@@ -86,7 +86,7 @@ void TaskScheduler::Start(TaskSetManager* set, Executor* exec, const proto::Task
   }
   tracker_->TaskStarted(set->stage_id());
   if (bus_) bus_->Post(listener::TaskStart{set->stage_id(), set->stage_attempt(), info});
-  backend_->LaunchTask(exec->info.id, task);
+  backend_->LaunchTask(exec->info.id, std::move(task));
 }
 
 void TaskScheduler::ReportEnd(const Launched& launched, const proto::TaskResult* result,
@@ -150,7 +150,7 @@ void TaskScheduler::OfferBarrier(TaskSetManager* set, double now) {
   for (auto& [exec, task] : taken) {
     task.set_barrier(true);
     task.mutable_barrier_addresses()->Add(addresses.begin(), addresses.end());
-    Start(set, exec, task);
+    Start(set, exec, std::move(task));
   }
 }
 

@@ -91,7 +91,7 @@ class TaskScheduler {
   void ReportFailure(TaskSetManager* set);
   void Launch(TaskSetManager* set, Executor* exec, proto::TaskDescription task);
   // Records a launched task (tasks_, tracker, bus) and hands it to the backend.
-  void Start(TaskSetManager* set, Executor* exec, const proto::TaskDescription& task);
+  void Start(TaskSetManager* set, Executor* exec, proto::TaskDescription task);
   // Tells the tracker and the bus how a task ended (`result` null: its executor was lost).
   void ReportEnd(const Launched& launched, const proto::TaskResult* result, const std::string& lost_reason);
   void OfferBarrier(TaskSetManager* set, double now);
