@@ -45,6 +45,12 @@ def python_path_entry(py_file):
     return os.path.dirname(py_file) if py_file.endswith(".py") else py_file
 
 
+def _items(data, lo, hi, step=1 << 16):
+    """The items of data[lo:hi], a list, copied a short slice at a time (an
+    islice would walk the list from its start for every slice)."""
+    return itertools.chain.from_iterable(data[i:min(i + step, hi)] for i in range(lo, hi, step))
+
+
 class SparkContext:
     """The connection to an ember engine, used to create RDDs.
 
@@ -310,7 +316,7 @@ class SparkContext:
         if isinstance(data, range):
             slices = (data[lo:hi] for lo, hi in bounds)
         else:
-            slices = (itertools.islice(data, lo, hi) for lo, hi in bounds)
+            slices = (_items(data, lo, hi) for lo, hi in bounds)
         node = self._call(self._engine.add_parallel, map(self._encode_slice, slices))
         return SourceRDD(self, node, kind="ParallelCollectionRDD")
 

@@ -62,6 +62,25 @@ def test_parallelize_takes_any_collection_and_a_list_as_it_was(sc):
     assert sc.parallelize(Sequence(), 2).glom().collect() == [[[0]], [[1], [2]]]
 
 
+def test_parallelize_hands_each_element_of_a_list_out_once(sc):
+    # however many slices: none walks the list from its start
+    class Counting(list):
+        handed = 0
+
+        def __getitem__(self, i):
+            got = super().__getitem__(i)
+            Counting.handed += len(got) if isinstance(i, slice) else 1
+            return got
+
+        def __iter__(self):
+            for x in super().__iter__():
+                Counting.handed += 1
+                yield x
+    rdd = sc.parallelize(Counting(range(10_000)), 200)
+    assert Counting.handed == 10_000
+    assert rdd.glom().collect() == slices(list(range(10_000)), 200)
+
+
 def test_a_large_slice_travels_in_batches_and_keeps_its_records(sc):
     # Slices far larger than one batch, with None, unhashable and mixed
     # records, read back whole and in order, job after job.
