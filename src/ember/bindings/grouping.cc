@@ -39,19 +39,35 @@ void UnpackPair(PyObject* record, py::object* k, py::object* v) {
   *v = std::move(second);
 }
 
+// The next record of iterator `it` unpacked as k, v; false at its end.
+bool NextPair(PyObject* it, py::object* k, py::object* v) {
+  PyObject* raw = PyIter_Next(it);
+  if (!raw) {
+    if (PyErr_Occurred()) throw py::error_already_set();
+    return false;
+  }
+  py::object record = py::reinterpret_steal<py::object>(raw);
+  UnpackPair(raw, k, v);
+  return true;
+}
+
+// table[k], borrowed, or nullptr when k is not a key (hashing errors raise).
+PyObject* Find(const py::dict& table, const py::object& k) {
+  PyObject* values = PyDict_GetItemWithError(table.ptr(), k.ptr());
+  if (!values && PyErr_Occurred()) throw py::error_already_set();
+  return values;
+}
+
 // For each (k, v) of block: table[k].append(v), a new [v] for a new key;
 // a key whose list reaches `chunk` values (chunk > 0) leaves the table and
 // its (k, list) is returned, in the order they filled.
 py::list GroupBlock(const py::dict& table, const py::iterable& block, Py_ssize_t chunk) {
   py::list full;
   py::iterator it = py::iter(block);
-  while (PyObject* raw = PyIter_Next(it.ptr())) {
-    py::object record = py::reinterpret_steal<py::object>(raw);
-    py::object k, v;
-    UnpackPair(raw, &k, &v);
-    PyObject* values = PyDict_GetItemWithError(table.ptr(), k.ptr());  // borrowed
+  py::object k, v;
+  while (NextPair(it.ptr(), &k, &v)) {
+    PyObject* values = Find(table, k);
     if (!values) {
-      if (PyErr_Occurred()) throw py::error_already_set();
       py::list fresh(1);
       PyList_SET_ITEM(fresh.ptr(), 0, v.release().ptr());
       if (PyDict_SetItem(table.ptr(), k.ptr(), fresh.ptr()) < 0) throw py::error_already_set();
@@ -63,7 +79,6 @@ py::list GroupBlock(const py::dict& table, const py::iterable& block, Py_ssize_t
       if (PyDict_DelItem(table.ptr(), k.ptr()) < 0) throw py::error_already_set();
     }
   }
-  if (PyErr_Occurred()) throw py::error_already_set();
   return full;
 }
 
@@ -77,18 +92,11 @@ py::list GroupBlock(const py::dict& table, const py::iterable& block, Py_ssize_t
 py::tuple JoinBlock(const py::dict& table, const py::iterator& records, bool keep_left,
                     const py::object& matched, Py_ssize_t chunk) {
   py::list out;
+  py::object k, v;
   while (PyList_GET_SIZE(out.ptr()) < chunk) {
-    PyObject* raw = PyIter_Next(records.ptr());
-    if (!raw) {
-      if (PyErr_Occurred()) throw py::error_already_set();
-      return py::make_tuple(out, py::none(), true);
-    }
-    py::object record = py::reinterpret_steal<py::object>(raw);
-    py::object k, v;
-    UnpackPair(raw, &k, &v);
-    PyObject* values = PyDict_GetItemWithError(table.ptr(), k.ptr());  // borrowed
+    if (!NextPair(records.ptr(), &k, &v)) return py::make_tuple(out, py::none(), true);
+    PyObject* values = Find(table, k);
     if (!values) {
-      if (PyErr_Occurred()) throw py::error_already_set();
       if (keep_left) out.append(py::make_tuple(k, py::make_tuple(v, py::none())));
       continue;
     }
