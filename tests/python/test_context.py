@@ -64,3 +64,21 @@ def test_submit_py_files_import_at_the_script_s_top_and_in_executor_processes(tm
                          env=env, capture_output=True, text=True, timeout=120, cwd="/")
     assert out.returncode == 0, out.stderr
     assert out.stdout == "[0, 3, 6, 9]\n"
+
+
+def test_public_names_load_on_first_use_and_workers_skip_the_driver_modules():
+    # The worker daemon imports what workers need, not the context, web UI
+    # or profiler (its imports are on the path of the first task).
+    probe = ("import sys, ember.daemon\n"
+             "print(sorted(m for m in ('ember.context', 'ember.ui.live', 'ember.profiler', 'http.server')"
+             " if m in sys.modules))\n"
+             "import ember\n"
+             "from ember import *\n"
+             "print(SparkContext is ember.context.SparkContext, sorted(ember.__all__) == sorted(\n"
+             "      n for n in dir(ember) if n in ember.__all__))\n"
+             "try:\n"
+             "    ember.NoSuchName\n"
+             "except AttributeError as e:\n"
+             "    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["[]", "True True", "module 'ember' has no attribute 'NoSuchName'"]
