@@ -85,5 +85,21 @@ TEST(WorkerPool, MissingInterpreterIsAClearError) {
   RemoveTree(dir);
 }
 
+TEST(WorkerPool, ADaemonThatCannotStartFailsTheFirstAcquire) {
+  // Start() does not wait for the daemon; the first Acquire() does, and
+  // says the daemon failed to start instead of hanging.
+  std::string dir = *MakeTempDir("/tmp", "ember-pool-test-");
+  auto o = Options(dir);
+  o.python = "/bin/false";  // runs, exits at once, never says READY
+  auto pool = WorkerPool::Start(o);
+  ASSERT_TRUE(pool.ok()) << pool.status().ToString();
+  auto w = (*pool)->Acquire();
+  ASSERT_FALSE(w.ok());
+  EXPECT_NE(w.status().message().find("Python worker daemon failed to start (/bin/false"), std::string::npos)
+      << w.status().ToString();
+  pool->reset();
+  RemoveTree(dir);
+}
+
 }  // namespace
 }  // namespace ember::exec
