@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <vector>
 
 #include "ember/common/file_util.h"
 #include "ember/exec/worker_pool.h"
@@ -73,6 +74,34 @@ TEST(WorkerPool, StartsANewDaemonWhenItsDaemonDied) {
     ::close(fresh->fd);
   }
   EXPECT_FALSE(PathExists(dir));
+}
+
+TEST(WorkerPool, DiscardedWorkersLeaveNothingBehind) {
+  // A long-lived executor discards a worker for every failed or cancelled
+  // task: their exit reports must not pile up.
+  std::string dir = *MakeTempDir("/tmp", "ember-pool-test-");
+  {
+    auto pool = WorkerPool::Start(Options(dir));
+    ASSERT_TRUE(pool.ok()) << pool.status().ToString();
+    std::vector<int> pids;
+    for (int i = 0; i < 20; ++i) {
+      auto w = (*pool)->Acquire();
+      ASSERT_TRUE(w.ok()) << w.status().ToString();
+      pids.push_back(w->pid);
+      (*pool)->Discard(*w);
+    }
+    for (int pid : pids) {  // every one is really gone (reaped by the daemon)
+      for (int i = 0; i < 500 && ::kill(pid, 0) == 0; ++i) ::usleep(10000);
+      EXPECT_NE(::kill(pid, 0), 0) << pid;
+    }
+    // their reports arrive after the kill: wait until the pool forgot them all
+    for (int i = 0; i < 500 && (*pool)->TrackedExits() > 0; ++i) ::usleep(10000);
+    EXPECT_EQ((*pool)->TrackedExits(), 0u);
+    auto w = (*pool)->Acquire();  // and the pool still works
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    (*pool)->Release(*w);
+  }
+  RemoveTree(dir);
 }
 
 TEST(WorkerPool, MissingInterpreterIsAClearError) {

@@ -9,14 +9,23 @@
 #include <cstring>
 #include <string_view>
 
+#include "ember/common/frame.h"
+
 extern char** environ;
 
 namespace ember {
 
 Result<ChildProcess> SpawnChild(const std::vector<std::string>& argv,
-                                const std::vector<std::string>& env, bool pipe_stdout) {
+                                const std::vector<std::string>& env, bool pipe_stdout,
+                                std::string_view stdin_data) {
+  if (stdin_data.size() > 4096) return InvalidArgument("stdin data for " + argv[0] + " exceeds 4 KiB");
   int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1};
   if (::pipe2(in_pipe, O_CLOEXEC) != 0) return IOError(std::string("pipe: ") + std::strerror(errno));
+  if (Status st = WriteAll(in_pipe[1], stdin_data); !st.ok()) {  // fits the empty pipe: no wait
+    ::close(in_pipe[0]);
+    ::close(in_pipe[1]);
+    return st;
+  }
   if (pipe_stdout && ::pipe2(out_pipe, O_CLOEXEC) != 0) {
     int err = errno;
     ::close(in_pipe[0]);

@@ -4,11 +4,15 @@
 // through posix_spawn — no shell, so no argument is ever interpreted —
 // with its stdin (and, when asked, its stdout) connected to pipes whose
 // other ends the caller gets and owns; no other descriptor is inherited
-// (the driver's sockets, other children's pipes). DescribeWaitStatus turns a waitpid status into "exited
-// with code 3" / "killed by signal 9 (Killed)".
+// (the driver's sockets, other children's pipes). `stdin_data` (at most
+// 4 KiB) is in the child's stdin before it starts: written while this
+// process still holds the pipe's read end, so a child that exits at once
+// cannot make the write raise SIGPIPE. DescribeWaitStatus turns a waitpid
+// status into "exited with code 3" / "killed by signal 9 (Killed)".
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ember/common/status.h"
@@ -22,7 +26,8 @@ struct ChildProcess {
 };
 
 Result<ChildProcess> SpawnChild(const std::vector<std::string>& argv,
-                                const std::vector<std::string>& env, bool pipe_stdout);
+                                const std::vector<std::string>& env, bool pipe_stdout,
+                                std::string_view stdin_data = {});
 
 std::string DescribeWaitStatus(int status);
 

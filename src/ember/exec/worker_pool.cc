@@ -71,7 +71,7 @@ Status WorkerPool::Launch() {
     ++generation_;
   }
   auto child = SpawnChild({options_.python, "-m", "ember.daemon", socket_path, options_.work_dir},
-                          DaemonEnvironment(options_), /*pipe_stdout=*/true);
+                          DaemonEnvironment(options_), /*pipe_stdout=*/true, options_.secret + "\n");
   if (!child.ok()) {
     return IOError("cannot start Python worker daemon with " + options_.python + ": " +
                    child.status().message() + " (set spark.pyspark.python or PYSPARK_PYTHON)");
@@ -79,7 +79,6 @@ Status WorkerPool::Launch() {
   daemon_pid_ = child->pid;
   daemon_stdin_ = child->stdin_fd;
   daemon_stdout_ = child->stdout_fd;
-  EMBER_RETURN_IF_ERROR(WriteAll(daemon_stdin_, options_.secret + "\n"));
   reader_ = std::thread([this] { ReadDaemonOutput(); });
   return Status::OK();
 }
@@ -117,7 +116,7 @@ void WorkerPool::ReadDaemonOutput() {
         in >> pid;
         std::string how;
         std::getline(in >> std::ws, how);
-        exits_[pid] = how;
+        if (!discarded_.erase(pid)) exits_[pid] = how;
       } else if (line.rfind("ERROR ", 0) == 0) {
         daemon_error_ = line.substr(6);
       }
@@ -176,6 +175,8 @@ Status WorkerPool::RelaunchIfGone() {
     daemon_gone_ = false;
     ready_ = false;
     daemon_error_.clear();
+    exits_.clear();  // the old daemon's workers are gone with it
+    discarded_.clear();
   }
   spdlog::warn("the Python worker daemon (pid {}) died; starting a new one", old_pid);
   return Launch();
@@ -246,6 +247,15 @@ void WorkerPool::Release(WorkerConn worker) {
 void WorkerPool::Discard(WorkerConn worker) {
   ::kill(worker.pid, SIGKILL);
   ::close(worker.fd);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (worker.daemon == generation_ && !daemon_gone_ && !exits_.erase(worker.pid)) {
+    discarded_.insert(worker.pid);
+  }
+}
+
+size_t WorkerPool::TrackedExits() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return exits_.size() + discarded_.size();
 }
 
 std::string WorkerPool::DescribeExit(int pid, int timeout_ms) {

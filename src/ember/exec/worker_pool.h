@@ -18,12 +18,15 @@
 // died (killed, out of memory) fails the tasks its workers were running;
 // the next Acquire() starts a new one, so the executor keeps working; a
 // worker of the dead daemon (dead too: PDEATHSIG) is never handed out again.
+// The exit of a discarded worker is not kept, so a long-lived pool's
+// bookkeeping stays as small as its idle workers.
 #pragma once
 
 #include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -57,6 +60,9 @@ class WorkerPool {
   void Discard(WorkerConn worker);
   std::string DescribeExit(int pid, int timeout_ms);
   int daemon_pid() const { return daemon_pid_; }
+  // Worker exits the pool still keeps track of (bounded: a discarded
+  // worker's report is dropped when it comes).
+  size_t TrackedExits();
 
  private:
   explicit WorkerPool(WorkerPoolOptions options) : options_(std::move(options)) {}
@@ -77,7 +83,8 @@ class WorkerPool {
   std::mutex relaunch_mu_;  // one relaunch at a time
   std::mutex mu_;           // guards what follows and socket_path_
   std::condition_variable exits_cv_;
-  std::map<int, std::string> exits_;  // pid -> how it ended
+  std::map<int, std::string> exits_;  // pid -> how it ended, until asked for
+  std::set<int> discarded_;           // killed by Discard(), exit not reported yet
   bool daemon_gone_ = false;
   int generation_ = 0;  // of the running daemon; a worker of an older one is dead
   bool ready_ = false;
