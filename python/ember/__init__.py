@@ -8,7 +8,7 @@ Replace ``pyspark`` by ``ember`` in an import and an RDD program runs:
 
 import importlib
 
-# Each public name and the module that defines it. They are imported on
+# Each public name (``__all__``) and the module that defines it, imported on
 # first use (PEP 562), so a worker process, which needs none of the
 # driver's modules (the context, the web UI, the profiler), starts without
 # them: `import ember.worker` costs its own imports only.
@@ -38,13 +38,7 @@ def __dir__():
     return sorted(set(globals()) | set(_HOMES))
 
 
-__all__ = [
-    "Accumulator", "AccumulatorParam", "BarrierTaskContext", "BarrierTaskInfo", "BasicProfiler",
-    "Broadcast", "CPickleSerializer", "EmberError", "InheritableThread", "MarshalSerializer",
-    "Profiler", "PythonException", "RDD", "RDDBarrier", "ResultIterable", "SparkConf",
-    "SparkContext", "SparkFiles", "SparkJobInfo", "SparkStageInfo", "StatCounter", "StatusTracker",
-    "StorageLevel", "TaskContext", "inheritable_thread_target", "portable_hash", "__version__",
-]
+__all__ = sorted(_HOMES)
 
 # The names of pyspark.__all__ (SQL aside) that ember serves; `import
 # ember.pyspark_compat` makes `from pyspark import X` give them.

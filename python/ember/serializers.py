@@ -61,6 +61,7 @@ def before_section(iterator):
     given); the rest stays in the iterator."""
     return itertools.takewhile(functools.partial(operator.is_not, SECTION_MARK), iterator)
 
+
 HEADER = struct.Struct("<IB")
 U32 = struct.Struct("<I")
 U16 = struct.Struct("<H")
