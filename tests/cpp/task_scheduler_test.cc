@@ -1,9 +1,10 @@
 // TaskScheduler and TaskSetManager driven synchronously: a recording
 // backend, a manual clock, and the test deciding when each task ends.
 // Locality (delay scheduling), executor loss, retries, speculation, the
-// result-size limit and barrier sets; and the DAG scheduler recovering from
-// a lost executor and from fetch failures that arrive while lost outputs
-// are recomputed, and running barrier stages.
+// result-size limit, barrier sets, the order of FIFO and FAIR pools; and
+// the DAG scheduler recovering from a lost executor and from fetch
+// failures that arrive while lost outputs are recomputed, and running
+// barrier stages.
 #include <gtest/gtest.h>
 
 #include <future>
@@ -88,12 +89,28 @@ struct Harness {
   JobTracker tracker;
   TaskSetOptions options;
   std::unique_ptr<TaskScheduler> ts;
-  explicit Harness(TaskSetOptions o = {}) : options(o) {
-    ts = std::make_unique<TaskScheduler>(&backend, &clock, options, &listener, &tracker);
+  std::set<size_t> finished;  // indices into backend.launched
+  explicit Harness(TaskSetOptions o = {}, Pools pools = Pools()) : options(o) {
+    ts = std::make_unique<TaskScheduler>(&backend, &clock, options, &listener, &tracker, nullptr,
+                                         std::move(pools));
   }
   void Finish(size_t i, proto::TaskResult::State state = proto::TaskResult::SUCCESS) {
     const Launch& l = backend.launched.at(i);
+    finished.insert(i);
     ts->TaskFinished(l.executor, Outcome(l, state));
+  }
+  // Tasks launched and not finished, by stage.
+  std::map<int, int> Running() const {
+    std::map<int, int> running;
+    for (size_t i = 0; i < backend.launched.size(); ++i)
+      if (!finished.count(i)) ++running[backend.launched[i].task.stage_id()];
+    return running;
+  }
+  // Finishes the oldest running task of `stage`.
+  void FinishOneOf(int stage) {
+    for (size_t i = 0; i < backend.launched.size(); ++i)
+      if (!finished.count(i) && backend.launched[i].task.stage_id() == stage) return Finish(i);
+    FAIL() << "no running task in stage " << stage;
   }
 };
 
@@ -316,6 +333,85 @@ TEST(TaskScheduler, EarlierJobsTaskSetsGoFirst) {
   h.Finish(0);  // the earlier set has nothing left: the later one gets the slot
   ASSERT_EQ(h.backend.launched.size(), 3u);
   EXPECT_EQ(h.backend.launched[2].task.stage_id(), 1);
+}
+
+// A task set of job `job`'s stage `stage` in `pool`, with `tasks` tasks.
+TaskSetSpec InPool(const std::string& pool, int job, int stage, int tasks = 20) {
+  std::vector<int> partitions;
+  for (int p = 0; p < tasks; ++p) partitions.push_back(p);
+  auto spec = Spec(partitions, {}, stage);
+  spec.priority = job;
+  spec.pool = pool;
+  return spec;
+}
+
+TEST(TaskScheduler, FifoModeIgnoresPools) {
+  Harness h(TaskSetOptions(), Pools(SchedulingMode::kFifo, {{"b", {SchedulingMode::kFifo, 100, 5}}}));
+  h.ts->ExecutorAdded({"a", "host-a", 2});
+  h.ts->Submit(InPool("a", 0, 0));
+  h.ts->Submit(InPool("b", 1, 1));
+  for (int i = 0; i < 4; ++i) h.FinishOneOf(0);  // every freed slot goes to the older job
+  EXPECT_EQ(h.Running(), (std::map<int, int>{{0, 2}}));
+}
+
+TEST(TaskScheduler, FairPoolsShareFreedSlotsByWeight) {
+  Harness h(TaskSetOptions(), Pools(SchedulingMode::kFair, {{"heavy", {SchedulingMode::kFifo, 2, 0}}}));
+  h.ts->ExecutorAdded({"a", "host-a", 3});
+  h.ts->Submit(InPool("heavy", 0, 0));  // takes every slot: there is no preemption
+  h.ts->Submit(InPool("light", 1, 1));
+  EXPECT_EQ(h.Running(), (std::map<int, int>{{0, 3}}));
+  h.FinishOneOf(0);  // heavy runs 2 of weight 2, light 0 of 1: light is further below its share
+  EXPECT_EQ(h.Running(), (std::map<int, int>{{0, 2}, {1, 1}}));
+  for (int round = 0; round < 3; ++round) {  // from then on it stays 2 : 1
+    h.FinishOneOf(0);
+    EXPECT_EQ(h.Running(), (std::map<int, int>{{0, 2}, {1, 1}}));
+    h.FinishOneOf(1);
+    EXPECT_EQ(h.Running(), (std::map<int, int>{{0, 2}, {1, 1}}));
+  }
+}
+
+TEST(TaskScheduler, PoolBelowItsMinShareGoesFirstWhateverTheWeights) {
+  Harness h(TaskSetOptions(), Pools(SchedulingMode::kFair, {{"big", {SchedulingMode::kFifo, 100, 0}},
+                                                          {"small", {SchedulingMode::kFifo, 1, 2}}}));
+  h.ts->ExecutorAdded({"a", "host-a", 4});
+  h.ts->Submit(InPool("big", 0, 0));
+  h.ts->Submit(InPool("small", 1, 1));
+  h.FinishOneOf(0);
+  h.FinishOneOf(0);  // by weight alone big (2/100) would beat small (1/1) to this slot
+  EXPECT_EQ(h.Running(), (std::map<int, int>{{0, 2}, {1, 2}}));
+  h.FinishOneOf(0);  // small has its minShare: weights decide again
+  EXPECT_EQ(h.Running(), (std::map<int, int>{{0, 2}, {1, 2}}));
+  h.FinishOneOf(1);  // small is below its minShare again: it gets the slot back
+  EXPECT_EQ(h.Running(), (std::map<int, int>{{0, 2}, {1, 2}}));
+}
+
+TEST(TaskScheduler, FairPoolsTieByName) {
+  Harness h(TaskSetOptions(), Pools(SchedulingMode::kFair));
+  h.ts->Submit(InPool("b", 0, 0));
+  h.ts->Submit(InPool("a", 1, 1));
+  h.ts->ExecutorAdded({"a", "host-a", 1});
+  EXPECT_EQ(h.Running(), (std::map<int, int>{{1, 1}}));
+}
+
+TEST(TaskScheduler, PoolsAreFifoInsideUnlessConfiguredFair) {
+  for (auto mode : {SchedulingMode::kFifo, SchedulingMode::kFair}) {
+    Harness h(TaskSetOptions(), Pools(SchedulingMode::kFair, {{"p", {mode, 1, 0}}}));
+    h.ts->ExecutorAdded({"a", "host-a", 2});
+    h.ts->Submit(InPool("p", 0, 0));
+    h.ts->Submit(InPool("p", 1, 1));
+    h.FinishOneOf(0);
+    h.FinishOneOf(0);
+    auto expected = mode == SchedulingMode::kFifo ? std::map<int, int>{{0, 2}}
+                                                  : std::map<int, int>{{0, 1}, {1, 1}};
+    EXPECT_EQ(h.Running(), expected) << (mode == SchedulingMode::kFifo ? "FIFO" : "FAIR");
+  }
+  // An unconfigured pool is FIFO.
+  Harness h(TaskSetOptions(), Pools(SchedulingMode::kFair));
+  h.ts->ExecutorAdded({"a", "host-a", 2});
+  h.ts->Submit(InPool("new", 0, 0));
+  h.ts->Submit(InPool("new", 1, 1));
+  h.FinishOneOf(0);
+  EXPECT_EQ(h.Running(), (std::map<int, int>{{0, 2}}));
 }
 
 // The DAG scheduler on a manual loop: a map stage ran on two executors, one

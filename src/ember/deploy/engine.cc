@@ -32,6 +32,7 @@
 #include "ember/rdd/text_node.h"
 #include "ember/rdd/union_node.h"
 #include "ember/rdd/whole_file_node.h"
+#include "ember/scheduler/allocation_file.h"
 
 namespace ember::deploy {
 
@@ -157,12 +158,25 @@ Result<std::unique_ptr<scheduler::SchedulerBackend>> StartBackend(const Conf& co
   return std::unique_ptr<scheduler::SchedulerBackend>(new LocalBackend(std::move(executor)));
 }
 
+// spark.scheduler.mode, and with FAIR the pools of the allocation file.
+Result<scheduler::Pools> PoolsFromConf(const Conf& conf) {
+  EMBER_ASSIGN_OR_RETURN(auto mode, scheduler::ParseSchedulingMode(GetString(conf, "spark.scheduler.mode"),
+                                                                   "spark.scheduler.mode"));
+  std::string file = GetString(conf, "spark.scheduler.allocation.file");
+  std::map<std::string, scheduler::PoolConfig> pools;
+  if (mode == scheduler::SchedulingMode::kFair && !file.empty()) {
+    EMBER_ASSIGN_OR_RETURN(pools, scheduler::LoadAllocationFile(file));
+  }
+  return scheduler::Pools(mode, std::move(pools));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   std::unique_ptr<Engine> e(new Engine());
   e->conf_ = conf;
   EMBER_RETURN_IF_ERROR(ValidateConf(conf));
+  EMBER_ASSIGN_OR_RETURN(scheduler::Pools pools, PoolsFromConf(conf));  // before anything starts
   ApplyHadoopConf(conf);
   EMBER_ASSIGN_OR_RETURN(MasterSpec spec, ParseMasterUrl(GetString(conf, "spark.master")));
   e->slots_ = spec.slots;
@@ -181,6 +195,7 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   EMBER_RETURN_IF_ERROR(e->StartListeners(spec));
   scheduler::SchedulerOptions so;
   so.listener_bus = e->bus_.get();
+  so.pools = std::move(pools);
   auto& tasks = so.tasks;
   tasks.max_task_failures = spec.max_task_failures;
   bool cluster = spec.local_cluster || spec.standalone;

@@ -49,7 +49,7 @@ DAGScheduler::DAGScheduler(rdd::Graph* graph, SchedulerBackend* backend, Schedul
       options_(options),
       clock_(clock ? clock : &system_clock_),
       bus_(options.listener_bus),
-      tasks_(backend, clock_, options.tasks, this, &tracker_, options.listener_bus),
+      tasks_(backend, clock_, options.tasks, this, &tracker_, options.listener_bus, options.pools),
       loop_(mode) {
   backend_->Attach([this](SchedulerEvent e) { Post(std::move(e)); });
   if (loop_.threaded()) ticker_ = std::thread([this] { Tick(); });
@@ -369,6 +369,8 @@ void DAGScheduler::SubmitTasks(Stage* stage) {
   spec.stage_id = stage->id;
   spec.stage_attempt = stage->attempt;
   spec.priority = owner ? owner->id : 0;
+  if (std::string pool = owner ? Property(owner->spec, "spark.scheduler.pool") : ""; !pool.empty())
+    spec.pool = pool;
   for (int p : partitions) spec.preferred.push_back(PreferredLocations(stage->node, p));
   spec.partitions = std::move(partitions);
   spec.make_task = [this, id = stage->id](int p) { return BuildTask(id, p); };

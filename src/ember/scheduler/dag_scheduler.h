@@ -18,6 +18,8 @@
 // records), at most `max_stage_attempts` consecutive times. A lost
 // executor loses its map outputs and cached blocks; only what is missing
 // is recomputed. Tasks prefer the executor holding their cached partition.
+// A stage's task set runs in the scheduler pool (pool.h) of the oldest job
+// needing it: that job's spark.scheduler.pool property, else "default".
 // When a job ends, the tasks of its result stage still running (the
 // speculative twins of finished partitions, or every task of a failed job)
 // are killed, and the job returns only once they have ended (or their
@@ -77,6 +79,7 @@ struct SchedulerOptions {
   int barrier_slots_check_max_failures = 40;
   bool barrier_slots_fixed = false;  // local[N]: too few slots fail at the first check
   ListenerBus* listener_bus = nullptr;  // where listener events go (none: nowhere)
+  Pools pools;  // spark.scheduler.mode and the allocation file's pools
 };
 
 class DAGScheduler : private TaskScheduler::Listener {

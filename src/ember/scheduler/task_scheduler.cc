@@ -9,13 +9,14 @@
 namespace ember::scheduler {
 
 TaskScheduler::TaskScheduler(SchedulerBackend* backend, const Clock* clock, TaskSetOptions options,
-                             Listener* listener, JobTracker* tracker, ListenerBus* bus)
+                             Listener* listener, JobTracker* tracker, ListenerBus* bus, Pools pools)
     : backend_(backend),
       clock_(clock),
       options_(options),
       listener_(listener),
       tracker_(tracker),
       bus_(bus),
+      pools_(std::move(pools)),
       barrier_(options.barrier_sync_timeout_s) {}
 
 void TaskScheduler::Submit(TaskSetSpec spec) {
@@ -36,9 +37,9 @@ void TaskScheduler::ReviveOffers() {
   do {
     offer_again_ = false;
     double now = clock_->Now();
-    std::vector<TaskSetManager*> order;
-    for (auto& s : sets_) order.push_back(s.get());
-    for (TaskSetManager* set : order) OfferTo(set, now);
+    std::vector<TaskSetManager*> sets;
+    for (auto& s : sets_) sets.push_back(s.get());
+    for (TaskSetManager* set : pools_.Order(std::move(sets))) OfferTo(set, now);
   } while (offer_again_);
   offering_ = false;
 }

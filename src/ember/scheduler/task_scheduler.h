@@ -1,9 +1,10 @@
 // TaskScheduler: puts the tasks of submitted stage attempts on executors'
 // free slots and tells the DAG scheduler how they ended.
 //
-// Contract: lives on the scheduler's event loop (no locking). Task sets
-// run in FIFO order of (priority, stage id); each free slot is offered to
-// them level by level (process-local, node-local, any), so a task runs
+// Contract: lives on the scheduler's event loop (no locking). Free slots
+// are offered to the task sets in the order of `pools` (pool.h: FIFO by
+// (priority, stage id) unless spark.scheduler.mode=FAIR), re-ranked each
+// time offers are made; each set is offered them level by level (process-local, node-local, any), so a task runs
 // where its cached partition is when that executor has a slot, and
 // elsewhere only after its set's locality wait (TaskSetManager). A
 // finished task is routed to its set: a success whose partition had not
@@ -34,6 +35,7 @@
 #include "ember/scheduler/clock.h"
 #include "ember/scheduler/job_tracker.h"
 #include "ember/scheduler/listener_bus.h"
+#include "ember/scheduler/pool.h"
 #include "ember/scheduler/task_set_manager.h"
 
 namespace ember::scheduler {
@@ -56,7 +58,8 @@ class TaskScheduler {
   };
 
   TaskScheduler(SchedulerBackend* backend, const Clock* clock, TaskSetOptions options,
-                Listener* listener, JobTracker* tracker, ListenerBus* bus = nullptr);
+                Listener* listener, JobTracker* tracker, ListenerBus* bus = nullptr,
+                Pools pools = Pools());
 
   void Submit(TaskSetSpec spec);
   // No more launches for any attempt of the stage; with `kill`, its
@@ -109,6 +112,7 @@ class TaskScheduler {
   ListenerBus* bus_;
   std::map<std::string, Executor> executors_;
   std::vector<std::unique_ptr<TaskSetManager>> sets_;  // FIFO order
+  Pools pools_;
   std::map<int64_t, Launched> tasks_;
   int64_t next_task_ = 0;
   bool offering_ = false, offer_again_ = false;

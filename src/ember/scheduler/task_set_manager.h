@@ -52,6 +52,7 @@ struct TaskSetSpec {
   int stage_id = 0;
   int stage_attempt = 0;
   int priority = 0;  // lower runs first: the id of the oldest job needing it (FIFO)
+  std::string pool = "default";  // its job's spark.scheduler.pool (pool.h)
   std::vector<int> partitions;
   std::vector<std::vector<TaskLocation>> preferred;  // per partition index; may be empty
   // The task for a partition, everything but its task id; called at launch.
@@ -75,6 +76,7 @@ class TaskSetManager {
   int stage_id() const { return spec_.stage_id; }
   int stage_attempt() const { return spec_.stage_attempt; }
   int priority() const { return spec_.priority; }
+  const std::string& pool() const { return spec_.pool; }
   bool zombie() const { return zombie_; }
   bool barrier() const { return spec_.barrier; }
   size_t num_tasks() const { return spec_.partitions.size(); }
@@ -86,6 +88,7 @@ class TaskSetManager {
   void MakeZombie() { zombie_ = true; }
   bool AllSucceeded() const { return succeeded_ == spec_.partitions.size(); }
   bool HasRunning() const { return !running_.empty(); }
+  size_t NumRunning() const { return running_.size(); }
   // Why the set aborted (task failures, result size, a task it could not
   // build); returned once.
   std::optional<JobFailure> TakeFailure() { return std::exchange(failure_, std::nullopt); }

@@ -1,0 +1,85 @@
+// The fair scheduler's allocation file: Spark's format read, defaults for
+// what a pool leaves out, and errors that name the file, pool and value.
+#include "ember/scheduler/allocation_file.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace ember::scheduler {
+namespace {
+
+TEST(AllocationFile, ReadsSparksFormat) {
+  auto pools = ParseAllocations(R"(<?xml version="1.0"?>
+<allocations>
+  <!-- <pool name="commented-out"></pool> -->
+  <pool name="production">
+    <schedulingMode>FAIR</schedulingMode>
+    <weight>3</weight>
+    <minShare>2</minShare>
+  </pool>
+  <pool name='test' >
+    <schedulingMode> fifo </schedulingMode>
+  </pool>
+  <pool name="empty"/>
+</allocations>)",
+                                "f.xml");
+  ASSERT_TRUE(pools.ok()) << pools.status().message();
+  ASSERT_EQ(pools->size(), 3u);
+  const PoolConfig& prod = pools->at("production");
+  EXPECT_EQ(prod.mode, SchedulingMode::kFair);
+  EXPECT_EQ(prod.weight, 3);
+  EXPECT_EQ(prod.min_share, 2);
+  for (const char* name : {"test", "empty"}) {
+    const PoolConfig& p = pools->at(name);
+    EXPECT_EQ(p.mode, SchedulingMode::kFifo) << name;
+    EXPECT_EQ(p.weight, 1) << name;
+    EXPECT_EQ(p.min_share, 0) << name;
+  }
+}
+
+TEST(AllocationFile, BadContentIsAnErrorNamingFilePoolAndValue) {
+  struct Case {
+    const char* xml;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"<pools/>", "no <allocations> element"},
+      {"<allocations><pool><weight>2</weight></pool></allocations>", "without a name"},
+      {"<allocations><pool name=\"a\"/><pool name=\"a\"/></allocations>", "pool 'a' is configured twice"},
+      {"<allocations><pool name=\"a\"><schedulingMode>LIFO</schedulingMode></pool></allocations>",
+       "pool 'a': schedulingMode must be FIFO or FAIR, not 'LIFO'"},
+      {"<allocations><pool name=\"a\"><weight>0</weight></pool></allocations>",
+       "pool 'a': weight must be an integer >= 1, not '0'"},
+      {"<allocations><pool name=\"a\"><weight>1.5</weight></pool></allocations>", "not '1.5'"},
+      {"<allocations><pool name=\"a\"><minShare>-1</minShare></pool></allocations>",
+       "pool 'a': minShare must be an integer >= 0, not '-1'"},
+      {"<allocations><pool name=\"a\"><weight>2</weight></allocations>", "pool 'a': no </pool>"},
+  };
+  for (const Case& c : cases) {
+    auto pools = ParseAllocations(c.xml, "/etc/fair.xml");
+    ASSERT_FALSE(pools.ok()) << c.xml;
+    EXPECT_NE(pools.status().message().find("spark.scheduler.allocation.file /etc/fair.xml"),
+              std::string::npos)
+        << pools.status().message();
+    EXPECT_NE(pools.status().message().find(c.message), std::string::npos) << pools.status().message();
+  }
+}
+
+TEST(AllocationFile, LoadsAFileAndNamesOneItCannotRead) {
+  std::string path = testing::TempDir() + "/allocation_file_test.xml";
+  std::ofstream(path) << "<allocations><pool name=\"x\"><weight>4</weight></pool></allocations>";
+  auto pools = LoadAllocationFile(path);
+  ASSERT_TRUE(pools.ok()) << pools.status().message();
+  EXPECT_EQ(pools->at("x").weight, 4);
+  std::remove(path.c_str());
+  auto missing = LoadAllocationFile(path);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("spark.scheduler.allocation.file " + path + ": cannot read it"),
+            std::string::npos)
+      << missing.status().message();
+}
+
+}  // namespace
+}  // namespace ember::scheduler
