@@ -115,6 +115,7 @@ class SparkContext:
             self._stopped = False
             self._start_time = int(time.time() * 1000)
             self._local = threading.local()
+            self._accumulator_lock = threading.Lock()
             self._checkpoint_dir = None
             self._files = files.AddedFiles(os.path.join(self._engine.local_dir, files.DIRECTORY))
             if not local:
@@ -726,5 +727,8 @@ class SparkContext:
         return itertools.chain.from_iterable(itertools.starmap(ser.decode_frame, self._run_frames(rdd, partitions)))
 
     def _apply_accumulator_updates(self):
-        for payload in self._engine.take_accumulator_updates():
-            accumulators.apply_updates(pickle.loads(payload))
+        # One thread at a time: another thread's job may have taken this
+        # job's updates, and they must be applied before this one returns.
+        with self._accumulator_lock:
+            for payload in self._engine.take_accumulator_updates():
+                accumulators.apply_updates(pickle.loads(payload))
