@@ -2,7 +2,7 @@
 // the decoders that read files, and the fuzz input as a string.
 //
 // Contract: ScratchFile(name) is a path in a directory created once per
-// process (removed at exit); WriteScratch replaces that file's contents.
+// process (under /dev/shm if present, else the temp dir; removed at exit); WriteScratch replaces that file's contents.
 // Failures abort: a harness that cannot set up is broken, not the engine.
 #pragma once
 
@@ -18,7 +18,12 @@ namespace ember::fuzz {
 
 inline const std::filesystem::path& ScratchDir() {
   static const std::filesystem::path dir = [] {
-    std::string templ = (std::filesystem::temp_directory_path() / "ember-fuzz-XXXXXX").string();
+    // In memory when the system has a tmpfs there: a file per input on a
+    // busy disk made the file-reading targets 50 times slower.
+    std::filesystem::path base = std::filesystem::is_directory("/dev/shm")
+                                     ? std::filesystem::path("/dev/shm")
+                                     : std::filesystem::temp_directory_path();
+    std::string templ = (base / "ember-fuzz-XXXXXX").string();
     if (::mkdtemp(templ.data()) == nullptr) std::abort();
     static std::filesystem::path made = templ;
     std::atexit([] { std::filesystem::remove_all(made); });
