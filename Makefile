@@ -15,7 +15,7 @@ export EMBER_TEST_DEPS := $(CURDIR)/$(BUILD)
 # when the pass rate of the portable set falls below this; raised as it grows.
 CONFORMANCE_FLOOR ?= 0.95
 
-.PHONY: all deps test-deps build demo docs test test-cpp test-python conformance test-slow bench bench-net clean
+.PHONY: all deps test-deps build demo docs test test-cpp test-python conformance test-slow bench bench-net fuzz fuzz-corpus clean
 
 all: build
 
@@ -64,5 +64,37 @@ bench: build test-deps
 bench-net: build
 	$(BUILD)/net_throughput
 
+# Fuzzing the decoders with libFuzzer + ASan/UBSan (docs/testing.md):
+# FUZZ_SECONDS per target, FUZZ_TARGETS to pick some. New inputs that add
+# coverage are merged into tests/fuzz/corpus/<target>/; crashes are left
+# in $(FUZZ_BUILD)/crash-<target>-* and stop the run.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(notdir $(wildcard tests/fuzz/corpus/*))
+FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+fuzz:
+	@scripts/install-fuzz-deps.sh
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DPYTHON=$(PYTHON) -DCMAKE_CXX_COMPILER=clang++-14 \
+		-DEMBER_FUZZ_LIBFUZZER=ON -DCMAKE_CXX_FLAGS="$(FUZZ_CFLAGS)" \
+		-DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined"
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+	@for t in $(FUZZ_TARGETS); do \
+		echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+		mkdir -p $(FUZZ_BUILD)/found/$$t; \
+		$(FUZZ_BUILD)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			-rss_limit_mb=2048 -malloc_limit_mb=256 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/crash-$$t- \
+			$(FUZZ_BUILD)/found/$$t tests/fuzz/corpus/$$t 2>$(FUZZ_BUILD)/fuzz_$$t.log \
+			|| { tail -60 $(FUZZ_BUILD)/fuzz_$$t.log; exit 1; }; \
+		grep -E "stat::(number_of_executed_units|new_units_added)" $(FUZZ_BUILD)/fuzz_$$t.log; \
+		$(FUZZ_BUILD)/tests/fuzz/fuzz_$$t -merge=1 tests/fuzz/corpus/$$t $(FUZZ_BUILD)/found/$$t \
+			2>>$(FUZZ_BUILD)/fuzz_$$t.log; \
+	done
+
+# Rewrites the seed-* files of tests/fuzz/corpus/ with the engine's writers.
+fuzz-corpus: build
+	$(BUILD)/tests/fuzz/fuzz_corpus tests/fuzz/corpus
+
 clean:
-	rm -rf $(BUILD) python/ember/_core*.so
+	rm -rf $(BUILD) $(FUZZ_BUILD) python/ember/_core*.so

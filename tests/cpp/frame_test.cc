@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
@@ -56,6 +57,28 @@ TEST(Frame, TruncatedFrameIsAnError) {
   auto more = r.Next(&f);
   EXPECT_FALSE(more.ok());
   ::close(fds[0]);
+}
+
+TEST(Frame, AHugeLengthThatNeverArrivesIsNotAllocated) {
+  // A damaged length (2 GiB - 1) followed by 10 bytes: the reader must fail
+  // at the end of the stream having asked for buffers sized by what it
+  // read, not by the length field (found by tests/fuzz/frame_reader).
+  std::string in;
+  EncodeFrame(FrameType::kPickleBatch, "0123456789", &in);
+  in[0] = in[1] = in[2] = '\xff';
+  in[3] = '\x7f';
+  size_t largest_read = 0;
+  FrameReader r([&](char* buf, size_t n) -> Result<size_t> {
+    largest_read = std::max(largest_read, n);
+    size_t k = std::min(n, in.size());
+    in.copy(buf, k);
+    in.erase(0, k);
+    return k;
+  });
+  Frame f;
+  auto more = r.Next(&f);
+  EXPECT_FALSE(more.ok());
+  EXPECT_LE(largest_read, size_t{1} << 20);
 }
 
 TEST(Frame, EncodeLayoutIsLittleEndianLengthThenType) {

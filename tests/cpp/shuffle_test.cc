@@ -196,6 +196,22 @@ TEST_F(ShuffleTest, WrongOrShortIndexIsCorrupt) {
   EXPECT_EQ(ReadIndexEntries(base + ".index", 2, 3).status().code(), StatusCode::kCorrupt);
 }
 
+TEST_F(ShuffleTest, AnEntryPastTheEndOfTheDataIsTruncatedNotAllocated) {
+  // A sound entry (it proves itself) with another file's lengths, 1 TiB
+  // and 2^64 - 1: refused from the data file's size before anything is
+  // allocated (found by tests/fuzz/shuffle_blocks).
+  std::string base = dir_ + "/m";
+  WriteRandom(base, 2, 1 << 20, 10);
+  for (uint64_t length : {uint64_t{1} << 40, ~uint64_t{0}}) {
+    std::ofstream(base + ".index", std::ios::binary | std::ios::trunc)
+        << EncodeIndex({{0, 1, 0}, {1, length, 0}});
+    for (auto got : {ReadBlockRange(Files(base), 0, 2).status(), ReadAll(base, 1).status()}) {
+      EXPECT_EQ(got.code(), StatusCode::kFetchFailed) << got.ToString();
+      EXPECT_NE(got.message().find("truncated"), std::string::npos) << got.ToString();
+    }
+  }
+}
+
 TEST_F(ShuffleTest, MissingFilesAreFetchFailures) {
   auto got = ReadAll(dir_ + "/none", 0);
   ASSERT_FALSE(got.ok());

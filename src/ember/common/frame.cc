@@ -67,28 +67,29 @@ Result<size_t> ReadSome(int fd, char* buf, size_t n) {
   }
 }
 
-// Ensures at least `need` unread bytes are buffered, reading as much as
-// fits (at least kReadChunk) per call; a clean EOF is reported as
-// kIOError with "eof" so Next can tell a clean end apart.
 FrameReader::FrameReader(int fd) : read_([fd](char* buf, size_t n) { return ReadSome(fd, buf, n); }) {}
 
 FrameWriter::FrameWriter(int fd) : write_([fd](std::string_view data) { return WriteAll(fd, data); }) {}
 
+// Ensures at least `need` unread bytes are buffered, reading as much as
+// fits per call; a clean EOF is reported as kIOError with "eof" so Next can
+// tell a clean end apart. The buffer grows (doubling, from kReadChunk) only
+// once it is full of bytes that arrived, never to `need` at once: `need`
+// comes from a length field, and a damaged one must not allocate 2 GiB.
 Status FrameReader::Fill(size_t need) {
   if (end_ - pos_ >= need) return Status::OK();
   size_t unread = end_ - pos_;
-  if (capacity_ < std::max(need, kReadChunk)) {
-    size_t capacity = std::max({need, kReadChunk, capacity_ * 2});
-    auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
-    if (unread > 0) std::memcpy(bigger.get(), buf_.get() + pos_, unread);
-    buf_ = std::move(bigger);
-    capacity_ = capacity;
-  } else if (pos_ > 0 && unread > 0) {
-    std::memmove(buf_.get(), buf_.get() + pos_, unread);
-  }
+  if (pos_ > 0 && unread > 0) std::memmove(buf_.get(), buf_.get() + pos_, unread);
   pos_ = 0;
   end_ = unread;
   while (end_ < need) {
+    if (end_ == capacity_) {
+      size_t capacity = std::max(kReadChunk, std::min(need, capacity_ * 2));
+      auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+      if (end_ > 0) std::memcpy(bigger.get(), buf_.get(), end_);
+      buf_ = std::move(bigger);
+      capacity_ = capacity;
+    }
     EMBER_ASSIGN_OR_RETURN(size_t got, read_(buf_.get() + end_, capacity_ - end_));
     if (got == 0) return Status(StatusCode::kIOError, "eof");
     end_ += got;

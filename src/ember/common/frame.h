@@ -74,8 +74,8 @@ class FrameReader {
  public:
   explicit FrameReader(int fd);
   explicit FrameReader(ReadBytes read) : read_(std::move(read)) {}
-  // Reads the next frame. Returns false at a clean end of stream (EOF
-  // exactly at a frame boundary); a truncated frame is an error.
+  // The next frame; false at a clean end (EOF at a frame boundary), an error
+  // for a truncated one. Memory grows with bytes read, not length fields.
   Result<bool> Next(Frame* frame);
 
  private:

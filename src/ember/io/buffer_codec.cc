@@ -4,6 +4,7 @@
 #include <lz4.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <climits>
 
 namespace ember::io {
@@ -115,6 +116,10 @@ Result<std::string> Bzip2Decompress(std::string_view data, size_t max_output) {
 // reached.
 constexpr size_t kLz4Block = 256 * 1024 - (256 * 1024 / 255 + 16);  // Hadoop's buffer less its overhead
 
+// An LZ4 block never expands its input more than 255-fold (a match of
+// 255 bytes per byte of length code).
+constexpr size_t kLz4MaxRatio = 255;
+
 void PutInt32BE(std::string* out, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
 }
@@ -150,10 +155,13 @@ Result<std::string> Lz4Decompress(std::string_view data, size_t max_output) {
     while (out.size() < block_end) {
       EMBER_ASSIGN_OR_RETURN(uint32_t z, GetInt32BE(data, &pos));
       if (z > data.size() - pos) return Corrupt("truncated lz4 block near byte " + std::to_string(pos));
+      // Room for what z bytes can expand to at most, not for the announced
+      // length: 8 bytes of header must not allocate half a gigabyte.
       size_t old = out.size();
-      out.resize(block_end);
+      size_t room = std::min<size_t>(block_end - old, kLz4MaxRatio * static_cast<size_t>(z) + 16);
+      out.resize(old + room);
       int got = LZ4_decompress_safe(data.data() + pos, out.data() + old, static_cast<int>(z),
-                                    static_cast<int>(block_end - old));
+                                    static_cast<int>(room));
       if (got <= 0) return Corrupt("bad lz4 block near byte " + std::to_string(pos));
       out.resize(old + static_cast<size_t>(got));
       pos += z;

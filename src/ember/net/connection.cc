@@ -2,6 +2,7 @@
 
 #include <google/protobuf/message_lite.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "ember/net/auth.h"
@@ -17,6 +18,8 @@ namespace {
 // not one this large: a connection that once carried a 1 GiB result
 // should not hold on to 1 GiB.
 constexpr size_t kMaxKeptReceiveBuffer = 64 << 20;
+// The first piece of a payload read before more is allocated.
+constexpr size_t kFirstPiece = 1 << 20;
 }  // namespace
 
 Connection::Connection(std::unique_ptr<TcpStream> stream, std::string peer,
@@ -152,9 +155,16 @@ Result<bool> Connection::ReadFrame(std::string* payload) {
                                 " exceeds the maximum frame size of " +
                                 std::to_string(options_.max_frame_size) + " bytes"));
   }
-  payload->resize(*size);
-  stream_->Read(payload->data(), *size, kNoDeadline, ec);
-  if (ec) return EndOfStream(true, ec == asio::error::eof, ec.message());
+  // The payload grows with what arrives (doubling from kFirstPiece), so a
+  // header announcing 2 GiB that is never sent costs nothing.
+  payload->clear();
+  while (payload->size() < *size) {
+    size_t have = payload->size();
+    size_t piece = static_cast<size_t>(std::min<uint64_t>(*size - have, std::max(kFirstPiece, have)));
+    payload->resize(have + piece);
+    stream_->Read(payload->data() + have, piece, kNoDeadline, ec);
+    if (ec) return EndOfStream(true, ec == asio::error::eof, ec.message());
+  }
   return true;
 }
 

@@ -1,6 +1,7 @@
 #include "ember/shuffle/shuffle_reader.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xxhash.h>
@@ -24,10 +25,21 @@ Result<int> OpenData(const std::string& path) {
   return fd;
 }
 
-// Fills range->data with one read of its blocks, then verifies them.
+// Fills range->data with one read of its blocks, then verifies them. The
+// blocks must lie inside the file before anything is allocated: an entry
+// proves itself, but not that it belongs with this data file.
 Status ReadBlocks(int fd, const std::string& data_path, BlockRange* range) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return FetchFailed(BucketOf(data_path, range->first) + " cannot be read");
+  uint64_t size = static_cast<uint64_t>(st.st_size);
   uint64_t total = 0;
-  for (const BlockEntry& e : range->entries) total += e.length;
+  for (size_t i = 0; i < range->entries.size(); ++i) {
+    if (range->entries[i].length > size - total)  // total <= size throughout
+      return FetchFailed(BucketOf(data_path, range->first + static_cast<int>(i)) + " is truncated");
+    total += range->entries[i].length;
+  }
+  if (total > 0 && range->entries.front().offset > size - total)
+    return FetchFailed(BucketOf(data_path, range->first) + " is truncated");
   range->data.resize(total);
   if (total > 0 && !PreadFully(fd, range->data.data(), total, range->entries.front().offset))
     return FetchFailed(BucketOf(data_path, range->first) + " is truncated");
