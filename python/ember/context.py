@@ -453,7 +453,10 @@ class SparkContext:
             return SourceRDD(self, node, rdds, kind="UnionRDD")
         n = partitioner.numPartitions
         groups = [[i + j * n for j in range(len(rdds))] for i in range(n)]
-        aligned = self._call(self._engine.add_coalesce, node, groups)
+        try:
+            aligned = self._call(self._engine.add_coalesce, node, groups)
+        finally:  # the aligned node holds the union from now on
+            self._engine.release_node(node)
         return SourceRDD(self, aligned, rdds, partitioner=partitioner, kind="PartitionerAwareUnionRDD")
 
     def broadcast(self, value):
