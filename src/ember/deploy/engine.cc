@@ -289,6 +289,11 @@ void Engine::ReleaseNode(int node) {
   for (int shuffle_id : graph_.Drop(node).shuffles) scheduler_->RemoveShuffle(shuffle_id);
 }
 
+void Engine::RemoveBroadcast(int64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!stopped_) backend_->RemoveBroadcast(id);
+}
+
 Result<std::map<std::string, size_t>> Engine::LiveCounts() {
   EMBER_RETURN_IF_ERROR(CheckRunning());
   scheduler::event::SchedulerCounts s = scheduler_->Counts();

@@ -73,6 +73,9 @@ class Engine {
   // shuffled node that goes, its shuffle's map outputs and files
   // (ContextCleaner). A job holds its node while it runs. No-op once stopped.
   void ReleaseNode(int node);
+  // The driver dropped broadcast `id` (destroyed or collected): executors
+  // delete their copies of its file. No-op once stopped.
+  void RemoveBroadcast(int64_t id);
   // How many of each kind of per-RDD and per-job state the driver holds
   // (graph nodes, shuffles, scheduler stages/jobs/cached partitions/map
   // outputs, tracked jobs/stages): tests check they stay bounded.
