@@ -8,8 +8,11 @@ values to the driver, which merges them in with ``param.addInPlace``
 """
 
 import threading
+import weakref
 
-_driver_registry = {}   # id -> Accumulator, on the driver
+# id -> Accumulator, on the driver; weak, so a long-lived context keeps no
+# accumulator its program dropped (updates for one are discarded)
+_driver_registry = weakref.WeakValueDictionary()
 _worker_registry = {}   # id -> Accumulator, in a worker during a task
 _next_id = [0]
 _lock = threading.Lock()

@@ -5,10 +5,15 @@ directory. Inside a closure a Broadcast pickles to its id and that path
 only, so a task carries a few bytes however large the value. In a worker
 the first ``.value`` loads the file; the value then stays in that worker
 process for every later task. unpersist() starts a new generation of the
-broadcast: each job carries, per dropped broadcast, the last generation
-dropped (property ``ember.broadcast.dropped``), and a worker forgets a
-copy of that generation or older before its task runs, while a copy
-loaded after the unpersist (a newer generation) stays.
+broadcast. Each job carries the id and generation of every broadcast the
+driver still has (property ``ember.broadcast.live``), and before its task
+runs a worker forgets each copy of a broadcast not listed (destroyed, or
+garbage-collected on the driver) or of an older generation than listed,
+while a copy loaded after an unpersist (a newer generation) stays: a
+long-lived context's workers keep no more copies than the driver keeps
+broadcasts, and the property is as long as that list. destroy(), or the
+driver collecting a Broadcast (ContextCleaner), deletes its file and the
+executors' copies (an RDD using one holds it through its function).
 
 Executors of the cluster modes do not read the driver's file system: a
 command records the ids of the broadcasts pickled into it (collect_ids),
@@ -31,12 +36,13 @@ import contextlib
 import os
 import pickle
 import threading
+import weakref
 
 import cloudpickle
 
 from .errors import EmberError, PicklingError
 
-DROPPED_PROPERTY = "ember.broadcast.dropped"
+LIVE_PROPERTY = "ember.broadcast.live"
 LOCAL_DIR_PROPERTY = "ember.broadcast.dir"
 # Under the application directory; an executor fetches
 # "broadcast/broadcast_<id>" (exec/task_inputs.cc).
@@ -88,7 +94,10 @@ class Broadcast:
             raise PicklingError("Could not pickle the broadcast value: %s: %s"
                                 % (type(e).__name__, e)) from None
         os.replace(temp, path)
-        return cls(bid, path, ctx, nested=tuple(sorted(nested)))
+        created = cls(bid, path, ctx, nested=tuple(sorted(nested)))
+        ctx._broadcasts[bid] = created  # weakly: listed while the driver keeps it
+        weakref.finalize(created, _remove_copies, ctx._engine, bid, path).atexit = False
+        return created
 
     @property
     def value(self):
@@ -139,15 +148,14 @@ class Broadcast:
     def unpersist(self, blocking=False):
         """Drop the workers' copies; the value is loaded again if used again."""
         if self._ctx is not None:
-            self._ctx._dropped_broadcasts[self.bid] = self._generation
             self._generation += 1
 
     def destroy(self, blocking=False):
         """Drop every copy and the driver's file; any later use raises."""
-        self.unpersist()
         self._destroyed = True
-        if self._ctx is not None and os.path.exists(self._path):
-            os.unlink(self._path)
+        if self._ctx is not None:
+            self._ctx._broadcasts.pop(self.bid, None)
+            _remove_copies(self._ctx._engine, self.bid, self._path)
 
     def __reduce__(self):
         if self._destroyed:
@@ -162,22 +170,30 @@ class Broadcast:
         return "Broadcast(%d)" % self.bid
 
 
-def dropped_property(dropped):
-    """The job property for {broadcast id: last generation dropped}."""
-    return ",".join("%d:%d" % kv for kv in sorted(dropped.items()))
+def _remove_copies(engine, bid, path):
+    """Deletes the driver's file of a broadcast and the executors' copies."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:  # destroyed, or the stopped context removed it
+        pass
+    engine.remove_broadcast(bid)  # a stopped engine ignores it
+
+
+def live_property(broadcasts):
+    """The job property listing the driver's {id: Broadcast} as id:generation."""
+    return ",".join("%d:%d" % (bid, b._generation) for bid, b in sorted(list(broadcasts.items())))
 
 
 def prepare_worker(properties):
-    """In a worker, before a task: forget the copies the driver dropped, and
-    read broadcast files where the executor keeps them (cluster modes) or
-    at the driver's paths (local modes, no property)."""
+    """In a worker, before a task: forget the copies of broadcasts the
+    driver no longer lists (or lists at a newer generation), and read
+    broadcast files where the executor keeps them (cluster modes) or at the
+    driver's paths (local modes, no property)."""
     global _local_dir
     _local_dir = properties.pop(LOCAL_DIR_PROPERTY, None)
-    dropped = properties.pop(DROPPED_PROPERTY, "")
-    if dropped:
-        with _lock:
-            for item in dropped.split(","):
-                bid, generation = map(int, item.split(":"))
-                cached = _worker_values.get(bid)
-                if cached is not None and cached[0] <= generation:
-                    del _worker_values[bid]
+    listed = properties.pop(LIVE_PROPERTY, "")
+    live = dict(map(int, item.split(":")) for item in listed.split(",")) if listed else {}
+    with _lock:
+        for bid, (generation, _) in list(_worker_values.items()):
+            if generation < live.get(bid, generation + 1):
+                del _worker_values[bid]

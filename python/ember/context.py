@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import uuid
+import weakref
 
 from . import (_core, accumulators, broadcast, errors, files, hadoop_formats, log, pickle_file, progress,
                pyspark_aliases, settings, status)
@@ -122,7 +123,7 @@ class SparkContext:
                 for path in self._py_file_list(pyFiles):
                     self._files.add_python(path)
             self._next_broadcast = itertools.count()
-            self._dropped_broadcasts = {}  # broadcast id -> last generation dropped
+            self._broadcasts = weakref.WeakValueDictionary()  # id -> Broadcast not destroyed
             self._progress = progress.for_context(self._conf, self._engine)
             self._ui = self._start_ui()
             SparkContext._active_context = self
@@ -454,7 +455,10 @@ class SparkContext:
             return SourceRDD(self, node, rdds, kind="UnionRDD")
         n = partitioner.numPartitions
         groups = [[i + j * n for j in range(len(rdds))] for i in range(n)]
-        aligned = self._call(self._engine.add_coalesce, node, groups)
+        try:
+            aligned = self._call(self._engine.add_coalesce, node, groups)
+        finally:  # the aligned node holds the union from now on
+            self._engine.release_node(node)
         return SourceRDD(self, aligned, rdds, partitioner=partitioner, kind="PartitionerAwareUnionRDD")
 
     def broadcast(self, value):
@@ -659,14 +663,13 @@ class SparkContext:
 
     def _job_properties(self):
         """What a job carries to its tasks: the thread's local properties and
-        the broadcast copies workers must drop."""
+        the broadcasts workers may keep copies of."""
         props = dict(self._properties())
         if "callSite.short" not in props:  # a stage's name, as in Spark: "count at job.py:12"
             from .rdd import _call_site
             props["callSite.short"] = _call_site()
         props.update(self._files.job_properties())
-        if self._dropped_broadcasts:
-            props[broadcast.DROPPED_PROPERTY] = broadcast.dropped_property(self._dropped_broadcasts)
+        props[broadcast.LIVE_PROPERTY] = broadcast.live_property(self._broadcasts)
         return props
 
     def _call(self, fn, *args):

@@ -162,6 +162,7 @@ class RDD:
         self._storage_level = None
         self._unpersist_on_gc = None
         self._nid = None
+        self._release_node = None  # gives the engine node back when this object goes
         self._checkpoint_mode = None  # "reliable" or "local" once marked
         self._checkpointed = False
         self._checkpoint_file = None
@@ -171,8 +172,20 @@ class RDD:
         """The engine node computing this RDD, built on first use (a
         checkpointed RDD's node reads its checkpoint files)."""
         if self._nid is None:
-            self._nid = self._build_node()
+            self._set_node(self._build_node())
         return self._nid
+
+    def _set_node(self, node):
+        """Makes `node` (which the engine just added) this RDD's node, giving
+        back the one it replaces (a checkpoint's). ContextCleaner: once this
+        object is collected the engine frees the node and whatever only it
+        reads (parallelized data, shuffle files), unless a live RDD or a
+        running job still needs it; a stopped context ignores it."""
+        if self._release_node is not None:
+            self._release_node()
+        self._nid = node
+        self._release_node = weakref.finalize(self, self.ctx._engine.release_node, node)
+        self._release_node.atexit = False
 
     def _build_node(self):
         raise NotImplementedError
@@ -407,7 +420,7 @@ class RDD:
         self._checkpointed = True  # the writing job must not checkpoint again
         try:
             files = self.ctx._save_as_frame_files(self, directory)
-            self._nid = self.ctx._call(self.ctx._engine.add_checkpoint, files)
+            self._set_node(self.ctx._call(self.ctx._engine.add_checkpoint, files))
         except BaseException:
             self._checkpointed = False
             raise
@@ -1355,7 +1368,7 @@ class SourceRDD(RDD):
 
     def __init__(self, ctx, node, parents=(), partitioner=None, kind="RDD", name=None):
         super().__init__(ctx, partitioner)
-        self._nid = node
+        self._set_node(node)
         self._parents = list(parents)
         self._kind = kind
         self._name = name
@@ -1456,12 +1469,10 @@ class ShuffledRDD(RDD):
         map_node = self.ctx._call(engine.add_python, source._node_id(), *_pickle_command(command, self),
                                   barrier)
         self.ctx._profile_node(map_node, command)
-        node = self.ctx._call(engine.add_shuffled, map_node, out[1])
-        # ContextCleaner: once this RDD is collected nothing can read its
-        # shuffle again, so its files go (a stopped context already removed
-        # everything).
-        weakref.finalize(self, engine.release_shuffle, node).atexit = False
-        return node
+        try:
+            return self.ctx._call(engine.add_shuffled, map_node, out[1])
+        finally:  # the shuffled node holds its map side from now on
+            engine.release_node(map_node)
 
     def _lineage_parents(self):
         return [(self._prev, 1)]

@@ -201,6 +201,21 @@ TEST_F(FileTransferTest, ACopyThatVanishedIsFetchedAgain) {
   EXPECT_EQ(server_->files_served(), 2u);
 }
 
+TEST_F(FileTransferTest, ARemovedCopyIsDeletedAndFetchedAgainWhenAskedFor) {
+  WriteFile(root_ + "/broadcast/broadcast_5", "value");
+  StartServer();
+  auto cache = Cache();
+  auto copy = cache->Fetch("broadcast/broadcast_5");
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  cache->Remove("broadcast/broadcast_5");
+  EXPECT_FALSE(std::filesystem::exists(*copy));
+  cache->Remove("broadcast/broadcast_6");  // never fetched: nothing to do
+  auto again = cache->Fetch("broadcast/broadcast_5");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(ReadFile(*again), "value");
+  EXPECT_EQ(server_->files_served(), 2u);
+}
+
 TEST_F(FileTransferTest, LargeFileTravelsInChunksWithBoundedMemory) {
   constexpr size_t kMiB = 1 << 20, kSize = 64 * kMiB;
   {

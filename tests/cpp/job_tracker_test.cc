@@ -68,5 +68,35 @@ TEST(JobTracker, ForgetsTheOldestFinishedJobsButKeepsSharedStages) {
   EXPECT_TRUE(t.Job(99));
 }
 
+TEST(JobTracker, ForgetsFinishedJobsWhileTooManyStagesAreKept) {
+  JobTracker t(100, 4);
+  t.JobStarted(99, "");  // running: kept whatever its stages
+  for (int s = 0; s < 6; ++s) t.StageSubmitted(99, 200 + s, 0, "ResultStage", 1);
+  for (int j = 0; j < 10; ++j) {
+    t.JobStarted(j, "");
+    t.StageSubmitted(j, 100 + 2 * j, 0, "ShuffleMapStage", 1);
+    t.StageSubmitted(j, 101 + 2 * j, 0, "ResultStage", 1);
+    t.JobEnded(j, true);
+  }
+  EXPECT_EQ(t.NumJobs(), 1u);  // every finished job went to bound the stages
+  EXPECT_EQ(t.NumStages(), 6u);
+  EXPECT_TRUE(t.Stage(205));
+}
+
+TEST(JobTracker, KeepsTheNewestFinishedJobsWithinTheStageBound) {
+  JobTracker t(100, 4);
+  for (int j = 0; j < 10; ++j) {
+    t.JobStarted(j, "");
+    t.StageSubmitted(j, 100 + 2 * j, 0, "ShuffleMapStage", 1);
+    t.StageSubmitted(j, 101 + 2 * j, 0, "ResultStage", 1);
+    t.JobEnded(j, true);
+  }
+  EXPECT_EQ(t.NumJobs(), 2u);
+  EXPECT_EQ(t.NumStages(), 4u);
+  EXPECT_TRUE(t.Job(9));
+  EXPECT_TRUE(t.Job(8));
+  EXPECT_FALSE(t.Job(7));
+}
+
 }  // namespace
 }  // namespace ember::scheduler

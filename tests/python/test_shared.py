@@ -176,3 +176,32 @@ def test_python_profiles_show_and_dump(tmp_path):
 def test_profiles_need_the_setting(sc):
     with pytest.raises(RuntimeError, match="spark.python.profile"):
         sc.show_profiles()
+
+
+def test_workers_forget_copies_of_broadcasts_the_driver_no_longer_lists():
+    saved = dict(broadcast._worker_values)
+    try:
+        broadcast._worker_values.clear()
+        broadcast._worker_values.update({1: (0, "kept"), 2: (0, "destroyed"), 3: (0, "unpersisted"),
+                                         4: (2, "loaded after the unpersist")})
+        broadcast.prepare_worker({broadcast.LIVE_PROPERTY: "1:0,3:1,4:1"})
+        assert broadcast._worker_values == {1: (0, "kept"), 4: (2, "loaded after the unpersist")}
+    finally:
+        broadcast._worker_values.clear()
+        broadcast._worker_values.update(saved)
+
+
+def test_collected_broadcasts_and_accumulators_are_forgotten(sc):
+    import gc
+    from ember import accumulators
+    b = sc.broadcast(list(range(10)))
+    acc = sc.accumulator(0)
+    sc.parallelize(range(4), 2).foreach(lambda x: acc.add(b.value[x]))
+    assert acc.value == 6
+    path, bid, aid = b._path, b.bid, acc.aid
+    assert bid in sc._broadcasts and aid in accumulators._driver_registry
+    del b, acc
+    gc.collect()
+    assert bid not in sc._broadcasts and aid not in accumulators._driver_registry
+    assert not os.path.exists(path)  # ContextCleaner: its file went with it
+

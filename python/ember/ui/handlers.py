@@ -203,6 +203,8 @@ def _trim_stages(store):
                                       lambda s: s["status"] in ("ACTIVE", "PENDING"),
                                       lambda s: s.get("completionTime")):
         store.tasks.pop(key, None)
+        if not any(k[0] == key[0] for k in store.stages):  # its last attempt went
+            store.stage_jobs.pop(key[0], None)
 
 
 def trim_tasks(store, key):

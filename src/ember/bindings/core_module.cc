@@ -177,7 +177,9 @@ PYBIND11_MODULE(_core, m) {
         return Check(e.AddPair(first, second, cartesian));
       })
       .def("num_partitions", [](Engine& e, int node) { return Check(e.NumPartitions(node)); })
-      .def("release_shuffle", &Engine::ReleaseShuffle)
+      .def("release_node", [](Engine& e, int node) { WithoutGil([&] { e.ReleaseNode(node); }); })
+      .def("remove_broadcast", [](Engine& e, int64_t id) { WithoutGil([&] { e.RemoveBroadcast(id); }); })
+      .def("live_counts", [](Engine& e) { return Check(WithoutGil([&] { return e.LiveCounts(); })); })
       .def("persist", &Engine::Persist)
       .def("unpersist", &Engine::Unpersist)
       .def("run_job",

@@ -352,6 +352,12 @@ void ClusterBackend::RemoveRdd(int node) {
   SendToAll(msg);
 }
 
+void ClusterBackend::RemoveBroadcast(int64_t id) {
+  proto::RpcMessage msg;
+  msg.set_remove_broadcast(id);
+  SendToAll(msg);
+}
+
 void ClusterBackend::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -84,6 +84,7 @@ class ClusterBackend : public scheduler::SchedulerBackend {
   void KillTask(const std::string& executor_id, int64_t task_id) override;
   void RemoveShuffle(int shuffle_id) override;
   void RemoveRdd(int node) override;
+  void RemoveBroadcast(int64_t id) override;
   void Stop() override;
   int port() const { return port_; }
   int registered_cores() const;

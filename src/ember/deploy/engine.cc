@@ -224,6 +224,12 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   EMBER_ASSIGN_OR_RETURN(so.barrier_slots_check_max_failures,
                          GetInt(conf, "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures"));
   so.barrier_slots_fixed = !cluster;  // local[N]: no executor will ever join
+  EMBER_ASSIGN_OR_RETURN(int retained_jobs, GetInt(conf, "spark.ui.retainedJobs"));
+  EMBER_ASSIGN_OR_RETURN(int retained_stages, GetInt(conf, "spark.ui.retainedStages"));
+  if (retained_jobs < 0 || retained_stages < 0)
+    return InvalidArgument("spark.ui.retainedJobs and spark.ui.retainedStages must not be negative");
+  so.retained_jobs = retained_jobs;
+  so.retained_stages = retained_stages;
   e->scheduler_ = std::make_unique<scheduler::DAGScheduler>(&e->graph_, e->backend_.get(), so);
   return e;
 }
@@ -288,14 +294,31 @@ void Engine::Unpersist(int node) {
   if (stopped_) return;
   graph_.Unpersist(node);
   backend_->RemoveRdd(node);
+  scheduler_->ForgetCachedBlocks(node);
   bus_->Post(scheduler::listener::UnpersistRdd{node});
 }
 
-void Engine::ReleaseShuffle(int node) {
+void Engine::ReleaseNode(int node) {
   std::lock_guard<std::mutex> lock(mu_);  // Stop() cannot reset the scheduler meanwhile
   if (stopped_) return;                    // and removes every file itself
-  int shuffle_id = graph_.ShuffleOf(node);
-  if (shuffle_id >= 0) scheduler_->RemoveShuffle(shuffle_id);
+  for (int shuffle_id : graph_.Drop(node).shuffles) scheduler_->RemoveShuffle(shuffle_id);
+}
+
+void Engine::RemoveBroadcast(int64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!stopped_) backend_->RemoveBroadcast(id);
+}
+
+Result<std::map<std::string, size_t>> Engine::LiveCounts() {
+  EMBER_RETURN_IF_ERROR(CheckRunning());
+  scheduler::event::SchedulerCounts s = scheduler_->Counts();
+  const scheduler::JobTracker& tracker = scheduler_->tracker();
+  return std::map<std::string, size_t>{
+      {"graph_nodes", graph_.NumNodes()},       {"graph_shuffles", graph_.NumShuffles()},
+      {"dag_stages", s.stages},                 {"dag_map_stages", s.map_stages},
+      {"dag_jobs", s.jobs},                     {"dag_cached_partitions", s.cached_partitions},
+      {"map_output_shuffles", s.shuffles},      {"tracked_jobs", tracker.NumJobs()},
+      {"tracked_stages", tracker.NumStages()}};
 }
 
 Status Engine::CheckRunning() const {
@@ -379,7 +402,10 @@ scheduler::JobOutput Engine::RunJob(int node, std::vector<int> partitions, Conf 
   spec.final_node = node;
   spec.partitions = std::move(partitions);
   spec.properties = std::move(properties);
-  return scheduler_->RunJob(std::move(spec));
+  graph_.Hold(node);  // the caller may drop its RDD while the job runs
+  auto out = scheduler_->RunJob(std::move(spec));
+  ReleaseNode(node);
+  return out;
 }
 
 scheduler::JobFailure Engine::SaveAsTextFile(int node, const std::string& path,
@@ -414,7 +440,9 @@ scheduler::JobFailure Engine::SaveFiles(int node, Result<io::FileOutputCommitter
   spec.properties = std::move(properties);
   const io::FileOutputCommitter* c = &*committer;
   spec.configure_sink = [c](proto::TaskDescription* t) { c->ConfigureTask(t); };
+  graph_.Hold(node);
   auto out = scheduler_->RunJob(std::move(spec));
+  ReleaseNode(node);
   if (out.failure.status.ok()) {
     std::vector<std::string> winners;  // each partition's reported file (io/output_committer.h)
     for (const auto& frames : out.results) winners.push_back(frames.empty() ? "" : frames[0].data());

@@ -68,10 +68,18 @@ class Engine {
   // computation on; Unpersist() stops that and drops the cached blocks.
   void Persist(int node, bool use_memory, bool use_disk, int replication);
   void Unpersist(int node);
-  // The driver dropped the ShuffledRDD of `node`: delete its shuffle's map
-  // outputs (ContextCleaner). Should an older RDD still read it, the map
-  // stage runs again.
-  void ReleaseShuffle(int node);
+  // The driver dropped its handle on `node` (each Add*() gives one): the
+  // node goes once nothing live depends on it (rdd/graph.h), and with each
+  // shuffled node that goes, its shuffle's map outputs and files
+  // (ContextCleaner). A job holds its node while it runs. No-op once stopped.
+  void ReleaseNode(int node);
+  // The driver dropped broadcast `id` (destroyed or collected): executors
+  // delete their copies of its file. No-op once stopped.
+  void RemoveBroadcast(int64_t id);
+  // How many of each kind of per-RDD and per-job state the driver holds
+  // (graph nodes, shuffles, scheduler stages/jobs/cached partitions/map
+  // outputs, tracked jobs/stages): tests check they stay bounded.
+  Result<std::map<std::string, size_t>> LiveCounts();
 
   scheduler::JobOutput RunJob(int node, std::vector<int> partitions, Conf properties);
   scheduler::JobFailure SaveAsTextFile(int node, const std::string& path, const std::string& codec,

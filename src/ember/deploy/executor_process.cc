@@ -151,6 +151,8 @@ Status Run(const ExecutorProcessArgs& args, const net::Credentials& credentials)
       executor->RemoveShuffle(msg.remove_shuffle());
     } else if (msg.has_remove_rdd()) {
       executor->RemoveRdd(msg.remove_rdd());
+    } else if (msg.has_remove_broadcast()) {
+      cache->Remove(exec::BroadcastName(msg.remove_broadcast()));
     } else if (msg.has_barrier_reply()) {
       barriers.Deliver(std::move(*msg.mutable_barrier_reply()));
     }

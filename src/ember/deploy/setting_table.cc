@@ -160,7 +160,7 @@ const std::vector<Setting>& AllSettings() {
     {"ember.files.pythonpath", kString, "", kPythonWorker, "internal", "task property: added `.zip`/`.egg` files to import from"},
     {"ember.broadcast.dir", kString, "", kExecutor | kPythonWorker, "internal", "task property: where the executor keeps broadcast values"},
     {"ember.log.level", kString, "", kExecutor, "internal", "task property: the driver's log level, which the executor takes"},
-    {"ember.broadcast.dropped", kString, "", kPythonWorker, "internal", "task property: broadcasts destroyed since the worker's last task"},
+    {"ember.broadcast.live", kString, "", kPythonWorker, "internal", "task property: id:generation of each broadcast the driver keeps; workers drop other copies"},
 
     // ---- test: deterministic fault injection
     {"ember.test.signalWorker", kString, "", kTest, "test", "`stage:partition:attempt:signal`: once the task's worker produced output, send it the signal (9 kill, 11 segfault, 19 stop)"},

@@ -30,6 +30,14 @@ Result<std::unique_ptr<FileCache>> FileCache::Create(std::string root, FileServe
   return std::unique_ptr<FileCache>(new FileCache(std::move(root), std::move(driver)));
 }
 
+void FileCache::Remove(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = fetches_.find(name);
+  if (it == fetches_.end() || it->second.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+  fetches_.erase(it);
+  RemoveTree(LocalPath(name));
+}
+
 Result<std::string> FileCache::Fetch(const std::string& name) {
   if (!IsPlainRelativePath(name)) return InvalidArgument("cannot fetch '" + name + "': not a relative path");
   std::promise<Status> ours;

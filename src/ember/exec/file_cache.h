@@ -24,6 +24,10 @@
 //   A FileCache serves one application: its root is a fresh directory only
 //   it writes to. Names fetched must not contain one another ("files/conf"
 //   and "files/conf/a.ini").
+// - Remove(name) deletes a fetched copy the driver dropped (a destroyed or
+//   collected broadcast) and forgets it, so a long-lived application's
+//   executors keep no more copies than the driver keeps; a fetch still
+//   under way is left alone. A later Fetch of the name fetches again.
 // - Errors name the file and the driver's address, never the secret.
 //   Thread-safe.
 #pragma once
@@ -57,6 +61,7 @@ class FileCache {
 
   Result<std::string> Fetch(const std::string& name);
   std::string LocalPath(const std::string& name) const { return root_ + "/" + name; }
+  void Remove(const std::string& name);
 
  private:
   FileCache(std::string root, FileServerEndpoint driver)

@@ -12,13 +12,12 @@ constexpr char kBroadcastDir[] = "broadcast";
 constexpr char kFilesDir[] = "files";
 }  // namespace
 
+std::string BroadcastName(int64_t id) { return std::string(kBroadcastDir) + "/broadcast_" + std::to_string(id); }
+
 Status LocalizeTaskInputs(FileCache& cache, proto::TaskDescription* task) {
   for (const auto& node : task->nodes()) {
     if (!node.has_python()) continue;
-    for (int64_t id : node.python().broadcast_ids()) {
-      std::string name = std::string(kBroadcastDir) + "/broadcast_" + std::to_string(id);
-      EMBER_RETURN_IF_ERROR(cache.Fetch(name).status());
-    }
+    for (int64_t id : node.python().broadcast_ids()) EMBER_RETURN_IF_ERROR(cache.Fetch(BroadcastName(id)).status());
   }
   auto& properties = *task->mutable_properties();
   if (auto names = properties.find(kFileNamesProperty); names != properties.end()) {

@@ -30,5 +30,7 @@ inline constexpr char kFileNamesProperty[] = "ember.files.names";
 inline constexpr char kBroadcastDirProperty[] = "ember.broadcast.dir";
 
 Status LocalizeTaskInputs(FileCache& cache, proto::TaskDescription* task);
+// The cache name of broadcast `id`'s file ("broadcast/broadcast_<id>").
+std::string BroadcastName(int64_t id);
 
 }  // namespace ember::exec

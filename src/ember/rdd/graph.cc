@@ -33,8 +33,61 @@ Result<int> Graph::Add(proto::Node node) {
     s->set_num_maps(num_maps);
     shuffles_[sid] = {sid, s->map_node(), num_maps, node.num_partitions()};
   }
+  for (int parent : DependsOn(node)) refs_[parent].children++;
+  refs_[id] = Refs{};
   nodes_[id] = std::make_shared<const proto::Node>(std::move(node));
   return id;
+}
+
+std::vector<int> Graph::DependsOn(const proto::Node& node) {
+  std::vector<int> out = KindOf(node).NarrowParents(node);
+  if (node.kind_case() == proto::Node::kShuffled) out.push_back(node.shuffled().map_node());
+  return out;
+}
+
+void Graph::Hold(int id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = refs_.find(id);
+  if (it != refs_.end()) it->second.holds++;
+}
+
+// Iterative: dropping the end of a long narrow chain frees the whole chain.
+FreedNodes Graph::Drop(int id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  FreedNodes freed;
+  auto it = refs_.find(id);
+  if (it == refs_.end() || it->second.holds == 0) return freed;
+  it->second.holds--;
+  std::vector<int> todo = {id};
+  while (!todo.empty()) {
+    int n = todo.back();
+    todo.pop_back();
+    auto ref = refs_.find(n);
+    if (ref->second.holds > 0 || ref->second.children > 0) continue;
+    refs_.erase(ref);
+    NodePtr node = std::move(nodes_.at(n));
+    nodes_.erase(n);
+    freed.nodes.push_back(n);
+    persisted_.erase(n);
+    if (node->kind_case() == proto::Node::kShuffled) {
+      shuffles_.erase(node->shuffled().shuffle_id());
+      freed.shuffles.push_back(node->shuffled().shuffle_id());
+    }
+    for (int parent : DependsOn(*node)) {
+      if (--refs_.at(parent).children == 0) todo.push_back(parent);
+    }
+  }
+  return freed;
+}
+
+size_t Graph::NumNodes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return nodes_.size();
+}
+
+size_t Graph::NumShuffles() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return shuffles_.size();
 }
 
 NodePtr Graph::Get(int id) const {

@@ -9,7 +9,9 @@
 // the named executor (the task is the backend's: a parallelized slice in
 // it is not copied again); KillTask() asks a launched task to stop;
 // RemoveShuffle() deletes every map output of a shuffle nothing will read
-// again; RemoveRdd() drops the cached partitions of a node. Stop() ends
+// again; RemoveRdd() drops the cached partitions of a node;
+// RemoveBroadcast() deletes executors' copies of a dropped broadcast's file
+// (none by default: local mode reads the driver's). Stop() ends
 // every executor, waiting for running tasks. Local mode runs
 // one in-process Executor; cluster modes talk to executor processes. The
 // scheduler sees no difference.
@@ -30,6 +32,7 @@ class SchedulerBackend {
   virtual void KillTask(const std::string& executor_id, int64_t task_id) = 0;
   virtual void RemoveShuffle(int shuffle_id) = 0;
   virtual void RemoveRdd(int node) = 0;
+  virtual void RemoveBroadcast(int64_t id) {}
   virtual void Stop() {}
 };
 

@@ -49,6 +49,7 @@ DAGScheduler::DAGScheduler(rdd::Graph* graph, SchedulerBackend* backend, Schedul
       options_(options),
       clock_(clock ? clock : &system_clock_),
       bus_(options.listener_bus),
+      tracker_(options.retained_jobs, options.retained_stages),
       tasks_(backend, clock_, options.tasks, this, &tracker_, options.listener_bus, options.pools),
       loop_(mode) {
   backend_->Attach([this](SchedulerEvent e) { Post(std::move(e)); });
@@ -89,6 +90,10 @@ void DAGScheduler::Handle(SchedulerEvent& event) {
         else if constexpr (std::is_same_v<E, event::ExecutorAdded>) OnExecutorAdded(e.info);
         else if constexpr (std::is_same_v<E, event::ExecutorLost>) OnExecutorLost(e.executor_id, e.reason);
         else if constexpr (std::is_same_v<E, event::ShuffleRemoved>) OnShuffleRemoved(e.shuffle_id);
+        else if constexpr (std::is_same_v<E, event::RddUnpersisted>) OnRddUnpersisted(e.node);
+        else if constexpr (std::is_same_v<E, event::Inspect>)
+          e.reply->set_value({stages_.size(), map_stages_.size(), jobs_.size(), cached_.size(),
+                              map_outputs_.NumShuffles()});
         else if constexpr (std::is_same_v<E, event::BackendFailed>) OnBackendFailed(e.reason);
         else if constexpr (std::is_same_v<E, event::BarrierSync>)
           tasks_.BarrierSync(e.request, std::move(e.reply));
@@ -685,6 +690,17 @@ void DAGScheduler::OnShuffleRemoved(int shuffle_id) {
   }
   map_outputs_.RemoveShuffle(shuffle_id);
   backend_->RemoveShuffle(shuffle_id);
+}
+
+void DAGScheduler::OnRddUnpersisted(int node) {
+  cached_.erase(cached_.lower_bound({node, 0}), cached_.lower_bound({node + 1, 0}));
+}
+
+event::SchedulerCounts DAGScheduler::Counts() {
+  auto reply = std::make_shared<std::promise<event::SchedulerCounts>>();
+  auto counts = reply->get_future();
+  Post(event::Inspect{reply});
+  return counts.get();
 }
 
 void DAGScheduler::RollBackReaders(int shuffle_id) {

@@ -80,6 +80,7 @@ struct SchedulerOptions {
   bool barrier_slots_fixed = false;  // local[N]: too few slots fail at the first check
   ListenerBus* listener_bus = nullptr;  // where listener events go (none: nowhere)
   Pools pools;  // spark.scheduler.mode and the allocation file's pools
+  size_t retained_jobs = 1000, retained_stages = 1000;  // spark.ui.retained{Jobs,Stages}
 };
 
 class DAGScheduler : private TaskScheduler::Listener {
@@ -105,6 +106,12 @@ class DAGScheduler : private TaskScheduler::Listener {
   // Forgets a shuffle no RDD reads any more: its map stage and outputs, and
   // its files on the executors. A shuffle a running stage uses is kept.
   void RemoveShuffle(int shuffle_id) { Post(event::ShuffleRemoved{shuffle_id}); }
+  // Forgets where `node`'s cached partitions were (they were dropped).
+  void ForgetCachedBlocks(int node) { Post(event::RddUnpersisted{node}); }
+  // The sizes of the scheduler's per-job, per-stage and per-node state, so
+  // tests can check a long-lived context holds no more than it needs
+  // (threaded loops only: waits for the loop).
+  event::SchedulerCounts Counts();
   // Accumulator updates of finished tasks, in completion order; drained.
   std::vector<std::string> TakeAccumulatorUpdates();
 
@@ -122,6 +129,7 @@ class DAGScheduler : private TaskScheduler::Listener {
   void OnExecutorAdded(const ExecutorInfo& info);
   void OnExecutorLost(const std::string& executor_id, const std::string& reason);
   void OnShuffleRemoved(int shuffle_id);
+  void OnRddUnpersisted(int node);
   void OnBackendFailed(const std::string& reason);
 
   void TaskSucceeded(int stage_id, int stage_attempt, int partition,

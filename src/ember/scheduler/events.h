@@ -67,6 +67,19 @@ struct ShuffleRemoved {
   int shuffle_id;
 };
 
+// The node's cached blocks were dropped: forget where they were.
+struct RddUnpersisted {
+  int node;
+};
+
+// How much state the scheduler holds (DAGScheduler::Counts).
+struct SchedulerCounts {
+  size_t stages = 0, map_stages = 0, jobs = 0, cached_partitions = 0, shuffles = 0;
+};
+struct Inspect {
+  std::shared_ptr<std::promise<SchedulerCounts>> reply;
+};
+
 // Periodic: speculation checks and locality waits that expired.
 struct Tick {};
 
@@ -87,8 +100,8 @@ struct BarrierSync {
 
 using SchedulerEvent = std::variant<event::JobSubmitted, event::JobsCancelled, event::TaskFinished,
                                     event::ExecutorAdded, event::ExecutorLost,
-                                    event::ShuffleRemoved, event::Tick, event::BackendFailed,
-                                    event::BarrierSync>;
+                                    event::ShuffleRemoved, event::RddUnpersisted, event::Inspect,
+                                    event::Tick, event::BackendFailed, event::BarrierSync>;
 
 // How a backend reports executors and finished tasks to the scheduler.
 using PostEvent = std::function<void(SchedulerEvent)>;

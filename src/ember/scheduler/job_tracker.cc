@@ -59,7 +59,7 @@ void JobTracker::JobEnded(int job_id, bool succeeded) {
 }
 
 void JobTracker::Forget() {
-  while (finished_.size() > retained_) {
+  while (finished_.size() > retained_jobs_ || (stages_.size() > retained_stages_ && !finished_.empty())) {
     int old = finished_.front();
     finished_.pop_front();
     auto it = jobs_.find(old);
@@ -111,6 +111,17 @@ std::optional<StageInfo> JobTracker::Stage(int stage_id) const {
   auto it = stages_.find(stage_id);
   if (it == stages_.end()) return std::nullopt;
   return it->second;
+}
+
+
+size_t JobTracker::NumJobs() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return jobs_.size();
+}
+
+size_t JobTracker::NumStages() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stages_.size();
 }
 
 }  // namespace ember::scheduler

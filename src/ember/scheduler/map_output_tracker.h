@@ -36,6 +36,7 @@ class MapOutputTracker {
   void AddShuffle(int shuffle_id, int num_maps);
   // Forgets a shuffle, its lost outputs included.
   void RemoveShuffle(int shuffle_id);
+  size_t NumShuffles() const { return shuffles_.size(); }
 
   // Records the output of map `map_id` written by task `task_id`, unless
   // one is registered already (the first stays). True when it replaces a
