@@ -60,7 +60,7 @@ class ConsoleProgressBar:
         self._lock = threading.Lock()  # the line on the terminal and what it shows
         self._drawn = ""
         self._first_seen = {}  # stage id -> when it was first seen running
-        self._done = set()  # stages of finished jobs: never drawn again
+        self._done = set()  # stages of ended jobs still listed active: not drawn again
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="ember-progress", daemon=True)
         self._thread.start()
@@ -68,7 +68,9 @@ class ConsoleProgressBar:
     def _stages(self):
         now = time.monotonic()
         shown = []
-        for stage_id in sorted(self._engine.active_stage_ids()):
+        active = sorted(self._engine.active_stage_ids())
+        self._done.intersection_update(active)  # one that stopped running has no bar to hide
+        for stage_id in active:
             info = self._engine.stage_info(stage_id)
             if info is None or stage_id in self._done:
                 continue
@@ -95,10 +97,19 @@ class ConsoleProgressBar:
 
     def job_ended(self):
         """Clears the line before the job's caller goes on, as Spark does;
-        the job's stages are not drawn again."""
+        the stages of jobs no longer running are not drawn again, while
+        other threads' running jobs keep their bars."""
+        try:
+            running = set()
+            for job_id in self._engine.active_job_ids():
+                info = self._engine.job_info(job_id)
+                running.update(info[1] if info is not None else ())
+        except Exception:  # noqa: BLE001 - the engine is stopping: nothing runs
+            running = set()
         with self._lock:
-            self._done.update(self._first_seen)
-            self._first_seen.clear()
+            for stage_id in [s for s in self._first_seen if s not in running]:
+                self._done.add(stage_id)
+                del self._first_seen[stage_id]
             self._draw("")
 
     def _write(self, text):

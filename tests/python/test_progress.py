@@ -81,6 +81,53 @@ def test_a_running_stage_shows_a_bar_on_a_terminal_and_it_is_cleared(tmp_path):
     assert re.search(rb"\r {80}\r(.|\r|\n)*count 8", rest), rest
 
 
+# Two threads, one single-task job each (one slot each), each waiting for
+# its own gate; prints which job ended.
+TWO_JOBS = """\
+import os, sys, threading, time
+from ember import SparkContext
+sc = SparkContext("local[2]", "progress")
+def job(gate):
+    def wait(it):
+        while not os.path.exists(gate):
+            time.sleep(0.05)
+        return it
+    print("ended", os.path.basename(gate), sc.parallelize(range(3), 1).mapPartitions(wait).count(), flush=True)
+threads = [threading.Thread(target=job, args=(g,)) for g in sys.argv[1:]]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+sc.stop()
+"""
+ONE_TASK_BAR = rb"\[Stage (\d+):[=> ]*\(0 \+ 1\) / 1\]"
+
+
+def test_a_job_ending_in_one_thread_leaves_another_thread_s_bar(tmp_path):
+    gates = [tmp_path / "a", tmp_path / "b"]
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(sys.executable, [sys.executable, "-c", TWO_JOBS] + [str(g) for g in gates], _env())
+    try:
+        # Both stages drawn on one line, then the first gate opens.
+        seen = _read_until(fd, ONE_TASK_BAR + rb"\[Stage \d+:[=> ]*\(0 \+ 1\) / 1\]",
+                           time.monotonic() + 120)
+        gates[0].touch()
+        ended_a = _read_until(fd, rb"ended a 3", time.monotonic() + 120)
+        # The other job still runs: its bar comes back after the line is cleared.
+        after = _read_until(fd, ONE_TASK_BAR, time.monotonic() + 120)
+        gates[1].touch()
+        rest = _read_until(fd, None, time.monotonic() + 120)
+    finally:
+        for gate in gates:
+            gate.touch()
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, seen + ended_a + after + rest
+    assert re.search(ONE_TASK_BAR, after), (seen, ended_a, after)
+    assert b"ended b 3" in rest
+
+
 def test_no_bar_when_stderr_is_not_a_terminal_or_the_setting_is_off(tmp_path):
     gate = tmp_path / "go"
     gate.touch()  # tasks run straight through; a stage of them lasts about a second:
