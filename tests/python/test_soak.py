@@ -234,7 +234,9 @@ def _soak(context_with, tmp_path, jobs, warmup):
     assert after["dag_map_stages"] <= MAX_SHUFFLES and after["dag_stages"] <= MAX_SHUFFLES, report
     assert after["dag_jobs"] == 0 and after["dag_cached_partitions"] == 0, report
     assert after["tracked_jobs"] <= RETAINED and after["tracked_stages"] <= RETAINED, report
-    assert after["broadcasts"] == 0 and after["accumulators"] == 0, report
+    # The accumulator registry is the process's (other tests' contexts in
+    # this pytest process may keep theirs): this run must add none to it.
+    assert after["broadcasts"] == 0 and after["accumulators"] <= before["accumulators"], report
     assert _ui_caught_up(after), report
     for key in COUNTS:
         assert after[key] <= before[key], (key, report)
