@@ -41,16 +41,18 @@ thread)
 *) echo "$0: unknown sanitizer '$mode' (address or thread)" >&2; exit 2 ;;
 esac
 
+# Debian's python3 is not instrumented: the runtime must be loaded before
+# the instrumented _core. Every child inherits it: the C++ tests' workers,
+# the driver's workers and executors, the drivers fault tests start (ctest
+# itself carries it too: gtest_discover_tests can give a test only one
+# environment variable, CMakeLists.txt's EMBER_PYTHON).
+export LD_PRELOAD="$preload"
 failed=0
 (cd "$build" && ctest --output-on-failure -j 2) || failed=1
 
-# Debian's python3 is not instrumented: the sanitizer runtime must be
-# loaded before the instrumented _core. Children (workers, executors,
-# fault-test drivers) inherit it.
 tests=$(grep -v -e '^#' -e '^$' "$here/smoke_tests.txt")
 # shellcheck disable=SC2086  # one test path per word
-(cd "$root" && LD_PRELOAD="$preload" PYTHONPATH="$root/python" EMBER_EXECUTABLE="$build/ember" \
-  EMBER_TEST_MASTERS="$masters" \
+(cd "$root" && PYTHONPATH="$root/python" EMBER_EXECUTABLE="$build/ember" EMBER_TEST_MASTERS="$masters" \
   "$python" -m pytest -n 2 --timeout=900 -q -p no:cacheprovider $tests) || failed=1
 
 if [ -n "$(ls "$reports")" ]; then
