@@ -1,6 +1,7 @@
 # ember — two commands set everything up on a fresh Debian 12 machine:
 #   make demo   install missing packages, build, run word count on the sample
 #   make test   build, run the C++ and Python test suites
+#   make test-asan, make test-tsan   the same under sanitizers (docs/testing.md)
 PYTHON ?= /usr/bin/python3
 BUILD ?= build
 JOBS ?= $(shell nproc)
@@ -15,7 +16,7 @@ export EMBER_TEST_DEPS := $(CURDIR)/$(BUILD)
 # when the pass rate of the portable set falls below this; raised as it grows.
 CONFORMANCE_FLOOR ?= 0.95
 
-.PHONY: all deps test-deps build demo docs test test-cpp test-python conformance test-slow bench bench-net fuzz fuzz-corpus clean
+.PHONY: all deps test-deps build demo docs test test-cpp test-python conformance test-slow test-asan test-tsan sanitized bench bench-net fuzz fuzz-corpus clean
 
 all: build
 
@@ -54,6 +55,20 @@ conformance: build test-deps
 
 test-slow: build test-deps
 	$(PYTHON) -m pytest -q -p no:cacheprovider --timeout=1800 -m slow tests
+
+# Sanitizer runs (docs/testing.md): the C++ tests and the Python smoke suite
+# (tests/sanitizers/smoke_tests.txt) against an engine built with
+# ASan + UBSan or TSan, each in its own build directory.
+test-asan:
+	@$(MAKE) --no-print-directory sanitized SANITIZE=address SANITIZE_BUILD=build-asan
+test-tsan:
+	@$(MAKE) --no-print-directory sanitized SANITIZE=thread SANITIZE_BUILD=build-tsan
+
+sanitized: deps
+	cmake -S . -B $(SANITIZE_BUILD) -G Ninja -DPYTHON=$(PYTHON) -DEMBER_SANITIZE=$(SANITIZE) \
+		-DEMBER_CORE_OUTPUT_DIR=$(CURDIR)/$(SANITIZE_BUILD)/core
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target _core ember ember_tests
+	PYTHON=$(PYTHON) tests/sanitizers/run.sh $(SANITIZE) $(SANITIZE_BUILD)
 
 bench: build test-deps
 	$(BUILD)/block_fetch_throughput
@@ -97,4 +112,4 @@ fuzz-corpus: build
 	$(BUILD)/tests/fuzz/fuzz_corpus tests/fuzz/corpus
 
 clean:
-	rm -rf $(BUILD) $(FUZZ_BUILD) python/ember/_core*.so
+	rm -rf $(BUILD) $(FUZZ_BUILD) build-asan build-tsan python/ember/_core*.so

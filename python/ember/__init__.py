@@ -7,6 +7,13 @@ Replace ``pyspark`` by ``ember`` in an import and an RDD program runs:
 """
 
 import importlib
+import os
+
+# A directory holding another build's _core, found before the package's own:
+# the sanitizer runs' instrumented one (docs/testing.md). Every process that
+# imports ember (driver, workers, test subprocesses) inherits the choice.
+if os.environ.get("EMBER_CORE_DIR"):
+    __path__.insert(0, os.environ["EMBER_CORE_DIR"])
 
 # Each public name (``__all__``) and the module that defines it, imported on
 # first use (PEP 562), so a worker process, which needs none of the

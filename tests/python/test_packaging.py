@@ -31,7 +31,7 @@ def _run(argv, **kwargs):
 def _clean_env():
     """The user's environment: nothing pointing into the source tree."""
     return {k: v for k, v in os.environ.items()
-            if k not in ("PYTHONPATH", "EMBER_EXECUTABLE", "PYTHON", "VIRTUAL_ENV")}
+            if k not in ("PYTHONPATH", "EMBER_EXECUTABLE", "EMBER_CORE_DIR", "PYTHON", "VIRTUAL_ENV")}
 
 
 def _expected_word_count(path, top_n=10):
@@ -62,3 +62,13 @@ def test_the_wheel_installs_into_a_fresh_venv_and_runs_word_count(tmp_path):
     # the installed copy ran, not the source tree's
     where = _run([python, "-c", "import ember; print(ember.__file__)"], env=env, cwd=tmp_path)
     assert where.startswith(venv)
+
+
+def test_ember_core_dir_holds_the_core_that_every_process_imports(tmp_path):
+    # The sanitizer runs (docs/testing.md) point EMBER_CORE_DIR at their
+    # instrumented _core; the package's other modules stay the source tree's.
+    (tmp_path / "_core.py").write_text("BUILD = 'another build'\n")
+    program = "import ember._core, ember.rdd; print(ember._core.BUILD, ember.rdd.__file__)"
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"), EMBER_CORE_DIR=str(tmp_path))
+    out = _run([sys.executable, "-c", program], env=env).split()
+    assert out == ["another", "build", os.path.join(ROOT, "python", "ember", "rdd.py")]

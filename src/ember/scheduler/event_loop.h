@@ -32,10 +32,11 @@ class EventLoop {
     if (thread_.joinable()) thread_.join();
   }
   void Post(std::function<void()> fn) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      queue_.push_back(std::move(fn));
-    }
+    // Notified under the lock: once the closure is queued, the loop may
+    // run it and its owner destroy the loop; the destructor's lock then
+    // waits for this notify instead of racing it to cv_.
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(std::move(fn));
     cv_.notify_one();
   }
   bool threaded() const { return thread_.joinable(); }
