@@ -89,7 +89,7 @@ FUZZ_TARGETS ?= $(notdir $(wildcard tests/fuzz/corpus/*))
 FUZZ_CFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 
 fuzz:
-	@scripts/install-fuzz-deps.sh
+	@scripts/install-deps.sh clang-14 libfuzzer-14-dev libclang-rt-14-dev  # clang, libFuzzer, ASan/UBSan runtimes
 	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DPYTHON=$(PYTHON) -DCMAKE_CXX_COMPILER=clang++-14 \
 		-DEMBER_FUZZ_LIBFUZZER=ON -DCMAKE_CXX_FLAGS="$(FUZZ_CFLAGS)" \
 		-DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined"

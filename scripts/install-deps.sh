@@ -1,15 +1,17 @@
 #!/bin/sh
-# Installs the Debian packages ember needs, skipping what is present
-# (python3-ipython: optional, `ember shell` uses it when it is there).
-# Runs `apt-get update` only when something is missing. Idempotent.
+# Installs Debian packages, skipping what is present: those named as
+# arguments (the test and fuzzing set-ups' extras), or with none the ones
+# ember needs to build and test (python3-ipython: optional, `ember shell`
+# uses it when it is there). Runs `apt-get update` only when something is
+# missing. Idempotent.
 set -eu
-PACKAGES="cmake ninja-build g++ pkg-config python3-dev pybind11-dev libprotobuf-dev
+PACKAGES=${*:-"cmake ninja-build g++ pkg-config python3-dev pybind11-dev libprotobuf-dev
 protobuf-compiler libasio-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
 zlib1g-dev libbz2-dev libzstd-dev liblz4-dev libsnappy-dev libxxhash-dev libssl-dev
 libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev python3-cloudpickle
 python3-pytest python3-pytest-xdist python3-pytest-timeout python3-hypothesis
 python3-psutil python3-dask python3-numpy python3-venv python3-pip python3-ipython zstd lz4 procps
-iproute2 openjdk-17-jdk-headless maven"
+iproute2 openjdk-17-jdk-headless maven"}
 
 missing=""
 for p in $PACKAGES; do

@@ -26,21 +26,7 @@ write_stamp() {
   cat "$@" | sha256sum > "$stamp"
 }
 
-APT_PACKAGES="tmux python3-ipykernel python3-nbclient python3-nbformat python3-ipywidgets"
-missing=""
-for p in $APT_PACKAGES; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing="$missing $p"
-  fi
-done
-if [ -n "$missing" ]; then
-  echo "installing:$missing"
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  # shellcheck disable=SC2086
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
-fi
+"$ROOT/scripts/install-deps.sh" tmux python3-ipykernel python3-nbclient python3-nbformat python3-ipywidgets
 
 VENV=$OUT/venv
 REQ=$ROOT/tests/requirements.txt
