@@ -3,12 +3,12 @@ scheduling (each thread's local properties are its own, as in PySpark's
 pinned-thread mode), and FAIR pools really sharing the slots."""
 
 import os
-import threading
 import time
 
 import pytest
 
 from polling import wait_for
+from threads import run_in_thread
 from ember.errors import IllegalArgumentException, JobCancelledError
 
 THREADS = 8
@@ -29,20 +29,6 @@ def scheduling_settings(mode, tmp_path):
         path.write_text(ALLOCATIONS)
         settings["spark.scheduler.allocation.file"] = str(path)
     return settings
-
-
-def in_thread(fn):
-    """Start fn in a thread; returns a dict that gets 'result' or 'error'."""
-    out = {}
-
-    def target():
-        try:
-            out["result"] = fn()
-        except BaseException as e:  # noqa: B902 - the test inspects it
-            out["error"] = e
-    out["thread"] = threading.Thread(target=target)
-    out["thread"].start()
-    return out
 
 
 def one_job(sc, t, i, cached, bcast):
@@ -96,8 +82,8 @@ def test_threads_share_one_context(context_with, tmp_path, mode):
         sc.setJobGroup("long", "cancelled midway")
         return sc.parallelize([0], 1).map(lambda x: time.sleep(600)).collect()
 
-    workers = [in_thread(lambda t=t: worker(t)) for t in range(THREADS)]
-    victim = in_thread(long_job)
+    workers = [run_in_thread(lambda t=t: worker(t)) for t in range(THREADS)]
+    victim = run_in_thread(long_job)
     st = sc.statusTracker()
 
     def long_task_running():
@@ -164,9 +150,9 @@ def test_fair_pool_gets_freed_slots_while_another_pool_wants_them_all(context_wi
         return sum(st.getStageInfo(s).numActiveTasks for job in st.getJobIdsForGroup(group)
                    for s in st.getJobInfo(job).stageIds if st.getStageInfo(s))
 
-    a = in_thread(job_a)
+    a = run_in_thread(job_a)
     wait_for(lambda: active_tasks("a") == slots, "pool a's job to hold every slot")
-    b = in_thread(job_b)
+    b = run_in_thread(job_b)
     wait_for(lambda: any(s in st.getActiveStageIds() for job in st.getJobIdsForGroup("b")
                          for s in st.getJobInfo(job).stageIds), "pool b's stage to wait for slots")
     go.touch()

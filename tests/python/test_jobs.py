@@ -9,21 +9,7 @@ import pytest
 from ember import TaskContext
 from ember.util import InheritableThread, inheritable_thread_target
 from ember.errors import IllegalArgumentException, JobCancelledError
-
-
-def run_in_thread(fn):
-    """Start fn in a thread; returns a dict that gets 'result' or 'error'."""
-    out = {}
-
-    def target():
-        try:
-            out["result"] = fn()
-        except BaseException as e:  # noqa: B902 - the test inspects it
-            out["error"] = e
-    t = threading.Thread(target=target)
-    t.start()
-    out["thread"] = t
-    return out
+from threads import run_in_thread
 
 
 def wait_for(predicate, timeout=10):
