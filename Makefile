@@ -67,7 +67,7 @@ test-tsan:
 sanitized: deps
 	cmake -S . -B $(SANITIZE_BUILD) -G Ninja -DPYTHON=$(PYTHON) -DEMBER_SANITIZE=$(SANITIZE) \
 		-DEMBER_CORE_OUTPUT_DIR=$(CURDIR)/$(SANITIZE_BUILD)/core
-	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target _core ember ember_tests
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target _core ember ember_tests fuzz_targets
 	PYTHON=$(PYTHON) tests/sanitizers/run.sh $(SANITIZE) $(SANITIZE_BUILD)
 
 bench: build test-deps
