@@ -1,5 +1,5 @@
 // The real RPC server the network fuzz targets talk to: a net::Server on
-// 127.0.0.1 (started once per process, logging off) whose connections
+// 127.0.0.1 (started once per process and stopped at exit, logging off) whose connections
 // read RpcMessages until the stream ends, as executors and the driver do.
 //
 // Contract: SendToServer(bytes, authenticate) opens a TCP connection to
@@ -30,12 +30,14 @@ namespace ember::fuzz {
 
 inline constexpr char kServerSecret[] = "fuzz-secret";
 
-inline net::Server& FuzzServer() {
-  static net::Server* server = [] {
+// Built on first use and stopped at exit — before the logging registry it
+// was started after is destroyed — so every session thread is joined.
+class FuzzServerInstance {
+ public:
+  FuzzServerInstance() {
     InitLogging("OFF");
     google::protobuf::SetLogHandler(nullptr);  // its complaints about bad UTF-8 are expected
-    auto* s = new net::Server();
-    Status st = s->Start("127.0.0.1", 0, net::Credentials{kServerSecret}, [](std::shared_ptr<net::Connection> conn) {
+    Status st = server_.Start("127.0.0.1", 0, net::Credentials{kServerSecret}, [](std::shared_ptr<net::Connection> conn) {
       ember::proto::RpcMessage message;
       for (;;) {
         auto more = conn->Receive(&message);
@@ -44,16 +46,24 @@ inline net::Server& FuzzServer() {
       conn->Close();
     });
     if (!st.ok()) std::abort();
-    return s;
-  }();
-  return *server;
+  }
+  ~FuzzServerInstance() { server_.Stop(); }
+  uint16_t port() const { return server_.port(); }
+
+ private:
+  net::Server server_;
+};
+
+inline uint16_t FuzzServerPort() {
+  static FuzzServerInstance instance;
+  return instance.port();
 }
 
 inline void SendToServer(std::string_view bytes, bool authenticate) {
   static asio::io_context io;
   asio::ip::tcp::socket socket(io);
   asio::error_code ec;
-  socket.connect({asio::ip::make_address("127.0.0.1"), FuzzServer().port()}, ec);
+  socket.connect({asio::ip::make_address("127.0.0.1"), FuzzServerPort()}, ec);
   if (ec) std::abort();
   if (authenticate) {
     net::PlainStream stream(socket);
