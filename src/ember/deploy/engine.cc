@@ -402,6 +402,11 @@ scheduler::JobOutput Engine::RunJob(int node, std::vector<int> partitions, Conf 
   spec.final_node = node;
   spec.partitions = std::move(partitions);
   spec.properties = std::move(properties);
+  return RunHeldJob(std::move(spec));
+}
+
+scheduler::JobOutput Engine::RunHeldJob(scheduler::JobSpec spec) {
+  const int node = spec.final_node;
   graph_.Hold(node);  // the caller may drop its RDD while the job runs
   auto out = scheduler_->RunJob(std::move(spec));
   ReleaseNode(node);
@@ -440,9 +445,7 @@ scheduler::JobFailure Engine::SaveFiles(int node, Result<io::FileOutputCommitter
   spec.properties = std::move(properties);
   const io::FileOutputCommitter* c = &*committer;
   spec.configure_sink = [c](proto::TaskDescription* t) { c->ConfigureTask(t); };
-  graph_.Hold(node);
-  auto out = scheduler_->RunJob(std::move(spec));
-  ReleaseNode(node);
+  auto out = RunHeldJob(std::move(spec));
   if (out.failure.status.ok()) {
     std::vector<std::string> winners;  // each partition's reported file (io/output_committer.h)
     for (const auto& frames : out.results) winners.push_back(frames.empty() ? "" : frames[0].data());

@@ -115,6 +115,9 @@ class Engine {
   Result<int> Add(Result<proto::Node> node);
   // Runs an output job through `committer` (io/output_committer.h).
   scheduler::JobFailure SaveFiles(int node, Result<io::FileOutputCommitter> committer, Conf properties);
+  // Runs `spec` holding its final node, so the node outlives the job even
+  // if its RDD is dropped meanwhile (rdd/graph.h).
+  scheduler::JobOutput RunHeldJob(scheduler::JobSpec spec);
 
   Conf conf_;
   int slots_ = 1;

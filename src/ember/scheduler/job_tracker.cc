@@ -113,7 +113,6 @@ std::optional<StageInfo> JobTracker::Stage(int stage_id) const {
   return it->second;
 }
 
-
 size_t JobTracker::NumJobs() const {
   std::lock_guard<std::mutex> lock(mu_);
   return jobs_.size();
