@@ -5,12 +5,14 @@ History Server over it, and `ember history` over it.
 shared_pyspark_log(tmp_path_factory) writes the log once per test session
 (the pytest-xdist workers share it under a file lock) and returns its
 directory. SparkHistoryServer and EmberHistory are context managers
-whose `.url` serves /api/v1 once they are up; json_at(url) GETs JSON.
+whose `.url` serves /api/v1 once they are up; json_at(url) GETs JSON;
+pools_shown(page) reads a page's fair scheduler pools table.
 """
 import fcntl
 import json
 import os
 import pathlib
+import re
 import socket
 import subprocess
 import sys
@@ -48,6 +50,22 @@ def shared_pyspark_log(tmp_path_factory):
 def json_at(url):
     with urllib.request.urlopen(url, timeout=30) as response:
         return json.load(response)
+
+
+def pools_shown(page):
+    """The "Fair Scheduler Pools" table of a page's HTML as {pool name:
+    {data-field: cell text, "href": the name's link}}; None without one."""
+    table = re.search(r'<table id="pools">.*?<tbody>(.*?)</tbody></table>', page)
+    if table is None:
+        return None
+    pools = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table.group(1)):
+        cells = dict(re.findall(r'<td data-field="(\w+)">(.*?)</td>', row))
+        href = re.search(r'href="([^"]*)"', cells["name"]).group(1)
+        shown = {field: re.sub(r"<[^>]*>", "", text) for field, text in cells.items()}
+        name = shown.pop("name")
+        pools[name] = dict(shown, href=href.replace("&amp;", "&"))
+    return pools
 
 
 def _free_port():

@@ -4,7 +4,8 @@ stage and its tasks, then the other tabs, checking that each page shows
 what the REST API answers; screenshots in build/ui-screenshots/. Runs on
 `ember history` over PySpark-written event logs — during a job that
 waits for a file the test creates, and after — and on a live context's
-UI after the same jobs ran on ember, and while its held job runs."""
+UI after the same jobs ran on ember, and while its held job runs (FIFO,
+and FAIR with the pools table)."""
 
 import os
 import pathlib
@@ -115,6 +116,29 @@ def test_a_live_context_shows_a_running_job(context_with, tmp_path):
         wait_for(lambda: _live_jobs(context, 1, "running"), "the held job running", timeout=300)
         checked = browse_live(context, "live-running")
         assert "ok live-running: active-jobs job ids" in checked
+    finally:
+        hold.touch()
+        held.join()
+
+
+def test_a_live_fair_context_shows_its_pools(context_with, tmp_path):
+    allocations = tmp_path / "fair.xml"
+    allocations.write_text('<allocations><pool name="etl"><weight>2</weight></pool></allocations>')
+    context = context_with({"spark.scheduler.mode": "FAIR", "spark.scheduler.allocation.file": str(allocations)})
+    hold = tmp_path / "release"
+
+    def in_pool_etl():
+        context.setLocalProperty("spark.scheduler.pool", "etl")
+        run_jobs(context, str(hold))
+    held = threading.Thread(target=in_pool_etl)
+    held.start()
+    api = "%s/api/v1/applications/%s" % (context.uiWebUrl, context.applicationId)
+    try:
+        wait_for(lambda: sum(s["numActiveTasks"] for s in json_at(api + "/stages?status=active")) == 2,
+                 "the held job's two tasks running", timeout=300)
+        checked = browse_live(context, "live-fair")
+        assert "ok live-fair: pool etl active stage ids" in checked, checked
+        assert "ok live-fair: pools' running tasks" in checked, checked
     finally:
         hold.touch()
         held.join()

@@ -1,8 +1,12 @@
 """The web UI of a running context: where it listens (sc.uiWebUrl,
 spark.ui.port, the next free port when taken, spark.ui.enabled=false),
-what it serves before any engine event, and that sc.stop() closes it."""
+what it serves before any engine event, that sc.stop() closes it, and
+the fair scheduler's pools of a FAIR context."""
 
+import os
+import re
 import socket
+import time
 import urllib.error
 import urllib.request
 
@@ -10,7 +14,8 @@ import pytest
 
 from ember import errors
 from polling import wait_for
-from ui_servers import json_at
+from threads import run_in_thread
+from ui_servers import json_at, pools_shown
 
 
 def _page(url):
@@ -95,3 +100,85 @@ def test_a_job_shows_in_the_rest_api_with_its_metrics(sc, tmp_path):
     assert map_stage["shuffleWriteRecords"] > 0 and map_stage["shuffleWriteBytes"] > 0
     tasks = json_at("%s/stages/%d/%d/taskList" % (api, map_stage["stageId"], map_stage["attemptId"]))
     assert sum(t["taskMetrics"]["inputMetrics"]["recordsRead"] for t in tasks) == 50
+
+
+FAIR_POOLS = """<?xml version="1.0"?>
+<allocations>
+  <pool name="etl"><schedulingMode>FAIR</schedulingMode><weight>3</weight><minShare>2</minShare></pool>
+  <pool name="idle"/>
+</allocations>
+"""
+POOL_FIELDS = ("minShare", "weight", "activeStages", "runningTasks", "schedulingMode")
+
+
+def _held_until(release):
+    """A partition function whose tasks run until the file `release` exists."""
+    def task(it):
+        while not os.path.exists(release):
+            time.sleep(0.01)
+        return [sum(it)]
+    return task
+
+
+def _pools(url):
+    return {name: tuple(row[f] for f in POOL_FIELDS) for name, row in (pools_shown(_page(url)[1]) or {}).items()}
+
+
+def _http_error(url):
+    with pytest.raises(urllib.error.HTTPError) as failed:
+        _page(url)
+    return failed.value.code, failed.value.read().decode()
+
+
+def test_a_fair_context_shows_its_pools_and_each_pools_page(context_with, tmp_path):
+    """The Stages page of a FAIR context lists the pools configured,
+    "default", and one used but not configured (FIFO, 1, 0), with the active stages and running tasks of
+    each; a pool's name links to its page: its row and its active stages.
+    The held job's tasks run until the test creates the release file."""
+    allocations = tmp_path / "fair.xml"
+    allocations.write_text(FAIR_POOLS)
+    context = context_with({"spark.scheduler.mode": "FAIR",
+                            "spark.scheduler.allocation.file": str(allocations)})
+    context.setLocalProperty("spark.scheduler.pool", "adhoc")
+    assert context.parallelize(range(4), 2).count() == 4
+    context.setLocalProperty("spark.scheduler.pool", None)
+    release = tmp_path / "release"
+
+    def held_job():
+        context.setLocalProperty("spark.scheduler.pool", "etl")
+        return context.parallelize(range(10), 2).mapPartitions(_held_until(str(release))).collect()
+    held = run_in_thread(held_job)
+    stages_url = context.uiWebUrl + "/stages/"
+    try:
+        def etl_running_two_tasks():
+            pools = _pools(stages_url)
+            return "adhoc" in pools and pools["etl"][3] == "2"
+        wait_for(etl_running_two_tasks, "pool etl running the held job's two tasks",
+                 describe=lambda: _pools(stages_url))
+        assert _pools(stages_url) == {
+            "adhoc": ("0", "1", "0", "0", "FIFO"), "default": ("0", "1", "0", "0", "FIFO"),
+            "etl": ("2", "3", "1", "2", "FAIR"), "idle": ("0", "1", "0", "0", "FIFO")}
+        shown = pools_shown(_page(stages_url)[1])
+        assert shown["etl"]["href"] == "/stages/pool/?poolname=etl"
+        status, page = _page(context.uiWebUrl + shown["etl"]["href"])
+        assert status == 200 and "Fair Scheduler Pool: etl" in page
+        assert pools_shown(page) == {"etl": shown["etl"]}
+        api = "%s/api/v1/applications/%s" % (context.uiWebUrl, context.applicationId)
+        active = [str(s["stageId"]) for s in json_at(api + "/stages?status=active")]
+        assert len(active) == 1 and re.findall(r'<td data-field="stageId">(\d+)</td>', page) == active
+        assert _page(context.uiWebUrl + pools_shown(page)["etl"]["href"])[0] == 200
+        assert _http_error(context.uiWebUrl + "/stages/pool/?poolname=nosuch") == \
+            (404, 'not found: stages/pool {"poolname": "nosuch"}')
+        assert _http_error(context.uiWebUrl + "/stages/pool/")[0] == 400
+    finally:
+        release.touch()
+        held["thread"].join(60)
+    assert held.get("result") == [sum(range(5)), sum(range(5, 10))], held
+    wait_for(lambda: _pools(stages_url)["etl"][2:4] == ("0", "0"), "pool etl with nothing running")
+
+
+def test_a_fifo_context_shows_no_pools(sc):
+    status, page = _page(sc.uiWebUrl + "/stages/")
+    assert status == 200 and pools_shown(page) is None and "Fair Scheduler Pools" not in page
+    assert _http_error(sc.uiWebUrl + "/stages/pool/?poolname=default")[0] == 404
+

@@ -9,7 +9,10 @@
 // API_URL: its REST root (".../api/v1/applications/<appId>"). Loads the
 // jobs page, clicks the first job (active, else failed, else completed),
 // then its first stage, then checks the tasks; then the storage, executors
-// and environment tabs. Screenshots <SCREENSHOT_DIR>/<LABEL>-<page>.png.
+// and environment tabs; then, when the Stages page has a fair scheduler
+// pools table (a live FAIR context), each pool's active stages and running
+// tasks, and the page of the first pool running something.
+// Screenshots <SCREENSHOT_DIR>/<LABEL>-<page>.png.
 // Prints what it checked; exits 1 naming the first mismatch.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,6 +100,26 @@ async function otherTabs(page) {
   check('spark properties shown', await column(page, 'sparkProperties', 'value'), env.sparkProperties.map(p => String(p[1])));
 }
 
+async function pools(page) {
+  await page.click('nav a[href$="stages/"]');
+  if (!(await page.$('#pools'))) return;
+  await shot(page, 'stages');
+  const active = await rest('/stages?status=active');
+  const names = await column(page, 'pools', 'name');
+  const inPool = name => active.filter(s => s.schedulingPool === name);
+  check("pools' active stages", await column(page, 'pools', 'activeStages'),
+        names.map(n => String(inPool(n).length)));
+  check("pools' running tasks", await column(page, 'pools', 'runningTasks'),
+        names.map(n => String(inPool(n).reduce((sum, s) => sum + s.numActiveTasks, 0))));
+  const busy = names.findIndex(n => inPool(n).length > 0);
+  if (busy < 0) return;
+  await page.locator('#pools td[data-field="name"] a').nth(busy).click();
+  await shot(page, 'pool');
+  check(`pool ${names[busy]} active stage ids`,
+        (await column(page, 'active-stages', 'stageId')).map(Number).sort((a, b) => a - b),
+        inPool(names[busy]).map(s => s.stageId).sort((a, b) => a - b));
+}
+
 // A fresh profile each run (playwright passes it as --user-data-dir).
 const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'ember-ui-chromium-')), {
   executablePath: '/usr/bin/chromium',
@@ -107,6 +130,7 @@ try {
   const page = await browser.newPage();
   await stageTasks(await jobsToStage(page));
   await otherTabs(page);
+  await pools(page);
 } catch (e) {
   console.error(e.message);
   process.exitCode = 1;

@@ -3,7 +3,9 @@
 spark.port.maxRetries more), unless spark.ui.enabled=false.
 
 The store starts with the application (its id, name, user, start time,
-ember's version) and its settings (the environment page), so the UI
+ember's version), its settings (the environment page) and, with
+spark.scheduler.mode=FAIR, the engine's configured pools (the pools
+table, pages_pools.py), so the UI
 answers at once; a thread then applies the engine's listener events
 (engine.listener_events: the same JSON lines as the event log's) as
 they come: jobs, stages, tasks, executors, blocks.
@@ -25,6 +27,7 @@ class LiveUI:
         self.store.apply({"Event": "SparkListenerApplicationStart", "App Name": app_name,
                           "App ID": app_id, "Timestamp": start_ms, "User": user})
         self.store.apply({"Event": "SparkListenerEnvironmentUpdate", "Spark Properties": dict(conf)})
+        self.store.scheduler_pools = engine.scheduler_pools()  # None unless FAIR
         port = settings.get(conf, "spark.ui.port")
         retries = settings.get(conf, "spark.port.maxRetries")
         self._server = server.UIServer(site.Site(lambda: {app_id: self.store}).route, port, retries)

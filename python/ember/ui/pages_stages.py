@@ -33,9 +33,10 @@ def stage_table(base, table_id, stages, now):
                    [_stage_row(base, s, now) for s in stages])
 
 
-def stages_page(store, base, now):
+def stages_page(store, base, now, above=""):
+    """`above`: HTML shown before the stage tables (the pools of a FAIR context)."""
     stages = sorted(store.stages.values(), key=lambda s: (-s["stageId"], -s["attemptId"]))
-    body = ""
+    body = above
     for status, title in _SECTIONS:
         chosen = [s for s in stages if s["status"] == status]
         body += "<h3>%s (%d)</h3>" % (h.e(title), len(chosen))

@@ -1,7 +1,8 @@
 """URL routing of the UI: /api/v1/... (api.py), the pages (pages_*.py)
 and /static/ember-ui.css. A live UI serves one application at / (Spark's
 /jobs/, /jobs/job/?id=N, /stages/, /stages/stage/?id=N&attempt=M,
-/storage/, /storage/rdd/?id=N, /executors/, /environment/); the history
+/stages/pool/?poolname=P (a FAIR context's), /storage/, /storage/rdd/?id=N,
+/executors/, /environment/); the history
 server lists its applications at / and serves each under
 /history/<appId>/. `route(path, query)` returns (HTTP status, content
 type, body bytes), as server.UIServer wants."""
@@ -9,7 +10,7 @@ type, body bytes), as server.UIServer wants."""
 import json
 import time
 
-from ember.ui import api, html, pages_app, pages_jobs, pages_stages, timeline
+from ember.ui import api, html, pages_app, pages_jobs, pages_pools, pages_stages, timeline
 
 
 class Site:
@@ -68,7 +69,11 @@ def _render(store, base, parts, query, now):
     if parts == ["jobs", "job"]:
         return pages_jobs.job_page(store, base, _id(query, "id"), now)
     if parts == ["stages"]:
-        return pages_stages.stages_page(store, base, now)
+        return pages_stages.stages_page(store, base, now, pages_pools.pools_section(store, base))
+    if parts == ["stages", "pool"]:
+        if not query.get("poolname"):
+            raise ValueError("poolname: missing")
+        return pages_pools.pool_page(store, base, query["poolname"], now)
     if parts == ["stages", "stage"]:
         return pages_stages.stage_page(store, base, _id(query, "id"), _id(query, "attempt", 0), now)
     if parts == ["storage"]:

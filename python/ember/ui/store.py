@@ -37,6 +37,9 @@ class AppStore:
         self.executors = {}  # executor id -> ExecutorSummary record
         self.rdds = {}  # rdd id -> RDDStorageInfo record
         self.stage_jobs = {}  # stage id -> job ids
+        # A live FAIR context's configured pools, {name: {"schedulingMode",
+        # "weight", "minShare"}} (pages_pools.py); None: no pools shown.
+        self.scheduler_pools = None
         self.last_update = 0
 
     @classmethod

@@ -267,6 +267,18 @@ PYBIND11_MODULE(_core, m) {
         }
         return lines;
       }, py::arg("timeout_s"))
+      // With spark.scheduler.mode=FAIR the pools the allocation file
+      // configured, {name: {"schedulingMode": "FIFO" | "FAIR", "weight": int,
+      // "minShare": int}} (the web UI's pool table); None with FIFO.
+      .def("scheduler_pools", [](Engine& e) -> py::object {
+        const auto& pools = e.pools();
+        if (pools.mode() != ember::scheduler::SchedulingMode::kFair) return py::none();
+        py::dict out;
+        for (const auto& [name, c] : pools.configured())
+          out[py::str(name)] = py::dict(py::arg("schedulingMode") = ember::scheduler::SchedulingModeName(c.mode),
+                                        py::arg("weight") = c.weight, py::arg("minShare") = c.min_share);
+        return out;
+      })
       .def("take_accumulator_updates", [](Engine& e) {
         py::list out;
         for (auto& u : e.TakeAccumulatorUpdates()) out.append(py::bytes(u));

@@ -176,7 +176,7 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   std::unique_ptr<Engine> e(new Engine());
   e->conf_ = conf;
   EMBER_RETURN_IF_ERROR(ValidateConf(conf));
-  EMBER_ASSIGN_OR_RETURN(scheduler::Pools pools, PoolsFromConf(conf));  // before anything starts
+  EMBER_ASSIGN_OR_RETURN(e->pools_, PoolsFromConf(conf));  // before anything starts
   ApplyHadoopConf(conf);
   EMBER_ASSIGN_OR_RETURN(MasterSpec spec, ParseMasterUrl(GetString(conf, "spark.master")));
   e->slots_ = spec.slots;
@@ -195,7 +195,7 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   EMBER_RETURN_IF_ERROR(e->StartListeners(spec));
   scheduler::SchedulerOptions so;
   so.listener_bus = e->bus_.get();
-  so.pools = std::move(pools);
+  so.pools = e->pools_;
   auto& tasks = so.tasks;
   tasks.max_task_failures = spec.max_task_failures;
   bool cluster = spec.local_cluster || spec.standalone;

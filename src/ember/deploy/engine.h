@@ -106,6 +106,9 @@ class Engine {
   const std::string& local_dir() const { return app_dir_; }
   // Cluster modes: host:port executors connect to ("" in local modes).
   const std::string& driver_address() const { return driver_address_; }
+  // spark.scheduler.mode and, with FAIR, the pools of the allocation file
+  // (spark.scheduler.allocation.file), as read once by Start().
+  const scheduler::Pools& pools() const { return pools_; }
 
  private:
   Engine() = default;
@@ -121,6 +124,7 @@ class Engine {
 
   Conf conf_;
   int slots_ = 1;
+  scheduler::Pools pools_;
   std::string app_id_, app_dir_, driver_address_;
   rdd::Graph graph_;
   // Before the backend and scheduler, which post to the bus: destroyed after them.

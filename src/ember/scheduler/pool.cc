@@ -35,6 +35,10 @@ Result<SchedulingMode> ParseSchedulingMode(std::string_view text, const std::str
   return InvalidArgument(setting + " must be FIFO or FAIR, not '" + std::string(text) + "'");
 }
 
+const char* SchedulingModeName(SchedulingMode mode) {
+  return mode == SchedulingMode::kFair ? "FAIR" : "FIFO";
+}
+
 int CompareFair(const FairShare& a, const FairShare& b) {
   bool a_needy = a.running < a.min_share, b_needy = b.running < b.min_share;
   if (a_needy != b_needy) return a_needy ? -1 : 1;
@@ -69,7 +73,10 @@ std::vector<TaskSetManager*> Pools::Order(std::vector<TaskSetManager*> sets) {
   for (TaskSetManager* set : sets) {
     auto [it, fresh] = groups.try_emplace(set->pool());
     Group& g = it->second;
-    if (fresh) g.config = pools_[set->pool()];  // [] creates an unconfigured pool on first use
+    if (fresh) {
+      auto configured = pools_.find(set->pool());
+      if (configured != pools_.end()) g.config = configured->second;  // else FIFO, 1, 0
+    }
     g.running += Running(set);
     g.sets.push_back(set);
   }

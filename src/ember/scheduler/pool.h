@@ -31,6 +31,8 @@ enum class SchedulingMode { kFifo, kFair };
 
 // "FIFO" or "FAIR", any case; anything else is an error naming `setting`.
 Result<SchedulingMode> ParseSchedulingMode(std::string_view text, const std::string& setting);
+// "FIFO" or "FAIR", as Spark shows a mode.
+const char* SchedulingModeName(SchedulingMode mode);
 
 struct PoolConfig {
   SchedulingMode mode = SchedulingMode::kFifo;
@@ -53,6 +55,9 @@ class Pools {
   explicit Pools(SchedulingMode mode, std::map<std::string, PoolConfig> configured = {});
 
   SchedulingMode mode() const { return mode_; }
+  // The pools configured at construction (a pool used but not among them
+  // is FIFO, weight 1, minShare 0).
+  const std::map<std::string, PoolConfig>& configured() const { return pools_; }
   // `sets` in the order free slots are offered to them.
   std::vector<TaskSetManager*> Order(std::vector<TaskSetManager*> sets);
 
