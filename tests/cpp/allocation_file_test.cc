@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "ember/io/file_system.h"
+
 namespace ember::scheduler {
 namespace {
 
@@ -79,6 +81,31 @@ TEST(AllocationFile, LoadsAFileAndNamesOneItCannotRead) {
   EXPECT_NE(missing.status().message().find("spark.scheduler.allocation.file " + path + ": cannot read it"),
             std::string::npos)
       << missing.status().message();
+}
+
+// The file is read through the file system its URI names: file: URIs and
+// the fault-injecting faulty: scheme, whose short reads lose nothing.
+TEST(AllocationFile, LoadsThroughTheFileSystemItsUriNames) {
+  std::string path = testing::TempDir() + "/allocation_file_uri_test.xml";
+  std::string pools_xml;
+  for (int i = 0; i < 40; ++i)
+    pools_xml += "<pool name=\"p" + std::to_string(i) + "\"><weight>" + std::to_string(i + 1) + "</weight></pool>";
+  std::ofstream(path) << "<allocations>" << pools_xml << "</allocations>";
+  io::SetHadoopConf({{"ember.test.fs.shortReads", "true"}});
+  for (const std::string& uri : {"file://" + path, "faulty://" + path}) {
+    auto pools = LoadAllocationFile(uri);
+    ASSERT_TRUE(pools.ok()) << uri << ": " << pools.status().message();
+    EXPECT_EQ(pools->size(), 40u) << uri;
+    EXPECT_EQ(pools->at("p39").weight, 40) << uri;
+  }
+  io::SetHadoopConf({});
+  std::remove(path.c_str());
+  auto unknown = LoadAllocationFile("nosuchfs://x/fair.xml");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find(
+                "spark.scheduler.allocation.file nosuchfs://x/fair.xml: cannot read it: No FileSystem for scheme"),
+            std::string::npos)
+      << unknown.status().message();
 }
 
 }  // namespace

@@ -4,9 +4,11 @@ writes, for webhdfs:// URIs (the shared contexts) and hdfs:// ones with
 spark.hadoop.dfs.namenode.http-address (a context of the test's own)."""
 
 import os
+import re
 import socket
 import subprocess
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -14,6 +16,7 @@ import pytest
 from ember import errors
 from hdfs_cluster import hdfs  # noqa: F401  (the fixture)
 from reference import deps_dir
+from ui_servers import pools_shown
 
 LINES_A = ["alpha %d" % i for i in range(500)]
 LINES_B = ["beta é %d" % i for i in range(300)]
@@ -124,3 +127,19 @@ def test_namenode_down_is_a_prompt_error_naming_it(sc):
     with pytest.raises(errors.EmberIOError, match=r"127\.0\.0\.1:%d.*Connection refused" % port):
         sc.textFile("webhdfs://127.0.0.1:%d/data" % port).collect()
     assert time.monotonic() - started < 30
+
+
+def test_the_allocation_file_may_be_on_hdfs(context_with, hdfs, hdfs_dir):  # noqa: F811
+    """spark.scheduler.allocation.file as an hdfs:// path: its pools show in
+    the web UI; one that does not exist fails the context, naming it."""
+    hdfs.write(hdfs_dir + "/fair.xml", b'<allocations><pool name="etl"><schedulingMode>FAIR</schedulingMode>'
+                                       b'<weight>4</weight><minShare>1</minShare></pool></allocations>')
+    settings = {"spark.hadoop.dfs.namenode.http-address": hdfs.http, "spark.scheduler.mode": "FAIR"}
+    missing = hdfs.uri + hdfs_dir + "/nope.xml"
+    with pytest.raises(errors.IllegalArgumentException,
+                       match=re.escape("spark.scheduler.allocation.file %s: cannot read it" % missing)):
+        context_with(dict(settings, **{"spark.scheduler.allocation.file": missing}))
+    ctx = context_with(dict(settings, **{"spark.scheduler.allocation.file": hdfs.uri + hdfs_dir + "/fair.xml"}))
+    with urllib.request.urlopen(ctx.uiWebUrl + "/stages/", timeout=30) as page:
+        etl = pools_shown(page.read().decode())["etl"]
+    assert (etl["schedulingMode"], etl["weight"], etl["minShare"]) == ("FAIR", "4", "1")

@@ -15,6 +15,7 @@ import textwrap
 import pytest
 
 from s3_server import s3_auth_server, s3_server  # noqa: F401  (fixtures)
+from ui_servers import pools_shown
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -34,13 +35,13 @@ finally:
 """
 
 
-def run(server, body, master="local[2]", timeout=300, **conf):
+def run(server, body, master="local[2]", timeout=300, settings=None, **conf):
     """Runs `body` (indented into PROGRAM; it calls report(...)) in a
-    driver process with the server's settings; returns what it reported,
-    or the process's output when it failed."""
+    driver process with the server's settings (and `settings`); returns
+    what it reported, or the process's output when it failed."""
     program = PROGRAM.format(body=textwrap.indent(textwrap.dedent(body), "    "))
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
-    out = subprocess.run([sys.executable, "-c", program, json.dumps(server.hadoop_conf(**conf)), master],
+    out = subprocess.run([sys.executable, "-c", program, json.dumps(dict(server.hadoop_conf(**conf), **(settings or {}))), master],
                          env=env, capture_output=True, text=True, timeout=timeout)
     for line in out.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -189,3 +190,25 @@ def test_an_unreachable_endpoint_is_named(s3_server):
             report(error=str(e))
     """, endpoint="http://127.0.0.1:9", connection_establish_timeout="5s")
     assert "cannot reach S3 endpoint http://127.0.0.1:9" in got["error"], got
+
+
+def test_the_allocation_file_may_be_on_s3(s3_server):
+    """spark.scheduler.allocation.file as an s3a:// key: its pools show in
+    the web UI; a key that does not exist fails the context, naming it."""
+    s3_server.put("ember-data", {"conf/fair.xml": b'<allocations><pool name="etl"><weight>7</weight>'
+                                                  b'</pool></allocations>'})
+    show_pools = """
+        import urllib.request
+        with urllib.request.urlopen(sc.uiWebUrl + "/stages/", timeout=30) as page:
+            report(page=page.read().decode())
+    """
+    fair = {"spark.scheduler.mode": "FAIR"}
+    got = run(s3_server, show_pools,
+              settings=dict(fair, **{"spark.scheduler.allocation.file": "s3a://ember-data/conf/fair.xml"}))
+    assert "page" in got, got
+    etl = pools_shown(got["page"])["etl"]
+    assert (etl["schedulingMode"], etl["weight"], etl["minShare"]) == ("FIFO", "7", "0")
+    got = run(s3_server, show_pools,
+              settings=dict(fair, **{"spark.scheduler.allocation.file": "s3a://ember-data/conf/nope.xml"}))
+    assert got["returncode"] != 0
+    assert "spark.scheduler.allocation.file s3a://ember-data/conf/nope.xml: cannot read it" in got["stderr"], got

@@ -131,14 +131,15 @@ def _http_error(url):
 
 
 def test_a_fair_context_shows_its_pools_and_each_pools_page(context_with, tmp_path):
-    """The Stages page of a FAIR context lists the pools configured,
-    "default", and one used but not configured (FIFO, 1, 0), with the active stages and running tasks of
+    """The Stages page of a FAIR context lists the pools configured (the
+    allocation file given as a file: URI), "default", and one used but not
+    configured (FIFO, 1, 0), with the active stages and running tasks of
     each; a pool's name links to its page: its row and its active stages.
     The held job's tasks run until the test creates the release file."""
     allocations = tmp_path / "fair.xml"
     allocations.write_text(FAIR_POOLS)
     context = context_with({"spark.scheduler.mode": "FAIR",
-                            "spark.scheduler.allocation.file": str(allocations)})
+                            "spark.scheduler.allocation.file": allocations.as_uri()})
     context.setLocalProperty("spark.scheduler.pool", "adhoc")
     assert context.parallelize(range(4), 2).count() == 4
     context.setLocalProperty("spark.scheduler.pool", None)

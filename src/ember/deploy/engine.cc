@@ -158,13 +158,16 @@ Result<std::unique_ptr<scheduler::SchedulerBackend>> StartBackend(const Conf& co
   return std::unique_ptr<scheduler::SchedulerBackend>(new LocalBackend(std::move(executor)));
 }
 
-// spark.scheduler.mode, and with FAIR the pools of the allocation file.
+// spark.scheduler.mode, and with FAIR the pools of the allocation file:
+// spark.scheduler.allocation.file (on any file system; the Hadoop settings
+// must be applied).
 Result<scheduler::Pools> PoolsFromConf(const Conf& conf) {
   EMBER_ASSIGN_OR_RETURN(auto mode, scheduler::ParseSchedulingMode(GetString(conf, "spark.scheduler.mode"),
                                                                    "spark.scheduler.mode"));
+  if (mode != scheduler::SchedulingMode::kFair) return scheduler::Pools(mode);
   std::string file = GetString(conf, "spark.scheduler.allocation.file");
   std::map<std::string, scheduler::PoolConfig> pools;
-  if (mode == scheduler::SchedulingMode::kFair && !file.empty()) {
+  if (!file.empty()) {
     EMBER_ASSIGN_OR_RETURN(pools, scheduler::LoadAllocationFile(file));
   }
   return scheduler::Pools(mode, std::move(pools));
@@ -176,8 +179,8 @@ Result<std::unique_ptr<Engine>> Engine::Start(const Conf& conf) {
   std::unique_ptr<Engine> e(new Engine());
   e->conf_ = conf;
   EMBER_RETURN_IF_ERROR(ValidateConf(conf));
-  EMBER_ASSIGN_OR_RETURN(e->pools_, PoolsFromConf(conf));  // before anything starts
   ApplyHadoopConf(conf);
+  EMBER_ASSIGN_OR_RETURN(e->pools_, PoolsFromConf(conf));  // before anything starts
   EMBER_ASSIGN_OR_RETURN(MasterSpec spec, ParseMasterUrl(GetString(conf, "spark.master")));
   e->slots_ = spec.slots;
   e->app_id_ = "local-" + std::to_string(EpochMillis());

@@ -98,4 +98,16 @@ Result<std::shared_ptr<FileSystem>> FileSystemFor(const std::string& path) {
   return r.instances.try_emplace(key, std::move(fs)).first->second;
 }
 
+Result<std::string> ReadFileContents(const std::string& path) {
+  EMBER_ASSIGN_OR_RETURN(auto fs, FileSystemFor(path));
+  EMBER_ASSIGN_OR_RETURN(auto in, fs->OpenSequential(path, 0));
+  std::string text;
+  char buf[1 << 16];
+  for (;;) {
+    EMBER_ASSIGN_OR_RETURN(size_t got, in->Read(buf, sizeof buf));
+    if (got == 0) return text;
+    text.append(buf, got);
+  }
+}
+
 }  // namespace ember::io

@@ -75,6 +75,12 @@ std::string HadoopConf(const std::string& key, const std::string& fallback = "")
 // An unknown scheme is InvalidArgument naming it and the known ones.
 Result<std::shared_ptr<FileSystem>> FileSystemFor(const std::string& path);
 
+// The whole content of the file at `path`, on its file system, as stored
+// (no decompression): for small settings files such as the fair
+// scheduler's allocation file. Errors are those of FileSystemFor and of
+// the file system's OpenSequential and reads.
+Result<std::string> ReadFileContents(const std::string& path);
+
 // Makes the file system for one scheme and authority ("nn:8020", "bucket");
 // the schemes are listed in file_system.cc, one line each.
 using FileSystemFactory =

@@ -4,10 +4,9 @@
 
 #include <cctype>
 #include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include <cstdlib>
 
+#include "ember/io/file_system.h"
 #include "ember/io/s3_xml.h"
 
 namespace ember::scheduler {
@@ -100,12 +99,10 @@ Result<std::map<std::string, PoolConfig>> ParseAllocations(std::string_view text
 }
 
 Result<std::map<std::string, PoolConfig>> LoadAllocationFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
-    return InvalidArgument(fmt::format("{} {}: cannot read it: {}", kSetting, path, std::strerror(errno)));
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseAllocations(text.str(), path);
+  auto text = io::ReadFileContents(path);
+  if (!text.ok())
+    return InvalidArgument(fmt::format("{} {}: cannot read it: {}", kSetting, path, text.status().message()));
+  return ParseAllocations(*text, path);
 }
 
 }  // namespace ember::scheduler

@@ -25,7 +25,8 @@ namespace ember::scheduler {
 
 // The pools `xml` configures, by name; `file` is only used in errors.
 Result<std::map<std::string, PoolConfig>> ParseAllocations(std::string_view xml, const std::string& file);
-// ParseAllocations of the local file at `path`.
+// ParseAllocations of the file at `path`, on any file system ember reads
+// (a local path, file:, hdfs://, webhdfs://, s3a:// ...: io/file_system.h).
 Result<std::map<std::string, PoolConfig>> LoadAllocationFile(const std::string& path);
 
 }  // namespace ember::scheduler
