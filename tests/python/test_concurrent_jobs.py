@@ -180,3 +180,17 @@ def test_bad_allocation_file_names_the_file_and_pool(context_with, tmp_path):
     with pytest.raises(IllegalArgumentException,
                        match="%s: pool 'etl': weight must be an integer >= 1, not 'heavy'" % path):
         context_with({"spark.scheduler.mode": "FAIR", "spark.scheduler.allocation.file": str(path)})
+
+
+def test_the_conf_dirs_fairscheduler_xml_is_read_with_fair_only(context_with, tmp_path, monkeypatch):
+    """fairscheduler.xml of $SPARK_CONF_DIR is the allocation file when the
+    setting is not given: a bad one fails a FAIR context, naming it; FIFO
+    never reads it. (tests/python/test_ui_live.py shows its pools.)"""
+    bad = tmp_path / "fairscheduler.xml"
+    bad.write_text('<allocations><pool name="etl"><minShare>-1</minShare></pool></allocations>')
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path))
+    with pytest.raises(IllegalArgumentException,
+                       match="spark.scheduler.allocation.file %s: pool 'etl': minShare must be an integer >= 0"
+                       % bad):
+        context_with({"spark.scheduler.mode": "FAIR"})
+    assert context_with({"spark.scheduler.mode": "FIFO"}).parallelize(range(3)).count() == 3

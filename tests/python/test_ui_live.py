@@ -183,3 +183,21 @@ def test_a_fifo_context_shows_no_pools(sc):
     assert status == 200 and pools_shown(page) is None and "Fair Scheduler Pools" not in page
     assert _http_error(sc.uiWebUrl + "/stages/pool/?poolname=default")[0] == 404
 
+
+def test_the_conf_dirs_fairscheduler_xml_configures_the_pools(context_with, tmp_path, monkeypatch):
+    """Without spark.scheduler.allocation.file, a FAIR context reads
+    fairscheduler.xml of $SPARK_CONF_DIR (Spark's, of its class path); the
+    setting, when given, wins."""
+    conf_dir = tmp_path / "conf"
+    conf_dir.mkdir()
+    (conf_dir / "fairscheduler.xml").write_text(
+        '<allocations><pool name="nightly"><weight>5</weight></pool></allocations>')
+    monkeypatch.setenv("SPARK_CONF_DIR", str(conf_dir))
+    context = context_with({"spark.scheduler.mode": "FAIR"})
+    assert _pools(context.uiWebUrl + "/stages/") == {
+        "default": ("0", "1", "0", "0", "FIFO"), "nightly": ("0", "5", "0", "0", "FIFO")}
+    context.stop()
+    allocations = tmp_path / "fair.xml"
+    allocations.write_text(FAIR_POOLS)
+    context = context_with({"spark.scheduler.mode": "FAIR", "spark.scheduler.allocation.file": str(allocations)})
+    assert sorted(_pools(context.uiWebUrl + "/stages/")) == ["default", "etl", "idle"]

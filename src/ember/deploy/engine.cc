@@ -160,12 +160,14 @@ Result<std::unique_ptr<scheduler::SchedulerBackend>> StartBackend(const Conf& co
 
 // spark.scheduler.mode, and with FAIR the pools of the allocation file:
 // spark.scheduler.allocation.file (on any file system; the Hadoop settings
-// must be applied).
+// must be applied), else fairscheduler.xml of the configuration directory
+// when there is one (Spark's is on its class path).
 Result<scheduler::Pools> PoolsFromConf(const Conf& conf) {
   EMBER_ASSIGN_OR_RETURN(auto mode, scheduler::ParseSchedulingMode(GetString(conf, "spark.scheduler.mode"),
                                                                    "spark.scheduler.mode"));
   if (mode != scheduler::SchedulingMode::kFair) return scheduler::Pools(mode);
   std::string file = GetString(conf, "spark.scheduler.allocation.file");
+  if (file.empty()) file = ConfDirFile("fairscheduler.xml");
   std::map<std::string, scheduler::PoolConfig> pools;
   if (!file.empty()) {
     EMBER_ASSIGN_OR_RETURN(pools, scheduler::LoadAllocationFile(file));

@@ -107,7 +107,8 @@ class Engine {
   // Cluster modes: host:port executors connect to ("" in local modes).
   const std::string& driver_address() const { return driver_address_; }
   // spark.scheduler.mode and, with FAIR, the pools of the allocation file
-  // (spark.scheduler.allocation.file), as read once by Start().
+  // (spark.scheduler.allocation.file, else the configuration directory's
+  // fairscheduler.xml), as read once by Start().
   const scheduler::Pools& pools() const { return pools_; }
 
  private:
