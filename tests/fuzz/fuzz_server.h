@@ -16,6 +16,7 @@
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 #include <google/protobuf/stubs/logging.h>
+#include <openssl/crypto.h>
 #include <cstdlib>
 #include <memory>
 #include <string_view>
@@ -30,11 +31,14 @@ namespace ember::fuzz {
 
 inline constexpr char kServerSecret[] = "fuzz-secret";
 
-// Built on first use and stopped at exit — before the logging registry it
-// was started after is destroyed — so every session thread is joined.
+// Built on first use and stopped at exit, joining every session thread
+// before the exit handlers of what sessions use run: spdlog's registry and
+// OpenSSL's cleanup are both set up in the constructor, so they are torn
+// down after this object's destructor.
 class FuzzServerInstance {
  public:
   FuzzServerInstance() {
+    OPENSSL_init_crypto(0, nullptr);  // registers OpenSSL's atexit cleanup now
     InitLogging("OFF");
     google::protobuf::SetLogHandler(nullptr);  // its complaints about bad UTF-8 are expected
     Status st = server_.Start("127.0.0.1", 0, net::Credentials{kServerSecret}, [](std::shared_ptr<net::Connection> conn) {
