@@ -33,7 +33,13 @@ def run_pyspark_job(log_dir, hold_file=None):
 
 
 def shared_pyspark_log(tmp_path_factory):
-    root = tmp_path_factory.getbasetemp().parent  # shared by the xdist workers
+    # One log per pytest session: under xdist its workers' base dirs share a
+    # parent made for the session; without xdist the parent is shared by
+    # every session (pytest-of-USER), so a log written by an older session
+    # would be reused.
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
     log_dir = root / "pyspark-eventlog"
     with open(root / "pyspark-eventlog.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

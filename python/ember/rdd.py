@@ -1417,6 +1417,14 @@ class PipelinedRDD(RDD):
         ops.reverse()
         return ops
 
+    def getNumPartitions(self):
+        # As PySpark's: a pipeline not built yet asks its source (it keeps
+        # the source's partitions), so take() or a partitioner's default
+        # does not build a node -- and give an RDD id -- it never runs.
+        if self._nid is None and self._source is not None:
+            return self._source.getNumPartitions()
+        return super().getNumPartitions()
+
     def _command(self, output):
         ops = self._ops()
         native = fastpath.plan(ops) if self.ctx._fast_paths else None

@@ -18,8 +18,8 @@ WorkerPoolOptions Options(const std::string& dir) {
   WorkerPoolOptions o;
   const char* py = std::getenv("EMBER_PYTHON");
   const char* path = std::getenv("EMBER_PYTHONPATH");
-  o.python = py ? py : "/usr/bin/python3";
-  o.pythonpath = path ? path : "python";
+  o.python = py ? py : EMBER_TEST_PYTHON;
+  o.pythonpath = path ? path : EMBER_TEST_PYTHONPATH;
   o.work_dir = dir;
   o.secret = RandomHex(16);
   return o;

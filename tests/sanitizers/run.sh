@@ -44,8 +44,7 @@ esac
 # Debian's python3 is not instrumented: the runtime must be loaded before
 # the instrumented _core. Every child inherits it: the C++ tests' workers,
 # the driver's workers and executors, the drivers fault tests start (ctest
-# itself carries it too: gtest_discover_tests can give a test only one
-# environment variable, CMakeLists.txt's EMBER_PYTHON).
+# passes it on to the C++ tests).
 export LD_PRELOAD="$preload"
 failed=0
 (cd "$build" && ctest --output-on-failure -j 2) || failed=1
