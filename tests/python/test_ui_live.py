@@ -167,6 +167,10 @@ def test_a_fair_context_shows_its_pools_and_each_pools_page(context_with, tmp_pa
         api = "%s/api/v1/applications/%s" % (context.uiWebUrl, context.applicationId)
         active = [str(s["stageId"]) for s in json_at(api + "/stages?status=active")]
         assert len(active) == 1 and re.findall(r'<td data-field="stageId">(\d+)</td>', page) == active
+        # FAIR stage tables name each stage's pool, linking to its page
+        pool_cell = '<td data-field="schedulingPool"><a href="/stages/pool/?poolname=%s">%s</a></td>'
+        assert pool_cell % ("etl", "etl") in page
+        assert pool_cell % ("adhoc", "adhoc") in _page(stages_url)[1]
         assert _page(context.uiWebUrl + pools_shown(page)["etl"]["href"])[0] == 200
         assert _http_error(context.uiWebUrl + "/stages/pool/?poolname=nosuch") == \
             (404, 'not found: stages/pool {"poolname": "nosuch"}')
@@ -179,8 +183,12 @@ def test_a_fair_context_shows_its_pools_and_each_pools_page(context_with, tmp_pa
 
 
 def test_a_fifo_context_shows_no_pools(sc):
-    status, page = _page(sc.uiWebUrl + "/stages/")
+    assert sc.parallelize(range(3), 1).count() == 3
+    stages_url = sc.uiWebUrl + "/stages/"
+    wait_for(lambda: 'data-field="stageId"' in _page(stages_url)[1], "a stage on the Stages page")
+    status, page = _page(stages_url)
     assert status == 200 and pools_shown(page) is None and "Fair Scheduler Pools" not in page
+    assert "Pool Name" not in page and 'data-field="schedulingPool"' not in page
     assert _http_error(sc.uiWebUrl + "/stages/pool/?poolname=default")[0] == 404
 
 

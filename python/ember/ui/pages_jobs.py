@@ -61,5 +61,5 @@ def job_page(store, base, job_id, now):
     body = summary + timeline("stages-timeline", [
         ("Stage %d.%d" % (s["stageId"], s["attemptId"]), s.get("submissionTime"), s.get("completionTime"),
          s["status"], "%sstages/stage/?id=%d&attempt=%d" % (base, s["stageId"], s["attemptId"])) for s in stages], now)
-    body += "<h3>Stages (%d)</h3>" % len(stages) + stage_table(base, "job-stages", stages, now)
+    body += "<h3>Stages (%d)</h3>" % len(stages) + stage_table(store, base, "job-stages", stages, now)
     return h.page(base, "jobs", store.app["name"], "Details for Job %d" % job_id, body)

@@ -12,8 +12,6 @@ holds ran in; one not configured is FIFO, weight 1, minShare 0. Active
 stages and running tasks are counted from the store's stages. Callers
 hold the store's lock; `base` is the application's root URL."""
 
-import urllib.parse
-
 from ember.ui import html as h
 from ember.ui import pages_stages
 
@@ -36,8 +34,7 @@ def _active_stages(store, name):
 
 
 def _row(base, name, config, active):
-    href = "%sstages/pool/?%s" % (base, urllib.parse.urlencode({"poolname": name}))
-    return [h.cell("name", h.link(href, name), raw=True), h.cell("minShare", config["minShare"]),
+    return [h.cell("name", h.link(pages_stages.pool_href(base, name), name), raw=True), h.cell("minShare", config["minShare"]),
             h.cell("weight", config["weight"]), h.cell("activeStages", len(active)),
             h.cell("runningTasks", sum(s["numActiveTasks"] for s in active)),
             h.cell("schedulingMode", config["schedulingMode"])]
@@ -60,5 +57,5 @@ def pool_page(store, base, name, now):
     active = _active_stages(store, name)
     body = ("<h3>Summary</h3>%s<h3>Active Stages (%d)</h3>%s"
             % (h.table("pools", HEADERS, [_row(base, name, pools[name], active)]), len(active),
-               pages_stages.stage_table(base, "active-stages", active, now)))
+               pages_stages.stage_table(store, base, "active-stages", active, now)))
     return h.page(base, "stages", store.app["name"], "Fair Scheduler Pool: %s" % name, body)

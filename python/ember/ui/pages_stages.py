@@ -1,7 +1,11 @@
 """The Stages tab: all stages by state, and one stage attempt's page with
 its summary and its tasks (attempt, executor, duration, records and bytes
-read and written, shuffle read and write, spill, error). Callers hold the
-store's lock; `base` is the application's root URL."""
+read and written, shuffle read and write, spill, error). Stage tables of
+a UI showing fair scheduler pools (store.scheduler_pools, pages_pools.py)
+have a Pool Name column. Callers hold the store's lock; `base` is the
+application's root URL."""
+
+import urllib.parse
 
 from ember.ui import html as h
 from ember.ui import metrics
@@ -10,11 +14,18 @@ _SECTIONS = [("ACTIVE", "Active Stages"), ("PENDING", "Pending Stages"), ("COMPL
              ("SKIPPED", "Skipped Stages"), ("FAILED", "Failed Stages")]
 
 
-def _stage_row(base, stage, now):
+def pool_href(base, name):
+    """The page of the fair scheduler pool `name`."""
+    return "%sstages/pool/?%s" % (base, urllib.parse.urlencode({"poolname": name}))
+
+
+def _stage_row(base, stage, now, pools):
     start = stage.get("submissionTime")
     took = (stage.get("completionTime") or now) - start if start else None
     href = "%sstages/stage/?id=%d&attempt=%d" % (base, stage["stageId"], stage["attemptId"])
-    return [h.cell("stageId", stage["stageId"]), h.cell("attemptId", stage["attemptId"]),
+    pool = stage["schedulingPool"]
+    return [h.cell("stageId", stage["stageId"]), h.cell("attemptId", stage["attemptId"])] + (
+        [h.cell("schedulingPool", h.link(pool_href(base, pool), pool), raw=True)] if pools else []) + [
             h.cell("name", h.link(href, stage["name"]), raw=True),
             h.cell("submissionTime", h.when(start)), h.cell("duration", h.duration(took)),
             h.cell("numCompleteTasks", "%d/%d" % (stage["numCompleteTasks"], stage["numTasks"])),
@@ -26,11 +37,12 @@ def _stage_row(base, stage, now):
             h.cell("failureReason", '<pre class="error">%s</pre>' % h.e(stage.get("failureReason", "")), raw=True)]
 
 
-def stage_table(base, table_id, stages, now):
-    return h.table(table_id, ["Stage Id", "Attempt", "Description", "Submitted", "Duration",
-                              "Tasks: Succeeded/Total", "Input", "Output", "Shuffle Read",
-                              "Shuffle Write", "Status", "Failure Reason"],
-                   [_stage_row(base, s, now) for s in stages])
+def stage_table(store, base, table_id, stages, now):
+    pools = store.scheduler_pools is not None
+    return h.table(table_id, ["Stage Id", "Attempt"] + (["Pool Name"] if pools else []) + [
+                       "Description", "Submitted", "Duration", "Tasks: Succeeded/Total", "Input", "Output",
+                       "Shuffle Read", "Shuffle Write", "Status", "Failure Reason"],
+                   [_stage_row(base, s, now, pools) for s in stages])
 
 
 def stages_page(store, base, now, above=""):
@@ -40,7 +52,7 @@ def stages_page(store, base, now, above=""):
     for status, title in _SECTIONS:
         chosen = [s for s in stages if s["status"] == status]
         body += "<h3>%s (%d)</h3>" % (h.e(title), len(chosen))
-        body += stage_table(base, status.lower() + "-stages", chosen, now)
+        body += stage_table(store, base, status.lower() + "-stages", chosen, now)
     return h.page(base, "stages", store.app["name"], "Stages for All Jobs", body)
 
 
