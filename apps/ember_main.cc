@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "ember/common/crypto.h"
 #include "ember/common/logging.h"
 #include "ember/deploy/daemon_conf.h"
 #include "ember/deploy/daemon_main.h"
@@ -87,6 +88,7 @@ void ExportSettings(const std::string& properties_file, const std::string& maste
 }  // namespace
 
 int main(int argc, char** argv) {
+  ember::InitCrypto();  // before any server starts (crypto.h)
   // Logs to stderr: an executor shares its driver's stdout, which is the
   // user program's. Executors log at WARN until a task brings the driver's
   // level; the daemons at INFO, as Spark's.

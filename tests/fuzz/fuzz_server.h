@@ -16,12 +16,12 @@
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 #include <google/protobuf/stubs/logging.h>
-#include <openssl/crypto.h>
 #include <cstdlib>
 #include <memory>
 #include <string_view>
 
 #include "ember.pb.h"
+#include "ember/common/crypto.h"
 #include "ember/common/logging.h"
 #include "ember/net/auth.h"
 #include "ember/net/plain_stream.h"
@@ -38,7 +38,7 @@ inline constexpr char kServerSecret[] = "fuzz-secret";
 class FuzzServerInstance {
  public:
   FuzzServerInstance() {
-    OPENSSL_init_crypto(0, nullptr);  // registers OpenSSL's atexit cleanup now
+    InitCrypto();  // registers OpenSSL's exit-time cleanup now
     InitLogging("OFF");
     google::protobuf::SetLogHandler(nullptr);  // its complaints about bad UTF-8 are expected
     Status st = server_.Start("127.0.0.1", 0, net::Credentials{kServerSecret}, [](std::shared_ptr<net::Connection> conn) {

@@ -13,6 +13,7 @@
 
 #include "ember/bindings/fast_bindings.h"
 #include "ember/bindings/settings_bindings.h"
+#include "ember/common/crypto.h"
 #include "ember/common/logging.h"
 #include "ember/deploy/engine.h"
 
@@ -123,6 +124,7 @@ PYBIND11_MODULE(_core, m) {
   // The engine's log goes to stderr, as Spark's does: the program's stdout
   // is its own. WARN until sc.setLogLevel / spark.log.level says otherwise.
   ember::InitLogging("WARN");
+  ember::InitCrypto();  // before any server starts (crypto.h)
   g_engine_error = PyErr_NewException("ember._core.EngineError", PyExc_RuntimeError, nullptr);
   m.attr("EngineError") = py::handle(g_engine_error);
   BindSettings(m, [](const Status& st) { Raise(st); });

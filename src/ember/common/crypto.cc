@@ -7,6 +7,12 @@
 
 namespace ember {
 
+void InitCrypto() {
+  // Options already done return at once, registering nothing; 0 is always
+  // "done". Loading the configuration is OpenSSL's first real step.
+  OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, nullptr);
+}
+
 std::string HmacSha256(std::string_view key, std::string_view message) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_len = 0;

@@ -8,6 +8,15 @@
 // time that depends only on their lengths (which are public), never on
 // where they first differ, so a peer cannot learn a valid MAC byte by byte.
 // All functions are thread-safe and never log their inputs.
+//
+// InitCrypto initialises OpenSSL on the calling thread and registers its
+// exit-time cleanup now. Call it first in main(), before anything that
+// starts threads using OpenSSL (servers, whose session threads hash and
+// draw random bytes; TLS): exit handlers and static destructors run in
+// reverse order of registration, so OpenSSL is then torn down after them.
+// Left to itself OpenSSL registers its cleanup at its first real use,
+// after those objects exist, and frees its state under their threads.
+// A failure is not reported here: the first use of OpenSSL reports it.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +26,8 @@
 #include "ember/common/status.h"
 
 namespace ember {
+
+void InitCrypto();
 
 constexpr size_t kHmacSha256Size = 32;
 
