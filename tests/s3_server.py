@@ -14,14 +14,13 @@ runs in the venv interpreter (a subprocess), since the tests run under
 the system python, which lacks it."""
 
 import json
-import os
 import socket
 import subprocess
 
 import pytest
 
 from polling import wait_for
-from reference import venv_python
+from reference import reference_env, venv_python
 
 BUCKETS = ("ember-data", "ember-out", "ember-many")
 # The requests moto serves before it checks signatures: the three IAM
@@ -90,9 +89,7 @@ class S3Server:
     def __init__(self, log_path, auth):
         self.port = _free_port()
         self.endpoint = "http://127.0.0.1:%d" % self.port
-        env = dict(os.environ)
-        if auth:
-            env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(_UNSIGNED_SETUP_CALLS)
+        env = reference_env(**({"INITIAL_NO_AUTH_ACTION_COUNT": str(_UNSIGNED_SETUP_CALLS)} if auth else {}))
         self._log = open(log_path, "wb")
         self._proc = subprocess.Popen([venv_python(), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
                                       env=env, stdout=self._log, stderr=subprocess.STDOUT)
@@ -102,7 +99,7 @@ class S3Server:
         if self._proc.poll() is not None:
             raise RuntimeError("moto exited with %s; see %s" % (self._proc.returncode, log_path))
         out = subprocess.run([venv_python(), "-c", _SETUP, self.endpoint, "auth" if auth else "open", *BUCKETS],
-                             check=True, capture_output=True, text=True, timeout=120).stdout
+                             env=reference_env(), check=True, capture_output=True, text=True, timeout=120).stdout
         self.access_key, self.secret_key = json.loads(out)
 
     def hadoop_conf(self, **overrides):
@@ -116,7 +113,7 @@ class S3Server:
     def calls(self, *calls):
         """Runs boto3 S3 calls [(method, kwargs), ...] and returns their results."""
         out = subprocess.run([venv_python(), "-c", _CALL, self.endpoint, self.access_key, self.secret_key],
-                             input=json.dumps(calls), check=True, capture_output=True, text=True, timeout=300).stdout
+                             env=reference_env(), input=json.dumps(calls), check=True, capture_output=True, text=True, timeout=300).stdout
         return json.loads(out)
 
     def put(self, bucket, objects):
