@@ -3,7 +3,8 @@
 #   Debian packages      tmux (ember shell typed into a terminal) and Jupyter's
 #                        kernel, nbclient and ipywidgets (the notebook progress bar)
 #   $BUILD/venv          a venv (--system-site-packages) with the PyPI
-#                        packages of tests/requirements.txt (PySpark, moto)
+#                        packages of tests/requirements.txt (PySpark, moto),
+#                        every one at its version in tests/constraints.txt
 #   ~/.m2 + $BUILD/java  Hadoop's jars from Maven Central (tests/java/pom.xml),
 #                        their class path in $BUILD/java/classpath.txt, and
 #                        the Java tools of tests/java/src compiled against it
@@ -30,11 +31,12 @@ write_stamp() {
 
 VENV=$OUT/venv
 REQ=$ROOT/tests/requirements.txt
-if ! stamp_ok "$VENV/.stamp" "$REQ"; then
+CONSTRAINTS=$ROOT/tests/constraints.txt
+if ! stamp_ok "$VENV/.stamp" "$REQ" "$CONSTRAINTS"; then
   echo "installing test packages into $VENV"
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv --system-site-packages "$VENV"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQ"
-  write_stamp "$VENV/.stamp" "$REQ"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQ" -c "$CONSTRAINTS"
+  write_stamp "$VENV/.stamp" "$REQ" "$CONSTRAINTS"
 fi
 
 JAVA_OUT=$OUT/java
