@@ -95,6 +95,7 @@ def _figures(sc, local_dir):
         processes=len(kids),
         local_files=_files_under(local_dir),
         worker_rss_kb={},
+        commands={},
         child_fds=0,
         child_threads=0,
     )
@@ -105,6 +106,8 @@ def _figures(sc, local_dir):
     for pid in kids:
         try:
             figures["worker_rss_kb"][pid] = _status(pid, "VmRSS")
+            with open("/proc/%d/cmdline" % pid, "rb") as f:
+                figures["commands"][pid] = f.read().replace(b"\0", b" ").decode(errors="replace")[:200]
             figures["child_threads"] += _status(pid, "Threads")
             figures["child_fds"] += len(os.listdir("/proc/%d/fd" % pid))
         except OSError:
@@ -224,7 +227,11 @@ def _soak(context_with, tmp_path, jobs, warmup):
     for i in range(warmup, jobs):
         soak.run(i)
     after = _settled_figures(sc, str(local_dir), before)
-    report = {k: (before[k], after[k]) for k in before if k != "worker_rss_kb"}
+    report = {k: (before[k], after[k]) for k in before if k not in ("worker_rss_kb", "commands")}
+    # Every descendant of this process counts, other tests' fixtures too:
+    # a failure names the processes that came and went.
+    report["new processes"] = [c for p, c in after["commands"].items() if p not in before["commands"]]
+    report["gone processes"] = [c for p, c in before["commands"].items() if p not in after["commands"]]
     report["most worker growth kb"] = max(
         (rss - before["worker_rss_kb"].get(pid, rss) for pid, rss in after["worker_rss_kb"].items()), default=0)
     print("soak figures (after warm-up, at the end):", report)
