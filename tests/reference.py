@@ -26,16 +26,14 @@ def venv_python():
     return str(_require(deps_dir() / "venv" / "bin" / "python", "test venv"))
 
 
-def reference_env(**extra):
+def reference_env():
     """The environment for a reference system's process (moto, boto3):
-    this one's, plus `extra`, without LD_PRELOAD. Under `make test-asan`
-    and `make test-tsan` the preloaded sanitizer runtime is there for
-    ember's processes; a reference system is not what those runs check,
-    and its own leaks at exit (the type objects pyo3 never frees in the
-    `cryptography` package boto3 imports) would fail them."""
-    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
-    env.update(extra)
-    return env
+    this one's without LD_PRELOAD. Under `make test-asan` and `make
+    test-tsan` the preloaded sanitizer runtime is there for ember's
+    processes; a reference system is not what those runs check, and its
+    own leaks at exit (the type objects pyo3 never frees in the
+    `cryptography` package moto imports) would fail them."""
+    return {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
 
 
 def pyspark_file(relative):

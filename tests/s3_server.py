@@ -89,7 +89,9 @@ class S3Server:
     def __init__(self, log_path, auth):
         self.port = _free_port()
         self.endpoint = "http://127.0.0.1:%d" % self.port
-        env = reference_env(**({"INITIAL_NO_AUTH_ACTION_COUNT": str(_UNSIGNED_SETUP_CALLS)} if auth else {}))
+        env = reference_env()
+        if auth:
+            env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(_UNSIGNED_SETUP_CALLS)
         self._log = open(log_path, "wb")
         self._proc = subprocess.Popen([venv_python(), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
                                       env=env, stdout=self._log, stderr=subprocess.STDOUT)
