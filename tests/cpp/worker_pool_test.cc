@@ -1,5 +1,6 @@
 // WorkerPool with the real Python daemon: workers authenticate, are reused,
-// and a killed worker is reported with its signal; a wrong secret is refused.
+// and a killed worker is reported with its signal; a wrong secret is refused;
+// idle workers are stopped after their timeout and beyond the idle limit.
 #include <signal.h>
 #include <unistd.h>
 
@@ -102,6 +103,66 @@ TEST(WorkerPool, DiscardedWorkersLeaveNothingBehind) {
     (*pool)->Release(*w);
   }
   RemoveTree(dir);
+}
+
+// Waits (up to 10 s) until the process is gone, reaped by its daemon.
+bool Gone(int pid) {
+  for (int i = 0; i < 1000 && ::kill(pid, 0) == 0; ++i) ::usleep(10000);
+  return ::kill(pid, 0) != 0;
+}
+
+TEST(WorkerPool, StopsAWorkerIdleForItsTimeoutButNeverOneInUse) {
+  std::string dir = *MakeTempDir("/tmp", "ember-pool-test-");
+  {
+    auto o = Options(dir);
+    o.idle_timeout = std::chrono::milliseconds(200);
+    auto pool = WorkerPool::Start(o);
+    ASSERT_TRUE(pool.ok()) << pool.status().ToString();
+    auto idle = (*pool)->Acquire();
+    auto busy = (*pool)->Acquire();
+    ASSERT_TRUE(idle.ok() && busy.ok());
+    (*pool)->Release(*idle);
+    EXPECT_TRUE(Gone(idle->pid)) << idle->pid;
+    EXPECT_EQ((*pool)->IdleWorkers(), 0u);
+    // the busy one outlived the timeout: a worker in use is never stopped
+    EXPECT_EQ(::kill(busy->pid, 0), 0);
+    (*pool)->Release(*busy);
+    EXPECT_TRUE(Gone(busy->pid)) << busy->pid;
+    for (int i = 0; i < 1000 && (*pool)->TrackedExits() > 0; ++i) ::usleep(10000);
+    EXPECT_EQ((*pool)->TrackedExits(), 0u);  // a stopped worker's exit is not kept
+    auto fresh = (*pool)->Acquire();  // the next task gets a new worker
+    ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+    EXPECT_NE(fresh->pid, idle->pid);
+    EXPECT_NE(fresh->pid, busy->pid);
+    (*pool)->Release(*fresh);
+  }
+  EXPECT_FALSE(PathExists(dir));
+}
+
+TEST(WorkerPool, KeepsAtMostMaxIdleWorkersTheMostRecentlyUsed) {
+  std::string dir = *MakeTempDir("/tmp", "ember-pool-test-");
+  {
+    auto o = Options(dir);
+    o.max_idle = 2;
+    auto pool = WorkerPool::Start(o);
+    ASSERT_TRUE(pool.ok()) << pool.status().ToString();
+    std::vector<WorkerConn> workers;
+    for (int i = 0; i < 3; ++i) {
+      auto w = (*pool)->Acquire();
+      ASSERT_TRUE(w.ok()) << w.status().ToString();
+      workers.push_back(*w);
+    }
+    for (const WorkerConn& w : workers) (*pool)->Release(w);
+    EXPECT_EQ((*pool)->IdleWorkers(), 2u);
+    EXPECT_TRUE(Gone(workers[0].pid));  // released first: least recently used
+    EXPECT_EQ(::kill(workers[1].pid, 0), 0);
+    EXPECT_EQ(::kill(workers[2].pid, 0), 0);
+    auto again = (*pool)->Acquire();
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->pid, workers[2].pid);  // the most recently used first
+    (*pool)->Release(*again);
+  }
+  EXPECT_FALSE(PathExists(dir));
 }
 
 TEST(WorkerPool, MissingInterpreterIsAClearError) {

@@ -54,6 +54,10 @@ def test_values_are_typed_with_defaults_units_and_fallbacks():
     ("spark.task.maxFailures", "four", "invalid value 'four' for setting spark.task.maxFailures"),
     ("spark.reducer.maxSizeInFlight", "lots", "invalid size 'lots' for setting spark.reducer.maxSizeInFlight"),
     ("spark.log.level", "LOUD", "invalid value 'LOUD' for setting spark.log.level"),
+    ("spark.python.factory.idleWorkerMaxPoolSize", "0",
+     "invalid value '0' for setting spark.python.factory.idleWorkerMaxPoolSize (a positive integer)"),
+    ("ember.python.worker.idleTimeout", "a while",
+     "invalid duration 'a while' for setting ember.python.worker.idleTimeout"),
 ])
 def test_a_bad_value_is_an_error_naming_key_and_value(key, value, message):
     with pytest.raises(IllegalArgumentException, match=re.escape(message)):

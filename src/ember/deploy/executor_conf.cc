@@ -1,5 +1,7 @@
 #include "ember/deploy/executor_conf.h"
 
+#include <chrono>
+
 #include "ember/common/file_util.h"
 
 namespace ember::deploy {
@@ -37,6 +39,16 @@ Result<exec::ExecutorOptions> ExecutorOptionsFromConf(const Conf& conf, const st
   if (!GetString(conf, "spark.executor.pyspark.memory").empty()) {
     EMBER_ASSIGN_OR_RETURN(int64_t bytes, GetBytes(conf, "spark.executor.pyspark.memory"));
     ex.workers.env.emplace_back("EMBER_PYSPARK_MEMORY", std::to_string(bytes));
+  }
+  // Idle Python workers are stopped after a while, and beyond a number.
+  EMBER_ASSIGN_OR_RETURN(double idle_s, GetSeconds(conf, "ember.python.worker.idleTimeout"));
+  if (idle_s <= 0)
+    return InvalidArgument("ember.python.worker.idleTimeout must be positive, got " +
+                           GetString(conf, "ember.python.worker.idleTimeout"));
+  ex.workers.idle_timeout = std::chrono::milliseconds(static_cast<int64_t>(idle_s * 1000));
+  if (!GetString(conf, "spark.python.factory.idleWorkerMaxPoolSize").empty()) {
+    EMBER_ASSIGN_OR_RETURN(int max_idle, GetInt(conf, "spark.python.factory.idleWorkerMaxPoolSize"));
+    ex.workers.max_idle = static_cast<size_t>(max_idle);
   }
   EMBER_ASSIGN_OR_RETURN(ex.max_result_bytes, GetBytes(conf, "spark.driver.maxResultSize"));
   EMBER_ASSIGN_OR_RETURN(ex.faults, exec::FaultInjector::FromConf(conf));

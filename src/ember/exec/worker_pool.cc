@@ -56,6 +56,8 @@ std::vector<std::string> DaemonEnvironment(const WorkerPoolOptions& o) {
 Result<std::unique_ptr<WorkerPool>> WorkerPool::Start(const WorkerPoolOptions& options) {
   std::unique_ptr<WorkerPool> pool(new WorkerPool(options));
   EMBER_RETURN_IF_ERROR(pool->Launch());
+  WorkerPool* p = pool.get();
+  pool->expiry_ = std::thread([p] { p->ExpireIdleWorkers(); });
   return pool;
 }
 
@@ -128,14 +130,43 @@ void WorkerPool::ReadDaemonOutput() {
   exits_cv_.notify_all();
 }
 
-WorkerPool::~WorkerPool() { StopDaemon(); }
+WorkerPool::~WorkerPool() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  idle_cv_.notify_all();
+  if (expiry_.joinable()) expiry_.join();
+  StopDaemon();
+}
+
+// Stops each idle worker once it has been idle for idle_timeout.
+void WorkerPool::ExpireIdleWorkers() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    if (idle_.empty()) {
+      idle_cv_.wait(lock);
+      continue;
+    }
+    auto expires = idle_.front().since + options_.idle_timeout;
+    if (std::chrono::steady_clock::now() < expires) {
+      idle_cv_.wait_until(lock, expires);
+      continue;
+    }
+    WorkerConn worker = idle_.front().worker;
+    idle_.pop_front();
+    lock.unlock();
+    Discard(worker);
+    lock.lock();
+  }
+}
 
 // Closes the idle workers and the daemon's stdin (it exits on EOF, stopping
 // its workers), reaps it (SIGKILL to its group if it lingers) and its reader.
 void WorkerPool::StopDaemon() {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    for (auto& w : idle_) ::close(w.fd);
+    for (auto& idle : idle_) ::close(idle.worker.fd);
     idle_.clear();
   }
   if (daemon_stdin_ >= 0) ::close(daemon_stdin_);
@@ -224,7 +255,7 @@ Result<WorkerConn> WorkerPool::Acquire() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     while (!idle_.empty()) {
-      WorkerConn w = idle_.back();
+      WorkerConn w = idle_.back().worker;
       idle_.pop_back();
       if (!daemon_gone_ && !exits_.count(w.pid)) return w;
       ::close(w.fd);  // it died while idle, or with its daemon
@@ -236,12 +267,21 @@ Result<WorkerConn> WorkerPool::Acquire() {
 }
 
 void WorkerPool::Release(WorkerConn worker) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (worker.daemon == generation_ && !daemon_gone_) {
-    idle_.push_back(worker);
-  } else {
-    ::close(worker.fd);  // its daemon died, and it with it
+  std::vector<WorkerConn> evicted;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (worker.daemon != generation_ || daemon_gone_) {
+      ::close(worker.fd);  // its daemon died, and it with it
+      return;
+    }
+    idle_.push_back({worker, std::chrono::steady_clock::now()});
+    while (options_.max_idle > 0 && idle_.size() > options_.max_idle) {
+      evicted.push_back(idle_.front().worker);
+      idle_.pop_front();
+    }
   }
+  idle_cv_.notify_all();
+  for (const WorkerConn& w : evicted) Discard(w);
 }
 
 void WorkerPool::Discard(WorkerConn worker) {
@@ -251,6 +291,11 @@ void WorkerPool::Discard(WorkerConn worker) {
   if (worker.daemon == generation_ && !daemon_gone_ && !exits_.erase(worker.pid)) {
     discarded_.insert(worker.pid);
   }
+}
+
+size_t WorkerPool::IdleWorkers() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return idle_.size();
 }
 
 size_t WorkerPool::TrackedExits() {

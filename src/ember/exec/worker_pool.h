@@ -20,9 +20,18 @@
 // worker of the dead daemon (dead too: PDEATHSIG) is never handed out again.
 // The exit of a discarded worker is not kept, so a long-lived pool's
 // bookkeeping stays as small as its idle workers.
+//
+// Idle workers: Acquire() takes the most recently released one, so the
+// others stay idle when demand falls. A worker idle for `idle_timeout` is
+// stopped (by the pool's expiry thread), and Release() stops the
+// least-recently used idle worker beyond `max_idle` (0: no limit): a
+// long-lived context keeps no more workers, and no more of their memory,
+// than its tasks use. A stopped worker is discarded, never handed out.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,6 +51,8 @@ struct WorkerPoolOptions {
   std::string work_dir;    // socket and worker scratch space
   std::string secret;
   std::vector<std::pair<std::string, std::string>> env;  // extra environment
+  std::chrono::milliseconds idle_timeout{60000};
+  size_t max_idle = 0;  // idle workers kept at most; 0: no limit
 };
 
 struct WorkerConn {
@@ -63,6 +74,7 @@ class WorkerPool {
   // Worker exits the pool still keeps track of (bounded: a discarded
   // worker's report is dropped when it comes).
   size_t TrackedExits();
+  size_t IdleWorkers();
 
  private:
   explicit WorkerPool(WorkerPoolOptions options) : options_(std::move(options)) {}
@@ -72,6 +84,12 @@ class WorkerPool {
   void StopDaemon();
   Result<WorkerConn> Connect();
   void ReadDaemonOutput();
+  void ExpireIdleWorkers();  // the expiry thread's loop, until stopping_
+
+  struct IdleWorker {
+    WorkerConn worker;
+    std::chrono::steady_clock::time_point since;
+  };
 
   WorkerPoolOptions options_;
   std::string socket_path_;
@@ -79,17 +97,20 @@ class WorkerPool {
   int daemon_stdin_ = -1;
   int daemon_stdout_ = -1;
   std::thread reader_;
+  std::thread expiry_;
 
   std::mutex relaunch_mu_;  // one relaunch at a time
   std::mutex mu_;           // guards what follows and socket_path_
   std::condition_variable exits_cv_;
+  std::condition_variable idle_cv_;  // idle_ changed, or stopping_
   std::map<int, std::string> exits_;  // pid -> how it ended, until asked for
   std::set<int> discarded_;           // killed by Discard(), exit not reported yet
   bool daemon_gone_ = false;
   int generation_ = 0;  // of the running daemon; a worker of an older one is dead
   bool ready_ = false;
   std::string daemon_error_;
-  std::vector<WorkerConn> idle_;
+  std::deque<IdleWorker> idle_;  // least recently released first
+  bool stopping_ = false;
 };
 
 }  // namespace ember::exec
