@@ -17,6 +17,16 @@ process. The figures are taken after a garbage collection, between jobs;
 the counts are re-read until they settle (the last job's task threads end
 just after its result arrives), which a leak never does.
 
+How many Python workers an executor has at a given moment depends on how
+its tasks happened to overlap, so the counts are compared with none: the
+context stops a worker idle for IDLE_TIMEOUT (ember.python.worker.idleTimeout),
+and both the warm-up's and the end's counts are read once every worker has
+been stopped, which also proves that idle workers are stopped and that no
+worker is left outside the pool. Python workers are replaced all the time
+(a failing task's worker is discarded), so their memory is bounded as the
+largest RSS the workers of a job report from inside their tasks at the end,
+against the same at the warm-up's end.
+
 The short version runs with the other tests; the full one (10,000 jobs)
 is marked slow (`make test-slow`).
 """
@@ -44,6 +54,7 @@ WORKER_RSS_GROWTH_MB = 10
 MAX_GRAPH_NODES = 40
 MAX_SHUFFLES = 10
 RETAINED = 50  # spark.ui.retainedJobs and spark.ui.retainedStages
+IDLE_TIMEOUT = "2s"  # longer than the usual pause between two jobs of the soak
 
 
 def _children_of():
@@ -81,10 +92,38 @@ def _files_under(root):
     return sum(len(files) + len(dirs) for _, dirs, files in os.walk(root))
 
 
+def _command(pid):
+    with open("/proc/%d/cmdline" % pid, "rb") as f:
+        return f.read().replace(b"\0", b" ").decode(errors="replace")
+
+
+def _python_workers(kids, app_id):
+    """The processes forked by the Python worker daemons of application
+    `app_id` (their work directory is named after it)."""
+    daemons = set()
+    for pid in kids:
+        try:
+            command = _command(pid)
+            if " -m ember.daemon " in command and app_id in command:
+                daemons.add(pid)
+        except OSError:
+            pass  # it exited meanwhile
+    parents = _children_of()
+    return {child for daemon in daemons for child in parents.get(daemon, [])}
+
+
+def _python_worker_rss_kb(sc):
+    """The resident memory of the workers that run a job's tasks, as they
+    read it themselves (a job's workers are alive while it runs)."""
+    own_rss = lambda _: int([line for line in open("/proc/self/status") if line.startswith("VmRSS:")][0].split()[1])  # noqa: E731,E501
+    return max(sc.parallelize(range(4), 4).map(own_rss).collect())
+
+
 def _figures(sc, local_dir):
     gc.collect()  # finalizers of dropped RDDs/broadcasts run now, not at luck
     me = os.getpid()
     kids = _descendants(me)
+    workers = _python_workers(kids, sc.applicationId)
     figures = dict(sc._engine.live_counts())
     figures.update(
         broadcasts=len(sc._broadcasts),
@@ -93,8 +132,9 @@ def _figures(sc, local_dir):
         driver_threads=_status(me, "Threads"),
         driver_fds=len(os.listdir("/proc/self/fd")),
         processes=len(kids),
+        python_workers=len(workers),
         local_files=_files_under(local_dir),
-        worker_rss_kb={},
+        rss_kb={},
         commands={},
         child_fds=0,
         child_threads=0,
@@ -105,9 +145,9 @@ def _figures(sc, local_dir):
                        ui_stage_jobs=len(store.stage_jobs), ui_task_lists=len(store.tasks))
     for pid in kids:
         try:
-            figures["worker_rss_kb"][pid] = _status(pid, "VmRSS")
-            with open("/proc/%d/cmdline" % pid, "rb") as f:
-                figures["commands"][pid] = f.read().replace(b"\0", b" ").decode(errors="replace")[:200]
+            if pid not in workers:
+                figures["rss_kb"][pid] = _status(pid, "VmRSS")
+            figures["commands"][pid] = _command(pid)[:200]
             figures["child_threads"] += _status(pid, "Threads")
             figures["child_fds"] += len(os.listdir("/proc/%d/fd" % pid))
         except OSError:
@@ -125,15 +165,17 @@ def _ui_caught_up(figures):
             and all(figures[k] <= RETAINED for k in ("ui_stages", "ui_stage_jobs", "ui_task_lists")))
 
 
-def _settled_figures(sc, local_dir, before, timeout_s=60):
-    """The figures once every count in COUNTS is back to its warm-up value
-    and the live UI has caught up, or the timeout passed: the last job's
-    task threads and connections end just after its result is in, and the
-    UI's thread may lag behind on a loaded machine (a leak never settles)."""
+def _settled_figures(sc, local_dir, before=None, timeout_s=60):
+    """The figures once every Python worker has been stopped for being idle,
+    every count in COUNTS is back to its value in `before` (when given) and
+    the live UI has caught up, or the timeout passed: the last job's task
+    threads and connections end just after its result is in, and the UI's
+    thread may lag behind on a loaded machine (a leak never settles)."""
     deadline = time.monotonic() + timeout_s
     while True:
         figures = _figures(sc, local_dir)
-        settled = all(figures[k] <= before[k] for k in COUNTS) and _ui_caught_up(figures)
+        settled = (figures["python_workers"] == 0 and _ui_caught_up(figures)
+                   and (before is None or all(figures[k] <= before[k] for k in COUNTS)))
         if settled or time.monotonic() > deadline:
             return figures
         time.sleep(0.1)
@@ -219,21 +261,26 @@ def _soak(context_with, tmp_path, jobs, warmup):
     for f in range(3):
         (text_dir / ("part-%d" % f)).write_text("".join("line %d\n" % (f * 100 + n) for n in range(100)))
     sc = context_with({"spark.local.dir": str(local_dir), "spark.ui.retainedJobs": str(RETAINED),
-                       "spark.ui.retainedStages": str(RETAINED)})
+                       "spark.ui.retainedStages": str(RETAINED),
+                       "ember.python.worker.idleTimeout": IDLE_TIMEOUT})
     soak = _Soak(sc, str(text_dir))
     for i in range(warmup):
         soak.run(i)
-    before = _figures(sc, str(local_dir))
+    workers_before = _python_worker_rss_kb(sc)
+    before = _settled_figures(sc, str(local_dir))
     for i in range(warmup, jobs):
         soak.run(i)
+    workers_after = _python_worker_rss_kb(sc)
     after = _settled_figures(sc, str(local_dir), before)
-    report = {k: (before[k], after[k]) for k in before if k not in ("worker_rss_kb", "commands")}
+    report = {k: (before[k], after[k]) for k in before
+              if k not in ("rss_kb", "commands")}
     # Every descendant of this process counts, other tests' fixtures too:
     # a failure names the processes that came and went.
     report["new processes"] = [c for p, c in after["commands"].items() if p not in before["commands"]]
     report["gone processes"] = [c for p, c in before["commands"].items() if p not in after["commands"]]
-    report["most worker growth kb"] = max(
-        (rss - before["worker_rss_kb"].get(pid, rss) for pid, rss in after["worker_rss_kb"].items()), default=0)
+    report["most child growth kb"] = max(
+        (rss - before["rss_kb"].get(pid, rss) for pid, rss in after["rss_kb"].items()), default=0)
+    report["largest python worker rss kb"] = (workers_before, workers_after)
     print("soak figures (after warm-up, at the end):", report)
 
     assert after["graph_nodes"] <= MAX_GRAPH_NODES, report
@@ -245,13 +292,16 @@ def _soak(context_with, tmp_path, jobs, warmup):
     # this pytest process may keep theirs): this run must add none to it.
     assert after["broadcasts"] == 0 and after["accumulators"] <= before["accumulators"], report
     assert _ui_caught_up(after), report
+    # idle workers are stopped, and no worker is kept outside the pool
+    assert before["python_workers"] == 0 and after["python_workers"] == 0, report
     for key in COUNTS:
         assert after[key] <= before[key], (key, report)
     driver_growth_mb = (after["driver_rss_kb"] - before["driver_rss_kb"]) / 1024
     assert driver_growth_mb < DRIVER_RSS_GROWTH_MB, report
-    for pid, rss in after["worker_rss_kb"].items():
-        growth_mb = (rss - before["worker_rss_kb"].get(pid, rss)) / 1024
+    for pid, rss in after["rss_kb"].items():
+        growth_mb = (rss - before["rss_kb"].get(pid, rss)) / 1024
         assert growth_mb < WORKER_RSS_GROWTH_MB, (pid, growth_mb, report)
+    assert (workers_after - workers_before) / 1024 < WORKER_RSS_GROWTH_MB, report
 
 
 def test_a_long_lived_context_stays_flat(context_with, tmp_path):
@@ -282,3 +332,44 @@ def test_dropped_rdds_free_their_engine_state(sc):
     for key in ("graph_nodes", "graph_shuffles", "map_output_shuffles", "dag_map_stages",
                 "dag_cached_partitions"):
         assert end[key] == start[key], (key, start, end)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def _until(condition, timeout_s=30):
+    """Re-checks `condition` until it holds or the timeout passed; its last value."""
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
+def _workers_of_a_barrier_job(sc, n):
+    """(worker pid, its daemon's pid) of each of n tasks that all run at once."""
+    return sc.parallelize(range(n), n).barrier().mapPartitions(
+        lambda _: [(os.getpid(), os.getppid())]).collect()
+
+
+def test_idle_python_workers_are_stopped_after_the_idle_timeout(context_with):
+    sc = context_with({"ember.python.worker.idleTimeout": "300ms"})
+    workers = _workers_of_a_barrier_job(sc, 2)
+    assert len({pid for pid, _ in workers}) == 2
+    assert _until(lambda: not any(_alive(pid) for pid, _ in workers)), workers
+    assert sc.parallelize(range(10), 2).map(lambda x: x * x).sum() == 285  # new workers start
+
+
+def test_idle_python_workers_beyond_the_pool_size_are_stopped(context_with):
+    # Two tasks at once in each executor's pool that has two slots (local[2]);
+    # one slot each elsewhere: every pool keeps one idle worker, the latest.
+    sc = context_with({"spark.python.factory.idleWorkerMaxPoolSize": "1"})
+    workers = _workers_of_a_barrier_job(sc, 2)
+    daemons = {daemon for _, daemon in workers}
+    assert _until(lambda: sum(_alive(pid) for pid, _ in workers) == len(daemons)), workers
+    assert all(any(_alive(pid) for pid, d in workers if d == daemon) for daemon in daemons), workers
+    assert sc.parallelize(range(10), 2).map(lambda x: x * x).sum() == 285
