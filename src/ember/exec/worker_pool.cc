@@ -268,19 +268,23 @@ Result<WorkerConn> WorkerPool::Acquire() {
 
 void WorkerPool::Release(WorkerConn worker) {
   std::vector<WorkerConn> evicted;
+  bool was_empty;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (worker.daemon != generation_ || daemon_gone_) {
       ::close(worker.fd);  // its daemon died, and it with it
       return;
     }
+    was_empty = idle_.empty();
     idle_.push_back({worker, std::chrono::steady_clock::now()});
     while (options_.max_idle > 0 && idle_.size() > options_.max_idle) {
       evicted.push_back(idle_.front().worker);
       idle_.pop_front();
     }
   }
-  idle_cv_.notify_all();
+  // Only an empty pool's expiry thread waits without a deadline; otherwise
+  // it wakes at the oldest idle worker's, and finds any newer one then.
+  if (was_empty) idle_cv_.notify_all();
   for (const WorkerConn& w : evicted) Discard(w);
 }
 
