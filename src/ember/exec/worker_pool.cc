@@ -289,10 +289,13 @@ void WorkerPool::Release(WorkerConn worker) {
 }
 
 void WorkerPool::Discard(WorkerConn worker) {
-  ::kill(worker.pid, SIGKILL);
   ::close(worker.fd);
   std::lock_guard<std::mutex> lock(mu_);
+  // Only a live worker is killed: one whose exit was reported, or whose
+  // daemon died (taking it along), is gone, and its pid may be another
+  // process's by now.
   if (worker.daemon == generation_ && !daemon_gone_ && !exits_.erase(worker.pid)) {
+    ::kill(worker.pid, SIGKILL);
     discarded_.insert(worker.pid);
   }
 }

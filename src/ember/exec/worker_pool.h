@@ -102,7 +102,7 @@ class WorkerPool {
   std::mutex relaunch_mu_;  // one relaunch at a time
   std::mutex mu_;           // guards what follows and socket_path_
   std::condition_variable exits_cv_;
-  std::condition_variable idle_cv_;  // idle_ changed, or stopping_
+  std::condition_variable idle_cv_;  // idle_ got its first worker, or stopping_
   std::map<int, std::string> exits_;  // pid -> how it ended, until asked for
   std::set<int> discarded_;           // killed by Discard(), exit not reported yet
   bool daemon_gone_ = false;
