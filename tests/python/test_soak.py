@@ -38,6 +38,7 @@ import time
 import pytest
 
 from ember import StorageLevel, accumulators
+from polling import wait_for
 
 # A leak of one small object per job (a graph node with its slice data, a
 # tracker entry, a registry entry) costs a few hundred bytes to a few KiB:
@@ -71,8 +72,8 @@ def _children_of():
     return children
 
 
-def _descendants(pid):
-    children, out, todo = _children_of(), [], [pid]
+def _descendants(pid, children):
+    out, todo = [], [pid]
     while todo:
         for child in children.get(todo.pop(), []):
             out.append(child)
@@ -97,19 +98,22 @@ def _command(pid):
         return f.read().replace(b"\0", b" ").decode(errors="replace")
 
 
-def _python_workers(kids, app_id):
-    """The processes forked by the Python worker daemons of application
-    `app_id` (their work directory is named after it)."""
-    daemons = set()
-    for pid in kids:
+def _commands(pids):
+    commands = {}
+    for pid in pids:
         try:
-            command = _command(pid)
-            if " -m ember.daemon " in command and app_id in command:
-                daemons.add(pid)
+            commands[pid] = _command(pid)
         except OSError:
             pass  # it exited meanwhile
-    parents = _children_of()
-    return {child for daemon in daemons for child in parents.get(daemon, [])}
+    return commands
+
+
+def _python_workers(commands, children, app_id):
+    """The processes forked by the Python worker daemons of application
+    `app_id` (their work directory is named after it)."""
+    return {child for pid, command in commands.items()
+            if " -m ember.daemon " in command and app_id in command
+            for child in children.get(pid, [])}
 
 
 def _python_worker_rss_kb(sc):
@@ -122,8 +126,10 @@ def _python_worker_rss_kb(sc):
 def _figures(sc, local_dir):
     gc.collect()  # finalizers of dropped RDDs/broadcasts run now, not at luck
     me = os.getpid()
-    kids = _descendants(me)
-    workers = _python_workers(kids, sc.applicationId)
+    children = _children_of()
+    kids = _descendants(me, children)
+    commands = _commands(kids)
+    workers = _python_workers(commands, children, sc.applicationId)
     figures = dict(sc._engine.live_counts())
     figures.update(
         broadcasts=len(sc._broadcasts),
@@ -135,7 +141,7 @@ def _figures(sc, local_dir):
         python_workers=len(workers),
         local_files=_files_under(local_dir),
         rss_kb={},
-        commands={},
+        commands={pid: command[:200] for pid, command in commands.items()},
         child_fds=0,
         child_threads=0,
     )
@@ -147,7 +153,6 @@ def _figures(sc, local_dir):
         try:
             if pid not in workers:
                 figures["rss_kb"][pid] = _status(pid, "VmRSS")
-            figures["commands"][pid] = _command(pid)[:200]
             figures["child_threads"] += _status(pid, "Threads")
             figures["child_fds"] += len(os.listdir("/proc/%d/fd" % pid))
         except OSError:
@@ -342,14 +347,6 @@ def _alive(pid):
         return False
 
 
-def _until(condition, timeout_s=30):
-    """Re-checks `condition` until it holds or the timeout passed; its last value."""
-    deadline = time.monotonic() + timeout_s
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return condition()
-
-
 def _workers_of_a_barrier_job(sc, n):
     """(worker pid, its daemon's pid) of each of n tasks that all run at once."""
     return sc.parallelize(range(n), n).barrier().mapPartitions(
@@ -360,7 +357,7 @@ def test_idle_python_workers_are_stopped_after_the_idle_timeout(context_with):
     sc = context_with({"ember.python.worker.idleTimeout": "300ms"})
     workers = _workers_of_a_barrier_job(sc, 2)
     assert len({pid for pid, _ in workers}) == 2
-    assert _until(lambda: not any(_alive(pid) for pid, _ in workers)), workers
+    wait_for(lambda: not any(_alive(pid) for pid, _ in workers), "idle workers %s to stop" % workers, 30)
     assert sc.parallelize(range(10), 2).map(lambda x: x * x).sum() == 285  # new workers start
 
 
@@ -370,6 +367,7 @@ def test_idle_python_workers_beyond_the_pool_size_are_stopped(context_with):
     sc = context_with({"spark.python.factory.idleWorkerMaxPoolSize": "1"})
     workers = _workers_of_a_barrier_job(sc, 2)
     daemons = {daemon for _, daemon in workers}
-    assert _until(lambda: sum(_alive(pid) for pid, _ in workers) == len(daemons)), workers
+    wait_for(lambda: sum(_alive(pid) for pid, _ in workers) == len(daemons),
+             "one idle worker of %s per daemon" % workers, 30)
     assert all(any(_alive(pid) for pid, d in workers if d == daemon) for daemon in daemons), workers
     assert sc.parallelize(range(10), 2).map(lambda x: x * x).sum() == 285
